@@ -1,0 +1,40 @@
+# Fuhua: `make run` serves the app on a fresh machine; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export FLASK_APP := app
+export HOST PORT
+
+.PHONY: run test setup translations extract-messages lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements-dev.txt
+	touch $@
+
+translations: $(VENV)/.installed
+	@$(BIN)/pybabel compile -d translations -D messages 2>&1 | grep -v "^compiling" || true
+
+setup: $(VENV)/.installed translations
+
+run: setup
+	$(BIN)/flask db upgrade
+	$(BIN)/flask seed-demo --if-empty
+	SOCKETIO_ASYNC_MODE=gevent $(BIN)/python wsgi.py
+
+test: setup
+	$(BIN)/pytest
+
+extract-messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations -D messages --no-fuzzy-matching
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check app tests config.py wsgi.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,87 @@
+"""The Fuhua application factory."""
+import logging
+
+from flask import Flask
+
+from config import Config, config_from_env
+
+
+def create_app(config_class: type[Config] | None = None) -> Flask:
+    """Build the app: config, extensions, error handlers, blueprints, socket handlers, CLI."""
+    config_class = config_class or config_from_env()
+    app = Flask(__name__, template_folder="../templates", static_folder="../static", instance_relative_config=False)
+    app.config.from_object(config_class)
+    config_class.init_app(app)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_socket_handlers()
+    _register_cli(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from app.core import i18n, security
+    from app.core.errors import register_error_handlers
+    from app.extensions import api, babel, csrf, db, limiter, login_manager, migrate, socketio
+
+    db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            from app.core.db import configure_sqlite
+            configure_sqlite(db.engine)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    limiter.init_app(app)
+    api.init_app(app)
+    register_error_handlers(app)
+    security.init_security(app)
+    i18n.init_templates(app)
+
+    queue = app.config.get("REDIS_URL") if app.config.get("SOCKETIO_MESSAGE_QUEUE", True) else None
+    socketio.init_app(app, async_mode=app.config["SOCKETIO_ASYNC_MODE"], message_queue=queue,
+                      cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS") or app.config["SITE_URL"],
+                      manage_session=True)
+
+    from app.accounts import auth
+    auth.init_login(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.accounts.api import blp as accounts_api
+    from app.accounts.views import bp as accounts_views
+    from app.admin.views import bp as admin_views
+    from app.core.docs import bp as docs_views
+    from app.core.views import bp as main_views
+    from app.extensions import api
+    from app.notifications.api import blp as notifications_api
+    from app.notifications.views import bp as notifications_views
+    from app.resources.api import blp as providers_api
+    from app.resources.views import bp as providers_views
+    from app.startups.api import blp as startups_api
+    from app.startups.views import bp as startups_views
+
+    for bp in (main_views, accounts_views, startups_views, providers_views, notifications_views, admin_views,
+               docs_views):
+        app.register_blueprint(bp)
+    for blp in (accounts_api, startups_api, providers_api, notifications_api):
+        api.register_blueprint(blp)
+
+
+def _register_socket_handlers() -> None:
+    from app.accounts import events as account_events  # noqa: F401  (connect/disconnect)
+    from app.core.realtime import register_socket_error_handler
+
+    register_socket_error_handler()
+
+
+def _register_cli(app: Flask) -> None:
+    from app.accounts.cli import register as register_accounts_cli
+    from app.core.seed import register as register_seed_cli
+
+    register_accounts_cli(app)
+    register_seed_cli(app)

@@ -1,0 +1,125 @@
+"""JSON API: /api/auth/*, /api/me, /api/tokens."""
+from flask import session
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required, login_user, logout_user
+from flask_smorest import Blueprint
+from flask_wtf.csrf import generate_csrf
+
+from app.accounts import schemas, services
+from app.core.errors import Unauthorized
+from app.extensions import limiter
+
+blp = Blueprint("accounts_api", __name__, url_prefix="/api", description="Accounts, sign-in and API tokens")
+
+
+def _login_limit() -> str:
+    from flask import current_app
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@blp.route("/auth/register", methods=["POST"])
+@blp.arguments(schemas.RegisterSchema)
+@blp.response(201, schemas.AuthResultSchema)
+@blp.alt_response(409, response="DEFAULT_ERROR")
+def register(data):
+    """Create an account (founder, mentor, provider or investor) and sign in."""
+    user = services.register_user(**data)
+    login_user(user)
+    return {"user": user, "csrf_token": generate_csrf()}
+
+
+@blp.route("/auth/login", methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@blp.arguments(schemas.LoginSchema)
+@blp.response(200, schemas.AuthResultSchema)
+@blp.alt_response(401, response="DEFAULT_ERROR")
+@blp.alt_response(429, response="DEFAULT_ERROR")
+def login(data):
+    """Sign in with email and password; sets the session cookie."""
+    user = services.authenticate(email=data["email"], password=data["password"])
+    if user is None:
+        raise Unauthorized(_l("Wrong email or password."), code="invalid_credentials")
+    session.clear()
+    login_user(user, remember=data["remember"])
+    services.record_login(user)
+    return {"user": user, "csrf_token": generate_csrf()}
+
+
+@blp.route("/auth/csrf", methods=["GET"])
+@blp.response(200, schemas.CsrfSchema)
+def csrf_token():
+    """A fresh CSRF token for cookie-authenticated writes (send it as X-CSRFToken)."""
+    return {"csrf_token": generate_csrf()}
+
+
+@blp.route("/auth/logout", methods=["POST"])
+@blp.response(204)
+@blp.alt_response(401, response="DEFAULT_ERROR")
+@login_required
+def logout():
+    """End the session."""
+    user_id = current_user.id
+    logout_user()
+    session.clear()
+    from app.core.realtime import disconnect_user
+    disconnect_user(user_id)
+
+
+@blp.route("/me", methods=["GET"])
+@blp.response(200, schemas.UserSchema)
+@blp.alt_response(401, response="DEFAULT_ERROR")
+@login_required
+def me():
+    """The signed-in user, with role and organisations."""
+    return current_user
+
+
+@blp.route("/me", methods=["PATCH"])
+@blp.arguments(schemas.UpdateProfileSchema)
+@blp.response(200, schemas.UserSchema)
+@blp.alt_response(401, response="DEFAULT_ERROR")
+@login_required
+def update_me(data):
+    """Change your name, language or time zone."""
+    return services.update_profile(user=current_user, **data)
+
+
+@blp.route("/me/password", methods=["POST"])
+@blp.arguments(schemas.ChangePasswordSchema)
+@blp.response(204)
+@blp.alt_response(401, response="DEFAULT_ERROR")
+@login_required
+def change_password(data):
+    """Change your password (the current one is required)."""
+    services.change_password(user=current_user, **data)
+
+
+@blp.route("/tokens", methods=["POST"])
+@blp.arguments(schemas.CreateTokenSchema)
+@blp.response(201, schemas.NewTokenSchema)
+@blp.alt_response(401, response="DEFAULT_ERROR")
+@login_required
+def create_token(data):
+    """Create a personal API token. The token is shown once; send it as `Authorization: Bearer`."""
+    token, secret = services.create_token(user=current_user, name=data["name"])
+    token.secret = secret  # not a column: the only time the secret leaves the server
+    return token
+
+
+@blp.route("/tokens", methods=["GET"])
+@blp.response(200, schemas.TokenSchema(many=True))
+@blp.alt_response(401, response="DEFAULT_ERROR")
+@login_required
+def list_tokens():
+    """Your active API tokens (without the secrets)."""
+    return services.list_tokens(user=current_user)
+
+
+@blp.route("/tokens/<int:token_id>", methods=["DELETE"])
+@blp.response(204)
+@blp.alt_response(401, response="DEFAULT_ERROR")
+@blp.alt_response(404, response="DEFAULT_ERROR")
+@login_required
+def revoke_token(token_id):
+    """Revoke one of your API tokens."""
+    services.revoke_token(user=current_user, token_id=token_id)

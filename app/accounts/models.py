@@ -1,0 +1,185 @@
+"""Users, personal API tokens, and organisations (startups, providers) with their members."""
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, Boolean, ForeignKey, String, Text, UniqueConstraint, false, true
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.core.db import UTCDateTime, created_at, intpk, str200
+from app.extensions import db, login_manager
+
+
+class Role(StrEnum):
+    FOUNDER = "founder"
+    MENTOR = "mentor"
+    PROVIDER = "provider"
+    INVESTOR = "investor"
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[intpk]
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(20), index=True)
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    is_active_account: Mapped[bool] = mapped_column("is_active", Boolean, default=True, server_default=true())
+    is_verified: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    locale: Mapped[str | None] = mapped_column(String(10))
+    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai", server_default="Asia/Shanghai")
+    created_at: Mapped[created_at]
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    tokens: Mapped[list[ApiToken]] = relationship(back_populates="user", cascade="all, delete-orphan")
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", foreign_keys="Membership.user_id")
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email}>"
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users at sign-in
+        return self.is_active_account
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)  # scrypt, Werkzeug's current default
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def initials(self) -> str:
+        """Avatar initials: first letters of the first two words, or the first two CJK characters."""
+        words = self.name.split()
+        if len(words) >= 2:
+            return (words[0][0] + words[1][0]).upper()
+        return self.name[:2].upper() if self.name else "?"
+
+    @property
+    def organisations(self) -> list[Organisation]:
+        return [m.organisation for m in self.memberships]
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    try:
+        user = db.session.get(User, int(user_id))
+    except (TypeError, ValueError):
+        return None
+    return user if user is not None and user.is_active else None
+
+
+class ApiToken(db.Model):
+    """A personal API token. Only its SHA-256 is stored; the token itself is shown once."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[created_at]
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship(back_populates="tokens")
+
+    def __repr__(self) -> str:
+        return f"<ApiToken {self.id} {self.prefix}… user={self.user_id}>"
+
+
+class OrgKind(StrEnum):
+    STARTUP = "startup"
+    PROVIDER = "provider"
+
+
+class Organisation(db.Model):
+    """A startup or a provider organisation (single-table inheritance on `kind`)."""
+
+    __tablename__ = "organisations"
+
+    id: Mapped[intpk]
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    name: Mapped[str200]
+    description: Mapped[str] = mapped_column(Text, default="", server_default="")
+    city: Mapped[str | None] = mapped_column(String(100))
+    website: Mapped[str | None] = mapped_column(String(300))
+    logo_url: Mapped[str | None] = mapped_column(String(300))
+    is_verified: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    created_at: Mapped[created_at]
+    # Startup fields (NULL for providers)
+    sector: Mapped[str | None] = mapped_column(String(40), index=True)
+    stage: Mapped[str | None] = mapped_column(String(40), index=True)
+    summary: Mapped[str | None] = mapped_column(String(500))
+    needs: Mapped[str | None] = mapped_column(Text)
+    highlights: Mapped[str | None] = mapped_column(Text)
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    memberships: Mapped[list[Membership]] = relationship(back_populates="organisation", cascade="all, delete-orphan")
+    invitations: Mapped[list[Invitation]] = relationship(back_populates="organisation", cascade="all, delete-orphan")
+
+    __mapper_args__ = {"polymorphic_on": "kind", "polymorphic_abstract": True}
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.id} {self.name!r}>"
+
+    @property
+    def owner(self) -> User | None:
+        return next((m.user for m in self.memberships if m.role == MemberRole.OWNER), None)
+
+    def member_role(self, user) -> str | None:
+        if user is None or not getattr(user, "is_authenticated", False):
+            return None
+        return next((m.role for m in self.memberships if m.user_id == user.id), None)
+
+
+class MemberRole(StrEnum):
+    OWNER = "owner"
+    MEMBER = "member"
+
+
+class Membership(db.Model):
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("organisation_id", "user_id"),)
+
+    id: Mapped[intpk]
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20), default=MemberRole.MEMBER)
+    created_at: Mapped[created_at]
+
+    organisation: Mapped[Organisation] = relationship(back_populates="memberships")
+    user: Mapped[User] = relationship(back_populates="memberships", foreign_keys=[user_id])
+
+    def __repr__(self) -> str:
+        return f"<Membership org={self.organisation_id} user={self.user_id} {self.role}>"
+
+
+class Invitation(db.Model):
+    """An invitation to join an organisation, accepted through a link carrying a secret token."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[intpk]
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[created_at]
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    organisation: Mapped[Organisation] = relationship(back_populates="invitations")
+    invited_by: Mapped[User | None] = relationship(foreign_keys=[invited_by_id])
+
+    def __repr__(self) -> str:
+        return f"<Invitation {self.id} org={self.organisation_id} {self.email}>"

@@ -1,0 +1,195 @@
+"""Account use cases: registration, sign-in checks, profile, passwords, API tokens, admin moves."""
+import logging
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from app.accounts.models import ApiToken, Role, User
+from app.core.db import utcnow
+from app.core.errors import Conflict, Invalid, NotFound, PermissionDenied
+from app.core.security import hash_secret, new_secret
+from app.extensions import db
+
+log = logging.getLogger(__name__)
+TOKEN_PREFIX = "fh_"
+TOKEN_TOUCH_INTERVAL = timedelta(minutes=5)
+# Compared against when the email is unknown, so a miss costs as much time as a wrong password.
+_DUMMY_HASH = None
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound(_l("User not found."))
+    return user
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def register_user(*, email: str, password: str, name: str, role: str, locale: str | None = None,
+                  timezone: str | None = None, is_admin: bool = False) -> User:
+    """Create an account. Raises Conflict when the email is taken, Invalid on a bad role."""
+    if role not in {r.value for r in Role}:
+        raise Invalid(details={"role": [str(_l("Choose founder, mentor, provider or investor."))]})
+    email = normalise_email(email)
+    if find_user_by_email(email) is not None:
+        raise Conflict(_l("An account with this email already exists."), code="email_taken",
+                       details={"email": [str(_l("An account with this email already exists."))]})
+    user = User(email=email, name=name.strip(), role=role, locale=locale, is_admin=is_admin)
+    if timezone:
+        user.timezone = timezone
+    user.set_password(password)
+    db.session.add(user)
+    try:
+        db.session.commit()
+    except IntegrityError:  # a concurrent registration won the race
+        db.session.rollback()
+        raise Conflict(_l("An account with this email already exists."), code="email_taken",
+                       details={"email": [str(_l("An account with this email already exists."))]})
+    log.info("registered user %s (%s)", user.id, role)
+    return user
+
+
+def authenticate(*, email: str, password: str) -> User | None:
+    """The user for these credentials, or None. The same answer whether or not the email exists."""
+    global _DUMMY_HASH
+    user = find_user_by_email(email)
+    if user is None:
+        if _DUMMY_HASH is None:
+            from werkzeug.security import generate_password_hash
+            _DUMMY_HASH = generate_password_hash(new_secret())
+        from werkzeug.security import check_password_hash
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not user.check_password(password) or not user.is_active:
+        return None
+    return user
+
+
+def record_login(user: User) -> None:
+    user.last_login_at = utcnow()
+    db.session.commit()
+
+
+def update_profile(*, user: User, name: str | None = None, locale: str | None = ..., timezone: str | None = None) -> User:
+    """Change name, language (None = follow the browser) and time zone."""
+    if name is not None:
+        user.name = name.strip()
+    if locale is not ...:
+        user.locale = locale or None
+    if timezone is not None:
+        user.timezone = timezone
+    db.session.commit()
+    return user
+
+
+def change_password(*, user: User, current_password: str, new_password: str) -> None:
+    if not user.check_password(current_password):
+        raise Invalid(_l("The current password is not right."),
+                      details={"current_password": [str(_l("The current password is not right."))]})
+    user.set_password(new_password)
+    db.session.commit()
+
+
+def create_token(*, user: User, name: str = "API token") -> tuple[ApiToken, str]:
+    """A new personal API token. Returns the row and the secret, which is never stored."""
+    secret = TOKEN_PREFIX + new_secret(32)
+    token = ApiToken(user=user, name=name, token_hash=hash_secret(secret), prefix=secret[:10])
+    db.session.add(token)
+    db.session.commit()
+    return token, secret
+
+
+def list_tokens(*, user: User) -> list[ApiToken]:
+    return list(db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))
+
+
+def revoke_token(*, user: User, token_id: int) -> None:
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id or token.revoked_at is not None:
+        raise NotFound(_l("Token not found."))
+    token.revoked_at = utcnow()
+    db.session.commit()
+
+
+def user_for_token(secret: str) -> User | None:
+    """The active user a Bearer token belongs to, or None (unknown, revoked, or deactivated)."""
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_secret(secret)))
+    if token is None or token.revoked_at is not None or not token.user.is_active:
+        return None
+    now = utcnow()
+    if token.last_used_at is None or now - token.last_used_at > TOKEN_TOUCH_INTERVAL:
+        token.last_used_at = now
+        db.session.commit()
+    return token.user
+
+
+# Admin moves --------------------------------------------------------------------------------
+
+def _require_admin(actor: User) -> None:
+    if not actor.is_admin:
+        raise PermissionDenied()
+
+
+def list_users(*, actor: User, q: str | None = None, role: str | None = None):
+    """The users' query for the admin list (paginated by the caller)."""
+    _require_admin(actor)
+    stmt = select(User).order_by(User.created_at.desc(), User.id.desc())
+    if q:
+        like = f"%{q.strip().lower()}%"
+        stmt = stmt.where(func.lower(User.email).like(like) | func.lower(User.name).like(like))
+    if role == "admin":
+        stmt = stmt.where(User.is_admin.is_(True))
+    elif role:
+        stmt = stmt.where(User.role == role)
+    return stmt
+
+
+def set_user_active(*, actor: User, user_id: int, active: bool) -> User:
+    """Deactivate (or reactivate) an account. A deactivated user can't sign in, tokens included."""
+    _require_admin(actor)
+    user = get_user(user_id)
+    if user.id == actor.id and not active:
+        raise Conflict(_l("You cannot deactivate your own account."), code="cannot_deactivate_self")
+    user.is_active_account = active
+    db.session.commit()
+    if not active:
+        from app.core.realtime import disconnect_user
+        disconnect_user(user.id)
+    return user
+
+
+def set_user_verified(*, actor: User, user_id: int, verified: bool) -> User:
+    """Give or take a mentor's verified badge."""
+    _require_admin(actor)
+    user = get_user(user_id)
+    if user.role != Role.MENTOR:
+        raise Conflict(_l("Only mentors carry a personal verified badge; verify provider organisations instead."),
+                       code="not_a_mentor")
+    user.is_verified = verified
+    db.session.commit()
+    return user
+
+
+def make_admin(*, email: str, password: str | None = None, name: str | None = None) -> tuple[User, bool]:
+    """Make an existing user an admin, or create an admin account. Returns (user, created)."""
+    user = find_user_by_email(email)
+    if user is not None:
+        user.is_admin = True
+        db.session.commit()
+        return user, False
+    if not password:
+        raise Invalid(_l("A password is needed to create a new account."))
+    user = register_user(email=email, password=password, name=name or email.split("@")[0], role=Role.INVESTOR,
+                         is_admin=True)
+    return user, True

@@ -1,0 +1,148 @@
+"""Pages: sign up, sign in, sign out, profile and settings, API tokens."""
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.accounts import forms, services
+from app.core.errors import AppError
+from app.core.i18n import timezone_choices
+from app.extensions import limiter
+
+bp = Blueprint("accounts", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site relative paths are followed after sign-in."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("main.home")
+
+
+def _login_limit() -> str:
+    from flask import current_app
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = forms.RegisterForm()
+    if request.method == "GET" and request.args.get("role") in dict(forms.ROLE_CHOICES):
+        form.role.data = request.args["role"]
+    if form.validate_on_submit():
+        try:
+            user = services.register_user(email=form.email.data, password=form.password.data, name=form.name.data,
+                                          role=form.role.data, timezone=form.timezone.data or None,
+                                          locale=session.get("lang"))
+        except AppError as error:
+            form.email.errors.append(error.message)
+        else:
+            login_user(user)
+            flash(_("Welcome to Fuhua, %(name)s!", name=user.name), "success")
+            return redirect(_safe_next(request.args.get("next")))
+    return render_template("accounts/register.html", form=form, timezones=timezone_choices())
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = forms.LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(email=form.email.data, password=form.password.data)
+        if user is None:
+            form.password.errors.append(_("Wrong email or password."))
+        else:
+            lang = session.get("lang")
+            session.clear()
+            if lang:
+                session["lang"] = lang
+            login_user(user, remember=form.remember.data)
+            services.record_login(user)
+            flash(_("Signed in. Welcome back, %(name)s.", name=user.name), "success")
+            return redirect(_safe_next(request.args.get("next")))
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    user_id = current_user.id if current_user.is_authenticated else None
+    logout_user()
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    if user_id:
+        from app.core.realtime import disconnect_user
+        disconnect_user(user_id)
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("main.home"))
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@login_required
+def settings():
+    form = forms.ProfileForm(obj=current_user if request.method == "GET" else None)
+    if request.method == "GET":
+        form.locale.data = current_user.locale or ""
+    password_form = forms.PasswordForm(prefix="pw")
+    if form.submit.data and form.validate_on_submit():
+        services.update_profile(user=current_user, name=form.name.data, locale=form.locale.data or None,
+                                timezone=form.timezone.data)
+        flash(_("Profile saved."), "success")
+        return redirect(url_for("accounts.settings"))
+    return render_template("accounts/settings.html", form=form, password_form=password_form,
+                           timezones=timezone_choices())
+
+
+@bp.route("/settings/password", methods=["POST"])
+@login_required
+def change_password():
+    form = forms.ProfileForm(obj=current_user)
+    form.locale.data = current_user.locale or ""
+    password_form = forms.PasswordForm(prefix="pw")
+    if password_form.validate_on_submit():
+        try:
+            services.change_password(user=current_user, current_password=password_form.current_password.data,
+                                     new_password=password_form.new_password.data)
+        except AppError as error:
+            password_form.current_password.errors.append(error.message)
+        else:
+            flash(_("Password changed."), "success")
+            return redirect(url_for("accounts.settings"))
+    return render_template("accounts/settings.html", form=form, password_form=password_form,
+                           timezones=timezone_choices()), 422
+
+
+@bp.route("/settings/tokens", methods=["GET", "POST"])
+@login_required
+def tokens():
+    form = forms.TokenForm()
+    new_secret = None
+    if form.validate_on_submit():
+        _token, new_secret = services.create_token(user=current_user, name=form.name.data)
+        flash(_("Token created. Copy it now: it will not be shown again."), "success")
+    return render_template("accounts/tokens.html", form=form, tokens=services.list_tokens(user=current_user),
+                           new_secret=new_secret)
+
+
+@bp.route("/settings/tokens/<int:token_id>/revoke", methods=["POST"])
+@login_required
+def revoke_token(token_id: int):
+    services.revoke_token(user=current_user, token_id=token_id)
+    flash(_("Token revoked."), "info")
+    return redirect(url_for("accounts.tokens"))
+
+
+ROLE_LABELS = {"founder": _l("Founder"), "mentor": _l("Mentor"), "provider": _l("Service provider"),
+               "investor": _l("Investor")}
+
+
+@bp.app_context_processor
+def account_helpers():
+    return {"role_label": lambda role: str(ROLE_LABELS.get(role, role))}

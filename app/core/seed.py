@@ -1,0 +1,5 @@
+"""`flask seed-demo`: demo data (filled in by the seed work)."""
+
+
+def register(app) -> None:
+    pass

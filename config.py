@@ -1,0 +1,133 @@
+"""Settings for Fuhua, read from the environment.
+
+`Config` is the development default: SQLite, in-process Socket.IO, email printed to the log.
+`TestConfig` is what the suite runs with; `ProductionConfig` refuses to start without a real
+`SECRET_KEY`.
+"""
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+DEV_SECRET_KEY = "dev-only-insecure-secret-key"
+
+
+def as_bool(value: str | None, default: bool = False) -> bool:
+    """Read an environment flag: 1/true/yes/on are true."""
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def database_url(url: str | None, default: str) -> str:
+    """Normalise a DATABASE_URL so SQLAlchemy uses psycopg 3 for PostgreSQL."""
+    url = url or default
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY") or DEV_SECRET_KEY
+    SQLALCHEMY_DATABASE_URI = database_url(
+        os.environ.get("DATABASE_URL"), f"sqlite:///{BASE_DIR / 'instance' / 'fuhua.db'}")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+
+    # Socket.IO: gevent when served by `make run`/gunicorn (wsgi.py patches first).
+    SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "gevent")
+    SOCKETIO_CORS_ORIGINS = os.environ.get("SOCKETIO_CORS_ORIGINS") or None
+
+    # Sessions and cookies
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = as_bool(os.environ.get("SESSION_COOKIE_SECURE"))
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
+
+    # CSRF: tokens live as long as the session (an API client keeps one for its session).
+    WTF_CSRF_TIME_LIMIT = None
+    WTF_CSRF_CHECK_DEFAULT = False  # checked in app.core.security, which knows about Bearer tokens
+
+    # Rate limits (Flask-Limiter): memory by default, Redis when REDIS_URL is set.
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+
+    # Email: printed to the log unless MAIL_SERVER is set.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = int(os.environ.get("MAIL_PORT") or 25)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_USE_TLS = as_bool(os.environ.get("MAIL_USE_TLS"))
+    MAIL_USE_SSL = as_bool(os.environ.get("MAIL_USE_SSL"))
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Fuhua <no-reply@fuhua.local>")
+
+    # The public address used in links inside emails and invitations.
+    SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000").rstrip("/")
+
+    # i18n
+    LANGUAGES = ["en", "zh"]
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
+    DEFAULT_USER_TIMEZONE = "Asia/Shanghai"
+
+    # API / OpenAPI (flask-smorest)
+    API_TITLE = "Fuhua API"
+    API_VERSION = "1.0"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api"
+    OPENAPI_JSON_PATH = "openapi.json"
+    API_SPEC_OPTIONS = {
+        "info": {"description": "The Fuhua cloud incubation platform API. Authenticate with the "
+                                "session cookie (plus the X-CSRFToken header on writes) or with "
+                                "`Authorization: Bearer <personal API token>`."},
+    }
+    MAX_CONTENT_LENGTH = 25 * 1024 * 1024
+
+    @classmethod
+    def init_app(cls, app) -> None:
+        (BASE_DIR / "instance").mkdir(exist_ok=True)
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret-key"
+    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("TEST_DATABASE_URL"), "sqlite://")
+    REDIS_URL = os.environ.get("TEST_REDIS_URL") or None
+    RATELIMIT_STORAGE_URI = os.environ.get("TEST_REDIS_URL") or "memory://"
+    SOCKETIO_ASYNC_MODE = "threading"
+    SOCKETIO_MESSAGE_QUEUE = False  # the in-process test client cannot use a queue
+    JOBS_INLINE = True
+    WTF_CSRF_ENABLED = True
+    MAIL_SERVER = os.environ.get("TEST_MAIL_SERVER") or None
+    SITE_URL = "http://localhost"
+    SERVER_NAME = None
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+
+    @classmethod
+    def init_app(cls, app) -> None:
+        super().init_app(app)
+        key = app.config.get("SECRET_KEY")
+        if not key or key == DEV_SECRET_KEY or len(key) < 32:
+            raise RuntimeError("ProductionConfig needs SECRET_KEY set to a random value of 32+ characters.")
+
+
+configs = {"development": DevelopmentConfig, "testing": TestConfig, "production": ProductionConfig}
+
+
+def config_from_env() -> type[Config]:
+    """Pick the config class named by FUHUA_ENV (development by default)."""
+    return configs[os.environ.get("FUHUA_ENV", "development")]

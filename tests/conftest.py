@@ -1,0 +1,178 @@
+"""Shared fixtures: the app, a rolled-back transaction per test, clients and user factories.
+
+The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set (and uses
+Redis when TEST_REDIS_URL is set). Each test runs inside one outer transaction that is rolled
+back, so code under test may commit freely.
+"""
+import os
+import tempfile
+
+import pytest
+from flask import request_started
+
+os.environ.setdefault("SOCKETIO_ASYNC_MODE", "threading")
+
+from app import create_app  # noqa: E402
+from app.extensions import db as _db  # noqa: E402
+from app.extensions import limiter, socketio  # noqa: E402
+from config import TestConfig  # noqa: E402
+
+PASSWORD = "correct-horse-battery"
+
+
+def _fresh_g(sender, **extra):
+    from flask import g
+    g.__dict__.clear()
+
+
+def _database_url() -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    handle, path = tempfile.mkstemp(prefix="fuhua-test-", suffix=".db")
+    os.close(handle)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="session")
+def app():
+    from config import database_url
+
+    class _Config(TestConfig):
+        SQLALCHEMY_DATABASE_URI = database_url(_database_url(), "sqlite://")
+
+    app = create_app(_Config)
+    # Tests hold an app context, which Flask reuses for test-client requests; give each request a
+    # clean `g` as it would have in production (Flask-Login and Flask-Babel cache the user there).
+    request_started.connect(_fresh_g, app)
+    with app.app_context():
+        _db.drop_all()
+        _db.create_all()
+    yield app
+    with app.app_context():
+        _db.session.remove()
+        _db.drop_all()
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def db(app):
+    """One outer transaction per test, rolled back at the end (SQLAlchemy's external transaction recipe)."""
+    with app.app_context():
+        engine = _db.engine
+        conn = engine.connect()
+        outer = conn.begin()
+        _db.session.remove()
+        _db.engines[None] = conn
+        _db.session.configure(join_transaction_mode="create_savepoint")
+        limiter.reset()
+        try:
+            yield _db
+        finally:
+            _db.session.remove()
+            outer.rollback()
+            conn.close()
+            _db.engines[None] = engine
+
+
+@pytest.fixture
+def client(app, db):
+    return app.test_client()
+
+
+@pytest.fixture
+def make_user(db):
+    """Create a user: make_user(role="founder", email=..., name=..., is_admin=False, password=PASSWORD)."""
+    from app.accounts import services
+
+    counter = {"n": 0}
+
+    def factory(role: str = "founder", *, email: str | None = None, name: str | None = None,
+                is_admin: bool = False, password: str = PASSWORD, **fields):
+        counter["n"] += 1
+        email = email or f"{role}{counter['n']}@example.test"
+        user = services.register_user(email=email, password=password, name=name or f"{role.title()} {counter['n']}",
+                                      role=role, is_admin=is_admin)
+        for key, value in fields.items():
+            setattr(user, key, value)
+        _db.session.commit()
+        return user
+
+    return factory
+
+
+class ApiClient:
+    """A test client signed in through the API, sending the CSRF header on writes."""
+
+    def __init__(self, client, csrf_token: str | None = None, token: str | None = None):
+        self.client = client
+        self.csrf_token = csrf_token
+        self.token = token
+
+    def _headers(self, method: str, headers: dict | None) -> dict:
+        out = dict(headers or {})
+        if self.token:
+            out.setdefault("Authorization", f"Bearer {self.token}")
+        elif self.csrf_token and method not in ("GET", "HEAD"):
+            out.setdefault("X-CSRFToken", self.csrf_token)
+        return out
+
+    def open(self, method: str, path: str, *, json=None, headers=None, **kwargs):
+        return self.client.open(path, method=method, json=json, headers=self._headers(method, headers), **kwargs)
+
+    def get(self, path, **kw):
+        return self.open("GET", path, **kw)
+
+    def post(self, path, **kw):
+        return self.open("POST", path, **kw)
+
+    def patch(self, path, **kw):
+        return self.open("PATCH", path, **kw)
+
+    def put(self, path, **kw):
+        return self.open("PUT", path, **kw)
+
+    def delete(self, path, **kw):
+        return self.open("DELETE", path, **kw)
+
+
+@pytest.fixture
+def login(app, db):
+    """login(user) -> ApiClient signed in with the session cookie (a fresh test client each time)."""
+
+    def do_login(user, password: str = PASSWORD) -> ApiClient:
+        c = app.test_client()
+        response = c.post("/api/auth/login", json={"email": user.email, "password": password})
+        assert response.status_code == 200, response.get_json()
+        return ApiClient(c, csrf_token=response.get_json()["csrf_token"])
+
+    return do_login
+
+
+@pytest.fixture
+def token_client(app, db):
+    """token_client(user) -> ApiClient authenticated with a fresh personal API token."""
+    from app.accounts import services
+
+    def make(user) -> ApiClient:
+        _token, secret = services.create_token(user=user, name="test")
+        return ApiClient(app.test_client(), token=secret)
+
+    return make
+
+
+@pytest.fixture
+def socket_client(app, db):
+    """socket_client(api_client=None, auth=None) -> a Flask-SocketIO test client sharing the cookie."""
+    clients = []
+
+    def make(api_client: ApiClient | None = None, auth: dict | None = None):
+        flask_client = api_client.client if api_client else app.test_client()
+        sc = socketio.test_client(app, flask_test_client=flask_client, auth=auth)
+        clients.append(sc)
+        return sc
+
+    yield make
+    for sc in clients:
+        if sc.is_connected():
+            sc.disconnect()

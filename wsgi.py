@@ -1,0 +1,21 @@
+"""Entry point for gunicorn and `make run`.
+
+gevent must patch the standard library before anything else is imported, so that sockets,
+Redis and psycopg 3 (which cooperates with gevent by itself) yield instead of blocking.
+"""
+import os
+
+if os.environ.get("SOCKETIO_ASYNC_MODE", "gevent") == "gevent":
+    from gevent import monkey
+
+    monkey.patch_all()
+
+from app import create_app  # noqa: E402
+from app.extensions import socketio  # noqa: E402
+
+app = create_app()
+
+if __name__ == "__main__":
+    host = os.environ.get("HOST", "127.0.0.1")
+    port = int(os.environ.get("PORT", "5000"))
+    socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=False)
