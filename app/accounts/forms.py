@@ -1,6 +1,7 @@
 """HTML forms for sign-up, sign-in and settings (Flask-WTF: CSRF on every form)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
@@ -8,12 +9,13 @@ from app.accounts.schemas import MIN_PASSWORD
 from app.core.i18n import is_valid_timezone
 
 ROLE_CHOICES = [
-    ("founder", _l("Founder — I run a startup")),
-    ("mentor", _l("Mentor — I advise startups")),
-    ("provider", _l("Service provider — I offer resources")),
-    ("investor", _l("Investor — I watch roadshows and invest")),
+    SelectChoice("founder", _l("Founder — I run a startup")),
+    SelectChoice("mentor", _l("Mentor — I advise startups")),
+    SelectChoice("provider", _l("Service provider — I offer resources")),
+    SelectChoice("investor", _l("Investor — I watch roadshows and invest")),
 ]
-LANGUAGE_CHOICES = [("", _l("Follow my browser")), ("en", "English"), ("zh", "简体中文")]
+LANGUAGE_CHOICES = [SelectChoice("", _l("Follow my browser")), SelectChoice("en", "English"),
+                    SelectChoice("zh", "简体中文")]
 
 
 def _valid_timezone(form, field):

@@ -31,7 +31,7 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = forms.RegisterForm()
-    if request.method == "GET" and request.args.get("role") in dict(forms.ROLE_CHOICES):
+    if request.method == "GET" and request.args.get("role") in {c.value for c in forms.ROLE_CHOICES}:
         form.role.data = request.args["role"]
     if form.validate_on_submit():
         try:
