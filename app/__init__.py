@@ -44,11 +44,17 @@ def _init_extensions(app: Flask) -> None:
 
     queue = app.config.get("REDIS_URL") if app.config.get("SOCKETIO_MESSAGE_QUEUE", True) else None
     socketio.init_app(app, async_mode=app.config["SOCKETIO_ASYNC_MODE"], message_queue=queue,
-                      cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS") or app.config["SITE_URL"],
+                      cors_allowed_origins=_socket_origins(app),
                       manage_session=True)
 
     from app.accounts import auth
     auth.init_login(app)
+
+
+def _socket_origins(app: Flask) -> list[str] | None:
+    """Origins allowed to open sockets: same-origin only (proxy headers honoured), plus any listed."""
+    extra = app.config.get("SOCKETIO_CORS_ORIGINS")
+    return [o.strip() for o in extra.split(",") if o.strip()] if extra else None
 
 
 def _register_blueprints(app: Flask) -> None:
