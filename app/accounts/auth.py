@@ -1,13 +1,9 @@
 """How a request is authenticated: the session cookie, or a personal API token (Bearer)."""
-from datetime import timedelta
-
 from flask import g, request
 from flask_babel import lazy_gettext as _l
 
 from app.core.errors import Unauthorized, wants_json
 from app.extensions import login_manager
-
-TOKEN_TOUCH_INTERVAL = timedelta(minutes=5)
 
 
 def bearer_token() -> str | None:

@@ -21,5 +21,5 @@ def register(app) -> None:
         try:
             user, created = services.make_admin(email=email, password=password, name=name)
         except AppError as error:
-            raise click.ClickException(error.message)
+            raise click.ClickException(error.message) from error
         click.echo(f"{'Created' if created else 'Promoted'} admin {user.email} (id {user.id}).")

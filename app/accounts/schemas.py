@@ -120,7 +120,8 @@ class TokenSchema(Schema):
 
 
 class NewTokenSchema(TokenSchema):
-    token = fields.String(required=True, attribute="secret", metadata={"description": "Shown once; send as `Authorization: Bearer`"})
+    token = fields.String(required=True, attribute="secret",
+                          metadata={"description": "Shown once; send as `Authorization: Bearer`"})
 
 
 user_schema = UserSchema()

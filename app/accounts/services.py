@@ -50,10 +50,10 @@ def register_user(*, email: str, password: str, name: str, role: str, locale: st
     db.session.add(user)
     try:
         db.session.commit()
-    except IntegrityError:  # a concurrent registration won the race
+    except IntegrityError as error:  # a concurrent registration won the race
         db.session.rollback()
         raise Conflict(_l("An account with this email already exists."), code="email_taken",
-                       details={"email": [str(_l("An account with this email already exists."))]})
+                       details={"email": [str(_l("An account with this email already exists."))]}) from error
     log.info("registered user %s (%s)", user.id, role)
     return user
 
@@ -79,7 +79,8 @@ def record_login(user: User) -> None:
     db.session.commit()
 
 
-def update_profile(*, user: User, name: str | None = None, locale: str | None = ..., timezone: str | None = None) -> User:
+def update_profile(*, user: User, name: str | None = None, locale: str | None = ...,
+                   timezone: str | None = None) -> User:
     """Change name, language (None = follow the browser) and time zone."""
     if name is not None:
         user.name = name.strip()

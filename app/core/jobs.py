@@ -5,7 +5,7 @@ The embedded default runs them in-process (a greenlet/thread, or inline when JOB
 as in tests). Jobs must be idempotent: "exactly once" comes from the database, not the queue.
 """
 import logging
-from typing import Callable
+from collections.abc import Callable
 
 from flask import current_app
 

@@ -142,7 +142,8 @@ def test_login_is_rate_limited(client, make_user):
 
 def test_change_password_needs_current_one(login, make_user):
     api = login(make_user())
-    wrong = api.post("/api/me/password", json={"current_password": "nope-nope-nope", "new_password": "another-long-one"})
+    wrong = api.post("/api/me/password",
+                     json={"current_password": "nope-nope-nope", "new_password": "another-long-one"})
     assert wrong.status_code == 422
     ok = api.post("/api/me/password", json={"current_password": PASSWORD, "new_password": "another-long-one"})
     assert ok.status_code == 204
