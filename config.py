@@ -57,6 +57,9 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
 
+    # Background jobs: "inprocess" (embedded default) or "rq" (Redis queue + `flask jobs worker`).
+    JOBS_BACKEND = os.environ.get("JOBS_BACKEND", "inprocess")
+
     # Email: printed to the log unless MAIL_SERVER is set.
     MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
     MAIL_PORT = int(os.environ.get("MAIL_PORT") or 25)

@@ -87,7 +87,9 @@ def _register_socket_handlers() -> None:
 
 def _register_cli(app: Flask) -> None:
     from app.accounts.cli import register as register_accounts_cli
+    from app.core.jobs import register as register_jobs_cli
     from app.core.seed import register as register_seed_cli
 
     register_accounts_cli(app)
     register_seed_cli(app)
+    register_jobs_cli(app)

@@ -1,15 +1,22 @@
-"""One interface for background work.
+"""One interface for background work: `enqueue(func, **kwargs)`, called after the caller's commit.
 
-Jobs are plain functions called with JSON-able keyword arguments, after the caller's commit.
-The embedded default runs them in-process (a greenlet/thread, or inline when JOBS_INLINE is set,
-as in tests). Jobs must be idempotent: "exactly once" comes from the database, not the queue.
+Backends (config `JOBS_BACKEND`):
+- `inprocess` (the embedded default): a greenlet/thread in the web process;
+- `rq`: a Redis-backed RQ queue served by separate `flask jobs worker` processes (production);
+- tests set `JOBS_INLINE`, which runs the job at once, in the caller's context.
+
+Jobs are plain importable functions taking JSON-able keyword arguments. They must be idempotent:
+"exactly once" comes from the database (a unique row, a conditional UPDATE), not from the queue.
 """
+import importlib
 import logging
 from collections.abc import Callable
 
+import click
 from flask import current_app
 
 log = logging.getLogger(__name__)
+QUEUE_NAME = "fuhua"
 
 
 def enqueue(func: Callable, **kwargs) -> None:
@@ -17,16 +24,56 @@ def enqueue(func: Callable, **kwargs) -> None:
     app = current_app._get_current_object()
     if app.config.get("JOBS_INLINE"):
         _run(app, func, kwargs)
-        return
-    from app.extensions import socketio
-    socketio.start_background_task(_run, app, func, kwargs)
+    elif app.config.get("JOBS_BACKEND") == "rq":
+        from rq import Retry
+        _queue(app).enqueue_call(run_job, kwargs={"path": _path(func), "kwargs": kwargs},
+                                 retry=Retry(max=3, interval=[10, 60, 300]), failure_ttl=7 * 86400)
+    else:
+        from app.extensions import socketio
+        socketio.start_background_task(_run, app, func, kwargs)
+
+
+def run_job(path: str, kwargs: dict) -> None:
+    """What an RQ worker executes: resolve `module:function` and call it inside the app."""
+    module_name, _, name = path.partition(":")
+    func = getattr(importlib.import_module(module_name), name)
+    func(**kwargs)
+
+
+def _path(func: Callable) -> str:
+    if "<" in func.__qualname__:
+        raise ValueError(f"job {func!r} must be a module-level function")
+    return f"{func.__module__}:{func.__qualname__}"
+
+
+def _queue(app):
+    from redis import Redis
+    from rq import Queue
+    url = app.config.get("REDIS_URL")
+    if not url:
+        raise RuntimeError("JOBS_BACKEND=rq needs REDIS_URL")
+    return Queue(QUEUE_NAME, connection=Redis.from_url(url))
 
 
 def _run(app, func: Callable, kwargs: dict) -> None:
     with app.app_context():
         try:
             func(**kwargs)
-        except Exception:  # a failed job must not take the caller down; it is logged for a retry
+        except Exception:  # a failed job must not take the caller down; it is logged
             log.exception("job %s failed", getattr(func, "__name__", func))
             from app.extensions import db
             db.session.rollback()
+
+
+def register(app) -> None:
+    jobs_cli = click.Group("jobs", help="Background jobs.")
+
+    @jobs_cli.command("worker")
+    @click.option("--burst", is_flag=True, help="Run the jobs queued now, then exit.")
+    def worker(burst: bool) -> None:
+        """Serve the Redis job queue (production: run one or more of these beside the web processes)."""
+        from rq import SimpleWorker
+        queue = _queue(current_app)
+        SimpleWorker([queue], connection=queue.connection).work(burst=burst, with_scheduler=True)
+
+    app.cli.add_command(jobs_cli)
