@@ -15,6 +15,8 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
+    from app import models  # noqa: F401  (all tables known before anything uses the metadata)
+
     _init_extensions(app)
     _register_blueprints(app)
     _register_socket_handlers()

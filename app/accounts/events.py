@@ -1,6 +1,6 @@
 """Socket.IO connection: authenticate by session cookie or `auth: {token}`, join the user's room."""
 from flask_login import current_user, login_user
-from flask_socketio import join_room
+from flask_socketio import ConnectionRefusedError, join_room
 
 from app.accounts import services
 from app.core.realtime import user_room

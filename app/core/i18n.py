@@ -2,7 +2,7 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo, available_timezones
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import format_datetime, get_locale, get_timezone
 from flask_login import current_user
 
@@ -13,6 +13,8 @@ HTML_LANG = {"en": "en", "zh": "zh-CN"}
 def select_locale() -> str:
     """The user's setting, else the switcher's choice in the session, else Accept-Language."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     chosen = session.get("lang")
@@ -22,6 +24,8 @@ def select_locale() -> str:
 
 
 def select_timezone() -> str:
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_TIMEZONE"]
     if current_user and current_user.is_authenticated and current_user.timezone:
         return current_user.timezone
     return session.get("tz") or current_app.config["DEFAULT_USER_TIMEZONE"]
