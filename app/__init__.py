@@ -62,6 +62,7 @@ def _socket_origins(app: Flask) -> list[str] | None:
 def _register_blueprints(app: Flask) -> None:
     from app.accounts.api import blp as accounts_api
     from app.accounts.views import bp as accounts_views
+    from app.admin.api import blp as admin_api
     from app.admin.views import bp as admin_views
     from app.core.docs import bp as docs_views
     from app.core.views import bp as main_views
@@ -76,7 +77,7 @@ def _register_blueprints(app: Flask) -> None:
     for bp in (main_views, accounts_views, startups_views, providers_views, notifications_views, admin_views,
                docs_views):
         app.register_blueprint(bp)
-    for blp in (accounts_api, startups_api, providers_api, notifications_api):
+    for blp in (accounts_api, startups_api, providers_api, notifications_api, admin_api):
         api.register_blueprint(blp)
 
 

@@ -99,3 +99,10 @@ def test_tokens_page_shows_new_token_once(login, make_user):
     secret = re.search(r'id="new-token">(fh_[^<]+)<', created.get_data(as_text=True)).group(1)
     assert secret not in api.client.get("/settings/tokens").get_data(as_text=True)
     assert api.client.get("/api/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
+
+
+def test_fields_describe_only_real_hints_and_errors(client):
+    html = client.get("/login").get_data(as_text=True)
+    assert 'aria-describedby="None"' not in html
+    html = client.get("/register").get_data(as_text=True)
+    assert 'aria-describedby="password-hint"' in html
