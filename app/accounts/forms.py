@@ -61,5 +61,5 @@ class PasswordForm(FlaskForm):
 
 
 class TokenForm(FlaskForm):
-    name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=100)], default="API token")
+    name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=100)], default=_l("API token"))
     submit = SubmitField(_l("Create token"))
