@@ -61,6 +61,8 @@ def _socket_origins(app: Flask) -> list[str] | None:
 
 def _register_blueprints(app: Flask) -> None:
     from app.accounts.api import blp as accounts_api
+    from app.accounts.organisations_api import blp as organisations_api
+    from app.accounts.organisations_views import bp as organisations_views
     from app.accounts.views import bp as accounts_views
     from app.admin.api import blp as admin_api
     from app.admin.views import bp as admin_views
@@ -75,9 +77,9 @@ def _register_blueprints(app: Flask) -> None:
     from app.startups.views import bp as startups_views
 
     for bp in (main_views, accounts_views, startups_views, providers_views, notifications_views, admin_views,
-               docs_views):
+               docs_views, organisations_views):
         app.register_blueprint(bp)
-    for blp in (accounts_api, startups_api, providers_api, notifications_api, admin_api):
+    for blp in (accounts_api, startups_api, providers_api, notifications_api, admin_api, organisations_api):
         api.register_blueprint(blp)
 
 
