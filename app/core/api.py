@@ -1,6 +1,18 @@
 """flask-smorest set up for our error envelope, Bearer auth and CSRF in the OpenAPI spec."""
 from flask_smorest import Api
 from marshmallow import Schema, fields
+from werkzeug.routing import IntegerConverter
+
+# Ids are INTEGER columns; a larger number cannot name a row (and SQLite cannot even bind one past 2**63).
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` bounded to the id range: a larger number does not match the route (404) instead of
+    crashing the query; the bound shows in the OpenAPI spec as the parameter's `maximum`."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):  # noqa: A002 (werkzeug's names)
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 class ErrorBodySchema(Schema):
@@ -22,6 +34,7 @@ class FuhuaApi(Api):
         """Error handlers are registered by `app.core.errors.register_error_handlers`."""
 
     def init_app(self, app, *args, **kwargs):
+        app.url_map.converters["int"] = IdConverter  # before any blueprint adds its rules
         super().init_app(app, *args, **kwargs)
         self.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
         self.spec.components.security_scheme(

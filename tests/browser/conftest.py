@@ -1,0 +1,103 @@
+"""Browser tests: the app served for real (tests/served.py), driven by Debian's Chromium through Playwright.
+
+Screenshots go to tests/artifacts/ (gitignored). Skipped, with the reason, when /usr/bin/chromium is missing.
+"""
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.served import serve
+
+CHROMIUM = os.environ.get("FUHUA_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+DEMO_PASSWORD = "demo-password"
+
+
+def pytest_collection_modifyitems(config, items):
+    reason = None
+    if not Path(CHROMIUM).exists():
+        reason = f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
+    else:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            reason = "playwright is not installed in the virtual environment"
+    here = Path(__file__).parent
+    for item in items:
+        if Path(str(item.path)).is_relative_to(here):
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.served)
+            if reason:
+                item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture(scope="package")
+def site():
+    """The app with the demo data, served on a free port for the browser tests of this package."""
+    with serve(seed=True) as served:
+        yield served
+
+
+@pytest.fixture(scope="package")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield chromium
+        chromium.close()
+
+
+class Console:
+    """What the page reported: console errors (CSP violations among them) and uncaught exceptions."""
+
+    def __init__(self, page):
+        self.errors: list[str] = []
+        page.on("console", lambda msg: self.errors.append(f"console.{msg.type}: {msg.text}")
+                if msg.type == "error" else None)
+        page.on("pageerror", lambda error: self.errors.append(f"uncaught: {error}"))
+
+    def csp_violations(self) -> list[str]:
+        return [e for e in self.errors if "Content Security Policy" in e]
+
+    def clear(self) -> None:
+        self.errors.clear()
+
+
+@pytest.fixture
+def page(browser, site):
+    """A fresh browser context (no cookies) in English, with its console watched as `page.console`."""
+    context = browser.new_context(base_url=site.url, locale="en-US", timezone_id="Asia/Shanghai",
+                                  viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.console = Console(page)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def shot(request):
+    """shot(page, "step") saves tests/artifacts/<test>-<step>.png (full page)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    test_name = re.sub(r"[^\w-]+", "_", request.node.name)
+
+    def take(page, step: str) -> Path:
+        path = ARTIFACTS / f"{test_name}-{step}.png"
+        page.evaluate("window.scrollTo(0, 0)")  # else the sticky header is drawn where the page was scrolled
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
+
+
+def sign_in(page, email: str, password: str = DEMO_PASSWORD) -> None:
+    page.goto("/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("main form [type=submit]")
+    page.wait_for_load_state()
+    assert page.locator("details.user-menu").count() == 1, f"not signed in as {email}: {page.url}"

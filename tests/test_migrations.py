@@ -1,0 +1,114 @@
+"""Alembic migrations: one head, an empty database migrates to exactly the models, and back to base.
+
+Runs on a throwaway database (a fresh SQLite file, or a fresh PostgreSQL database on the server of
+TEST_DATABASE_URL), not the suite's `create_all` one, so what is checked is what `flask db upgrade` builds.
+"""
+import logging
+import warnings
+from contextlib import contextmanager
+from pprint import pformat
+
+import flask_migrate
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, inspect
+
+from app.extensions import db as _db
+from config import database_url
+from tests.served import throwaway_database
+
+
+@contextmanager
+def _logging_kept():
+    """migrations/env.py runs logging.fileConfig, which disables every existing logger; undo that after."""
+    manager = logging.Logger.manager
+    loggers = {name: (lg.disabled, lg.level) for name, lg in manager.loggerDict.items()
+               if isinstance(lg, logging.Logger)}
+    root = logging.getLogger()
+    root_state = (root.level, list(root.handlers))
+    try:
+        yield
+    finally:
+        for name, lg in list(manager.loggerDict.items()):
+            if isinstance(lg, logging.Logger):
+                lg.disabled, lg.level = loggers.get(name, (False, lg.level))
+        root.setLevel(root_state[0])
+        root.handlers[:] = root_state[1]
+
+
+@pytest.fixture
+def empty_db(app):
+    """Point the app's engine at a new, empty database for the duration of the test."""
+    with throwaway_database("fuhua_migrations") as url, app.app_context():
+        engine = create_engine(database_url(url, "sqlite://"))
+        if engine.dialect.name == "sqlite":
+            from app.core.db import configure_sqlite
+            configure_sqlite(engine)
+        original = _db.engines[None]
+        _db.session.remove()
+        _db.engines[None] = engine
+        try:
+            with _logging_kept(), warnings.catch_warnings():
+                # migrations/env.py tries Flask-SQLAlchemy 2's get_engine() first (Flask-Migrate's template).
+                warnings.filterwarnings("ignore", message="'get_engine' is deprecated", category=DeprecationWarning)
+                yield engine
+        finally:
+            _db.session.remove()
+            _db.engines[None] = original
+            engine.dispose()
+
+
+def _script(app) -> ScriptDirectory:
+    migrate = app.extensions["migrate"]
+    with app.app_context():
+        return ScriptDirectory.from_config(migrate.migrate.get_config(migrate.directory))
+
+
+def _differences(app, engine) -> list:
+    """What `flask db check` would see: the models compared with the migrated database, env settings included."""
+    migrate = app.extensions["migrate"]
+    with engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={**migrate.configure_args, "target_metadata": _db.metadata})
+        return compare_metadata(context, _db.metadata)
+
+
+def _tables(engine) -> set[str]:
+    return set(inspect(engine).get_table_names()) - {"alembic_version"}
+
+
+def test_migrations_have_a_single_head(app):
+    heads = _script(app).get_heads()
+    assert len(heads) == 1, f"several Alembic heads, merge them: {heads}"
+
+
+def test_every_revision_has_a_downgrade(app):
+    for revision in _script(app).walk_revisions():
+        source = open(revision.path, encoding="utf-8").read()
+        assert "def downgrade" in source, f"{revision.path} has no downgrade()"
+
+
+def test_upgrade_from_empty_matches_the_models(app, empty_db):
+    flask_migrate.upgrade()
+    built, modelled = _tables(empty_db), set(_db.metadata.tables)
+    assert built == modelled, (f"tables in the models but not made by the migrations: {sorted(modelled - built)}; "
+                               f"made by the migrations but not in the models: {sorted(built - modelled)}")
+    differences = _differences(app, empty_db)
+    assert not differences, ("the models differ from what the migrations build; run `flask db migrate -m ...`:\n"
+                             + pformat(differences))
+
+
+def test_downgrade_to_base_step_by_step_and_up_again(app, empty_db):
+    script = _script(app)
+    revisions = list(script.walk_revisions())  # newest first
+    flask_migrate.upgrade()
+    at_head = _tables(empty_db)
+    for revision in revisions:
+        flask_migrate.downgrade(revision="-1")
+        with empty_db.connect() as conn:
+            current = MigrationContext.configure(conn).get_current_revision()
+        assert current == revision.down_revision, f"downgrade of {revision.revision} left {current}"
+    assert _tables(empty_db) == set(), "downgrading to base left tables behind"
+    flask_migrate.upgrade()
+    assert _tables(empty_db) == at_head

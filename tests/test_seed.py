@@ -1,0 +1,94 @@
+"""`flask seed-demo`: a believable incubator, idempotent, with five demo sign-ins."""
+import pytest
+from sqlalchemy import func, select
+
+from app.accounts.models import MemberRole, Membership, Organisation, OrgKind, User
+from app.core.seed import DEMO_PASSWORD
+
+DEMO_EMAILS = {role: f"{role}@demo.fuhua.dev" for role in ("admin", "founder", "mentor", "provider", "investor")}
+
+
+def _counts(db) -> dict[str, int]:
+    def count(stmt):
+        return db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    return {
+        "users": count(select(User.id)),
+        "startups": count(select(Organisation.id).where(Organisation.kind == OrgKind.STARTUP)),
+        "providers": count(select(Organisation.id).where(Organisation.kind == OrgKind.PROVIDER)),
+        "memberships": count(select(Membership.id)),
+    }
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashes(monkeypatch):
+    """The seed hashes ~30 passwords; scrypt's deliberate slowness is not under test here."""
+    from werkzeug.security import generate_password_hash
+
+    monkeypatch.setattr("app.accounts.models.generate_password_hash",
+                        lambda password: generate_password_hash(password, method="pbkdf2:sha256:1000"))
+
+
+@pytest.fixture
+def seeded(app, db):
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def test_seed_twice_changes_nothing(app, db, seeded):
+    before = _counts(db)
+    again = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert again.exit_code == 0, again.output
+    assert _counts(db) == before
+
+
+def test_seed_makes_a_believable_incubator(db, seeded):
+    counts = _counts(db)
+    assert counts["startups"] >= 18
+    assert counts["providers"] >= 6
+    startups = db.session.scalars(select(Organisation).where(Organisation.kind == OrgKind.STARTUP)).all()
+    assert len({s.sector for s in startups}) >= 10
+    assert all(s.summary and s.needs and s.tags and s.city and s.owner for s in startups)
+    assert any(s.is_verified for s in startups) and not all(s.is_verified for s in startups)
+    mentors = db.session.scalars(select(User).where(User.role == "mentor")).all()
+    assert len(mentors) >= 8
+    assert {"Asia/Shanghai", "Europe/Berlin", "America/Los_Angeles"} <= {m.timezone for m in mentors}
+    assert db.session.scalar(select(func.count()).select_from(User).where(User.role == "investor")) >= 2
+
+
+def test_demo_founder_and_provider_own_organisations(db, seeded):
+    for role, kind in (("founder", OrgKind.STARTUP), ("provider", OrgKind.PROVIDER)):
+        user = db.session.scalar(select(User).where(User.email == DEMO_EMAILS[role]))
+        owned = [m.organisation for m in user.memberships if m.role == MemberRole.OWNER]
+        assert owned and all(org.kind == kind for org in owned), role
+
+
+def test_seed_prints_the_demo_accounts(seeded):
+    for email in DEMO_EMAILS.values():
+        assert email in seeded.output
+    assert DEMO_PASSWORD in seeded.output
+
+
+@pytest.mark.parametrize("role", sorted(DEMO_EMAILS))
+def test_demo_accounts_sign_in_through_the_api(app, db, seeded, role):
+    response = app.test_client().post("/api/auth/login", json={"email": DEMO_EMAILS[role], "password": DEMO_PASSWORD})
+    assert response.status_code == 200, response.get_json()
+    user = response.get_json()["user"]
+    assert user["is_admin"] is (role == "admin")
+    if role != "admin":
+        assert user["role"] == role
+
+
+def test_if_empty_skips_a_database_with_users(app, db, make_user):
+    make_user()
+    result = app.test_cli_runner().invoke(args=["seed-demo", "--if-empty"])
+    assert result.exit_code == 0, result.output
+    assert "founder@demo.fuhua.dev" in result.output
+    assert _counts(db)["users"] == 1
+    assert _counts(db)["startups"] == 0
+
+
+def test_if_empty_seeds_an_empty_database(app, db):
+    result = app.test_cli_runner().invoke(args=["seed-demo", "--if-empty"])
+    assert result.exit_code == 0, result.output
+    assert _counts(db)["startups"] >= 18
