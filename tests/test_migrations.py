@@ -4,7 +4,6 @@ Runs on a throwaway database (a fresh SQLite file, or a fresh PostgreSQL databas
 TEST_DATABASE_URL), not the suite's `create_all` one, so what is checked is what `flask db upgrade` builds.
 """
 import logging
-import warnings
 from contextlib import contextmanager
 from pprint import pformat
 
@@ -50,9 +49,7 @@ def empty_db(app):
         _db.session.remove()
         _db.engines[None] = engine
         try:
-            with _logging_kept(), warnings.catch_warnings():
-                # migrations/env.py tries Flask-SQLAlchemy 2's get_engine() first (Flask-Migrate's template).
-                warnings.filterwarnings("ignore", message="'get_engine' is deprecated", category=DeprecationWarning)
+            with _logging_kept():
                 yield engine
         finally:
             _db.session.remove()

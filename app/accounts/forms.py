@@ -1,9 +1,11 @@
 """HTML forms for sign-up, sign-in and settings (Flask-WTF: CSRF on every form)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from marshmallow import ValidationError as MarshmallowValidationError
+from marshmallow.validate import Email as EmailShape
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
 from app.accounts.schemas import MIN_PASSWORD
 from app.core.i18n import is_valid_timezone
@@ -18,6 +20,14 @@ LANGUAGE_CHOICES = [SelectChoice("", _l("Follow my browser")), SelectChoice("en"
                     SelectChoice("zh", "简体中文")]
 
 
+def email_address(form, field):
+    """The same check as the API's (`fields.Email`), so a page and a script accept the same addresses."""
+    try:
+        EmailShape()((field.data or "").strip())
+    except MarshmallowValidationError:
+        raise ValidationError(_l("Enter an email address like name@example.com.")) from None
+
+
 def _valid_timezone(form, field):
     if field.data and not is_valid_timezone(field.data):
         raise ValidationError(_l("Choose a time zone from the list."))
@@ -25,7 +35,7 @@ def _valid_timezone(form, field):
 
 class RegisterForm(FlaskForm):
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
-    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254), email_address])
     password = PasswordField(_l("Password"), validators=[
         DataRequired(), Length(min=MIN_PASSWORD, max=200,
                                message=_l("Use at least %(min)d characters.", min=MIN_PASSWORD))])

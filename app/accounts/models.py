@@ -13,6 +13,10 @@ from app.core.db import UTCDateTime, created_at, intpk, str200
 from app.extensions import db, login_manager
 
 
+def _is_cjk(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+
+
 class Role(StrEnum):
     FOUNDER = "founder"
     MENTOR = "mentor"
@@ -55,11 +59,17 @@ class User(UserMixin, db.Model):
 
     @property
     def initials(self) -> str:
-        """Avatar initials: first letters of the first two words, or the first two CJK characters."""
+        """Avatar initials: the first two CJK characters of a Chinese name ("林伟 Lin Wei" → 林伟),
+        else the first letters of the first two words ("Ada Lovelace" → AL)."""
         words = self.name.split()
+        if not words:
+            return "?"
+        cjk = [ch for ch in words[0] if _is_cjk(ch)]
+        if cjk:
+            return "".join(cjk[:2])
         if len(words) >= 2:
             return (words[0][0] + words[1][0]).upper()
-        return self.name[:2].upper() if self.name else "?"
+        return words[0][:2].upper()
 
     @property
     def organisations(self) -> list[Organisation]:

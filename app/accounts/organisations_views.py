@@ -6,15 +6,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from marshmallow import ValidationError
-from marshmallow.validate import Email as EmailShape
 from wtforms import EmailField, SubmitField
 from wtforms.validators import DataRequired, Length
-from wtforms.validators import ValidationError as FormValidationError
 
 from app.accounts import organisations
+from app.accounts.forms import email_address
 from app.accounts.models import MemberRole, Organisation, OrgKind
-from app.core import security
 from app.core.errors import AppError, Invalid
 
 bp = Blueprint("organisations", __name__)
@@ -23,16 +20,8 @@ MEMBER_ROLE_LABELS = {MemberRole.OWNER.value: _l("Owner"), MemberRole.MEMBER.val
 KIND_LABELS = {OrgKind.STARTUP.value: _l("Startup"), OrgKind.PROVIDER.value: _l("Provider organisation")}
 
 
-def _email_shape(form, field):
-    """The same check as the API's (`fields.Email`), so a page and a script accept the same addresses."""
-    try:
-        EmailShape()(field.data.strip())
-    except ValidationError:
-        raise FormValidationError(_l("Enter an email address like name@example.com.")) from None
-
-
 class InviteForm(FlaskForm):
-    email = EmailField(_l("Email address"), validators=[DataRequired(), Length(max=254), _email_shape])
+    email = EmailField(_l("Email address"), validators=[DataRequired(), Length(max=254), email_address])
     submit = SubmitField(_l("Send invitation"))
 
 
@@ -54,31 +43,14 @@ def _mine_url(org: Organisation) -> str:
     return url_for("startups.mine") if org.kind == OrgKind.STARTUP else url_for("providers.mine")
 
 
-def _image_sources() -> list[str]:
-    """The img-src sources of the Content-Security-Policy this response will carry."""
-    for directive in security._csp().split(";"):  # noqa: SLF001 (the one place the policy is written)
-        name, *sources = directive.split()
-        if name == "img-src":
-            return sources
-    return ["'self'"]
-
-
 @bp.app_template_global()
 def logo_src(org: Organisation) -> str | None:
-    """The organisation's logo address when the page may show it (the CSP decides), else None for initials.
-
-    Logos are external http(s) addresses; with `img-src 'self' data:` only same-site ones load, and a
-    blocked image would only be a console error, so the initials are shown instead.
-    """
+    """The organisation's logo when the page may show it: an HTTPS address (the CSP allows `img-src
+    https:`; plain http would be mixed content) or one on this site; else None, and initials are shown."""
     url = org.logo_url
     if not url:
         return None
-    sources = _image_sources()
-    parts = urlsplit(url)
-    if "*" in sources or f"{parts.scheme}:" in sources or parts.netloc in sources \
-            or f"{parts.scheme}://{parts.netloc}" in sources:
-        return url
-    return url if "'self'" in sources and parts.netloc == request.host else None
+    return url if url.startswith("https://") or urlsplit(url).netloc == request.host else None
 
 
 @bp.app_context_processor

@@ -34,7 +34,7 @@ def check_csrf() -> None:
 
 def _csp() -> str:
     style = "'self' 'unsafe-inline'" if request.path.startswith("/api/docs") else "'self'"
-    return ("default-src 'self'; script-src 'self'; style-src " + style + "; img-src 'self' data:; "
+    return ("default-src 'self'; script-src 'self'; style-src " + style + "; img-src 'self' data: https:; "
             "font-src 'self' data:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'self'; "
             "form-action 'self'; frame-ancestors 'none'")
 

@@ -165,3 +165,10 @@ def test_profile_rejects_unknown_timezone(login, make_user):
     response = login(make_user()).patch("/api/me", json={"timezone": "Mars/Olympus"})
     assert response.status_code == 422
     assert "timezone" in response.get_json()["error"]["details"]
+
+
+def test_avatar_initials_for_latin_chinese_and_mixed_names(make_user):
+    assert make_user(name="Ada Lovelace").initials == "AL"
+    assert make_user(name="林伟 Lin Wei").initials == "林伟"
+    assert make_user(name="王小明").initials == "王小"
+    assert make_user(name="cher").initials == "CH"

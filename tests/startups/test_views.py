@@ -17,16 +17,18 @@ def test_showcase_lists_startups_with_filters(client, make_startup, db):
     db.session.commit()
     make_startup(name="GeneFold", sector="biotech", stage="series_a", logo_url="http://localhost/static/g.png")
     make_startup(name="Elsewhere", logo_url="https://cdn.example.com/e.png")
+    make_startup(name="Plainhttp", logo_url="http://cdn.example.com/p.png")
     page = client.get("/showcase")
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "Photon Eyes" in html and "GeneFold" in html
-    assert "3 startups" in html
+    assert "4 startups" in html
     assert "Robotics" in html and "Series A" in html      # translated labels, not raw enum values
     assert "#lidar" in html                               # tag chip
     assert 'src="http://localhost/static/g.png"' in html  # a logo the CSP allows
-    assert "cdn.example.com" not in html                  # one it would block: initials instead
-    assert ">PE<" in html and ">EL<" in html
+    assert 'src="https://cdn.example.com/e.png"' in html  # HTTPS logos are allowed
+    assert "http://cdn.example.com/p.png" not in html     # plain http would be mixed content: initials
+    assert ">PE<" in html and ">PL<" in html
     assert "Verified" in html
 
 
