@@ -17,6 +17,20 @@ def _is_cjk(ch: str) -> bool:
     return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
 
 
+def initials_of(name: str | None) -> str:
+    """Avatar initials: the first two CJK characters of a Chinese name ("林伟 Lin Wei" → 林伟),
+    else the first letters of the first two words ("Ada Lovelace" → AL)."""
+    words = (name or "").split()
+    if not words:
+        return "?"
+    cjk = [ch for ch in words[0] if _is_cjk(ch)]
+    if cjk:
+        return "".join(cjk[:2])
+    if len(words) >= 2:
+        return (words[0][0] + words[1][0]).upper()
+    return words[0][:2].upper()
+
+
 class Role(StrEnum):
     FOUNDER = "founder"
     MENTOR = "mentor"
@@ -59,17 +73,7 @@ class User(UserMixin, db.Model):
 
     @property
     def initials(self) -> str:
-        """Avatar initials: the first two CJK characters of a Chinese name ("林伟 Lin Wei" → 林伟),
-        else the first letters of the first two words ("Ada Lovelace" → AL)."""
-        words = self.name.split()
-        if not words:
-            return "?"
-        cjk = [ch for ch in words[0] if _is_cjk(ch)]
-        if cjk:
-            return "".join(cjk[:2])
-        if len(words) >= 2:
-            return (words[0][0] + words[1][0]).upper()
-        return words[0][:2].upper()
+        return initials_of(self.name)
 
     @property
     def organisations(self) -> list[Organisation]:

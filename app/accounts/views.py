@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.accounts import forms, services
+from app.accounts.models import initials_of
 from app.core.errors import AppError
 from app.core.i18n import timezone_choices
 from app.extensions import limiter
@@ -146,3 +147,6 @@ ROLE_LABELS = {"founder": _l("Founder"), "mentor": _l("Mentor"), "provider": _l(
 @bp.app_context_processor
 def account_helpers():
     return {"role_label": lambda role: str(ROLE_LABELS.get(role, role))}
+
+
+bp.add_app_template_global(initials_of)  # a global, so imported macros see it too
