@@ -18,4 +18,5 @@ app = create_app()
 if __name__ == "__main__":
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "5000"))
+    app.logger.info("Fuhua is serving on http://%s:%d (async mode: %s)", host, port, socketio.async_mode)
     socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=False)
