@@ -68,23 +68,33 @@ def _register_blueprints(app: Flask) -> None:
     from app.admin.views import bp as admin_views
     from app.core.docs import bp as docs_views
     from app.core.views import bp as main_views
+    from app.mentoring.api import blp as mentoring_api
+    from app.mentoring.views import bp as mentoring_views
     from app.extensions import api
     from app.notifications.api import blp as notifications_api
     from app.notifications.views import bp as notifications_views
     from app.resources.api import blp as providers_api
+    from app.resources.marketplace_api import blp as marketplace_api
+    from app.resources.marketplace_views import bp as marketplace_views
     from app.resources.views import bp as providers_views
+    from app.roadshows.api import blp as roadshows_api
+    from app.roadshows.views import bp as roadshows_views
     from app.startups.api import blp as startups_api
     from app.startups.views import bp as startups_views
 
     for bp in (main_views, accounts_views, startups_views, providers_views, notifications_views, admin_views,
-               docs_views, organisations_views):
+               docs_views, organisations_views, mentoring_views, marketplace_views, roadshows_views):
         app.register_blueprint(bp)
-    for blp in (accounts_api, startups_api, providers_api, notifications_api, admin_api, organisations_api):
+    for blp in (accounts_api, startups_api, providers_api, notifications_api, admin_api, organisations_api,
+                mentoring_api, marketplace_api, roadshows_api):
         api.register_blueprint(blp)
 
 
 def _register_socket_handlers() -> None:
     from app.accounts import events as account_events  # noqa: F401  (connect/disconnect)
+    from app.mentoring import events as mentoring_events  # noqa: F401
+    from app.resources import marketplace_events  # noqa: F401
+    from app.roadshows import events as roadshow_events  # noqa: F401
     from app.core.realtime import register_socket_error_handler
 
     register_socket_error_handler()

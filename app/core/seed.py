@@ -5,6 +5,7 @@ created, so running it again changes nothing (and keeps edits made since). Each 
 small `seed_*` function called from `seed_demo`; later domains (mentor profiles and availability,
 listings, roadshows) add theirs there. The demo accounts all use DEMO_PASSWORD and are printed at the end.
 """
+import importlib
 import logging
 from dataclasses import dataclass, field
 
@@ -337,11 +338,27 @@ def seed_providers(users: dict[str, User]) -> list[Organisation]:
     return providers
 
 
+# Each feature domain seeds its own demo data: a module with `seed(users=, startups=, providers=)`.
+DOMAIN_SEEDERS = ("app.mentoring.seed", "app.resources.marketplace_seed", "app.roadshows.seed")
+
+
+def seed_domains(users: dict[str, User], startups: list[Organisation], providers: list[Organisation]) -> None:
+    for name in DOMAIN_SEEDERS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as error:
+            if error.name != name:
+                raise
+            continue
+        module.seed(users=users, startups=startups, providers=providers)
+
+
 def seed_demo() -> dict[str, int]:
     """Create whatever demo data is missing. Returns counts of what exists afterwards."""
     users = seed_people()
     startups = seed_startups(users)
     providers = seed_providers(users)
+    seed_domains(users, startups, providers)
     log.info("demo data ready: %d people, %d startups, %d providers", len(users), len(startups), len(providers))
     return {"people": len(users), "startups": len(startups), "providers": len(providers)}
 

@@ -1,0 +1,1 @@
+"""Mentor profiles, session types, availability, bookings (issue: mentor booking)."""

@@ -1,0 +1,1 @@
+"""Roadshows, pitches, live room records (issue: roadshow rooms)."""

@@ -1,0 +1,26 @@
+"""add mentoring tables
+
+The mentoring domain's tables (filled in with that domain's models).
+
+Revision ID: 3a1c0e7b9d21
+Revises: 12684fee3899
+Create Date: 2026-11-22 11:10:00
+
+"""
+from alembic import op  # noqa: F401
+import sqlalchemy as sa  # noqa: F401
+
+
+# revision identifiers, used by Alembic.
+revision = '3a1c0e7b9d21'
+down_revision = '12684fee3899'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass
