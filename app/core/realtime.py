@@ -48,18 +48,50 @@ def register_socket_error_handler() -> None:
     socketio.on_error_default(handle_socket_error)
 
 
-def disconnect_user(user_id: int) -> None:
-    """Close the open sockets of a user on this process (sign-out, deactivation).
+SOCKETS_KEY = "fuhua:sockets:user:{}"
+SOCKETS_TTL = 7 * 86400
 
-    Every event re-loads the user, so a deactivated user's sockets in other processes can no
-    longer act either; they are closed when they next send or when this process owns them.
+
+def _redis():
+    from flask import current_app
+    url = current_app.config.get("REDIS_URL")
+    if not url or not current_app.config.get("SOCKETIO_MESSAGE_QUEUE", True):
+        return None
+    from redis import Redis
+    return Redis.from_url(url)
+
+
+def track_socket(user_id: int, sid: str) -> None:
+    """Remember a signed-in socket, so the user's sockets can be closed from any process."""
+    client = _redis()
+    if client is not None:
+        key = SOCKETS_KEY.format(user_id)
+        client.pipeline().sadd(key, sid).expire(key, SOCKETS_TTL).execute()
+
+
+def untrack_socket(user_id: int, sid: str) -> None:
+    client = _redis()
+    if client is not None:
+        client.srem(SOCKETS_KEY.format(user_id), sid)
+
+
+def disconnect_user(user_id: int) -> None:
+    """Close every open socket of a user (sign-out, deactivation), on this and other processes.
+
+    Sockets on this process are found through the user's room; with Redis, the sids recorded by
+    `track_socket` are disconnected through the message queue wherever they live.
     """
     server = getattr(socketio, "server", None)
     if server is None:
         return
     try:
-        sids = [sid for sid, _eio in server.manager.get_participants("/", user_room(user_id))]
+        sids = {sid for sid, _eio in server.manager.get_participants("/", user_room(user_id))}
     except (KeyError, TypeError):
-        return
+        sids = set()
+    client = _redis()
+    if client is not None:
+        key = SOCKETS_KEY.format(user_id)
+        sids |= {raw.decode() for raw in client.smembers(key)}
+        client.delete(key)
     for sid in sids:
         server.disconnect(sid, namespace="/")

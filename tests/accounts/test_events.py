@@ -96,3 +96,11 @@ def test_deactivated_users_cookie_connects_as_anonymous(db, make_user, login, so
     sc = socket_client(api)
     assert sc.is_connected()
     assert rooms_of(sc) == set()
+
+
+def test_sign_out_closes_the_users_sockets(login, make_user, socket_client):
+    api = login(make_user())
+    sc = socket_client(api)
+    assert sc.is_connected()
+    assert api.post("/api/auth/logout").status_code == 204
+    assert not sc.is_connected()

@@ -49,3 +49,29 @@ def test_notification_crosses_processes_through_redis():
         assert note["kind"] == "invitation_received"
         assert "Photonix" in note["text"]
         assert note["unread_count"] == 1
+
+
+def test_deactivation_on_one_process_closes_sockets_on_another():
+    with serve(processes=2, env={"REDIS_URL": REDIS_URL}) as served:
+        first, second = served.servers
+        result = served.flask("create-admin", "ops@example.com", "--password", PASSWORD)
+        assert result.returncode == 0, result.stderr
+        admin = requests.Session()
+        login = admin.post(f"{first.url}/api/auth/login", json={"email": "ops@example.com", "password": PASSWORD},
+                           timeout=10)
+        admin.headers["X-CSRFToken"] = login.json()["csrf_token"]
+        member = register(second.url, "member@example.com", "Member")
+        token = member.post(f"{second.url}/api/tokens", json={"name": "socket"}, timeout=10).json()["token"]
+        user_id = member.get(f"{second.url}/api/me", timeout=10).json()["id"]
+
+        closed: queue.Queue = queue.Queue()
+        client = socketio.Client(reconnection=False)
+        client.on("disconnect", lambda *args: closed.put(True))
+        client.connect(second.url, auth={"token": token}, transports=["websocket"], wait_timeout=10)
+        try:
+            response = admin.post(f"{first.url}/api/admin/users/{user_id}/deactivate", timeout=10)
+            assert response.status_code == 200, response.text
+            assert closed.get(timeout=10) is True
+        finally:
+            if client.connected:
+                client.disconnect()
