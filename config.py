@@ -38,6 +38,9 @@ class Config:
     SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "gevent")
     SOCKETIO_CORS_ORIGINS = os.environ.get("SOCKETIO_CORS_ORIGINS") or None
 
+    # How many reverse proxies sit in front (their X-Forwarded-* headers are then trusted).
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT") or 0)
+
     # Sessions and cookies
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -152,3 +152,17 @@ def test_openapi_spec_documents_the_contract(client):
 
 def test_healthz(client):
     assert client.get("/healthz").get_json() == {"status": "ok"}
+
+
+def test_proxy_count_trusts_forwarded_client_address():
+    from flask import Flask, request
+
+    from app import trust_proxies
+
+    app = Flask(__name__)
+    app.config["PROXY_COUNT"] = 1
+    trust_proxies(app)
+    app.add_url_rule("/whoami", view_func=lambda: {"addr": request.remote_addr, "scheme": request.scheme})
+    body = app.test_client().get("/whoami", headers={"X-Forwarded-For": "203.0.113.9",
+                                                     "X-Forwarded-Proto": "https"}).get_json()
+    assert body == {"addr": "203.0.113.9", "scheme": "https"}
