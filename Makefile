@@ -17,7 +17,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 	touch $@
 
 translations: $(VENV)/.installed
-	@$(BIN)/pybabel compile -d translations -D messages 2>&1 | grep -v "^compiling" || true
+	@$(BIN)/pybabel -q compile -d translations -D messages
 
 setup: $(VENV)/.installed translations
 
@@ -30,8 +30,8 @@ test: setup
 	$(BIN)/pytest
 
 extract-messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
-	$(BIN)/pybabel update -i translations/messages.pot -d translations -D messages --no-fuzzy-matching
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
+	$(BIN)/pybabel -q update -i translations/messages.pot -d translations -D messages --no-fuzzy-matching
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check app tests config.py wsgi.py
