@@ -8,11 +8,11 @@ from flask_socketio import SocketIO
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
-from app.core.db import Base
+from app.core.db import Base, alembic_include_name
 from app.core.api import FuhuaApi
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate(compare_type=True, render_as_batch=True)
+migrate = Migrate(compare_type=True, render_as_batch=True, include_name=alembic_include_name)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()

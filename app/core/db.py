@@ -78,3 +78,9 @@ def configure_sqlite(engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
         conn.exec_driver_sql("BEGIN")
+
+
+def alembic_include_name(name, type_, parent_names) -> bool:
+    """Alembic leaves full-text search tables alone: SQLite FTS5 virtual tables (and their shadow
+    tables) are created by raw SQL in the migrations and have no model."""
+    return not (type_ == "table" and name and "_fts" in name)
