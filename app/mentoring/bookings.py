@@ -1,0 +1,554 @@
+"""Booking use cases: book, confirm, decline, cancel, complete, no-show, reschedule, feedback, list.
+
+Every path that occupies a mentor's time (booking, rescheduling) claims rows under unique keys
+(`TimeClaim` per 5-minute grain, `BookingSeat` per seat; see `app.mentoring.models`), so the database
+refuses a double booking on SQLite and PostgreSQL. Each such transaction first bumps the mentor's
+`lock_version`, a row lock on both databases, so concurrent requests queue rather than fail midway.
+A request awaiting approval holds its seat; declining or cancelling gives it back.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, exists, false, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from app.accounts import organisations
+from app.accounts.models import Role, User
+from app.core import jobs
+from app.core.db import utcnow
+from app.core.errors import AppError, Conflict, Invalid, InvalidState, NotFound, PermissionDenied
+from app.core.pagination import Page, paginate
+from app.extensions import db
+from app.mentoring import notifications as _kinds  # noqa: F401  (registers the notification kinds)
+from app.mentoring import slots as slot_engine
+from app.mentoring.models import (
+    ACTIVE_STATUSES,
+    GRAIN_MINUTES,
+    Booking,
+    BookingFeedback,
+    BookingSeat,
+    BookingSlot,
+    BookingStatus,
+    MentorProfile,
+    SessionType,
+    TimeClaim,
+    WaitlistEntry,
+)
+from app.mentoring.services import get_session_type, profile_for
+from app.notifications import services as notifications
+
+log = logging.getLogger(__name__)
+
+
+def _slot_taken() -> Conflict:
+    return Conflict(_l("That slot has just been taken. Please choose another time."), code="slot_taken")
+
+
+# Occupying time -------------------------------------------------------------------------------
+
+def _start_write(profile_id: int) -> None:
+    """End any read transaction, then open one whose first statement locks the mentor's row.
+
+    On SQLite a transaction that starts with a write waits for the write lock (busy timeout) instead of
+    failing on a stale read snapshot; on PostgreSQL the row lock queues concurrent bookings of one mentor.
+    """
+    db.session.commit()
+    db.session.execute(update(MentorProfile).where(MentorProfile.id == profile_id)
+                       .values(lock_version=MentorProfile.lock_version + 1))
+
+
+def write_first() -> None:
+    """On SQLite, end the current transaction and open one with the write lock taken (a no-op UPDATE).
+
+    A transaction that reads and then writes fails at once ("database is locked") when another process
+    committed in between; one that starts with a write waits for the lock instead. On PostgreSQL: nothing.
+    """
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.commit()
+        db.session.execute(update(MentorProfile).where(false()).values(lock_version=MentorProfile.lock_version))
+
+
+def _grains(starts_at: datetime, session_type: SessionType) -> list[datetime]:
+    first = starts_at - timedelta(minutes=session_type.buffer_before_minutes)
+    last = starts_at + timedelta(minutes=session_type.duration_minutes + session_type.buffer_after_minutes)
+    out, grain = [], first
+    while grain < last:
+        out.append(grain)
+        grain += timedelta(minutes=GRAIN_MINUTES)
+    return out
+
+
+def _occupy(booking: Booking, session_type: SessionType) -> None:
+    """Give `booking` a seat of its occurrence, creating the occurrence and its time claims if needed."""
+    slot = db.session.scalar(select(BookingSlot).where(
+        BookingSlot.mentor_id == booking.mentor_id, BookingSlot.session_type_id == session_type.id,
+        BookingSlot.starts_at == booking.starts_at))
+    if slot is None:
+        try:
+            with db.session.begin_nested():
+                slot = BookingSlot(mentor_id=booking.mentor_id, session_type_id=session_type.id,
+                                   starts_at=booking.starts_at)
+                db.session.add(slot)
+                db.session.flush()
+                db.session.add_all([TimeClaim(slot_id=slot.id, mentor_id=booking.mentor_id, grain_at=grain)
+                                    for grain in _grains(booking.starts_at, session_type)])
+                db.session.flush()
+        except IntegrityError:
+            raise _slot_taken() from None
+    taken = set(db.session.scalars(select(BookingSeat.seat_no).where(BookingSeat.slot_id == slot.id)))
+    free = next((n for n in range(1, session_type.capacity + 1) if n not in taken), None)
+    if free is None:
+        raise _slot_taken()
+    try:
+        with db.session.begin_nested():
+            db.session.add(BookingSeat(slot_id=slot.id, seat_no=free, booking_id=booking.id))
+            db.session.flush()
+    except IntegrityError:
+        raise _slot_taken() from None
+
+
+def _release(booking: Booking) -> None:
+    """Give back the booking's seat; an occurrence left without seats frees its time."""
+    seat = db.session.scalar(select(BookingSeat).where(BookingSeat.booking_id == booking.id))
+    if seat is None:
+        return
+    slot_id = seat.slot_id
+    db.session.delete(seat)
+    db.session.flush()
+    if not db.session.scalar(select(exists().where(BookingSeat.slot_id == slot_id))):
+        db.session.execute(delete(TimeClaim).where(TimeClaim.slot_id == slot_id))
+        db.session.execute(delete(BookingSlot).where(BookingSlot.id == slot_id))
+
+
+def _check_bookable(profile: MentorProfile, session_type: SessionType, starts_at: datetime, *,
+                    exclude_booking_id: int | None = None) -> None:
+    """`starts_at` must be one of the free slots (windows, overrides, notice, horizon, other bookings)."""
+    now = utcnow()
+    found = slot_engine.compute_slots(profile, session_type, starts_at, starts_at + timedelta(minutes=1), now=now,
+                                      exclude_booking_id=exclude_booking_id)
+    if any(s.starts_at == starts_at for s in found):
+        return
+    if starts_at < now + timedelta(minutes=session_type.min_notice_minutes):
+        raise Invalid(_l("That time is too soon to book."), code="too_soon",
+                      details={"starts_at": [str(_l("Book at least %(n)d minutes ahead.",
+                                                    n=session_type.min_notice_minutes))]})
+    if starts_at > now + timedelta(days=session_type.max_days_ahead):
+        raise Invalid(_l("That time is too far ahead."), code="too_far_ahead",
+                      details={"starts_at": [str(_l("Book at most %(n)d days ahead.", n=session_type.max_days_ahead))]})
+    in_schedule = slot_engine.compute_slots(profile, session_type, starts_at, starts_at + timedelta(minutes=1),
+                                            now=None, ignore_bookings=True)
+    if any(s.starts_at == starts_at for s in in_schedule):
+        raise _slot_taken()
+    raise Invalid(_l("The mentor is not available at that time."), code="not_available",
+                  details={"starts_at": [str(_l("Pick one of the free slots."))]})
+
+
+# Booking ----------------------------------------------------------------------------------------
+
+def book(*, founder: User, session_type_id: int, starts_at: datetime, topic: str = "",
+         startup_id: int | None = None) -> Booking:
+    """Book a slot: confirmed at once, or requested when the session type needs the mentor's approval.
+
+    Raises Conflict `slot_taken` when the time (or the last seat) is gone, Invalid when it is not bookable.
+    """
+    if founder.role != Role.FOUNDER:
+        raise PermissionDenied(_l("Only founders can book mentors."), code="founders_only")
+    session_type = db.session.get(SessionType, session_type_id) if 0 < session_type_id < 2**31 else None
+    if session_type is None or not session_type.is_active:
+        raise NotFound(_l("Session type not found."))
+    profile = session_type.mentor
+    if profile.user_id == founder.id:
+        raise PermissionDenied(_l("You cannot book yourself."))
+    if startup_id is not None:
+        organisations.require_member(founder, startup_id, allow_admin=False)
+    starts_at = _aligned(starts_at)
+    founder_id, profile_id = founder.id, profile.id
+    try:
+        _start_write(profile_id)
+        profile = db.session.get(MentorProfile, profile_id)
+        session_type = get_session_type(profile, session_type_id)
+        _check_bookable(profile, session_type, starts_at)
+        if db.session.scalar(select(exists().where(
+                Booking.founder_id == founder_id, Booking.session_type_id == session_type.id,
+                Booking.starts_at == starts_at, Booking.status.in_(ACTIVE_STATUSES)))):
+            raise Conflict(_l("You have already booked this session."), code="already_booked")
+        status = BookingStatus.REQUESTED if session_type.requires_approval else BookingStatus.CONFIRMED
+        booking = Booking(mentor_id=profile.id, session_type_id=session_type.id, founder_id=founder_id,
+                          startup_id=startup_id, starts_at=starts_at,
+                          ends_at=starts_at + timedelta(minutes=session_type.duration_minutes),
+                          topic=(topic or "").strip(), status=status,
+                          confirmed_at=utcnow() if status == BookingStatus.CONFIRMED else None)
+        db.session.add(booking)
+        db.session.flush()
+        _occupy(booking, session_type)
+        db.session.commit()
+    except AppError:
+        db.session.rollback()
+        raise
+    log.info("booking %s by user %s (%s)", booking.id, founder_id, booking.status)
+    if booking.status == BookingStatus.REQUESTED:
+        _notify(booking, booking.mentor.user, "booking_requested")
+    else:
+        _notify(booking, booking.mentor.user, "booking_created")
+        _notify_confirmed(booking)
+    return booking
+
+
+def _aligned(starts_at: datetime) -> datetime:
+    if starts_at.tzinfo is None:
+        raise Invalid(details={"starts_at": [str(_l("Give the time with its UTC offset."))]})
+    starts_at = starts_at.astimezone(slot_engine.UTC)
+    if starts_at.second or starts_at.microsecond or starts_at.minute % GRAIN_MINUTES:
+        raise Invalid(_l("The mentor is not available at that time."), code="not_available",
+                      details={"starts_at": [str(_l("Pick one of the free slots."))]})
+    return starts_at
+
+
+# Reading ----------------------------------------------------------------------------------------
+
+def _side(booking: Booking, user: User) -> str | None:
+    if booking.founder_id == user.id:
+        return "founder"
+    if booking.mentor.user_id == user.id:
+        return "mentor"
+    return None
+
+
+def get_booking(*, user: User, booking_id: int) -> Booking:
+    """A booking its founder or mentor (or an admin) may see; others get NotFound."""
+    booking = db.session.get(Booking, booking_id) if 0 < booking_id < 2**31 else None
+    if booking is None or (_side(booking, user) is None and not user.is_admin):
+        raise NotFound(_l("Booking not found."))
+    return booking
+
+
+def list_bookings(*, user: User, scope: str | None = None, status: str | None = None, page: int = 1,
+                  per_page: int = 20) -> Page:
+    """The user's bookings as founder or mentor. scope: upcoming, past, pending (awaiting approval)."""
+    profile = profile_for(user)
+    parties = [Booking.founder_id == user.id]
+    if profile is not None:
+        parties.append(Booking.mentor_id == profile.id)
+    stmt = select(Booking).options(selectinload(Booking.session_type), selectinload(Booking.founder),
+                                   selectinload(Booking.mentor).selectinload(MentorProfile.user),
+                                   selectinload(Booking.feedback)).where(or_(*parties))
+    now = utcnow()
+    if scope == "upcoming":
+        stmt = stmt.where(Booking.ends_at >= now, Booking.status.in_(ACTIVE_STATUSES)).order_by(Booking.starts_at)
+    elif scope == "pending":
+        stmt = stmt.where(Booking.status == BookingStatus.REQUESTED, Booking.ends_at >= now).order_by(Booking.starts_at)
+    elif scope == "past":
+        stmt = stmt.where(or_(Booking.ends_at < now, Booking.status.not_in(ACTIVE_STATUSES))) \
+            .order_by(Booking.starts_at.desc())
+    else:
+        stmt = stmt.order_by(Booking.starts_at.desc())
+    if status:
+        stmt = stmt.where(Booking.status == status)
+    return paginate(stmt.order_by(Booking.id), page=page, per_page=per_page)
+
+
+# Moves -----------------------------------------------------------------------------------------
+
+def _load_for_move(user: User, booking_id: int) -> tuple[Booking, str]:
+    booking = get_booking(user=user, booking_id=booking_id)
+    profile_id, user_id = booking.mentor_id, user.id
+    _start_write(profile_id)
+    booking = db.session.get(Booking, booking_id)
+    user = db.session.get(User, user_id)
+    side = _side(booking, user)
+    if side is None:
+        raise PermissionDenied()
+    return booking, side
+
+
+def _wrong_state(booking: Booking, action) -> InvalidState:
+    return InvalidState(_l("You cannot %(action)s a booking that is %(status)s.", action=action,
+                           status=status_label(booking.status)), details={"status": booking.status})
+
+
+def _mentor_only(side: str) -> None:
+    if side != "mentor":
+        raise PermissionDenied(_l("Only the mentor can do that."), code="mentor_only")
+
+
+def _run(func, user: User, booking_id: int, **kwargs) -> Booking:
+    try:
+        booking = func(user, booking_id, **kwargs)
+        db.session.commit()
+    except AppError:
+        db.session.rollback()
+        raise
+    return booking
+
+
+def confirm(*, mentor: User, booking_id: int) -> Booking:
+    """The mentor approves a request (its seat is already held)."""
+    def move(user, booking_id):
+        booking, side = _load_for_move(user, booking_id)
+        _mentor_only(side)
+        if booking.status != BookingStatus.REQUESTED:
+            raise _wrong_state(booking, _l("confirm"))
+        if booking.ends_at <= utcnow():
+            raise InvalidState(_l("This request is in the past."), code="in_past")
+        booking.status, booking.confirmed_at = BookingStatus.CONFIRMED, utcnow()
+        return booking
+    booking = _run(move, mentor, booking_id)
+    _notify_confirmed(booking)
+    return booking
+
+
+def decline(*, mentor: User, booking_id: int, reason: str = "") -> Booking:
+    """The mentor declines a request; the seat is freed."""
+    def move(user, booking_id):
+        booking, side = _load_for_move(user, booking_id)
+        _mentor_only(side)
+        if booking.status != BookingStatus.REQUESTED:
+            raise _wrong_state(booking, _l("decline"))
+        booking.status, booking.cancel_reason = BookingStatus.DECLINED, (reason or "").strip()[:500]
+        _release(booking)
+        promoted.extend(_promote_waitlist(booking))
+        return booking
+    promoted: list[Booking] = []
+    booking = _run(move, mentor, booking_id)
+    _notify_promoted(promoted)
+    _notify(booking, booking.founder, "booking_declined")
+    return booking
+
+
+def cancel(*, actor: User, booking_id: int, reason: str = "") -> Booking:
+    """Either side cancels a requested or confirmed booking before it starts; inside the window it is late."""
+    def move(user, booking_id):
+        booking, side = _load_for_move(user, booking_id)
+        if booking.status not in ACTIVE_STATUSES:
+            raise _wrong_state(booking, _l("cancel"))
+        now = utcnow()
+        if booking.starts_at <= now:
+            raise InvalidState(_l("This session has already started."), code="already_started")
+        window = timedelta(minutes=booking.session_type.cancellation_window_minutes)
+        booking.late_cancellation = booking.status == BookingStatus.CONFIRMED and booking.starts_at - now < window
+        booking.status, booking.cancelled_at, booking.cancelled_by_id = BookingStatus.CANCELLED, now, user.id
+        booking.cancel_reason = (reason or "").strip()[:500]
+        _release(booking)
+        promoted.extend(_promote_waitlist(booking))
+        return booking
+    promoted: list[Booking] = []
+    booking = _run(move, actor, booking_id)
+    _notify_promoted(promoted)
+    other = booking.mentor.user if booking.founder_id == actor.id else booking.founder
+    _notify(booking, other, "booking_cancelled", actor=actor.name)
+    return booking
+
+
+def _finish(mentor: User, booking_id: int, status: str, action) -> Booking:
+    def move(user, booking_id):
+        booking, side = _load_for_move(user, booking_id)
+        _mentor_only(side)
+        if booking.status != BookingStatus.CONFIRMED:
+            raise _wrong_state(booking, action)
+        if booking.starts_at > utcnow():
+            raise InvalidState(_l("This session has not started yet."), code="not_started")
+        booking.status = status
+        return booking
+    return _run(move, mentor, booking_id)
+
+
+def complete(*, mentor: User, booking_id: int) -> Booking:
+    """The mentor marks a confirmed session that has started as completed."""
+    return _finish(mentor, booking_id, BookingStatus.COMPLETED, _l("complete"))
+
+
+def mark_no_show(*, mentor: User, booking_id: int) -> Booking:
+    """The mentor records that the founder did not come."""
+    return _finish(mentor, booking_id, BookingStatus.NO_SHOW, _l("mark as no-show"))
+
+
+def reschedule(*, actor: User, booking_id: int, starts_at: datetime) -> Booking:
+    """Move a booking to another free slot in one transaction: the old seat is given back only if the new one holds.
+
+    A founder moving a session that needs approval sends it back to the mentor for approval.
+    """
+    starts_at = _aligned(starts_at)
+
+    def move(user, booking_id):
+        booking, side = _load_for_move(user, booking_id)
+        if booking.status not in ACTIVE_STATUSES:
+            raise _wrong_state(booking, _l("reschedule"))
+        if booking.starts_at <= utcnow():
+            raise InvalidState(_l("This session has already started."), code="already_started")
+        if starts_at == booking.starts_at:
+            raise Invalid(details={"starts_at": [str(_l("Pick a different time."))]})
+        session_type = booking.session_type
+        _check_bookable(booking.mentor, session_type, starts_at, exclude_booking_id=booking.id)
+        _release(booking)
+        promoted.extend(_promote_waitlist(booking))
+        booking.starts_at = starts_at
+        booking.ends_at = starts_at + timedelta(minutes=session_type.duration_minutes)
+        db.session.flush()
+        _occupy(booking, session_type)
+        if side == "founder" and session_type.requires_approval:
+            booking.status, booking.confirmed_at = BookingStatus.REQUESTED, None
+        return booking
+    promoted: list[Booking] = []
+    booking = _run(move, actor, booking_id)
+    other = booking.mentor.user if booking.founder_id == actor.id else booking.founder
+    _notify(booking, other, "booking_rescheduled", actor=actor.name)
+    _notify_promoted(promoted)
+    return booking
+
+
+# Open-day waitlist -----------------------------------------------------------------------------
+
+def join_waitlist(*, founder: User, session_type_id: int, starts_at: datetime, topic: str = "") -> WaitlistEntry:
+    """Queue for a full group session; the first in line gets the next freed seat automatically."""
+    if founder.role != Role.FOUNDER:
+        raise PermissionDenied(_l("Only founders can book mentors."), code="founders_only")
+    session_type = db.session.get(SessionType, session_type_id) if 0 < session_type_id < 2**31 else None
+    if session_type is None or not session_type.is_active:
+        raise NotFound(_l("Session type not found."))
+    if session_type.capacity < 2:
+        raise Invalid(_l("Only group sessions have a waitlist."), code="not_a_group_session")
+    starts_at = _aligned(starts_at)
+    found = slot_engine.compute_slots(session_type.mentor, session_type, starts_at, starts_at + timedelta(minutes=1),
+                                      now=utcnow(), include_full=True)
+    slot = next((s for s in found if s.starts_at == starts_at), None)
+    if slot is None:
+        raise Invalid(_l("The mentor is not available at that time."), code="not_available")
+    if slot.seats_left > 0:
+        raise Conflict(_l("There are seats left: book one instead."), code="seats_available")
+    if db.session.scalar(select(exists().where(
+            Booking.founder_id == founder.id, Booking.session_type_id == session_type.id,
+            Booking.starts_at == starts_at, Booking.status.in_(ACTIVE_STATUSES)))):
+        raise Conflict(_l("You have already booked this session."), code="already_booked")
+    entry = WaitlistEntry(session_type_id=session_type.id, starts_at=starts_at, founder_id=founder.id,
+                          topic=(topic or "").strip())
+    try:
+        db.session.add(entry)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict(_l("You are already on the waitlist."), code="already_waitlisted") from None
+    return entry
+
+
+def waitlist_position(entry: WaitlistEntry) -> int:
+    return db.session.scalar(select(func.count(WaitlistEntry.id)).where(
+        WaitlistEntry.session_type_id == entry.session_type_id, WaitlistEntry.starts_at == entry.starts_at,
+        WaitlistEntry.booking_id.is_(None), WaitlistEntry.id <= entry.id)) or 0
+
+
+def _promote_waitlist(freed: Booking) -> list[Booking]:
+    """Give the seat `freed` left to the first founder in line (inside the caller's transaction)."""
+    session_type = freed.session_type
+    if session_type.capacity < 2 or freed.starts_at <= utcnow():
+        return []
+    entries = db.session.scalars(select(WaitlistEntry).where(
+        WaitlistEntry.session_type_id == session_type.id, WaitlistEntry.starts_at == freed.starts_at,
+        WaitlistEntry.booking_id.is_(None)).order_by(WaitlistEntry.id)).all()
+    for entry in entries:
+        status = BookingStatus.REQUESTED if session_type.requires_approval else BookingStatus.CONFIRMED
+        booking = Booking(mentor_id=freed.mentor_id, session_type_id=session_type.id, founder_id=entry.founder_id,
+                          starts_at=freed.starts_at, ends_at=freed.ends_at, topic=entry.topic, status=status,
+                          confirmed_at=utcnow() if status == BookingStatus.CONFIRMED else None)
+        db.session.add(booking)
+        db.session.flush()
+        _occupy(booking, session_type)
+        entry.booking_id = booking.id
+        return [booking]
+    return []
+
+
+def _notify_promoted(promoted: list[Booking]) -> None:
+    for booking in promoted:
+        _notify(booking, booking.founder, "waitlist_promoted")
+        if booking.status == BookingStatus.CONFIRMED:
+            _notify_confirmed(booking)
+        else:
+            _notify(booking, booking.mentor.user, "booking_requested")
+
+
+# Feedback ---------------------------------------------------------------------------------------
+
+def give_feedback(*, author: User, booking_id: int, rating: int, comment: str = "") -> BookingFeedback:
+    """One rating (1–5) and comment per side, once the session is completed."""
+    write_first()
+    booking = get_booking(user=author, booking_id=booking_id)
+    side = _side(booking, author)
+    if side is None:
+        raise PermissionDenied()
+    if booking.status != BookingStatus.COMPLETED:
+        raise InvalidState(_l("Feedback opens once the session is completed."), code="not_completed")
+    if not 1 <= rating <= 5:
+        raise Invalid(details={"rating": [str(_l("Give 1 to 5 stars."))]})
+    feedback = BookingFeedback(booking_id=booking.id, side=side, author_id=author.id, rating=rating,
+                               comment=(comment or "").strip())
+    try:
+        db.session.add(feedback)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict(_l("You have already given feedback on this session."), code="feedback_exists") from None
+    other = booking.mentor.user if side == "founder" else booking.founder
+    _notify(booking, other, "booking_feedback", author=author.name)
+    return feedback
+
+
+# Labels and notifications ----------------------------------------------------------------------
+
+STATUS_LABELS = {
+    BookingStatus.REQUESTED: _l("awaiting approval"), BookingStatus.CONFIRMED: _l("confirmed"),
+    BookingStatus.COMPLETED: _l("completed"), BookingStatus.CANCELLED: _l("cancelled"),
+    BookingStatus.DECLINED: _l("declined"), BookingStatus.NO_SHOW: _l("no-show"),
+}
+
+
+def status_label(status: str) -> str:
+    return str(STATUS_LABELS.get(status, status))
+
+
+def _data(booking: Booking, **extra) -> dict:
+    return {"booking_id": booking.id, "session": booking.session_type.name, "mentor": booking.mentor.user.name,
+            "founder": booking.founder.name, "starts_at": booking.starts_at.isoformat(), **extra}
+
+
+def _notify(booking: Booking, user: User, kind: str, email: bool | None = None, **extra) -> None:
+    write_first()
+    notifications.notify(user=user, kind=kind, data=_data(booking, **extra), url=f"/sessions/{booking.id}",
+                         email=email)
+
+
+def _notify_confirmed(booking: Booking) -> None:
+    """In-app for the founder, and an email with the .ics attached."""
+    write_first()
+    note = notifications.notify(user=booking.founder, kind="booking_confirmed", data=_data(booking),
+                                url=f"/sessions/{booking.id}", email=False)
+    if booking.founder.is_active:
+        jobs.enqueue(send_confirmation_email, notification_id=note.id, booking_id=booking.id)
+
+
+def send_confirmation_email(*, notification_id: int, booking_id: int) -> bool:
+    """Job: the confirmation email with the booking's .ics, sent at most once (claims `emailed_at`)."""
+    from app.mentoring.calendar import booking_ics
+    from app.notifications import email as mail
+    from app.notifications.models import Notification
+
+    claimed = db.session.execute(update(Notification).where(Notification.id == notification_id,
+                                                            Notification.emailed_at.is_(None))
+                                 .values(emailed_at=utcnow()).execution_options(synchronize_session=False))
+    db.session.commit()
+    if not claimed.rowcount:
+        return False
+    note = db.session.get(Notification, notification_id)
+    booking = db.session.get(Booking, booking_id)
+    user = db.session.get(User, note.user_id)
+    msg = notifications.notification_email(note, user)
+    msg.add_attachment(booking_ics(booking), maintype="text", subtype="calendar", filename="booking.ics")
+    return mail.deliver(msg)
+
+
+def count_active(mentor_profile_id: int) -> int:
+    return db.session.scalar(select(func.count(Booking.id)).where(Booking.mentor_id == mentor_profile_id,
+                                                                  Booking.status.in_(ACTIVE_STATUSES))) or 0

@@ -1,0 +1,76 @@
+"""HTML forms for mentors: profile, session types, overrides, booking."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from app.core.i18n import timezone_choices
+from app.startups.labels import SECTOR_LABELS
+
+LANGUAGE_LABELS = {"en": _l("English"), "zh": _l("Chinese"), "ja": _l("Japanese"), "ko": _l("Korean"),
+                   "de": _l("German"), "fr": _l("French"), "es": _l("Spanish"), "hi": _l("Hindi"),
+                   "ru": _l("Russian"), "ar": _l("Arabic"), "pt": _l("Portuguese"), "it": _l("Italian")}
+
+
+class MentorProfileForm(FlaskForm):
+    headline = StringField(_l("Headline"), validators=[Optional(), Length(max=200)])
+    bio = TextAreaField(_l("Bio"), validators=[Optional(), Length(max=10000)])
+    tags = StringField(_l("Expertise tags"), validators=[Optional(), Length(max=1000)])
+    sectors = SelectMultipleField(_l("Sectors"), choices=[SelectChoice(k, v) for k, v in SECTOR_LABELS.items()],
+                                  validators=[Optional()])
+    languages = SelectMultipleField(_l("Languages"), choices=[SelectChoice(k, v) for k, v in LANGUAGE_LABELS.items()],
+                                    validators=[Optional()])
+    timezone = SelectField(_l("Time zone"), validators=[DataRequired()])
+    submit = SubmitField(_l("Save profile"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.timezone.choices = [SelectChoice(tz, tz) for tz in timezone_choices()]
+
+
+class SessionTypeForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+    duration_minutes = IntegerField(_l("Duration (minutes)"), default=60, validators=[NumberRange(5, 480)])
+    capacity = IntegerField(_l("Seats (1 = one-to-one)"), default=1, validators=[NumberRange(1, 500)])
+    min_notice_minutes = IntegerField(_l("Minimum notice (minutes)"), default=240,
+                                      validators=[NumberRange(0, 60 * 24 * 60)])
+    max_days_ahead = IntegerField(_l("Bookable up to (days ahead)"), default=60, validators=[NumberRange(1, 365)])
+    buffer_before_minutes = IntegerField(_l("Buffer before (minutes)"), default=0, validators=[NumberRange(0, 240)])
+    buffer_after_minutes = IntegerField(_l("Buffer after (minutes)"), default=0, validators=[NumberRange(0, 240)])
+    cancellation_window_minutes = IntegerField(_l("Late cancellation window (minutes before)"), default=1440,
+                                               validators=[NumberRange(0, 60 * 24 * 30)])
+    requires_approval = BooleanField(_l("I approve each booking"))
+    is_active = BooleanField(_l("Open for booking"), default=True)
+    submit = SubmitField(_l("Save session type"))
+
+    def service_fields(self) -> dict:
+        return {name: getattr(self, name).data for name in (
+            "name", "duration_minutes", "capacity", "min_notice_minutes", "max_days_ahead", "buffer_before_minutes",
+            "buffer_after_minutes", "cancellation_window_minutes", "requires_approval", "is_active")} | {
+            "description": self.description.data or ""}
+
+
+class OverrideForm(FlaskForm):
+    starts_at = DateTimeLocalField(_l("From"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
+    ends_at = DateTimeLocalField(_l("To"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
+    available = SelectField(_l("Kind"), choices=[SelectChoice("0", _l("Blocked (not available)")),
+                                                 SelectChoice("1", _l("Extra hours (available)"))])
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=200)])
+    submit = SubmitField(_l("Add override"))
+
+
+class BookingForm(FlaskForm):
+    topic = TextAreaField(_l("What would you like to discuss?"), validators=[Optional(), Length(max=2000)])
+    startup_id = SelectField(_l("For the startup"), coerce=str, validators=[Optional()])
+    submit = SubmitField(_l("Book this session"))

@@ -1,0 +1,59 @@
+"""The mentoring notification kinds (registered at import; imported by the booking services)."""
+from flask_babel import lazy_gettext as _l
+
+from app.notifications.kinds import format_time, register
+
+
+def _when(data: dict, user) -> dict:
+    return {**data, "when": format_time(data.get("starts_at"), user)}
+
+
+register("booking_requested",
+         text=_l("%(founder)s asked to book %(session)s on %(when)s."),
+         subject=_l("Booking request: %(session)s on %(when)s"),
+         body=_l("Confirm or decline it in My sessions."),
+         important=True, prepare=_when)
+
+register("booking_created",
+         text=_l("%(founder)s booked %(session)s on %(when)s."),
+         subject=_l("New booking: %(session)s on %(when)s"),
+         important=True, prepare=_when)
+
+register("booking_confirmed",
+         text=_l("%(mentor)s confirmed %(session)s on %(when)s."),
+         subject=_l("Confirmed: %(session)s with %(mentor)s on %(when)s"),
+         body=_l("The calendar file is attached."),
+         important=True, prepare=_when)
+
+register("booking_declined",
+         text=_l("%(mentor)s declined your request for %(session)s on %(when)s."),
+         subject=_l("Declined: %(session)s on %(when)s"),
+         important=True, prepare=_when)
+
+register("booking_cancelled",
+         text=_l("%(actor)s cancelled %(session)s on %(when)s."),
+         subject=_l("Cancelled: %(session)s on %(when)s"),
+         important=True, prepare=_when)
+
+register("booking_rescheduled",
+         text=_l("%(actor)s moved %(session)s to %(when)s."),
+         subject=_l("Rescheduled: %(session)s, now on %(when)s"),
+         important=True, prepare=_when)
+
+register("booking_reminder_24h",
+         text=_l("Reminder: %(session)s with %(other)s starts tomorrow, %(when)s."),
+         subject=_l("Tomorrow: %(session)s with %(other)s"),
+         important=True, prepare=_when)
+
+register("booking_reminder_1h",
+         text=_l("Reminder: %(session)s with %(other)s starts within the hour (%(when)s)."),
+         subject=_l("In an hour: %(session)s with %(other)s"),
+         important=True, prepare=_when)
+
+register("booking_feedback",
+         text=_l("%(author)s left feedback on %(session)s."))
+
+register("waitlist_promoted",
+         text=_l("A seat opened up: you are now booked for %(session)s with %(mentor)s on %(when)s."),
+         subject=_l("You got a seat: %(session)s on %(when)s"),
+         important=True, prepare=_when)

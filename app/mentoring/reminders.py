@@ -1,0 +1,72 @@
+"""Reminders 24 h and 1 h before a confirmed session, in-app and by email, each sent exactly once.
+
+`send_due_reminders()` is safe to run as often as you like and from several workers at once: a
+reminder is sent only by the run that inserts its `BookingReminder` row (unique booking + kind).
+Schedule `flask mentoring send-reminders` every few minutes (cron, systemd timer).
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app.core.db import utcnow
+from app.extensions import db
+from app.mentoring import notifications as _kinds  # noqa: F401  (registers the kinds)
+from app.mentoring.bookings import write_first
+from app.mentoring.models import Booking, BookingReminder, BookingStatus
+from app.notifications import services as notifications
+
+log = logging.getLogger(__name__)
+
+REMINDERS = (("24h", timedelta(hours=24)), ("1h", timedelta(hours=1)))
+
+
+def _claim(booking_id: int, kind: str) -> bool:
+    """Insert the reminder's row; False when another run already did."""
+    try:
+        write_first()
+        db.session.add(BookingReminder(booking_id=booking_id, kind=kind))
+        db.session.commit()
+        return True
+    except IntegrityError:
+        db.session.rollback()
+        return False
+
+
+def send_due_reminders(*, now: datetime | None = None) -> int:
+    """Send every reminder that is due now. Returns how many this run sent."""
+    now = now or utcnow()
+    sent = 0
+    for kind, lead in REMINDERS:
+        due = db.session.scalars(
+            select(Booking.id).where(Booking.status == BookingStatus.CONFIRMED, Booking.starts_at > now,
+                                     Booking.starts_at <= now + lead)
+            .where(~select(BookingReminder.id).where(BookingReminder.booking_id == Booking.id,
+                                                     BookingReminder.kind == kind).exists())
+            .order_by(Booking.starts_at)).all()
+        for booking_id in due:
+            booking = db.session.get(Booking, booking_id)
+            if kind == "24h" and booking.starts_at - now <= timedelta(hours=1):
+                # booked at short notice: the 1 h reminder is the one that matters
+                _claim(booking_id, kind)
+                continue
+            if not _claim(booking_id, kind):
+                continue
+            booking = db.session.get(Booking, booking_id)
+            _send(booking, kind)
+            sent += 1
+    log.info("sent %d mentoring reminders", sent)
+    return sent
+
+
+def _send(booking: Booking, kind: str) -> None:
+    data = {"booking_id": booking.id, "session": booking.session_type.name,
+            "starts_at": booking.starts_at.isoformat()}
+    mentor = booking.mentor.user
+    for user, other in ((booking.founder, mentor.name), (mentor, booking.founder.name)):
+        write_first()
+        notifications.notify(user=user, kind=f"booking_reminder_{kind}", data={**data, "other": other},
+                             url=f"/sessions/{booking.id}")
