@@ -1,4 +1,303 @@
 """JSON API for resource listings, requests, negotiation, settlement and vouchers."""
+from flask import Response
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
 from flask_smorest import Blueprint
 
+from app.core.errors import Invalid
+from app.core.pagination import page_schema
+from app.resources import listings, request_services, search, services, vouchers
+from app.resources import marketplace_schemas as s
+from app.resources.states import actions_for
+
 blp = Blueprint("marketplace_api", __name__, url_prefix="/api", description="Resource marketplace")
+
+
+def _me():
+    return current_user._get_current_object()
+
+
+def _errors(*codes):
+    def decorate(func):
+        for code in codes:
+            func = blp.alt_response(code, response="DEFAULT_ERROR")(func)
+        return func
+    return decorate
+
+
+# Listings -----------------------------------------------------------------------------------
+
+def _provider_id_for(user, provider_id):
+    if provider_id is not None:
+        return provider_id
+    mine = services.providers_for(user)
+    if len(mine) == 1:
+        return mine[0].id
+    message = _l("Choose one of your provider organisations.") if mine else \
+        _l("Create a provider organisation before listing resources.")
+    raise Invalid(details={"provider_id": [str(message)]})
+
+
+@blp.route("/listings", methods=["POST"])
+@blp.arguments(s.CreateListingSchema)
+@blp.response(201, s.ListingSchema)
+@_errors(401, 403)
+@login_required
+def create_listing(data):
+    """List a resource for one of your provider organisations (a draft unless `status` says published)."""
+    provider_id = _provider_id_for(_me(), data.pop("provider_id"))
+    return listings.create_listing(actor=_me(), provider_id=provider_id, **data)
+
+
+@blp.route("/listings", methods=["GET"])
+@blp.arguments(s.ListingSearchArgsSchema, location="query")
+@blp.response(200, s.ListingPageSchema)
+def list_listings(args):
+    """Search published listings: full text, filters, sort, pagination (and facet counts with `facets=true`)."""
+    filters = search.Filters(q=args["q"], category=args["category"], city=args["city"],
+                             pricing_model=args["pricing_model"], min_price=args["min_price"],
+                             max_price=args["max_price"], provider_id=args["provider_id"] or args["provider"],
+                             accelerator_model=args["accelerator_model"], accreditation=args["accreditation"])
+    result = search.search(filters, sort=args["sort"], page=args["page"], per_page=args["per_page"],
+                           with_facets=args["facets"])
+    body = {"items": result.page.items, "page": result.page.page, "per_page": result.page.per_page,
+            "total": result.page.total, "pages": result.page.pages}
+    if args["facets"]:
+        body["facets"] = {name: [{"value": v, "count": c} for v, c in values]
+                          for name, values in result.facets.items()}
+    return body
+
+
+@blp.route("/listings/<int:listing_id>", methods=["GET"])
+@blp.response(200, s.ListingSchema)
+@_errors(404)
+def get_listing(listing_id):
+    """A published listing (drafts and archived ones for their organisation only)."""
+    return listings.get_listing(listing_id, viewer=current_user)
+
+
+@blp.route("/listings/<int:listing_id>", methods=["PATCH"])
+@blp.arguments(s.UpdateListingSchema)
+@blp.response(200, s.ListingSchema)
+@_errors(401, 403, 404)
+@login_required
+def update_listing(data, listing_id):
+    """Edit, publish (`status: published`) or archive a listing."""
+    return listings.update_listing(actor=_me(), listing_id=listing_id, **data)
+
+
+# Requests -----------------------------------------------------------------------------------
+
+def _with_actions(req, user):
+    sides = request_services.parties_of(user, req)
+    req.allowed_actions = sorted({a for side in sides for a in actions_for(req.state, side)})
+    return req
+
+
+@blp.route("/listings/<int:listing_id>/requests", methods=["POST"])
+@blp.arguments(s.CreateRequestSchema)
+@blp.response(201, s.RequestSchema)
+@_errors(401, 403, 404, 409)
+@login_required
+def create_request(data, listing_id):
+    """Request a listing for your startup: `{quantity, message, needed_by}`."""
+    req = request_services.create_request(founder=_me(), listing_id=listing_id, **data)
+    return _with_actions(req, _me())
+
+
+@blp.route("/requests", methods=["GET"])
+@blp.arguments(s.RequestListArgsSchema, location="query")
+@blp.response(200, page_schema(s.RequestSchema))
+@_errors(401)
+@login_required
+def list_requests(args):
+    """The requests you are a party to: made by your startups and made to your provider organisations."""
+    page = request_services.list_requests(actor=_me(), **args)
+    for req in page.items:
+        _with_actions(req, _me())
+    return page
+
+
+@blp.route("/requests/<int:request_id>", methods=["GET"])
+@blp.response(200, s.RequestDetailSchema)
+@_errors(401, 404)
+@login_required
+def get_request(request_id):
+    """One request with its timeline, agreement, settlement and review (the two parties)."""
+    return _with_actions(request_services.get_request(request_id, viewer=_me()), _me())
+
+
+@blp.route("/requests/<int:request_id>/quote", methods=["POST"])
+@blp.arguments(s.OfferSchema)
+@blp.response(200, s.RequestSchema)
+@_errors(401, 403, 404, 409)
+@login_required
+def quote_request(data, request_id):
+    """The provider quotes (or re-quotes) the total price; `equity_percent` for services-for-equity."""
+    return _with_actions(request_services.quote(actor=_me(), request_id=request_id, **data), _me())
+
+
+@blp.route("/requests/<int:request_id>/counter", methods=["POST"])
+@blp.arguments(s.OfferSchema)
+@blp.response(200, s.RequestSchema)
+@_errors(401, 403, 404, 409)
+@login_required
+def counter_request(data, request_id):
+    """The startup answers a quote with a counter-offer."""
+    return _with_actions(request_services.counter(actor=_me(), request_id=request_id, **data), _me())
+
+
+def _simple_move(name: str, func, doc: str):
+    @blp.route(f"/requests/<int:request_id>/{name}", methods=["POST"], endpoint=f"{name.replace('-', '_')}_request")
+    @blp.response(200, s.RequestSchema)
+    @_errors(401, 403, 404, 409)
+    @login_required
+    def view(request_id):
+        return _with_actions(func(actor=_me(), request_id=request_id), _me())
+
+    view.__doc__ = doc
+    return view
+
+
+def _noted_move(name: str, func, doc: str):
+    @blp.route(f"/requests/<int:request_id>/{name}", methods=["POST"], endpoint=f"{name.replace('-', '_')}_request")
+    @blp.arguments(s.MoveNoteSchema)
+    @blp.response(200, s.RequestSchema)
+    @_errors(401, 403, 404, 409)
+    @login_required
+    def view(data, request_id):
+        return _with_actions(func(actor=_me(), request_id=request_id, **data), _me())
+
+    view.__doc__ = doc
+    return view
+
+
+_simple_move("accept", request_services.accept,
+             "The startup accepts the quote: capacity is reserved, vouchers paid, the agreement drawn up (409 if no "
+             "capacity).")
+_noted_move("decline", request_services.decline,
+            "The provider declines a request or counter-offer; the startup a quote.")
+_noted_move("cancel", request_services.cancel, "Either party cancels before delivery; capacity and vouchers come back.")
+_simple_move("start", request_services.start, "The provider starts the work (and signs the agreement).")
+_noted_move("deliver", request_services.deliver, "The provider delivers (or re-delivers).")
+_noted_move("request-changes", request_services.request_changes,
+            "The startup asks for changes to a delivery: `{note}` says what.")
+_simple_move("complete", request_services.complete,
+             "The startup accepts the delivery: completed, with a settlement record.")
+
+
+@blp.route("/requests/<int:request_id>/agreement", methods=["GET"])
+@blp.response(200, s.AgreementSchema)
+@_errors(401, 404)
+@login_required
+def get_agreement(request_id):
+    """The cooperation agreement: terms, their SHA-256, and each party's acceptance."""
+    return request_services.get_agreement(actor=_me(), request_id=request_id)
+
+
+@blp.route("/requests/<int:request_id>/agreement/sign", methods=["POST"])
+@blp.response(200, s.AgreementSchema)
+@_errors(401, 403, 404, 409)
+@login_required
+def sign_agreement(request_id):
+    """Accept the agreement's terms for your side."""
+    return request_services.sign_agreement(actor=_me(), request_id=request_id)
+
+
+@blp.route("/requests/<int:request_id>/settlement/paid", methods=["POST"])
+@blp.response(200, s.SettlementSchema)
+@_errors(401, 403, 404, 409)
+@login_required
+def mark_settlement_paid(request_id):
+    """The provider confirms a cash settlement was paid."""
+    return request_services.mark_settlement_paid(actor=_me(), request_id=request_id)
+
+
+@blp.route("/requests/<int:request_id>/review", methods=["POST"])
+@blp.arguments(s.CreateReviewSchema)
+@blp.response(201, s.ReviewSchema)
+@_errors(401, 403, 404, 409)
+@login_required
+def review_request(data, request_id):
+    """The startup rates a completed request: `{rating 1–5, comment}` (once)."""
+    return request_services.review(actor=_me(), request_id=request_id, **data)
+
+
+# Thread -------------------------------------------------------------------------------------
+
+@blp.route("/requests/<int:request_id>/messages", methods=["GET"])
+@blp.arguments(s.MessageListArgsSchema, location="query")
+@blp.response(200, s.MessageSchema(many=True))
+@_errors(401, 404)
+@login_required
+def list_messages(args, request_id):
+    """The negotiation thread (after `after_id` if given), oldest first."""
+    return request_services.list_messages(actor=_me(), request_id=request_id, after_id=args["after_id"])
+
+
+@blp.route("/requests/<int:request_id>/messages", methods=["POST"])
+@blp.arguments(s.CreateMessageSchema)
+@blp.response(201, s.MessageSchema)
+@_errors(401, 403, 404)
+@login_required
+def post_message(data, request_id):
+    """Write in the negotiation thread: `{body}`. The other side is notified and the room updated live."""
+    return request_services.post_message(actor=_me(), request_id=request_id, body=data["body"])
+
+
+@blp.route("/requests/<int:request_id>/attachments", methods=["POST"])
+@blp.arguments(s.MessageFormSchema, location="form")
+@blp.arguments(s.AttachmentFileSchema, location="files")
+@blp.response(201, s.MessageSchema)
+@_errors(401, 403, 404, 413)
+@login_required
+def post_attachment(form, files, request_id):
+    """Attach a file (PDF, image, text, CSV, ZIP, Word, Excel; at most 10 MB) to the thread, with an optional body."""
+    upload = files["file"]
+    content = upload.read(request_services.MAX_ATTACHMENT_BYTES + 1)
+    message = request_services.post_message(
+        actor=_me(), request_id=request_id, body=form.get("body", ""),
+        attachments=[(upload.filename or "file", upload.mimetype or "application/octet-stream", content)])
+    return message
+
+
+@blp.route("/request-attachments/<int:attachment_id>", methods=["GET"])
+@blp.response(200, {"type": "string", "format": "binary"}, content_type="application/octet-stream")
+@_errors(401, 404)
+@login_required
+def download_attachment(attachment_id):
+    """Download a thread attachment (the two parties)."""
+    item = request_services.get_attachment(actor=_me(), attachment_id=attachment_id)
+    response = Response(item.content, mimetype=item.content_type)
+    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(item.filename)}"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _quote(name: str) -> str:
+    from urllib.parse import quote
+    return quote(name, safe="")
+
+
+# Vouchers -----------------------------------------------------------------------------------
+
+@blp.route("/vouchers/grants", methods=["POST"])
+@blp.arguments(s.GrantVoucherSchema)
+@blp.response(201, s.VoucherEntrySchema)
+@_errors(401, 403, 404)
+@login_required
+def grant_voucher(data):
+    """Admins grant voucher credit to a startup: `{startup_id, amount, note}`."""
+    entry = vouchers.grant(actor=_me(), **data)
+    request_services.notify_voucher_grant(entry)
+    return entry
+
+
+@blp.route("/startups/<int:startup_id>/vouchers", methods=["GET"])
+@blp.response(200, s.VoucherAccountSchema)
+@_errors(401, 403, 404)
+@login_required
+def voucher_account(startup_id):
+    """A startup's voucher balance and ledger (its members and admins)."""
+    balance, entries = vouchers.account(actor=_me(), startup_id=startup_id)
+    return {"startup_id": startup_id, "balance": balance, "entries": entries}

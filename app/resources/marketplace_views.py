@@ -1,4 +1,366 @@
-"""Resource marketplace pages: browse, listing, requests, agreements."""
-from flask import Blueprint
+"""Resource marketplace pages: browse, listing, editor, requests (both sides), agreement, vouchers; CLI."""
+import click
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from app.accounts import organisations
+from app.accounts.models import OrgKind
+from app.core.errors import AppError, Invalid, PermissionDenied
+from app.extensions import db
+from app.resources import listings, request_services, search, services, states, vouchers
+from app.resources import marketplace_forms as forms
+from app.resources.marketplace_schemas import ListingSearchArgsSchema
+from app.startups.models import Startup
 
 bp = Blueprint("marketplace", __name__)
+
+
+def _me():
+    return current_user._get_current_object()
+
+
+@bp.app_context_processor
+def _labels():
+    return {"CATEGORY_LABELS": listings.CATEGORY_LABELS, "PRICING_LABELS": listings.PRICING_LABELS,
+            "LISTING_STATUS_LABELS": listings.STATUS_LABELS, "REQUEST_STATE_LABELS": states.STATE_LABELS,
+            "EVENT_LABELS": states.EVENT_LABELS, "SETTLEMENT_LABELS": states.SETTLEMENT_LABELS,
+            "CATEGORY_FIELD_LABELS": listings.CATEGORY_FIELD_LABELS,
+            "marketplace_listings_of": lambda provider: listings.listings_of_provider(provider.id, viewer=current_user)}
+
+
+def _place_errors(form, error: AppError) -> None:
+    """Field errors of a service next to the form's fields (category fields included), else a flash."""
+    placed = False
+    if isinstance(error, Invalid):
+        for name, messages in error.details.items():
+            if isinstance(messages, dict):
+                for sub, sub_messages in messages.items():
+                    sub = {"process": "pilot_process"}.get(sub, sub)
+                    if sub in form._fields:
+                        form[sub].errors = list(form[sub].errors) + list(sub_messages)
+                        placed = True
+            elif name in form._fields:
+                form[name].errors = list(form[name].errors) + list(messages)
+                placed = True
+    if not placed:
+        flash(error.message, "error")
+
+
+# Browse and listing -------------------------------------------------------------------------
+
+@bp.route("/resources")
+def browse():
+    """Search published listings with facets and counts."""
+    raw = {k: v for k, v in request.args.items() if k in ListingSearchArgsSchema().fields}
+    errors = ListingSearchArgsSchema().validate(raw)
+    if errors:
+        flash(_("Some search filters were not understood and were ignored."), "warning")
+        raw = {k: v for k, v in raw.items() if k not in errors}
+    args = ListingSearchArgsSchema().load(raw)
+    filters = search.Filters(q=args["q"], category=args["category"], city=args["city"],
+                             pricing_model=args["pricing_model"], min_price=args["min_price"],
+                             max_price=args["max_price"], provider_id=args["provider_id"] or args["provider"],
+                             accelerator_model=args["accelerator_model"], accreditation=args["accreditation"])
+    result = search.search(filters, sort=args["sort"], page=args["page"], per_page=args["per_page"],
+                           with_facets=True)
+    current = {k: v for k, v in raw.items() if k != "page"}
+
+    def link(**changes):
+        params = {**current, **changes}
+        return url_for("marketplace.browse", **{k: v for k, v in params.items() if v not in (None, "")})
+
+    return render_template("resources/browse.html", page=result.page, facets=result.facets, filters=args,
+                           filtered=bool(current), link=link, sorts=search.SORTS)
+
+
+@bp.route("/resources/<int:listing_id>")
+def listing(listing_id: int):
+    """A listing: sanitised description, specs, category fields, reviews, and the request form."""
+    item = listings.get_listing(listing_id, viewer=current_user)
+    form = None
+    if current_user.is_authenticated:
+        mine = organisations.organisations_for(current_user, OrgKind.STARTUP)
+        if mine:
+            form = forms.RequestForm()
+            form.startup_id.choices = forms.choices((s.id, s.name) for s in mine)
+    rating = request_services.provider_rating(item.provider_id)
+    return render_template("resources/listing.html", listing=item, form=form,
+                           description=listings.render_markdown(item.description),
+                           reviews=request_services.reviews_of_listing(item.id), provider_rating=rating,
+                           can_manage=listings.can_manage(current_user, item))
+
+
+@bp.route("/resources/<int:listing_id>/request", methods=["POST"])
+@login_required
+def create_request(listing_id: int):
+    item = listings.get_listing(listing_id, viewer=_me())
+    form = forms.RequestForm()
+    form.startup_id.choices = forms.choices(
+        (s.id, s.name) for s in organisations.organisations_for(_me(), OrgKind.STARTUP))
+    if form.validate_on_submit():
+        try:
+            req = request_services.create_request(founder=_me(), listing_id=item.id, quantity=form.quantity.data,
+                                                  message=form.message.data or "", needed_by=form.needed_by.data,
+                                                  startup_id=form.startup_id.data)
+        except AppError as error:
+            _place_errors(form, error)
+        else:
+            flash(_("Request sent. The provider will answer with a quote."), "success")
+            return redirect(url_for("marketplace.request_detail", request_id=req.id))
+    return render_template("resources/listing.html", listing=item, form=form,
+                           description=listings.render_markdown(item.description),
+                           reviews=request_services.reviews_of_listing(item.id),
+                           provider_rating=request_services.provider_rating(item.provider_id),
+                           can_manage=listings.can_manage(_me(), item)), 422
+
+
+# Editor -------------------------------------------------------------------------------------
+
+def _editor(item=None):
+    mine = services.providers_for(_me())
+    if not mine and not (item and listings.can_manage(_me(), item)):
+        raise PermissionDenied(_("Create a provider organisation before listing resources."), code="no_provider")
+    form = forms.ListingForm()
+    form.provider_id.choices = forms.choices([(p.id, p.name) for p in mine] or [(item.provider_id, item.provider.name)])
+    if request.method == "GET":
+        if item is not None:
+            form.fill_from(item)
+        elif request.args.get("provider_id", type=int):
+            form.provider_id.data = request.args.get("provider_id", type=int)
+    if form.validate_on_submit():
+        try:
+            if item is None:
+                item = listings.create_listing(actor=_me(), provider_id=form.provider_id.data, **form.service_fields())
+                flash(_("Listing created."), "success")
+            else:
+                listings.update_listing(actor=_me(), listing_id=item.id, **form.service_fields())
+                flash(_("Listing saved."), "success")
+        except AppError as error:
+            db.session.rollback()
+            _place_errors(form, error)
+        else:
+            return redirect(url_for("marketplace.listing", listing_id=item.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("resources/editor.html", form=form, listing=item,
+                           category_fields=forms.ListingForm.CATEGORY_FIELDS), status
+
+
+@bp.route("/resources/new", methods=["GET", "POST"])
+@login_required
+def new_listing():
+    """The listing editor for a new listing."""
+    return _editor()
+
+
+@bp.route("/resources/<int:listing_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_listing(listing_id: int):
+    item = listings.get_listing(listing_id, viewer=_me())
+    if not listings.can_manage(_me(), item):
+        raise PermissionDenied(_("Only the members of this provider organisation can edit the listing."))
+    return _editor(item)
+
+
+@bp.route("/resources/mine")
+@login_required
+def my_listings():
+    """The listings of the provider organisations you belong to (drafts included)."""
+    providers = services.providers_for(_me())
+    return render_template("resources/mine.html", providers=providers,
+                           listings={p.id: listings.listings_of_provider(p.id, viewer=_me()) for p in providers})
+
+
+# Requests -----------------------------------------------------------------------------------
+
+@bp.route("/requests")
+@login_required
+def requests_index():
+    """“My requests” (as a startup) and incoming requests (as a provider), by state."""
+    side = request.args.get("side")
+    has_startup = bool(organisations.organisations_for(_me(), OrgKind.STARTUP))
+    has_provider = bool(services.providers_for(_me()))
+    if side not in ("startup", "provider"):
+        side = "provider" if has_provider and not has_startup else "startup"
+    state = request.args.get("state") if request.args.get("state") in [s.value for s in states.STATES] else None
+    page = request_services.list_requests(actor=_me(), side=side, state=state,
+                                          page=min(max(request.args.get("page", 1, type=int) or 1, 1), 100_000))
+    return render_template("resources/requests.html", page=page, side=side, state=state, has_startup=has_startup,
+                           has_provider=has_provider)
+
+
+@bp.route("/requests/<int:request_id>")
+@login_required
+def request_detail(request_id: int):
+    """A request: its terms, the timeline, the moves you may make, and the live negotiation thread."""
+    req = request_services.get_request(request_id, viewer=_me())
+    sides = request_services.parties_of(_me(), req)
+    actions = sorted({a for side in sides for a in states.actions_for(req.state, side)},
+                     key=list(states.ACTIONS).index)
+    offers = {action: forms.OfferForm(prefix=action) for action in ("quote", "counter")}
+    suggested = req.quoted_price if req.quoted_price is not None else listings.unit_total(req.listing, req.quantity)
+    offers["quote"].price.data = req.counter_price if req.state == "countered" else suggested
+    offers["counter"].price.data = suggested
+    messages = request_services.list_messages(actor=_me(), request_id=req.id)
+    return render_template("resources/request.html", req=req, sides=sides, actions=actions, offers=offers,
+                           note_form=forms.NoteForm(), review_form=forms.ReviewForm(), message_form=forms.MessageForm(),
+                           messages=messages, is_party=bool(sides))
+
+
+MOVES = {
+    "quote": request_services.quote, "counter": request_services.counter, "accept": request_services.accept,
+    "decline": request_services.decline, "cancel": request_services.cancel, "start": request_services.start,
+    "deliver": request_services.deliver, "request_changes": request_services.request_changes,
+    "complete": request_services.complete,
+}
+NOTED = {"decline", "cancel", "deliver", "request_changes"}
+
+
+@bp.route("/requests/<int:request_id>/<action>", methods=["POST"])
+@login_required
+def request_move(request_id: int, action: str):
+    """Make one move on a request from its page."""
+    if action not in MOVES:
+        abort(404)
+    kwargs = {}
+    if action in ("quote", "counter"):
+        form = forms.OfferForm(prefix=action)
+        if not form.validate_on_submit():
+            for name, errors in form.errors.items():
+                flash(f"{form[name].label.text}: {' '.join(errors)}", "error")
+            return redirect(url_for("marketplace.request_detail", request_id=request_id))
+        kwargs = {"price": form.price.data, "note": form.note.data, "equity_percent": form.equity_percent.data}
+    else:
+        form = forms.NoteForm()
+        if not form.validate_on_submit():
+            abort(400)
+        if action in NOTED:
+            kwargs = {"note": form.note.data}
+    try:
+        MOVES[action](actor=_me(), request_id=request_id, **kwargs)
+    except AppError as error:
+        if error.status_code not in (403, 409, 413, 422):
+            raise
+        details = error.details if isinstance(error, Invalid) else {}
+        flash(" ".join([error.message] + [" ".join(map(str, v)) for v in details.values() if isinstance(v, list)]),
+              "error")
+    else:
+        flash(_("Done: the request is now “%(state)s”.",
+                state=states.STATE_LABELS[request_services.get_request(request_id, viewer=_me()).state]), "success")
+    return redirect(url_for("marketplace.request_detail", request_id=request_id))
+
+
+@bp.route("/requests/<int:request_id>/review", methods=["POST"])
+@login_required
+def review(request_id: int):
+    form = forms.ReviewForm()
+    if form.validate_on_submit():
+        try:
+            request_services.review(actor=_me(), request_id=request_id, rating=form.rating.data,
+                                    comment=form.comment.data or "")
+        except AppError as error:
+            if error.status_code not in (403, 409, 422):
+                raise
+            flash(error.message, "error")
+        else:
+            flash(_("Thank you: your review is published."), "success")
+    return redirect(url_for("marketplace.request_detail", request_id=request_id))
+
+
+@bp.route("/requests/<int:request_id>/messages", methods=["POST"])
+@login_required
+def post_message(request_id: int):
+    """The thread's form (works without JavaScript; the page's script sends through the API instead)."""
+    form = forms.MessageForm()
+    if form.validate_on_submit():
+        files = []
+        upload = form.file.data
+        if upload and upload.filename:
+            files.append((upload.filename, upload.mimetype or "application/octet-stream",
+                          upload.read(request_services.MAX_ATTACHMENT_BYTES + 1)))
+        try:
+            request_services.post_message(actor=_me(), request_id=request_id, body=form.body.data or "",
+                                          attachments=files)
+        except AppError as error:
+            if error.status_code not in (403, 413, 422):
+                raise
+            details = [" ".join(map(str, v)) for v in error.details.values() if isinstance(v, list)]
+            flash(" ".join([error.message, *details]), "error")
+    return redirect(url_for("marketplace.request_detail", request_id=request_id) + "#thread")
+
+
+@bp.route("/requests/<int:request_id>/agreement")
+@login_required
+def agreement(request_id: int):
+    """The printable cooperation agreement."""
+    item = request_services.get_agreement(actor=_me(), request_id=request_id)
+    return render_template("resources/agreement.html", agreement=item, req=item.request,
+                           sides=request_services.parties_of(_me(), item.request))
+
+
+@bp.route("/requests/<int:request_id>/agreement/sign", methods=["POST"])
+@login_required
+def sign_agreement(request_id: int):
+    form = forms.NoteForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        request_services.sign_agreement(actor=_me(), request_id=request_id)
+    except AppError as error:
+        if error.status_code not in (403, 409):
+            raise
+        flash(error.message, "error")
+    else:
+        flash(_("You accepted the agreement."), "success")
+    return redirect(url_for("marketplace.agreement", request_id=request_id))
+
+
+# Vouchers -----------------------------------------------------------------------------------
+
+@bp.route("/admin/vouchers", methods=["GET", "POST"])
+@login_required
+def admin_vouchers():
+    """Admins grant voucher credit to startups and see every balance."""
+    if not _me().is_admin:
+        raise PermissionDenied(_("Only administrators can grant vouchers."))
+    startups = list(db.session.scalars(select(Startup).order_by(Startup.name)))
+    form = forms.VoucherGrantForm()
+    form.startup_id.choices = forms.choices((s.id, s.name) for s in startups)
+    if form.validate_on_submit():
+        try:
+            entry = vouchers.grant(actor=_me(), startup_id=form.startup_id.data, amount=form.amount.data,
+                                   note=form.note.data or "")
+        except AppError as error:
+            _place_errors(form, error)
+        else:
+            request_services.notify_voucher_grant(entry)
+            flash(_("Voucher credit granted."), "success")
+            return redirect(url_for("marketplace.admin_vouchers"))
+    balances = {s.id: vouchers.balance_of(s.id) for s in startups}
+    return render_template("resources/admin_vouchers.html", form=form, startups=startups, balances=balances), \
+        422 if request.method == "POST" else 200
+
+
+@bp.route("/startups/<int:startup_id>/vouchers")
+@login_required
+def startup_vouchers(startup_id: int):
+    """A startup's voucher balance and ledger (its members and admins)."""
+    balance, entries = vouchers.account(actor=_me(), startup_id=startup_id)
+    return render_template("resources/vouchers.html", startup=db.session.get(Startup, startup_id), balance=balance,
+                           entries=entries)
+
+
+# CLI ----------------------------------------------------------------------------------------
+
+@bp.cli.command("auto-accept")
+def auto_accept_command() -> None:
+    """Complete deliveries left unanswered for 14 days (run daily)."""
+    click.echo(f"{request_services.auto_accept_deliveries()} deliveries accepted automatically")
+
+
+@bp.cli.command("expire")
+def expire_command() -> None:
+    """Expire negotiations unanswered for 30 days or past their needed-by date (run daily)."""
+    click.echo(f"{request_services.expire_stale()} requests expired")
+

@@ -1,0 +1,384 @@
+"""Input and output schemas of the marketplace API (listings, requests, threads, agreements, vouchers)."""
+from decimal import Decimal
+
+from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
+
+from app.core.pagination import PageArgsSchema
+from app.resources.models import Category, ListingStatus, PricingModel, RequestState
+from app.resources.search import SORTS
+
+CATEGORIES = [c.value for c in Category]
+PRICING_MODELS = [p.value for p in PricingModel]
+STATUSES = [s.value for s in ListingStatus]
+STATES = [s.value for s in RequestState]
+MAX_MONEY = 9_999_999_999
+
+
+def _within(low, high, message: str):
+    """A range check apispec does not render (its Decimal bounds would be strings, not numbers)."""
+    def check(value):
+        if value is not None and not (low <= value <= high):
+            raise ValidationError(message)
+    return check
+
+
+def _money(metadata: dict | None = None, **kwargs):
+    return fields.Decimal(places=2, validate=_within(0, MAX_MONEY, "Must be between 0 and 9999999999."),
+                          metadata={"type": "number", "minimum": 0, "maximum": MAX_MONEY, **(metadata or {})},
+                          **kwargs)
+
+
+def _strip_strings(data):
+    if not isinstance(data, dict):
+        return data
+    return {k: v.strip() if isinstance(v, str) else v for k, v in data.items()}
+
+
+class _ListingInput(Schema):
+    @pre_load
+    def tidy(self, data, **kwargs):
+        data = _strip_strings(data)
+        if isinstance(data, dict):
+            for key in ("city", "image_url"):
+                if data.get(key) == "":
+                    data[key] = None
+        return data
+
+
+class CreateListingSchema(_ListingInput):
+    provider_id = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=2**31 - 1),
+                                 metadata={"description": "Your provider organisation (optional if you have one)"})
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
+    description = fields.String(load_default="", validate=validate.Length(max=20000),
+                                metadata={"description": "Markdown; rendered sanitised"})
+    unit = fields.String(required=True, validate=validate.Length(min=1, max=60))
+    pricing_model = fields.String(required=True, validate=validate.OneOf(PRICING_MODELS))
+    price = _money(load_default=None, allow_none=True, metadata={"description": "Price per unit (CNY)"})
+    capacity = fields.Integer(load_default=0, validate=validate.Range(min=0, max=100_000_000))
+    city = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+    image_url = fields.Url(schemes={"http", "https"}, load_default=None, allow_none=True,
+                           validate=validate.Length(max=300), metadata={"description": "Optional picture"})
+    is_remote = fields.Boolean(load_default=False)
+    tags = fields.List(fields.String(validate=validate.Length(min=1, max=40)), load_default=list,
+                       validate=validate.Length(max=20))
+    status = fields.String(load_default=ListingStatus.DRAFT.value, validate=validate.OneOf(STATUSES))
+    specs = fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=80)),
+                        values=fields.String(validate=validate.Length(max=300)), load_default=dict,
+                        validate=validate.Length(max=40), metadata={"description": "Free key/value rows"})
+    category_fields = fields.Dict(load_default=dict, metadata={
+        "description": "The category's own fields: compute {accelerator_model, accelerator_memory_gb, "
+                       "accelerator_count, hours, queue_sla}; pilot_testing {process, minimum_batch, lead_time_days}; "
+                       "inspection_testing {standards, accreditation, sample_logistics}; ip_services {milestones}; "
+                       "data_models {licence_terms}"})
+
+
+class UpdateListingSchema(_ListingInput):
+    title = fields.String(validate=validate.Length(min=1, max=200))
+    category = fields.String(validate=validate.OneOf(CATEGORIES))
+    description = fields.String(validate=validate.Length(max=20000))
+    unit = fields.String(validate=validate.Length(min=1, max=60))
+    pricing_model = fields.String(validate=validate.OneOf(PRICING_MODELS))
+    price = _money(allow_none=True)
+    capacity = fields.Integer(validate=validate.Range(min=0, max=100_000_000))
+    city = fields.String(allow_none=True, validate=validate.Length(max=100))
+    image_url = fields.Url(schemes={"http", "https"}, allow_none=True, validate=validate.Length(max=300))
+    is_remote = fields.Boolean()
+    tags = fields.List(fields.String(validate=validate.Length(min=1, max=40)), validate=validate.Length(max=20))
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    specs = fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=80)),
+                        values=fields.String(validate=validate.Length(max=300)), validate=validate.Length(max=40))
+    category_fields = fields.Dict()
+
+
+class ListingSearchArgsSchema(PageArgsSchema):
+    q = fields.String(load_default=None, validate=validate.Length(max=200),
+                      metadata={"description": "Full text over title, description and tags (prefixes match)"})
+    category = fields.String(load_default=None, validate=validate.OneOf(CATEGORIES))
+    city = fields.String(load_default=None, validate=validate.Length(max=100),
+                         metadata={"description": "A city, or `remote`"})
+    pricing_model = fields.String(load_default=None, validate=validate.OneOf(PRICING_MODELS))
+    min_price = _money(load_default=None)
+    max_price = _money(load_default=None)
+    provider_id = fields.Integer(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
+    provider = fields.Integer(load_default=None, validate=validate.Range(min=1, max=2**31 - 1),
+                              metadata={"description": "Same as provider_id"})
+    accelerator_model = fields.String(load_default=None, validate=validate.Length(max=80))
+    accreditation = fields.String(load_default=None, validate=validate.Length(max=20))
+    sort = fields.String(load_default="relevance", validate=validate.OneOf(SORTS),
+                         metadata={"description": "relevance (with q), newest, price, price_desc, rating"})
+    facets = fields.Boolean(load_default=False, metadata={"description": "Also return facet counts"})
+
+    @pre_load
+    def blank_is_absent(self, data, **kwargs):
+        return {k: v for k, v in data.items() if v != ""}
+
+    @validates_schema
+    def price_range(self, data, **kwargs):
+        low, high = data.get("min_price"), data.get("max_price")
+        if low is not None and high is not None and low > high:
+            raise ValidationError("min_price must not be above max_price.", field_name="min_price")
+
+
+class ProviderBriefSchema(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    is_verified = fields.Boolean(required=True)
+    city = fields.String(required=True, allow_none=True)
+
+
+class ListingSchema(Schema):
+    id = fields.Integer(required=True)
+    provider_id = fields.Integer(required=True)
+    provider = fields.Nested(ProviderBriefSchema, required=True)
+    title = fields.String(required=True)
+    category = fields.String(required=True)
+    description = fields.String(required=True)
+    description_html = fields.Method("render_description", required=True,
+                                     metadata={"description": "The description as sanitised HTML"})
+    specs = fields.Dict(required=True)
+    category_fields = fields.Dict(required=True)
+    unit = fields.String(required=True)
+    pricing_model = fields.String(required=True)
+    price = fields.Float(required=True, allow_none=True)
+    capacity = fields.Integer(required=True)
+    city = fields.String(required=True, allow_none=True)
+    image_url = fields.String(required=True, allow_none=True)
+    is_remote = fields.Boolean(required=True)
+    tags = fields.List(fields.String(), required=True)
+    status = fields.String(required=True)
+    rating = fields.Float(required=True, allow_none=True, attribute="rating_avg")
+    rating_count = fields.Integer(required=True)
+    created_at = fields.DateTime(required=True)
+    updated_at = fields.DateTime(required=True, allow_none=True)
+    published_at = fields.DateTime(required=True, allow_none=True)
+
+    def render_description(self, obj):
+        from app.resources.listings import render_markdown
+        return str(render_markdown(obj.description))
+
+
+class FacetValueSchema(Schema):
+    value = fields.String(required=True)
+    count = fields.Integer(required=True)
+
+
+class FacetsSchema(Schema):
+    category = fields.List(fields.Nested(FacetValueSchema), required=True)
+    pricing_model = fields.List(fields.Nested(FacetValueSchema), required=True)
+    city = fields.List(fields.Nested(FacetValueSchema), required=True)
+
+
+class ListingPageSchema(Schema):
+    items = fields.List(fields.Nested(ListingSchema), required=True)
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+    total = fields.Integer(required=True)
+    pages = fields.Integer(required=True)
+    facets = fields.Nested(FacetsSchema, allow_none=True, metadata={"description": "With `facets=true`"})
+
+
+# Requests -----------------------------------------------------------------------------------
+
+class CreateRequestSchema(Schema):
+    quantity = fields.Integer(required=True, validate=validate.Range(min=1, max=100_000_000))
+    message = fields.String(load_default="", validate=validate.Length(max=5000))
+    needed_by = fields.Date(load_default=None, allow_none=True)
+    startup_id = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=2**31 - 1),
+                                metadata={"description": "Needed only if you belong to several startups"})
+
+
+class OfferSchema(Schema):
+    price = _money(required=True, metadata={"description": "Total price of the request (CNY)"})
+    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=5000))
+    equity_percent = fields.Decimal(places=2, load_default=None, allow_none=True,
+                                    validate=_within(Decimal("0.01"), 100, "Must be above 0 and at most 100."),
+                                    metadata={"description": "Services-for-equity: the proposed share",
+                                              "type": "number", "minimum": 0.01, "maximum": 100})
+
+
+class MoveNoteSchema(Schema):
+    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=5000))
+
+
+class RequestListArgsSchema(PageArgsSchema):
+    side = fields.String(load_default=None, validate=validate.OneOf(["startup", "provider"]),
+                         metadata={"description": "Only requests made by your startups, or made to your organisations"})
+    state = fields.String(load_default=None, validate=validate.OneOf(STATES))
+    listing_id = fields.Integer(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
+
+    @pre_load
+    def blank_is_absent(self, data, **kwargs):
+        return {k: v for k, v in data.items() if v != ""}
+
+
+class MarketPersonSchema(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+
+
+class MarketOrgSchema(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+
+
+class ListingBriefSchema(Schema):
+    id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    category = fields.String(required=True)
+    unit = fields.String(required=True)
+    pricing_model = fields.String(required=True)
+    price = fields.Float(required=True, allow_none=True)
+
+
+class RequestSchema(Schema):
+    id = fields.Integer(required=True)
+    listing_id = fields.Integer(required=True)
+    listing = fields.Nested(ListingBriefSchema, required=True)
+    provider_id = fields.Integer(required=True)
+    provider = fields.Nested(MarketOrgSchema, required=True)
+    startup_id = fields.Integer(required=True)
+    startup = fields.Nested(MarketOrgSchema, required=True)
+    requested_by = fields.Nested(MarketPersonSchema, required=True, allow_none=True)
+    quantity = fields.Integer(required=True)
+    message = fields.String(required=True)
+    needed_by = fields.Date(required=True, allow_none=True)
+    state = fields.String(required=True)
+    pricing_model = fields.String(required=True)
+    quoted_price = fields.Float(required=True, allow_none=True)
+    quote_note = fields.String(required=True, allow_none=True)
+    equity_percent = fields.Float(required=True, allow_none=True)
+    counter_price = fields.Float(required=True, allow_none=True)
+    counter_note = fields.String(required=True, allow_none=True)
+    counter_equity_percent = fields.Float(required=True, allow_none=True)
+    capacity_reserved = fields.Boolean(required=True)
+    allowed_actions = fields.List(fields.String(), required=True,
+                                  metadata={"description": "The moves you may make now"})
+    created_at = fields.DateTime(required=True)
+    updated_at = fields.DateTime(required=True, allow_none=True)
+    quoted_at = fields.DateTime(required=True, allow_none=True)
+    accepted_at = fields.DateTime(required=True, allow_none=True)
+    started_at = fields.DateTime(required=True, allow_none=True)
+    delivered_at = fields.DateTime(required=True, allow_none=True)
+    completed_at = fields.DateTime(required=True, allow_none=True)
+    closed_at = fields.DateTime(required=True, allow_none=True)
+
+
+class RequestEventSchema(Schema):
+    id = fields.Integer(required=True)
+    action = fields.String(required=True)
+    from_state = fields.String(required=True, allow_none=True)
+    to_state = fields.String(required=True)
+    actor = fields.Nested(MarketPersonSchema, required=True, allow_none=True)
+    data = fields.Dict(required=True)
+    created_at = fields.DateTime(required=True)
+
+
+class AgreementSchema(Schema):
+    id = fields.Integer(required=True)
+    request_id = fields.Integer(required=True)
+    terms = fields.String(required=True)
+    terms_sha256 = fields.String(required=True)
+    startup_accepted_by = fields.Nested(MarketPersonSchema, required=True, allow_none=True)
+    startup_accepted_at = fields.DateTime(required=True, allow_none=True)
+    provider_accepted_by = fields.Nested(MarketPersonSchema, required=True, allow_none=True)
+    provider_accepted_at = fields.DateTime(required=True, allow_none=True)
+    created_at = fields.DateTime(required=True)
+
+
+class SettlementSchema(Schema):
+    id = fields.Integer(required=True)
+    request_id = fields.Integer(required=True)
+    amount = fields.Float(required=True)
+    method = fields.String(required=True)
+    equity_percent = fields.Float(required=True, allow_none=True)
+    status = fields.String(required=True)
+    created_at = fields.DateTime(required=True)
+    paid_at = fields.DateTime(required=True, allow_none=True)
+
+
+class ReviewSchema(Schema):
+    id = fields.Integer(required=True)
+    request_id = fields.Integer(required=True)
+    listing_id = fields.Integer(required=True)
+    author = fields.Nested(MarketPersonSchema, required=True, allow_none=True)
+    rating = fields.Integer(required=True)
+    comment = fields.String(required=True)
+    created_at = fields.DateTime(required=True)
+
+
+class RequestDetailSchema(RequestSchema):
+    events = fields.List(fields.Nested(RequestEventSchema), required=True)
+    agreement = fields.Nested(AgreementSchema, required=True, allow_none=True)
+    settlement = fields.Nested(SettlementSchema, required=True, allow_none=True)
+    review = fields.Nested(ReviewSchema, required=True, allow_none=True)
+
+
+class CreateReviewSchema(Schema):
+    rating = fields.Integer(required=True, validate=validate.Range(min=1, max=5))
+    comment = fields.String(load_default="", validate=validate.Length(max=5000))
+
+
+# Threads ------------------------------------------------------------------------------------
+
+class CreateMessageSchema(Schema):
+    body = fields.String(required=True, validate=validate.Length(min=1, max=10000))
+
+
+class MessageListArgsSchema(Schema):
+    after_id = fields.Integer(load_default=None, validate=validate.Range(min=0, max=2**31 - 1))
+
+
+class AttachmentSchema(Schema):
+    id = fields.Integer(required=True)
+    filename = fields.String(required=True)
+    content_type = fields.String(required=True)
+    size = fields.Integer(required=True)
+    url = fields.Method("download_url", required=True)
+
+    def download_url(self, obj):
+        return f"/api/request-attachments/{obj.id}"
+
+
+class MessageSchema(Schema):
+    id = fields.Integer(required=True)
+    request_id = fields.Integer(required=True)
+    author = fields.Nested(MarketPersonSchema, required=True, allow_none=True)
+    body = fields.String(required=True)
+    created_at = fields.DateTime(required=True)
+    attachments = fields.List(fields.Nested(AttachmentSchema), required=True)
+
+
+class MessageFormSchema(Schema):
+    body = fields.String(load_default="", validate=validate.Length(max=10000))
+
+
+class AttachmentFileSchema(Schema):
+    file = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
+
+
+# Vouchers -----------------------------------------------------------------------------------
+
+class GrantVoucherSchema(Schema):
+    startup_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    amount = fields.Decimal(places=2, required=True,
+                            validate=_within(Decimal("0.01"), MAX_MONEY, "Must be between 0.01 and 9999999999."),
+                            metadata={"type": "number", "minimum": 0.01, "maximum": MAX_MONEY})
+    note = fields.String(load_default="", validate=validate.Length(max=500))
+
+
+class VoucherEntrySchema(Schema):
+    id = fields.Integer(required=True)
+    startup_id = fields.Integer(required=True)
+    amount = fields.Float(required=True)
+    kind = fields.String(required=True)
+    balance_after = fields.Float(required=True)
+    request_id = fields.Integer(required=True, allow_none=True)
+    note = fields.String(required=True)
+    created_at = fields.DateTime(required=True)
+
+
+class VoucherAccountSchema(Schema):
+    startup_id = fields.Integer(required=True)
+    balance = fields.Float(required=True)
+    entries = fields.List(fields.Nested(VoucherEntrySchema), required=True)

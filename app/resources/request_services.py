@@ -1,0 +1,666 @@
+"""Resource request use cases: submit, negotiate (quote, counter), accept (capacity, vouchers, agreement),
+deliver, complete (settlement), review, the negotiation thread, and the scheduled moves.
+
+Every move goes through `states.resolve` (the one state table) and a conditional UPDATE of the
+request's state (`WHERE state = :seen`), so two moves made at once cannot both succeed. A write
+use case first ends its read transaction so that on SQLite its first statement takes the write lock.
+"""
+import hashlib
+import logging
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import selectinload
+
+from app.accounts import organisations
+from app.accounts.models import Membership, OrgKind
+from app.core.db import utcnow
+from app.core.errors import AppError, Conflict, Invalid, NotFound, PermissionDenied
+from app.core.pagination import Page, paginate
+from app.core.realtime import emit_to_room
+from app.extensions import db
+from app.resources import (
+    marketplace_notifications,  # noqa: F401  (registers the notification kinds)
+    states,
+    vouchers,
+)
+from app.resources.listings import unit_total
+from app.resources.models import (
+    Agreement,
+    Listing,
+    ListingStatus,
+    PricingModel,
+    RequestAttachment,
+    RequestEvent,
+    RequestMessage,
+    ResourceRequest,
+    Review,
+    Settlement,
+    SettlementMethod,
+)
+from app.resources.models import RequestState as S
+from app.resources.states import Action, Party
+from app.startups.models import Startup
+
+log = logging.getLogger(__name__)
+
+AUTO_ACCEPT_AFTER = timedelta(days=14)
+EXPIRE_AFTER = timedelta(days=30)
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+ALLOWED_ATTACHMENT_TYPES = {
+    "application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg", "text/plain": ".txt", "text/csv": ".csv",
+    "application/zip": ".zip",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+}
+STATE_TIMESTAMPS = {S.QUOTED: "quoted_at", S.COUNTERED: "countered_at", S.ACCEPTED: "accepted_at",
+                    S.IN_PROGRESS: "started_at", S.DELIVERED: "delivered_at", S.COMPLETED: "completed_at",
+                    S.DECLINED: "closed_at", S.CANCELLED: "closed_at", S.EXPIRED: "closed_at"}
+CENT = Decimal("0.01")
+
+
+def request_room(request_id: int) -> str:
+    return f"request:{request_id}"
+
+
+# Parties and lookups ------------------------------------------------------------------------
+
+def parties_of(user, req: ResourceRequest) -> list[str]:
+    """Which sides `user` is on: startup (a member of the requesting startup), provider (of the listing's org)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    out = []
+    if organisations.is_member(user, req.startup):
+        out.append(Party.STARTUP)
+    if organisations.is_member(user, req.provider):
+        out.append(Party.PROVIDER)
+    return out
+
+
+def is_party(user, req: ResourceRequest) -> bool:
+    return bool(parties_of(user, req))
+
+
+def get_request(request_id: int, *, viewer) -> ResourceRequest:
+    """A request, for its two parties and admins; 404 for anyone else."""
+    req = db.session.get(ResourceRequest, request_id) if organisations.valid_id(request_id) else None
+    if req is None or not (is_party(viewer, req) or getattr(viewer, "is_admin", False)):
+        raise NotFound(_l("Request not found."))
+    return req
+
+
+def _party_for(user, req: ResourceRequest, action: str) -> str:
+    sides = parties_of(user, req)
+    if not sides:
+        raise PermissionDenied(_l("Only the startup and the provider of this request can do that."),
+                               code="not_a_party")
+    allowed = states.allowed_parties(req.state, action)
+    return next((side for side in sides if side in allowed), sides[0])
+
+
+def list_requests(*, actor, side: str | None = None, state: str | None = None, listing_id: int | None = None,
+                  page: int = 1, per_page: int = 20) -> Page:
+    """The requests `actor` is a party to (as startup, as provider, or both), newest first."""
+    org_ids = select(Membership.organisation_id).where(Membership.user_id == actor.id)
+    conditions = []
+    if side in (None, Party.STARTUP):
+        conditions.append(ResourceRequest.startup_id.in_(org_ids))
+    if side in (None, Party.PROVIDER):
+        conditions.append(ResourceRequest.provider_id.in_(org_ids))
+    stmt = (select(ResourceRequest).where(or_(*conditions))
+            .options(selectinload(ResourceRequest.listing), selectinload(ResourceRequest.startup))
+            .order_by(ResourceRequest.id.desc()))
+    if state:
+        stmt = stmt.where(ResourceRequest.state == state)
+    if listing_id:
+        stmt = stmt.where(ResourceRequest.listing_id == listing_id)
+    return paginate(stmt, page=page, per_page=per_page)
+
+
+# Submitting ---------------------------------------------------------------------------------
+
+def _startup_for(founder, startup_id: int | None) -> Startup:
+    mine = organisations.organisations_for(founder, OrgKind.STARTUP)
+    if startup_id is not None:
+        startup = next((s for s in mine if s.id == startup_id), None)
+        if startup is None:
+            raise PermissionDenied(_l("You can only request resources for a startup you belong to."),
+                                   code="not_a_member")
+        return startup
+    if not mine:
+        raise PermissionDenied(_l("Create or join a startup before requesting resources."), code="no_startup")
+    if len(mine) > 1:
+        raise Invalid(details={"startup_id": [str(_l("You belong to several startups: choose one."))]})
+    return mine[0]
+
+
+def create_request(*, founder, listing_id: int, quantity: int, message: str = "", needed_by: date | None = None,
+                   startup_id: int | None = None) -> ResourceRequest:
+    """A founder asks for a published listing on behalf of their startup."""
+    listing = db.session.get(Listing, listing_id) if organisations.valid_id(listing_id) else None
+    if listing is None or listing.status != ListingStatus.PUBLISHED:
+        raise NotFound(_l("Listing not found."))
+    startup = _startup_for(founder, startup_id)
+    if quantity < 1:
+        raise Invalid(details={"quantity": [str(_l("Ask for at least one unit."))]})
+    if quantity > listing.capacity:
+        raise Conflict(_l("Only %(n)s units are available.", n=listing.capacity), code="insufficient_capacity",
+                       details={"capacity": listing.capacity})
+    if needed_by is not None and needed_by < utcnow().date():
+        raise Invalid(details={"needed_by": [str(_l("Choose a date that is not in the past."))]})
+    total = unit_total(listing, quantity)
+    values = {"listing_id": listing.id, "provider_id": listing.provider_id, "startup_id": startup.id,
+              "requested_by_id": founder.id, "quantity": quantity, "message": (message or "").strip(),
+              "needed_by": needed_by, "state": S.SUBMITTED, "pricing_model": listing.pricing_model}
+    founder_id = founder.id
+    _begin_write()
+    req = ResourceRequest(**values)
+    db.session.add(req)
+    db.session.flush()
+    _event(req, founder_id, "submit", None, S.SUBMITTED,
+           {"quantity": quantity, "list_total": str(total) if total is not None else None})
+    db.session.commit()
+    _after_move(req, founder, "request_submitted", to_side=Party.PROVIDER)
+    return req
+
+
+# Moves --------------------------------------------------------------------------------------
+
+def _event(req: ResourceRequest, actor_id: int | None, action: str, from_state: str | None, to_state: str,
+           data: dict | None = None) -> RequestEvent:
+    event = RequestEvent(request_id=req.id, actor_id=actor_id, action=action, from_state=from_state,
+                         to_state=to_state, data=data or {})
+    db.session.add(event)
+    return event
+
+
+def _transition(request_id: int, from_state: str, to_state: str, **values) -> ResourceRequest:
+    """The conditional state UPDATE; Conflict if the request moved meanwhile. Flushes only."""
+    now = utcnow()
+    changes = {"state": to_state, "updated_at": now, **values}
+    if to_state in STATE_TIMESTAMPS:
+        changes[STATE_TIMESTAMPS[to_state]] = now
+    result = db.session.execute(update(ResourceRequest)
+                                .where(ResourceRequest.id == request_id, ResourceRequest.state == from_state)
+                                .values(**changes).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        raise Conflict(_l("The request changed in the meantime. Reload it and try again."), code="state_changed")
+    return db.session.execute(select(ResourceRequest).where(ResourceRequest.id == request_id)
+                              .execution_options(populate_existing=True)).scalar_one()
+
+
+def _begin_write() -> None:
+    """End the read transaction, so the next statement (a write) starts a fresh one holding the write lock."""
+    db.session.commit()
+
+
+def _move(*, actor, request_id: int, action: str, party: str | None = None, data: dict | None = None,
+          values: dict | None = None, before=None) -> tuple[ResourceRequest, str]:
+    """Resolve and apply one move: check the party and state, transition, record the event; commits.
+
+    `before(req)` runs after the transition and before the commit (reservations, agreement...).
+    """
+    if party == Party.SYSTEM:
+        req = db.session.get(ResourceRequest, request_id)
+        if req is None:
+            raise NotFound(_l("Request not found."))
+    else:
+        req = get_request(request_id, viewer=actor)
+        party = _party_for(actor, req, action)
+    from_state = req.state
+    to_state = states.resolve(from_state, action, party)
+    actor_id = actor.id if actor is not None else None
+    _begin_write()
+    try:
+        req = _transition(request_id, from_state, to_state, **(values or {}))
+        if before is not None:
+            before(req, actor_id)
+        _event(req, actor_id, action, from_state, to_state, data)
+        db.session.commit()
+    except AppError:
+        db.session.rollback()
+        raise
+    return req, party
+
+
+def _money(value, field: str) -> Decimal:
+    try:
+        amount = Decimal(str(value)).quantize(CENT)
+    except Exception as error:
+        raise Invalid(details={field: [str(_l("Enter an amount."))]}) from error
+    if amount < 0 or amount >= Decimal("10000000000"):
+        raise Invalid(details={field: [str(_l("Enter an amount between 0 and 9,999,999,999.99."))]})
+    return amount
+
+
+def _offer(req: ResourceRequest, price, equity_percent) -> tuple[Decimal, Decimal | None]:
+    """Check a quote or counter-offer against the request's pricing model."""
+    if price is None:
+        raise Invalid(details={"price": [str(_l("Give the total price (0 for an equity-only offer)."))]})
+    price = _money(price, "price")
+    if req.pricing_model == PricingModel.EQUITY:
+        if equity_percent is None:
+            raise Invalid(details={"equity_percent": [str(_l("An equity offer needs the proposed percentage."))]})
+        equity = Decimal(str(equity_percent)).quantize(CENT)
+        if not Decimal("0") < equity <= Decimal("100"):
+            raise Invalid(details={"equity_percent": [str(_l("Give a percentage above 0 and at most 100."))]})
+        return price, equity
+    if equity_percent is not None:
+        raise Invalid(details={"equity_percent": [str(_l("Only services-for-equity listings take an equity share."))]})
+    return price, None
+
+
+def quote(*, actor, request_id: int, price, note: str | None = None, equity_percent=None) -> ResourceRequest:
+    """The provider quotes (or re-quotes) a total price, with an equity share for equity listings."""
+    req = get_request(request_id, viewer=actor)
+    price, equity = _offer(req, price, equity_percent)
+    note = (note or "").strip() or None
+    req, _party = _move(actor=actor, request_id=request_id, action=Action.QUOTE,
+                        values={"quoted_price": price, "quote_note": note, "equity_percent": equity},
+                        data={"price": str(price), "note": note, "equity_percent": str(equity) if equity else None})
+    _after_move(req, actor, "request_quoted", to_side=Party.STARTUP)
+    return req
+
+
+def counter(*, actor, request_id: int, price, note: str | None = None, equity_percent=None) -> ResourceRequest:
+    """The startup answers a quote with a counter-offer; the provider may re-quote or decline."""
+    req = get_request(request_id, viewer=actor)
+    price, equity = _offer(req, price, equity_percent)
+    note = (note or "").strip() or None
+    req, _party = _move(actor=actor, request_id=request_id, action=Action.COUNTER,
+                        values={"counter_price": price, "counter_note": note, "counter_equity_percent": equity},
+                        data={"price": str(price), "note": note, "equity_percent": str(equity) if equity else None})
+    _after_move(req, actor, "request_countered", to_side=Party.PROVIDER)
+    return req
+
+
+def _reserve(req: ResourceRequest, actor_id: int | None) -> None:
+    """Take the quantity from the listing's capacity atomically; pay vouchers; draw up the agreement."""
+    result = db.session.execute(
+        update(Listing).where(Listing.id == req.listing_id, Listing.capacity >= req.quantity)
+        .values(capacity=Listing.capacity - req.quantity).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        raise Conflict(_l("Not enough capacity is left on this listing to accept the request."),
+                       code="insufficient_capacity")
+    req.capacity_reserved = True
+    if req.pricing_model == PricingModel.VOUCHER and req.quoted_price:
+        vouchers.debit(startup_id=req.startup_id, amount=req.quoted_price, actor_id=actor_id, request_id=req.id,
+                       note=f"request {req.id}")
+        req.voucher_debited = True
+    terms = agreement_terms(req)
+    db.session.add(Agreement(request_id=req.id, terms=terms, terms_sha256=sha256(terms),
+                             startup_accepted_by_id=actor_id, startup_accepted_at=utcnow()))
+
+
+def _release(req: ResourceRequest, actor_id: int | None) -> None:
+    """Give back reserved capacity and refund vouchers (cancelling before delivery)."""
+    if req.capacity_reserved:
+        db.session.execute(update(Listing).where(Listing.id == req.listing_id)
+                           .values(capacity=Listing.capacity + req.quantity)
+                           .execution_options(synchronize_session=False))
+        req.capacity_reserved = False
+    if req.voucher_debited and req.quoted_price:
+        vouchers.credit(startup_id=req.startup_id, amount=req.quoted_price, kind="refund", actor_id=actor_id,
+                        request_id=req.id, note=f"request {req.id} cancelled")
+        req.voucher_debited = False
+
+
+def accept(*, actor, request_id: int) -> ResourceRequest:
+    """The startup accepts the quote: capacity is reserved, vouchers paid, the agreement signed by the startup."""
+    req, _party = _move(actor=actor, request_id=request_id, action=Action.ACCEPT, before=_reserve)
+    _after_move(req, actor, "request_accepted", to_side=Party.PROVIDER)
+    return req
+
+
+def decline(*, actor, request_id: int, note: str | None = None) -> ResourceRequest:
+    """The provider declines a request or counter-offer, or the startup declines a quote."""
+    req, party = _move(actor=actor, request_id=request_id, action=Action.DECLINE, data={"note": note})
+    _after_move(req, actor, "request_declined", to_side=_other(party))
+    return req
+
+
+def cancel(*, actor, request_id: int, note: str | None = None) -> ResourceRequest:
+    """Either party cancels before delivery; reserved capacity and voucher credit come back."""
+    req, party = _move(actor=actor, request_id=request_id, action=Action.CANCEL, data={"note": note},
+                       before=_release)
+    _after_move(req, actor, "request_cancelled", to_side=_other(party))
+    return req
+
+
+def _sign_as_provider(req: ResourceRequest, actor_id: int | None) -> None:
+    if req.agreement is not None and req.agreement.provider_accepted_at is None:
+        req.agreement.provider_accepted_by_id = actor_id
+        req.agreement.provider_accepted_at = utcnow()
+
+
+def start(*, actor, request_id: int) -> ResourceRequest:
+    """The provider starts the work (which signs the agreement for the provider if not yet signed)."""
+    req, _party = _move(actor=actor, request_id=request_id, action=Action.START, before=_sign_as_provider)
+    _after_move(req, actor, "request_started", to_side=Party.STARTUP)
+    return req
+
+
+def deliver(*, actor, request_id: int, note: str | None = None) -> ResourceRequest:
+    """The provider delivers (or re-delivers after a request for changes)."""
+    req, _party = _move(actor=actor, request_id=request_id, action=Action.DELIVER, data={"note": note})
+    _after_move(req, actor, "request_delivered", to_side=Party.STARTUP)
+    return req
+
+
+def request_changes(*, actor, request_id: int, note: str | None = None) -> ResourceRequest:
+    """The startup asks for changes to a delivery; the provider re-delivers."""
+    if not (note or "").strip():
+        raise Invalid(details={"note": [str(_l("Say what should change."))]})
+    req, _party = _move(actor=actor, request_id=request_id, action=Action.REQUEST_CHANGES,
+                        data={"note": note.strip()})
+    _after_move(req, actor, "request_changes_requested", to_side=Party.PROVIDER)
+    return req
+
+
+def _settle(req: ResourceRequest, actor_id: int | None) -> None:
+    method = {PricingModel.VOUCHER: SettlementMethod.VOUCHER,
+              PricingModel.EQUITY: SettlementMethod.EQUITY}.get(req.pricing_model, SettlementMethod.CASH)
+    status = {SettlementMethod.VOUCHER: "paid", SettlementMethod.EQUITY: "recorded"}.get(method, "pending")
+    db.session.add(Settlement(request_id=req.id, amount=req.quoted_price or Decimal("0"), method=method,
+                              equity_percent=req.equity_percent, status=status,
+                              paid_at=utcnow() if status == "paid" else None))
+    req.capacity_reserved = False  # consumed for good
+
+
+def complete(*, actor, request_id: int) -> ResourceRequest:
+    """The startup accepts the delivery: the request is completed and a settlement recorded."""
+    req, _party = _move(actor=actor, request_id=request_id, action=Action.COMPLETE, before=_settle)
+    _after_move(req, actor, "request_completed", to_side=Party.PROVIDER)
+    return req
+
+
+def mark_settlement_paid(*, actor, request_id: int) -> Settlement:
+    """The provider confirms that a cash settlement was paid."""
+    req = get_request(request_id, viewer=actor)
+    if Party.PROVIDER not in parties_of(actor, req):
+        raise PermissionDenied(_l("Only the provider confirms a payment."), code="wrong_party")
+    settlement = req.settlement
+    if settlement is None or settlement.status != "pending":
+        raise Conflict(_l("There is no pending payment on this request."), code="no_pending_settlement")
+    settlement.status, settlement.paid_at = "paid", utcnow()
+    _event(req, actor.id, "settlement_paid", req.state, req.state, {"amount": str(settlement.amount)})
+    db.session.commit()
+    return settlement
+
+
+def _other(party: str) -> str:
+    return Party.PROVIDER if party == Party.STARTUP else Party.STARTUP
+
+
+# Scheduled moves ----------------------------------------------------------------------------
+
+def auto_accept_deliveries(*, now: datetime | None = None) -> int:
+    """Complete deliveries left unanswered for 14 days. Returns how many were completed."""
+    cutoff = (now or utcnow()) - AUTO_ACCEPT_AFTER
+    ids = list(db.session.scalars(select(ResourceRequest.id).where(ResourceRequest.state == S.DELIVERED,
+                                                                     ResourceRequest.delivered_at <= cutoff)))
+    done = 0
+    for request_id in ids:
+        try:
+            req, _party = _move(actor=None, request_id=request_id, action=Action.COMPLETE, party=Party.SYSTEM,
+                                data={"auto": True}, before=_settle)
+        except Conflict:
+            continue
+        done += 1
+        _after_move(req, None, "request_completed", to_side=None)
+    return done
+
+
+def expire_stale(*, now: datetime | None = None) -> int:
+    """Expire negotiations unanswered for 30 days or past their needed-by date."""
+    now = now or utcnow()
+    stmt = select(ResourceRequest.id).where(
+        ResourceRequest.state.in_([S.SUBMITTED, S.QUOTED, S.COUNTERED]),
+        or_(func.coalesce(ResourceRequest.updated_at, ResourceRequest.created_at) <= now - EXPIRE_AFTER,
+            ResourceRequest.needed_by < now.date()))
+    done = 0
+    for request_id in list(db.session.scalars(stmt)):
+        try:
+            req, _party = _move(actor=None, request_id=request_id, action=Action.EXPIRE, party=Party.SYSTEM)
+        except Conflict:
+            continue
+        done += 1
+        _after_move(req, None, "request_expired", to_side=None)
+    return done
+
+
+# Agreement ----------------------------------------------------------------------------------
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def agreement_terms(req: ResourceRequest) -> str:
+    """The terms both parties accept, as plain text (its SHA-256 is recorded with each acceptance)."""
+    listing = req.listing
+    lines = [
+        f"Fuhua cooperation agreement for request #{req.id}",
+        f"Provider: {req.provider.name} (organisation #{req.provider_id})",
+        f"Startup: {req.startup.name} (organisation #{req.startup_id})",
+        f"Resource: {listing.title} (listing #{listing.id}, category {listing.category})",
+        f"Quantity: {req.quantity} x {listing.unit}",
+        f"Pricing model: {req.pricing_model}",
+        f"Total price: {req.quoted_price} CNY",
+    ]
+    if req.equity_percent is not None:
+        lines.append(f"Equity share: {req.equity_percent}%")
+    if req.needed_by:
+        lines.append(f"Needed by: {req.needed_by.isoformat()}")
+    if req.quote_note:
+        lines.append(f"Provider's terms: {req.quote_note}")
+    lines.append("Delivery is accepted by the startup, or automatically 14 days after delivery if unanswered.")
+    return "\n".join(lines)
+
+
+def get_agreement(*, actor, request_id: int) -> Agreement:
+    req = get_request(request_id, viewer=actor)
+    if req.agreement is None:
+        raise NotFound(_l("This request has no agreement yet: it is drawn up when the quote is accepted."),
+                       code="no_agreement")
+    return req.agreement
+
+
+def sign_agreement(*, actor, request_id: int) -> Agreement:
+    """The provider (or a startup member, if not yet recorded) accepts the agreement's terms."""
+    agreement = get_agreement(actor=actor, request_id=request_id)
+    req = agreement.request
+    sides = parties_of(actor, req)
+    now = utcnow()
+    if Party.PROVIDER in sides and agreement.provider_accepted_at is None:
+        agreement.provider_accepted_by_id, agreement.provider_accepted_at = actor.id, now
+    elif Party.STARTUP in sides and agreement.startup_accepted_at is None:
+        agreement.startup_accepted_by_id, agreement.startup_accepted_at = actor.id, now
+    elif sides:
+        raise Conflict(_l("Your side has already signed this agreement."), code="already_signed")
+    else:
+        raise PermissionDenied(_l("Only the two parties sign the agreement."), code="not_a_party")
+    _event(req, actor.id, "sign", req.state, req.state, {"terms_sha256": agreement.terms_sha256})
+    db.session.commit()
+    _notify_side(req, _other(sides[0]), "agreement_signed", {"name": actor.name, "listing": req.listing.title},
+                 exclude=actor)
+    return agreement
+
+
+# Reviews ------------------------------------------------------------------------------------
+
+def review(*, actor, request_id: int, rating: int, comment: str = "") -> Review:
+    """The startup rates a completed request (once); the listing's rating is updated."""
+    req = get_request(request_id, viewer=actor)
+    if Party.STARTUP not in parties_of(actor, req):
+        raise PermissionDenied(_l("Only the startup that made the request can review it."), code="wrong_party")
+    if req.state != S.COMPLETED:
+        raise Conflict(_l("Only completed requests can be reviewed."), code="invalid_transition",
+                       details={"state": req.state, "action": "review"})
+    if req.review is not None:
+        raise Conflict(_l("This request has already been reviewed."), code="already_reviewed")
+    if not 1 <= int(rating) <= 5:
+        raise Invalid(details={"rating": [str(_l("Rate from 1 to 5."))]})
+    item = Review(request_id=req.id, listing_id=req.listing_id, author_id=actor.id, rating=int(rating),
+                  comment=(comment or "").strip())
+    db.session.add(item)
+    db.session.flush()
+    _refresh_rating(req.listing_id)
+    _event(req, actor.id, "review", req.state, req.state, {"rating": int(rating)})
+    db.session.commit()
+    _notify_side(req, Party.PROVIDER, "request_reviewed",
+                 {"startup": req.startup.name, "listing": req.listing.title, "rating": int(rating)}, exclude=actor)
+    return item
+
+
+def _refresh_rating(listing_id: int) -> None:
+    avg, count = db.session.execute(select(func.avg(Review.rating), func.count(Review.id))
+                                    .where(Review.listing_id == listing_id)).one()
+    db.session.execute(update(Listing).where(Listing.id == listing_id)
+                       .values(rating_avg=Decimal(str(avg)).quantize(CENT) if avg is not None else None,
+                               rating_count=count).execution_options(synchronize_session=False))
+
+
+def provider_rating(provider_id: int) -> tuple[Decimal | None, int]:
+    """The average rating over all of a provider's listings, and how many reviews."""
+    avg, count = db.session.execute(select(func.avg(Review.rating), func.count(Review.id))
+                                    .join(Listing, Listing.id == Review.listing_id)
+                                    .where(Listing.provider_id == provider_id)).one()
+    return (Decimal(str(avg)).quantize(Decimal("0.1")) if avg is not None else None), count
+
+
+def reviews_of_listing(listing_id: int, limit: int = 20) -> list[Review]:
+    return list(db.session.scalars(select(Review).where(Review.listing_id == listing_id)
+                                   .order_by(Review.id.desc()).limit(limit)))
+
+
+# Negotiation thread -------------------------------------------------------------------------
+
+def list_messages(*, actor, request_id: int, after_id: int | None = None) -> list[RequestMessage]:
+    req = get_request(request_id, viewer=actor)
+    if not is_party(actor, req) and not getattr(actor, "is_admin", False):
+        raise NotFound(_l("Request not found."))
+    stmt = (select(RequestMessage).where(RequestMessage.request_id == req.id)
+            .options(selectinload(RequestMessage.attachments), selectinload(RequestMessage.author))
+            .order_by(RequestMessage.id))
+    if after_id:
+        stmt = stmt.where(RequestMessage.id > after_id)
+    return list(db.session.scalars(stmt))
+
+
+def post_message(*, actor, request_id: int, body: str, attachments: list[tuple[str, str, bytes]] | None = None
+                 ) -> RequestMessage:
+    """A party writes in the thread (optionally with files); the other side is told."""
+    req = get_request(request_id, viewer=actor)
+    sides = parties_of(actor, req)
+    if not sides:
+        raise PermissionDenied(_l("Only the two parties can write in this thread."), code="not_a_party")
+    body = (body or "").strip()
+    files = attachments or []
+    if not body and not files:
+        raise Invalid(details={"body": [str(_l("Write a message or attach a file."))]})
+    if len(body) > 10000:
+        raise Invalid(details={"body": [str(_l("Keep a message under 10,000 characters."))]})
+    for filename, content_type, content in files:
+        _check_attachment(filename, content_type, content)
+    request_id, actor_id = req.id, actor.id
+    _begin_write()
+    message = RequestMessage(request_id=request_id, author_id=actor_id, body=body)
+    for filename, content_type, content in files:
+        message.attachments.append(RequestAttachment(filename=filename[:255], content_type=content_type,
+                                                     size=len(content), content=content))
+    db.session.add(message)
+    db.session.commit()
+    payload = message_payload(message)
+    emit_to_room(request_room(req.id), "request:message", payload)
+    excerpt = body[:80] + ("…" if len(body) > 80 else "") if body else str(_l("(a file)"))
+    _notify_side(req, _other(sides[0]), "request_message",
+                 {"author": actor.name, "listing": req.listing.title, "excerpt": excerpt}, exclude=actor,
+                 email=False)
+    return message
+
+
+def _check_attachment(filename: str, content_type: str, content: bytes) -> None:
+    if len(content) > MAX_ATTACHMENT_BYTES:
+        raise TooLarge(_l("Attachments can be at most 10 MB."), details={"file": filename})
+    if content_type not in ALLOWED_ATTACHMENT_TYPES:
+        raise Invalid(details={"file": [str(_l("Attach a PDF, image, text, CSV, ZIP, Word or Excel file."))]})
+
+
+class TooLarge(AppError):
+    status_code, code = 413, "too_large"
+
+
+def get_attachment(*, actor, attachment_id: int) -> RequestAttachment:
+    item = db.session.get(RequestAttachment, attachment_id) if organisations.valid_id(attachment_id) else None
+    if item is None:
+        raise NotFound(_l("File not found."))
+    get_request(item.message.request_id, viewer=actor)
+    return item
+
+
+def message_payload(message: RequestMessage) -> dict:
+    return {"id": message.id, "request_id": message.request_id,
+            "author": {"id": message.author.id, "name": message.author.name} if message.author else None,
+            "body": message.body, "created_at": message.created_at.isoformat(),
+            "attachments": [{"id": a.id, "filename": a.filename, "content_type": a.content_type, "size": a.size,
+                             "url": f"/api/request-attachments/{a.id}"} for a in message.attachments]}
+
+
+# After a move: notify the other side, push to the room ---------------------------------------
+
+def _members(org) -> list:
+    return [m.user for m in org.memberships if m.user.is_active]
+
+
+def _notify_side(req: ResourceRequest, side: str | None, kind: str, data: dict, *, exclude=None,
+                 email: bool | None = None) -> None:
+    orgs = [req.startup, req.provider] if side is None else [req.startup if side == Party.STARTUP else req.provider]
+    url = f"/requests/{req.id}"
+    seen = set()
+    for org in orgs:
+        for user in _members(org):
+            if user.id in seen or (exclude is not None and user.id == exclude.id):
+                continue
+            seen.add(user.id)
+            _notify(user, kind, data, url, email)
+
+
+def _notify(user, kind: str, data: dict, url: str, email: bool | None = None) -> None:
+    """Notify one user after a commit; a failure (even a busy SQLite database, retried) never undoes the move."""
+    from app.notifications import services as notifications
+    user_id = user.id
+    for _attempt in range(3):
+        try:
+            notifications.notify(user=user, kind=kind, data=data, url=url, email=email)
+            return
+        except OperationalError:  # SQLite: another process wrote since this transaction's first read
+            db.session.rollback()
+        except Exception:
+            db.session.rollback()
+            log.exception("could not notify user %s (%s)", user_id, kind)
+            return
+    log.warning("gave up notifying user %s (%s): database busy", user_id, kind)
+
+
+def _after_move(req: ResourceRequest, actor, kind: str, *, to_side: str | None) -> None:
+    data = {"listing": req.listing.title, "startup": req.startup.name, "provider": req.provider.name,
+            "request_id": req.id, "state": req.state}
+    _notify_side(req, to_side, kind, data, exclude=actor)
+    try:
+        emit_to_room(request_room(req.id), "request:update", {"id": req.id, "state": req.state})
+    except Exception:
+        log.exception("could not push the update of request %s", req.id)
+
+
+
+def notify_voucher_grant(entry) -> None:
+    """Tell the startup's members about new voucher credit (after the grant's commit)."""
+    startup = db.session.get(Startup, entry.startup_id)
+    if startup is None:
+        return
+    data, url = {"startup": startup.name, "amount": str(entry.amount)}, f"/startups/{startup.id}/vouchers"
+    for user in _members(startup):
+        _notify(user, "voucher_granted", data, url)

@@ -1,0 +1,113 @@
+"""Voucher credit: admins grant it to startups; voucher-priced requests spend it.
+
+The balance lives in one row per startup and is only changed by a conditional UPDATE
+(`... WHERE balance >= :amount` for a spend), so it can never go below zero, however many
+requests spend at once; every change also writes a ledger line with the balance after it.
+"""
+import logging
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from app.accounts import organisations
+from app.core.errors import Conflict, Invalid, NotFound, PermissionDenied
+from app.extensions import db
+from app.resources.models import VoucherAccount, VoucherEntry
+from app.startups.models import Startup
+
+log = logging.getLogger(__name__)
+
+
+def _startup(startup_id: int) -> Startup:
+    startup = db.session.get(Startup, startup_id) if organisations.valid_id(startup_id) else None
+    if startup is None:
+        raise NotFound(_l("Startup not found."))
+    return startup
+
+
+def _ensure_account(startup_id: int) -> None:
+    """Create the startup's account row if missing (a concurrent creator wins harmlessly)."""
+    if db.session.scalar(select(VoucherAccount.id).where(VoucherAccount.startup_id == startup_id)) is not None:
+        return
+    try:
+        with db.session.begin_nested():
+            db.session.add(VoucherAccount(startup_id=startup_id, balance=Decimal("0")))
+    except IntegrityError:
+        pass
+
+
+def balance_of(startup_id: int) -> Decimal:
+    value = db.session.scalar(select(VoucherAccount.balance).where(VoucherAccount.startup_id == startup_id))
+    return Decimal(value or 0).quantize(Decimal("0.01"))
+
+
+def _balance_now(startup_id: int) -> Decimal:
+    db.session.expire_all()
+    return balance_of(startup_id)
+
+
+def credit(*, startup_id: int, amount: Decimal, kind: str, actor_id: int | None, request_id: int | None = None,
+           note: str = "") -> VoucherEntry:
+    """Add credit (a grant or a refund); flushes, the caller commits."""
+    result = db.session.execute(update(VoucherAccount).where(VoucherAccount.startup_id == startup_id)
+                                .values(balance=VoucherAccount.balance + amount))
+    if result.rowcount != 1:
+        _ensure_account(startup_id)
+        db.session.execute(update(VoucherAccount).where(VoucherAccount.startup_id == startup_id)
+                           .values(balance=VoucherAccount.balance + amount))
+    entry = VoucherEntry(startup_id=startup_id, amount=amount, kind=kind, balance_after=_balance_now(startup_id),
+                         request_id=request_id, actor_id=actor_id, note=note)
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def debit(*, startup_id: int, amount: Decimal, actor_id: int | None, request_id: int | None = None,
+          note: str = "") -> VoucherEntry:
+    """Spend credit atomically, or Conflict `insufficient_voucher_balance`; flushes, the caller commits."""
+    _ensure_account(startup_id)
+    result = db.session.execute(
+        update(VoucherAccount)
+        .where(VoucherAccount.startup_id == startup_id, VoucherAccount.balance >= amount)
+        .values(balance=VoucherAccount.balance - amount).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        raise Conflict(_l("The startup's voucher balance is too low for this request."),
+                       code="insufficient_voucher_balance",
+                       details={"balance": str(balance_of(startup_id)), "amount": str(amount)})
+    entry = VoucherEntry(startup_id=startup_id, amount=-amount, kind="spend", balance_after=_balance_now(startup_id),
+                         request_id=request_id, actor_id=actor_id, note=note)
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def grant(*, actor, startup_id: int, amount: Decimal, note: str = "") -> VoucherEntry:
+    """An admin grants voucher credit to a startup."""
+    if not getattr(actor, "is_admin", False):
+        raise PermissionDenied(_l("Only administrators can grant vouchers."), code="admins_only")
+    _startup(startup_id)
+    if amount is None or amount <= 0:
+        raise Invalid(details={"amount": [str(_l("Grant a positive amount."))]})
+    actor_id = actor.id
+    db.session.commit()  # end the read transaction: on SQLite the UPDATE below then starts with the write lock
+    entry = credit(startup_id=startup_id, amount=Decimal(amount), kind="grant", actor_id=actor_id, note=note or "")
+    db.session.commit()
+    log.info("admin %s granted %s voucher credit to startup %s", actor.id, amount, startup_id)
+    return entry
+
+
+def can_view(user, startup: Startup) -> bool:
+    return organisations.can_edit(user, startup)
+
+
+def account(*, actor, startup_id: int) -> tuple[Decimal, list[VoucherEntry]]:
+    """A startup's balance and ledger, newest first (its members and admins)."""
+    startup = _startup(startup_id)
+    if not can_view(actor, startup):
+        raise PermissionDenied(_l("Only the members of %(org)s can see its vouchers.", org=startup.name),
+                               code="not_a_member")
+    entries = list(db.session.scalars(select(VoucherEntry).where(VoucherEntry.startup_id == startup_id)
+                                      .order_by(VoucherEntry.id.desc()).limit(200)))
+    return balance_of(startup_id), entries

@@ -1,0 +1,318 @@
+"""The marketplace API (SPEC §8): listings, search, requests, thread, review, agreement, vouchers."""
+from decimal import Decimal
+
+import pytest
+
+from tests.marketplace.conftest import COMPUTE_FIELDS
+
+LISTING = {"title": "H100 cluster hours", "category": "compute", "description": "Train **fast**.",
+           "unit": "GPU-hour", "pricing_model": "fixed", "price": 30, "capacity": 50, "city": "Beijing",
+           "tags": ["GPU", "h100"], "status": "published", "category_fields": dict(COMPUTE_FIELDS)}
+
+
+class TestListings:
+    def test_provider_creates_and_edits_a_listing(self, market, login):
+        api = login(market.provider_user)
+        response = api.post("/api/listings", json=LISTING)
+        assert response.status_code == 201, response.get_json()
+        body = response.get_json()
+        assert body["provider_id"] == market.provider.id and body["tags"] == ["gpu", "h100"]
+        assert body["price"] == 30.0 and body["status"] == "published"
+        assert "<strong>fast</strong>" in body["description_html"]
+        patched = api.patch(f"/api/listings/{body['id']}", json={"status": "archived", "price": "31.5"})
+        assert patched.status_code == 200 and patched.get_json()["price"] == 31.5
+        assert api.client.get(f"/api/listings/{body['id']}").status_code == 200  # the owner still sees it
+
+    def test_category_fields_are_validated(self, market, login):
+        api = login(market.provider_user)
+        response = api.post("/api/listings", json={**LISTING, "category_fields": {"accelerator_count": 0}})
+        assert response.status_code == 422
+        details = response.get_json()["error"]["details"]["category_fields"]
+        assert "accelerator_model" in details and "accelerator_count" in details
+
+    @pytest.mark.parametrize("category,fields", [
+        ("pilot_testing", {"process": "SMT line", "minimum_batch": 100, "lead_time_days": 14}),
+        ("inspection_testing", {"standards": ["GB/T 2423"], "accreditation": ["CMA", "CNAS"]}),
+        ("ip_services", {"milestones": ["search", "drafting", "filing"]}),
+        ("data_models", {"licence_terms": "CC BY-NC 4.0"}),
+        ("legal_finance", {}),
+    ])
+    def test_each_category_takes_its_fields(self, market, login, category, fields):
+        api = login(market.provider_user)
+        response = api.post("/api/listings", json={**LISTING, "category": category, "category_fields": fields})
+        assert response.status_code == 201, response.get_json()
+        assert response.get_json()["category_fields"] == {k: v for k, v in fields.items()} | (
+            {"sample_logistics": None} if category == "inspection_testing" else {})
+
+    def test_bad_accreditation_is_refused(self, market, login):
+        api = login(market.provider_user)
+        response = api.post("/api/listings", json={**LISTING, "category": "inspection_testing",
+                                                   "category_fields": {"standards": ["x"], "accreditation": ["FOO"]}})
+        assert response.status_code == 422
+
+    def test_fixed_price_needs_a_price(self, market, login):
+        response = login(market.provider_user).post("/api/listings", json={**LISTING, "price": None})
+        assert response.status_code == 422 and "price" in response.get_json()["error"]["details"]
+
+    def test_founder_cannot_list(self, market, login):
+        response = login(market.founder).post("/api/listings", json=LISTING)
+        assert response.status_code == 422  # no provider organisation to list for
+
+    def test_other_provider_cannot_edit(self, market, login, make_user):
+        other = make_user("provider")
+        response = login(other).patch(f"/api/listings/{market.listing.id}", json={"title": "mine"})
+        assert response.status_code == 403
+
+    def test_drafts_are_hidden_from_others(self, market, make_listing, client):
+        draft = make_listing(provider=market.provider, status="draft")
+        assert client.get(f"/api/listings/{draft.id}").status_code == 404
+        assert draft.id not in [i["id"] for i in client.get("/api/listings").get_json()["items"]]
+
+    def test_description_is_sanitised(self, market, login):
+        api = login(market.provider_user)
+        evil = ('<script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)> '
+                '<a href="#" onclick="alert(1)">y</a>')
+        body = api.post("/api/listings", json={**LISTING, "description": evil}).get_json()
+        html = body["description_html"]
+        import re
+        assert "<script" not in html and "<img" not in html
+        assert not re.search(r"<[^>]+\son\w+\s*=", html)  # no event handler attribute on any tag
+        assert 'href="javascript:' not in html and "<a" not in html.replace("&lt;a", "")
+
+
+class TestSearch:
+    @pytest.fixture
+    def catalogue(self, market, make_listing, make_provider):
+        other = make_provider(name="Lab Co", city="Shenzhen")
+        return {
+            "a100": market.listing,
+            "spectro": make_listing(provider=other, title="Mass spectrometry runs", category="inspection_testing",
+                                    unit="run", price=Decimal("800"), city="Shenzhen", tags=["lab"],
+                                    description="LC-MS/MS with a report in five days.",
+                                    category_fields={"standards": ["ISO 17025"], "accreditation": ["CNAS"]}),
+            "gpu_quote": make_listing(title="GPU算力租赁 H800", description="大模型训练算力", pricing_model="quote",
+                                      price=None, city="Beijing", tags=["算力"],
+                                      category_fields={"accelerator_model": "H800"}),
+            "patent": make_listing(provider=other, title="Patent search", category="ip_services", unit="search",
+                                   description="Freedom-to-operate searches.",
+                                   price=Decimal("3000"), city=None, is_remote=True, tags=["ip"],
+                                   pricing_model="voucher", category_fields={"milestones": ["search", "report"]}),
+        }
+
+    def _ids(self, client, query):
+        response = client.get("/api/listings" + query)
+        assert response.status_code == 200, response.get_json()
+        return [item["id"] for item in response.get_json()["items"]]
+
+    def test_text_search_by_prefix_and_tag(self, client, catalogue):
+        assert self._ids(client, "?q=spectro") == [catalogue["spectro"].id]
+        assert self._ids(client, "?q=lab") == [catalogue["spectro"].id]
+        assert set(self._ids(client, "?q=gpu")) == {catalogue["a100"].id, catalogue["gpu_quote"].id}
+
+    def test_chinese_search(self, client, catalogue):
+        assert self._ids(client, "?q=算力") == [catalogue["gpu_quote"].id]
+        assert self._ids(client, "?q=模型") == [catalogue["gpu_quote"].id]
+
+    def test_filters(self, client, catalogue):
+        assert self._ids(client, "?category=inspection_testing") == [catalogue["spectro"].id]
+        assert self._ids(client, "?city=shenzhen") == [catalogue["spectro"].id]
+        assert self._ids(client, "?city=remote") == [catalogue["patent"].id]
+        assert self._ids(client, "?pricing_model=voucher") == [catalogue["patent"].id]
+        assert self._ids(client, "?min_price=500&max_price=1000") == [catalogue["spectro"].id]
+        assert self._ids(client, f"?provider_id={catalogue['spectro'].provider_id}&sort=price") == [
+            catalogue["spectro"].id, catalogue["patent"].id]
+        assert self._ids(client, "?accelerator_model=h800") == [catalogue["gpu_quote"].id]
+        assert self._ids(client, "?accreditation=cnas") == [catalogue["spectro"].id]
+        assert self._ids(client, "?q=gpu&category=compute&city=Beijing") == [catalogue["gpu_quote"].id]
+
+    def test_sorts_and_totals(self, client, catalogue):
+        by_price = self._ids(client, "?sort=price")
+        assert by_price[:3] == [catalogue["a100"].id, catalogue["spectro"].id, catalogue["patent"].id]
+        assert by_price[-1] == catalogue["gpu_quote"].id  # price on request last
+        assert self._ids(client, "?sort=price_desc")[0] == catalogue["patent"].id
+        body = client.get("/api/listings?per_page=2&page=2&sort=newest").get_json()
+        assert body["total"] == 4 and body["pages"] == 2 and len(body["items"]) == 2
+
+    def test_facets_count_every_other_filter(self, client, catalogue):
+        body = client.get("/api/listings?facets=true&category=compute").get_json()
+        categories = {f["value"]: f["count"] for f in body["facets"]["category"]}
+        assert categories == {"compute": 2, "inspection_testing": 1, "ip_services": 1}
+        assert {f["value"]: f["count"] for f in body["facets"]["city"]} == {"Beijing": 1, "Shanghai": 1}
+
+    @pytest.mark.parametrize("query", ["?category=spaceships", "?sort=cheapest", "?min_price=-1", "?page=0",
+                                       "?per_page=1000", "?min_price=10&max_price=5", "?min_price=abc",
+                                       "?provider_id=99999999999", "?pricing_model=barter", "?facets=maybe"])
+    def test_bad_parameters_are_422(self, client, query):
+        response = client.get("/api/listings" + query)
+        assert response.status_code == 422, response.get_json()
+        assert response.get_json()["error"]["code"] == "validation_error"
+
+    def test_odd_text_does_not_break_search(self, client, catalogue):
+        for q in ['"', "a AND OR", "NEAR(", "*", "gpu)", "'; drop", "%_"]:
+            assert client.get("/api/listings", query_string={"q": q}).status_code == 200
+
+
+class TestRequests:
+    def test_full_journey(self, market, login):
+        founder, provider = login(market.founder), login(market.provider_user)
+        created = founder.post(f"/api/listings/{market.listing.id}/requests",
+                               json={"quantity": 10, "message": "For training", "needed_by": "2099-01-01"})
+        assert created.status_code == 201, created.get_json()
+        req = created.get_json()
+        assert req["state"] == "submitted" and req["startup_id"] == market.startup.id
+        assert req["allowed_actions"] == ["cancel"]
+        rid = req["id"]
+        assert provider.get("/api/requests").get_json()["total"] == 1
+        assert provider.post(f"/api/requests/{rid}/quote", json={"price": "120.00", "note": "incl. support"}
+                             ).get_json()["quoted_price"] == 120.0
+        assert founder.post(f"/api/requests/{rid}/accept").status_code == 200
+        assert founder.client.get(f"/api/listings/{market.listing.id}").get_json()["capacity"] == 90
+        agreement = founder.get(f"/api/requests/{rid}/agreement").get_json()
+        assert agreement["startup_accepted_by"]["id"] == market.founder.id and agreement["provider_accepted_at"] is None
+        import hashlib
+        assert agreement["terms_sha256"] == hashlib.sha256(agreement["terms"].encode()).hexdigest()
+        assert provider.post(f"/api/requests/{rid}/start").get_json()["state"] == "in_progress"
+        assert provider.get(f"/api/requests/{rid}/agreement").get_json()["provider_accepted_by"]["id"] == \
+            market.provider_user.id
+        assert provider.post(f"/api/requests/{rid}/deliver", json={"note": "done"}).status_code == 200
+        assert founder.post(f"/api/requests/{rid}/request-changes", json={"note": "more logs"}).status_code == 200
+        assert provider.post(f"/api/requests/{rid}/deliver", json={}).status_code == 200
+        done = founder.post(f"/api/requests/{rid}/complete")
+        assert done.status_code == 200
+        detail = founder.get(f"/api/requests/{rid}").get_json()
+        assert detail["settlement"]["method"] == "cash" and detail["settlement"]["amount"] == 120.0
+        assert detail["settlement"]["status"] == "pending"
+        assert [e["action"] for e in detail["events"]] == ["submit", "quote", "accept", "start", "deliver",
+                                                          "request_changes", "deliver", "complete"]
+        review = founder.post(f"/api/requests/{rid}/review", json={"rating": 4, "comment": "Good"})
+        assert review.status_code == 201
+        assert founder.post(f"/api/requests/{rid}/review", json={"rating": 5}).status_code == 409
+        listing = founder.client.get(f"/api/listings/{market.listing.id}").get_json()
+        assert listing["rating"] == 4.0 and listing["rating_count"] == 1
+        assert provider.post(f"/api/requests/{rid}/settlement/paid").get_json()["status"] == "paid"
+
+    def test_counter_and_requote(self, make_request, market, login):
+        req = make_request("countered")
+        provider = login(market.provider_user)
+        body = provider.post(f"/api/requests/{req.id}/quote", json={"price": 22}).get_json()
+        assert body["state"] == "quoted" and body["quoted_price"] == 22.0 and body["counter_price"] == 20.0
+
+    def test_requesting_more_than_capacity_is_409(self, market, login):
+        response = login(market.founder).post(f"/api/listings/{market.listing.id}/requests", json={"quantity": 101})
+        assert response.status_code == 409 and response.get_json()["error"]["code"] == "insufficient_capacity"
+
+    def test_accept_without_capacity_is_409(self, make_request, market, login, db):
+        first, second = make_request("quoted", quantity=60), make_request("quoted", quantity=60)
+        founder = login(market.founder)
+        assert founder.post(f"/api/requests/{first.id}/accept").status_code == 200
+        response = founder.post(f"/api/requests/{second.id}/accept")
+        assert response.status_code == 409 and response.get_json()["error"]["code"] == "insufficient_capacity"
+        assert founder.get(f"/api/requests/{second.id}").get_json()["state"] == "quoted"
+
+    def test_cancelling_releases_capacity(self, make_request, market, login):
+        req = make_request("in_progress", quantity=30)
+        founder = login(market.founder)
+        assert founder.client.get(f"/api/listings/{market.listing.id}").get_json()["capacity"] == 70
+        assert founder.post(f"/api/requests/{req.id}/cancel", json={"note": "plans changed"}).status_code == 200
+        assert founder.client.get(f"/api/listings/{market.listing.id}").get_json()["capacity"] == 100
+
+    def test_equity_quote_needs_a_percentage(self, market, make_listing, make_request, login):
+        listing = make_listing(provider=market.provider, pricing_model="equity", price=None)
+        req = make_request("submitted", listing=listing)
+        provider = login(market.provider_user)
+        assert provider.post(f"/api/requests/{req.id}/quote", json={"price": 0}).status_code == 422
+        body = provider.post(f"/api/requests/{req.id}/quote", json={"price": 0, "equity_percent": 1.5}).get_json()
+        assert body["equity_percent"] == 1.5
+        assert login(market.founder).post(f"/api/requests/{req.id}/accept").status_code == 200
+
+    def test_only_founders_with_a_startup_request(self, market, login):
+        response = login(market.outsider).post(f"/api/listings/{market.listing.id}/requests", json={"quantity": 1})
+        assert response.status_code == 403 and response.get_json()["error"]["code"] == "no_startup"
+
+    def test_lists_by_side_and_state(self, make_request, market, login):
+        make_request("quoted")
+        make_request("submitted")
+        founder = login(market.founder)
+        assert founder.get("/api/requests?side=startup").get_json()["total"] == 2
+        assert founder.get("/api/requests?side=provider").get_json()["total"] == 0
+        assert founder.get("/api/requests?state=quoted").get_json()["total"] == 1
+        assert founder.get("/api/requests?state=nonsense").status_code == 422
+
+
+class TestThread:
+    def test_parties_talk_outsiders_cannot(self, make_request, market, login):
+        req = make_request("quoted")
+        founder, provider = login(market.founder), login(market.provider_user)
+        assert founder.post(f"/api/requests/{req.id}/messages", json={"body": "Can you start Monday?"}
+                            ).status_code == 201
+        assert provider.post(f"/api/requests/{req.id}/messages", json={"body": "Yes"}).status_code == 201
+        bodies = [m["body"] for m in provider.get(f"/api/requests/{req.id}/messages").get_json()]
+        assert bodies == ["Can you start Monday?", "Yes"]
+        outsider = login(market.outsider)
+        assert outsider.get(f"/api/requests/{req.id}/messages").status_code == 404
+        assert outsider.post(f"/api/requests/{req.id}/messages", json={"body": "hi"}).status_code == 404
+        assert founder.post(f"/api/requests/{req.id}/messages", json={"body": ""}).status_code == 422
+
+    def test_new_message_notifies_the_other_side(self, make_request, market, login):
+        from app.extensions import db
+        from app.notifications.models import Notification
+        req = make_request("submitted")
+        login(market.founder).post(f"/api/requests/{req.id}/messages", json={"body": "Hello"})
+        kinds = db.session.scalars(db.select(Notification.kind).where(Notification.user_id == market.provider_user.id))
+        assert "request_message" in list(kinds)
+
+    def test_attachments(self, make_request, market, login):
+        import io
+        req = make_request("quoted")
+        founder = login(market.founder)
+        response = founder.post(f"/api/requests/{req.id}/attachments",
+                                data={"body": "spec", "file": (io.BytesIO(b"%PDF-1.4 x"), "spec.pdf",
+                                                               "application/pdf")},
+                                content_type="multipart/form-data")
+        assert response.status_code == 201, response.get_json()
+        attachment = response.get_json()["attachments"][0]
+        assert attachment["filename"] == "spec.pdf" and attachment["size"] == 10
+        download = login(market.provider_user).get(attachment["url"])
+        assert download.status_code == 200 and download.data == b"%PDF-1.4 x"
+        assert login(market.outsider).get(attachment["url"]).status_code == 404
+        bad = founder.post(f"/api/requests/{req.id}/attachments",
+                           data={"file": (io.BytesIO(b"MZ"), "x.exe", "application/x-msdownload")},
+                           content_type="multipart/form-data")
+        assert bad.status_code == 422
+        big = founder.post(f"/api/requests/{req.id}/attachments",
+                           data={"file": (io.BytesIO(b"0" * (10 * 1024 * 1024 + 1)), "big.pdf", "application/pdf")},
+                           content_type="multipart/form-data")
+        assert big.status_code == 413
+
+
+class TestVouchers:
+    def test_grant_spend_refund(self, market, make_listing, make_request, login, make_user):
+        admin = login(make_user("investor", is_admin=True))
+        assert admin.post("/api/vouchers/grants", json={"startup_id": market.startup.id, "amount": "30"}
+                          ).status_code == 201
+        listing = make_listing(provider=market.provider, pricing_model="voucher", price=Decimal("10"))
+        req = make_request("quoted", listing=listing)  # quoted at 25.00
+        founder = login(market.founder)
+        assert founder.post(f"/api/requests/{req.id}/accept").status_code == 200
+        account = founder.get(f"/api/startups/{market.startup.id}/vouchers").get_json()
+        assert account["balance"] == 5.0 and [e["kind"] for e in account["entries"]] == ["spend", "grant"]
+        second = make_request("quoted", listing=listing)
+        response = founder.post(f"/api/requests/{second.id}/accept")
+        assert response.status_code == 409 and response.get_json()["error"]["code"] == "insufficient_voucher_balance"
+        assert founder.post(f"/api/requests/{req.id}/cancel", json={}).status_code == 200
+        assert founder.get(f"/api/startups/{market.startup.id}/vouchers").get_json()["balance"] == 30.0
+
+    def test_voucher_settlement_is_paid(self, market, make_listing, make_request, login, make_user):
+        login(make_user("investor", is_admin=True)).post("/api/vouchers/grants",
+                                                          json={"startup_id": market.startup.id, "amount": 100})
+        listing = make_listing(provider=market.provider, pricing_model="voucher", price=Decimal("10"))
+        req = make_request("completed", listing=listing)
+        assert req.settlement.method == "voucher" and req.settlement.status == "paid"
+
+    def test_only_admins_grant(self, market, login):
+        response = login(market.founder).post("/api/vouchers/grants", json={"startup_id": market.startup.id,
+                                                                             "amount": 10})
+        assert response.status_code == 403
+
+    def test_outsiders_cannot_see_the_ledger(self, market, login):
+        assert login(market.outsider).get(f"/api/startups/{market.startup.id}/vouchers").status_code == 403

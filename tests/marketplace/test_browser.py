@@ -1,0 +1,100 @@
+"""In a real browser: a provider lists GPU hours, a founder finds them by search, requests, the provider quotes,
+the founder accepts, the work is delivered, and the founder completes and reviews."""
+import re
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import CHROMIUM, Console, browser, shot, sign_in, site  # noqa: F401  (fixtures)
+
+pytestmark = [pytest.mark.browser, pytest.mark.served,
+              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM}")]
+
+
+def _page(browser, site):  # noqa: F811
+    context = browser.new_context(base_url=site.url, locale="en-US", timezone_id="Asia/Shanghai",
+                                  viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.console = Console(page)
+    return page
+
+
+def test_gpu_hours_from_listing_to_review(browser, site, shot):  # noqa: F811
+    from playwright.sync_api import expect
+
+    word = f"Hopper{uuid.uuid4().hex[:6]}"
+    provider = _page(browser, site)
+    founder = _page(browser, site)
+    try:
+        # The provider lists GPU hours with the compute fields.
+        sign_in(provider, "provider@demo.fuhua.dev")
+        provider.goto("/resources/new")
+        provider.fill("#title", f"{word} H100 GPU hours")
+        provider.select_option("#category", "compute")
+        expect(provider.locator("#accelerator_model")).to_be_visible()
+        expect(provider.locator("#pilot_process")).to_be_hidden()
+        provider.fill("#description", "Eight **H100** per node.")
+        provider.fill("#tags", "gpu, h100")
+        provider.fill("#accelerator_model", "NVIDIA H100")
+        provider.fill("#accelerator_memory_gb", "80")
+        provider.fill("#unit", "GPU-hour")
+        provider.select_option("#pricing_model", "fixed")
+        provider.fill("#price", "25")
+        provider.fill("#capacity", "100")
+        provider.fill("#city", "Beijing")
+        provider.select_option("#status", "published")
+        shot(provider, "1-editor")
+        provider.click("main form [type=submit]")
+        expect(provider).to_have_url(re.compile(r"/resources/\d+$"))
+        expect(provider.locator("h1")).to_contain_text(word)
+
+        # The founder finds it by search and requests 10 hours.
+        sign_in(founder, "founder@demo.fuhua.dev")
+        founder.goto("/resources")
+        founder.fill("#market-q", word.lower())
+        founder.click("main form[role=search] [type=submit]")
+        expect(founder.locator(".result-count")).to_contain_text("1 resource")
+        shot(founder, "2-search")
+        founder.click(f"main .listing-card a:has-text('{word}')")
+        founder.fill("#quantity", "10")
+        founder.fill("#message", "For our perception model.")
+        founder.click("main form [type=submit]:has-text('Send request')")
+        expect(founder).to_have_url(re.compile(r"/requests/\d+$"))
+        request_url = founder.url
+
+        # The provider quotes from the incoming requests.
+        provider.goto("/requests?side=provider")
+        provider.click(f"main table a:has-text('{word}')")
+        provider.fill("#quote-price", "240")
+        provider.fill("#quote-note", "Includes onboarding.")
+        provider.click("main button:has-text('Send quote')")
+        expect(provider.locator(".flash-success")).to_be_visible()
+
+        # The founder accepts; the provider starts and delivers; the founder completes and reviews.
+        founder.goto(request_url)
+        expect(founder.locator("main")).to_contain_text("¥240.00")
+        founder.click("main button:has-text('Accept quote')")
+        expect(founder.locator("[data-request-state]")).to_contain_text("Accepted")
+        provider.reload()
+        provider.click("main button:has-text('Start work')")
+        provider.fill("#deliver-note", "Nodes handed over.")
+        provider.click("main button:has-text('Mark delivered')")
+        expect(provider.locator("[data-request-state]")).to_contain_text("Delivered")
+        founder.goto(request_url)
+        founder.click("main button:has-text('Accept delivery and complete')")
+        expect(founder.locator("[data-request-state]")).to_contain_text("Completed")
+        founder.select_option("#rating", "5")
+        founder.fill("#comment", "Great queue times.")
+        founder.click("#review-submit")
+        expect(founder.locator("main")).to_contain_text("Great queue times.")
+        shot(founder, "3-completed")
+        founder.click("main a:has-text('Agreement')")
+        expect(founder.locator("h1")).to_contain_text("Cooperation agreement")
+        shot(founder, "4-agreement")
+        assert provider.console.csp_violations() == [] and founder.console.csp_violations() == []
+        assert founder.console.errors == [], founder.console.errors
+    finally:
+        provider.context.close()
+        founder.context.close()

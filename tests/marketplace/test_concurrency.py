@@ -1,0 +1,106 @@
+"""Real concurrent HTTP accepts against served processes (SQLite, or PostgreSQL with TEST_DATABASE_URL):
+capacity never goes below zero and the voucher balance never goes negative."""
+from concurrent.futures import ThreadPoolExecutor
+from threading import Barrier
+
+import pytest
+import requests
+
+from tests.conftest import PASSWORD
+from tests.served import serve
+
+pytestmark = pytest.mark.served
+TIMEOUT = 30
+
+
+def _register(base: str, email: str, role: str) -> requests.Session:
+    session = requests.Session()
+    response = session.post(f"{base}/api/auth/register", timeout=TIMEOUT,
+                            json={"email": email, "password": PASSWORD, "name": email.split("@")[0], "role": role})
+    assert response.status_code == 201, response.text
+    session.headers["X-CSRFToken"] = response.json()["csrf_token"]
+    return session
+
+
+def _token_session(base: str, session: requests.Session) -> dict:
+    token = session.post(f"{base}/api/tokens", json={"name": "race"}, timeout=TIMEOUT).json()["token"]
+    return {"Authorization": f"Bearer {token}"}
+
+
+def _setup(base: str, *, pricing_model: str, capacity: int, requests_count: int, price: float):
+    provider = _register(base, "provider@example.com", "provider")
+    founder = _register(base, "founder@example.com", "founder")
+    org = provider.post(f"{base}/api/providers", json={"name": "GPU Hub", "city": "Beijing"}, timeout=TIMEOUT).json()
+    founder.post(f"{base}/api/startups", timeout=TIMEOUT, json={
+        "name": "Chipco", "sector": "ai_chips", "stage": "seed", "summary": "Chips", "needs": "GPU", "tags": []})
+    listing = provider.post(f"{base}/api/listings", timeout=TIMEOUT, json={
+        "provider_id": org["id"], "title": "A100 hours", "category": "compute", "unit": "GPU-hour",
+        "pricing_model": pricing_model, "price": price, "capacity": capacity, "status": "published",
+        "category_fields": {"accelerator_model": "A100"}})
+    assert listing.status_code == 201, listing.text
+    listing = listing.json()
+    ids = []
+    for _ in range(requests_count):
+        made = founder.post(f"{base}/api/listings/{listing['id']}/requests", json={"quantity": 1}, timeout=TIMEOUT)
+        assert made.status_code == 201, made.text
+        rid = made.json()["id"]
+        quoted = provider.post(f"{base}/api/requests/{rid}/quote", json={"price": price}, timeout=TIMEOUT)
+        assert quoted.status_code == 200, quoted.text
+        ids.append(rid)
+    return founder, listing, ids
+
+
+def _accept_all_at_once(servers, headers: dict, ids: list[int]) -> list[requests.Response]:
+    barrier = Barrier(len(ids))
+
+    def accept(i_rid):
+        i, rid = i_rid
+        base = servers[i % len(servers)].url
+        barrier.wait()
+        return requests.post(f"{base}/api/requests/{rid}/accept", headers=headers, timeout=TIMEOUT)
+
+    with ThreadPoolExecutor(max_workers=len(ids)) as pool:
+        return list(pool.map(accept, enumerate(ids)))
+
+
+def test_concurrent_accepts_never_overbook_capacity():
+    with serve(processes=2) as served:
+        base = served.url
+        founder, listing, ids = _setup(base, pricing_model="fixed", capacity=5, requests_count=16, price=10)
+        headers = _token_session(base, founder)
+        responses = _accept_all_at_once(served.servers, headers, ids)
+        codes = sorted(r.status_code for r in responses)
+        unexpected = [(r.status_code, r.text[:300]) for r in responses if r.status_code != 409]
+        assert codes.count(200) == 5 and codes.count(409) == 11, unexpected + [served.logs()[-3000:]]
+        assert {r.json()["error"]["code"] for r in responses if r.status_code == 409} <= {"insufficient_capacity",
+                                                                                          "state_changed"}
+        assert requests.get(f"{base}/api/listings/{listing['id']}", timeout=TIMEOUT).json()["capacity"] == 0
+        # cancelling an accepted request gives its unit back
+        accepted = next(rid for rid, r in zip(ids, responses, strict=True) if r.status_code == 200)
+        assert requests.post(f"{base}/api/requests/{accepted}/cancel", headers=headers, json={},
+                             timeout=TIMEOUT).status_code == 200
+        assert requests.get(f"{base}/api/listings/{listing['id']}", timeout=TIMEOUT).json()["capacity"] == 1
+
+
+def test_concurrent_voucher_spends_never_go_negative():
+    with serve(processes=2) as served:
+        base = served.url
+        founder, listing, ids = _setup(base, pricing_model="voucher", capacity=100, requests_count=12, price=10)
+        served.flask("create-admin", "admin@example.com", "--password", PASSWORD)
+        admin = requests.Session()
+        login = admin.post(f"{base}/api/auth/login", json={"email": "admin@example.com", "password": PASSWORD},
+                           timeout=TIMEOUT)
+        admin.headers["X-CSRFToken"] = login.json()["csrf_token"]
+        startup_id = founder.get(f"{base}/api/me", timeout=TIMEOUT).json()["organisations"][0]["id"]
+        granted = admin.post(f"{base}/api/vouchers/grants", json={"startup_id": startup_id, "amount": 45},
+                             timeout=TIMEOUT)
+        assert granted.status_code == 201, granted.text
+        headers = _token_session(base, founder)
+        responses = _accept_all_at_once(served.servers, headers, ids)
+        codes = [r.status_code for r in responses]
+        assert codes.count(200) == 4 and codes.count(409) == 8, [(r.status_code, r.text[:200]) for r in responses]
+        account = requests.get(f"{base}/api/startups/{startup_id}/vouchers", headers=headers, timeout=TIMEOUT).json()
+        assert account["balance"] == 5.0
+        assert min(e["balance_after"] for e in account["entries"]) >= 0
+        # capacity was not kept by the refused accepts
+        assert requests.get(f"{base}/api/listings/{listing['id']}", timeout=TIMEOUT).json()["capacity"] == 96

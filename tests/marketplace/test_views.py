@@ -1,0 +1,121 @@
+"""Marketplace pages: browse with facets, listing, editor, requests on both sides, agreement, vouchers."""
+from decimal import Decimal
+
+
+def form_post(api, path, data, **kw):
+    return api.client.post(path, data={**data, "csrf_token": api.csrf_token}, **kw)
+
+
+def test_browse_shows_facets_and_results(client, market, make_listing):
+    make_listing(provider=market.provider, title="Patent drafting", category="ip_services", unit="case",
+                 category_fields={"milestones": ["draft"]})
+    page = client.get("/resources?q=patent").get_data(as_text=True)
+    assert "Patent drafting" in page and "A100 GPU hours" not in page
+    assert "IP services" in page and "(1)" in page
+    everything = client.get("/resources").get_data(as_text=True)
+    assert "A100 GPU hours" in everything and "Patent drafting" in everything
+
+
+def test_browse_ignores_bad_filters(client, market):
+    response = client.get("/resources?category=nope&sort=x")
+    assert response.status_code == 200 and "A100 GPU hours" in response.get_data(as_text=True)
+
+
+def test_listing_page_renders_sanitised_markdown(client, market, make_listing):
+    listing = make_listing(provider=market.provider,
+                           description="**Bold** <script>alert(1)</script> [bad](javascript:alert(1))")
+    page = client.get(f"/resources/{listing.id}").get_data(as_text=True)
+    assert "<strong>Bold</strong>" in page and "<script>alert" not in page
+    assert 'href="javascript:' not in page
+    assert "A100" in page  # category fields shown
+
+
+def test_provider_page_lists_published_listings(client, market, make_listing):
+    make_listing(provider=market.provider, title="Secret draft", status="draft")
+    page = client.get(f"/providers/{market.provider.id}").get_data(as_text=True)
+    assert "A100 GPU hours" in page and "Secret draft" not in page
+
+
+def test_provider_creates_a_listing_with_the_editor(market, login):
+    api = login(market.provider_user)
+    assert api.get("/resources/new").status_code == 200
+    response = form_post(api, "/resources/new", {
+        "provider_id": market.provider.id, "title": "Wafer probing", "category": "pilot_testing",
+        "description": "Probe cards", "unit": "wafer", "pricing_model": "fixed", "price": "99.50", "capacity": "20",
+        "city": "Wuxi", "tags": "wafer, probe", "status": "published", "pilot_process": "", "specs": "Size: 300 mm"})
+    assert response.status_code == 422 and "Process" in response.get_data(as_text=True)  # required for pilot testing
+    response = form_post(api, "/resources/new", {
+        "provider_id": market.provider.id, "title": "Wafer probing", "category": "pilot_testing",
+        "description": "Probe cards", "unit": "wafer", "pricing_model": "fixed", "price": "99.50", "capacity": "20",
+        "city": "Wuxi", "tags": "wafer, probe", "status": "published", "pilot_process": "CP test", "minimum_batch": "5",
+        "specs": "Size: 300 mm"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    page = api.client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Wafer probing" in page and "CP test" in page and "300 mm" in page
+    assert "Wafer probing" in api.get("/resources/mine").get_data(as_text=True)
+
+
+def test_founder_requests_and_walks_the_flow_through_pages(market, login):
+    founder, provider = login(market.founder), login(market.provider_user)
+    response = form_post(founder, f"/resources/{market.listing.id}/request",
+                         {"startup_id": market.startup.id, "quantity": "3", "message": "Need GPUs"})
+    assert response.status_code == 302
+    path = response.headers["Location"]
+    rid = int(path.rstrip("/").split("/")[-1])
+    assert "Need GPUs" in provider.get(path).get_data(as_text=True)
+    assert "A100 GPU hours" in provider.get("/requests?side=provider").get_data(as_text=True)
+    form_post(provider, f"/requests/{rid}/quote", {"quote-price": "36.00", "quote-note": "ok",
+                                                   "quote-csrf_token": provider.csrf_token})
+    form_post(founder, f"/requests/{rid}/accept", {})
+    form_post(provider, f"/requests/{rid}/start", {})
+    form_post(provider, f"/requests/{rid}/deliver", {"note": "done"})
+    form_post(founder, f"/requests/{rid}/complete", {})
+    form_post(founder, f"/requests/{rid}/review", {"rating": "5", "comment": "Great"})
+    page = founder.get(f"/requests/{rid}").get_data(as_text=True)
+    assert "Completed" in page and "Great" in page
+    agreement = founder.get(f"/requests/{rid}/agreement").get_data(as_text=True)
+    assert "SHA-256" in agreement and market.provider_user.name in agreement
+    assert "My requests" in founder.get("/requests").get_data(as_text=True)
+
+
+def test_wrong_move_from_a_page_is_explained(market, login, make_request):
+    req = make_request("accepted")
+    founder = login(market.founder)
+    response = form_post(founder, f"/requests/{req.id}/start", {}, follow_redirects=True)
+    assert response.status_code == 200 and "Only the provider may start" in response.get_data(as_text=True)
+    response = form_post(founder, f"/requests/{req.id}/complete", {}, follow_redirects=True)
+    assert "You cannot complete a request in the state" in response.get_data(as_text=True)
+
+
+def test_thread_form_posts_a_message(market, login, make_request):
+    req = make_request("quoted")
+    founder = login(market.founder)
+    form_post(founder, f"/requests/{req.id}/messages", {"body": "When can you start?"})
+    assert "When can you start?" in login(market.provider_user).get(f"/requests/{req.id}").get_data(as_text=True)
+
+
+def test_admin_grants_vouchers(market, login, make_user):
+    admin = login(make_user("investor", is_admin=True))
+    assert admin.get("/admin/vouchers").status_code == 200
+    response = form_post(admin, "/admin/vouchers", {"startup_id": market.startup.id, "amount": "500", "note": "Q3"})
+    assert response.status_code == 302
+    page = login(market.founder).get(f"/startups/{market.startup.id}/vouchers").get_data(as_text=True)
+    assert "500.00" in page and "Q3" in page
+    assert login(market.founder).get("/admin/vouchers").status_code == 403
+
+
+def test_outsider_cannot_open_a_request_page(market, login, make_request):
+    req = make_request("submitted")
+    assert login(market.outsider).get(f"/requests/{req.id}").status_code == 404
+
+
+def test_chinese_pages_render(market, login):
+    founder = login(market.founder)
+    founder.client.post("/language/zh", data={"csrf_token": founder.csrf_token})
+    assert founder.get("/resources").status_code == 200
+    assert founder.get(f"/resources/{market.listing.id}").status_code == 200
+
+
+def test_price_is_formatted(client, market, make_listing):
+    listing = make_listing(provider=market.provider, price=Decimal("1234.5"))
+    assert "¥1,234.50" in client.get(f"/resources/{listing.id}").get_data(as_text=True)
