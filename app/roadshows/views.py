@@ -1,4 +1,307 @@
-"""Roadshow list, detail and live room pages."""
-from flask import Blueprint
+"""Roadshow list, detail and live room pages; the admin's create/edit pages; deck images; report."""
+import click
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
+
+from app.accounts import organisations
+from app.accounts import services as account_services
+from app.core.errors import AppError, PermissionDenied, Unauthorized
+from app.roadshows import decks, engagement, forms, room, services
+from app.roadshows.models import RoleKind
 
 bp = Blueprint("roadshows", __name__)
+
+
+def _me():
+    return current_user._get_current_object() if current_user.is_authenticated else None
+
+
+@bp.app_context_processor
+def roadshow_helpers():
+    return {"roadshow_state_label": state_label, "roadshow_pitches_of": _pitches_of}
+
+
+def _pitches_of(startup_id: int):
+    return services.pitches_of_startup(startup_id, user=_me())
+
+
+def state_label(state: str) -> str:
+    labels = {"upcoming": _("Upcoming"), "live": _("Live"), "qa": _("Q&A"), "done": _("Done"),
+              "scheduled": _("Scheduled"), "ended": _("Ended"), "cancelled": _("Cancelled"),
+              "pending": _("Waiting for approval"), "approved": _("Open"), "answered": _("Answered"),
+              "dismissed": _("Dismissed")}
+    return labels.get(state, state)
+
+
+@bp.route("/roadshows")
+def index():
+    """Upcoming roadshows first, then the past ones."""
+    upcoming = services.list_roadshows(user=_me(), when="upcoming", per_page=50).items
+    try:
+        page = max(1, min(int(request.args.get("page", 1)), 100_000))
+    except ValueError:
+        page = 1
+    past = services.list_roadshows(user=_me(), when="past", page=page, per_page=10)
+    return render_template("roadshows/index.html", upcoming=upcoming, past=past,
+                           can_create=bool(_me() and _me().is_admin))
+
+
+@bp.route("/roadshows/<int:roadshow_id>")
+def detail(roadshow_id):
+    """A roadshow's description, agenda, registration, and (when published) the leaderboard."""
+    user = _me()
+    try:
+        roadshow = services.view_roadshow(user=user, roadshow_id=roadshow_id)
+    except Unauthorized:
+        return redirect(url_for("accounts.login", next=request.path))
+    leaderboard = None
+    try:
+        leaderboard = engagement.leaderboard(user=user, roadshow_id=roadshow.id)
+    except AppError:
+        pass
+    return render_template(
+        "roadshows/detail.html", roadshow=roadshow, leaderboard=leaderboard,
+        registered=services.is_registered(user, roadshow), can_watch=services.can_watch(user, roadshow),
+        is_moderator=services.is_moderator(user, roadshow), is_judge=services.is_judge(user, roadshow),
+        registrations=services.registration_count(roadshow),
+        my_scores=({p.id: engagement.score_sheet(p.id, user.id)["scores"] for p in roadshow.pitches}
+                   if services.is_judge(user, roadshow) else {}),
+        editable_pitches={p.id for p in roadshow.pitches if services.can_edit_pitch(user, p)})
+
+
+@bp.route("/roadshows/<int:roadshow_id>/register", methods=["POST"])
+@login_required
+def register(roadshow_id):
+    """Register (or, with `action=cancel`, cancel the registration)."""
+    try:
+        if request.form.get("action") == "cancel":
+            services.unregister(user=_me(), roadshow_id=roadshow_id)
+            flash(_("Your registration is cancelled."), "success")
+        else:
+            services.register(user=_me(), roadshow_id=roadshow_id)
+            flash(_("You are registered."), "success")
+    except AppError as error:
+        flash(error.message, "error")
+    return redirect(url_for("roadshows.detail", roadshow_id=roadshow_id))
+
+
+def _users_from_emails(text: str, field) -> list[int] | None:
+    ids = []
+    for email in forms.split_emails(text):
+        user = account_services.find_user_by_email(email)
+        if user is None:
+            field.errors = list(field.errors) + [_("No account uses %(email)s.", email=email)]
+            return None
+        ids.append(user.id)
+    return ids
+
+
+def _form_data(form: forms.RoadshowForm) -> dict | None:
+    moderator_ids = _users_from_emails(form.moderators.data, form.moderators)
+    judge_ids = _users_from_emails(form.judges.data, form.judges)
+    if moderator_ids is None or judge_ids is None:
+        return None
+    return {"title": form.title.data, "description": form.description.data or "",
+            "starts_at": forms.to_utc(form.starts_at.data), "ends_at": forms.to_utc(form.ends_at.data),
+            "visibility": form.visibility.data, "premoderate_questions": form.premoderate_questions.data,
+            "criteria": forms.parse_criteria(form.criteria.data), "moderator_ids": moderator_ids,
+            "judge_ids": judge_ids}
+
+
+@bp.route("/roadshows/new", methods=["GET", "POST"])
+@login_required
+def create():
+    """Admins schedule a roadshow."""
+    if not _me().is_admin:
+        abort(403)
+    form = forms.RoadshowForm()
+    if form.validate_on_submit():
+        data = _form_data(form)
+        if data is not None:
+            try:
+                roadshow = services.create_roadshow(actor=_me(), **data)
+            except AppError as error:
+                flash(error.message, "error")
+            else:
+                flash(_("The roadshow is scheduled. Now add its pitches."), "success")
+                return redirect(url_for("roadshows.edit", roadshow_id=roadshow.id))
+    return render_template("roadshows/form.html", form=form, roadshow=None)
+
+
+@bp.route("/roadshows/<int:roadshow_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(roadshow_id):
+    """Moderators edit the roadshow and its agenda (pitches, decks)."""
+    roadshow = services.get_roadshow(roadshow_id)
+    if not services.is_moderator(_me(), roadshow):
+        abort(403)
+    form = forms.RoadshowForm(obj=None if request.method == "POST" else roadshow)
+    if request.method == "GET":
+        form.starts_at.data, form.ends_at.data = forms.to_local(roadshow.starts_at), forms.to_local(roadshow.ends_at)
+        form.criteria.data = forms.format_criteria(roadshow.criteria)
+        form.moderators.data = ", ".join(r.user.email for r in roadshow.roles if r.role == RoleKind.MODERATOR)
+        form.judges.data = ", ".join(r.user.email for r in roadshow.roles if r.role == RoleKind.JUDGE)
+    if form.validate_on_submit():
+        data = _form_data(form)
+        if data is not None:
+            if not _me().is_admin:
+                data.pop("moderator_ids"), data.pop("judge_ids")
+            try:
+                services.update_roadshow(actor=_me(), roadshow_id=roadshow.id, **data)
+            except AppError as error:
+                flash(error.message, "error")
+            else:
+                flash(_("Saved."), "success")
+                return redirect(url_for("roadshows.edit", roadshow_id=roadshow.id))
+    return render_template("roadshows/form.html", form=form, roadshow=roadshow, pitch_form=_pitch_form(roadshow),
+                           deck_form=forms.DeckForm())
+
+
+def _pitch_form(roadshow, formdata=None) -> forms.PitchForm:
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.startups.models import Startup
+    form = forms.PitchForm(formdata=formdata) if formdata is not None else forms.PitchForm(formdata=None)
+    user = _me()
+    if services.is_moderator(user, roadshow):
+        startups = db.session.scalars(select(Startup).order_by(Startup.name)).all()
+    else:
+        startups = organisations.organisations_for(user, "startup")
+    form.startup_id.choices = [SelectChoice(s.id, s.name) for s in startups]
+    return form
+
+
+@bp.route("/roadshows/<int:roadshow_id>/pitches", methods=["POST"])
+@login_required
+def add_pitch(roadshow_id):
+    """Add a pitch from the edit page (moderators) or the detail page (founders)."""
+    roadshow = services.get_roadshow(roadshow_id)
+    form = _pitch_form(roadshow, request.form)
+    if form.validate_on_submit():
+        try:
+            services.add_pitch(actor=_me(), roadshow_id=roadshow.id, startup_id=form.startup_id.data,
+                               title=form.title.data, duration_minutes=form.duration_minutes.data,
+                               stream_url=form.stream_url.data or None)
+            flash(_("The pitch is on the agenda."), "success")
+        except AppError as error:
+            flash(error.message, "error")
+    else:
+        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+    target = "roadshows.edit" if services.is_moderator(_me(), roadshow) else "roadshows.detail"
+    return redirect(url_for(target, roadshow_id=roadshow.id))
+
+
+@bp.route("/roadshows/pitches/<int:pitch_id>/deck", methods=["POST"])
+@login_required
+def upload_deck(pitch_id):
+    """Upload a pitch's deck from a page."""
+    pitch = services.get_pitch(pitch_id)
+    form = forms.DeckForm()
+    if form.validate_on_submit():
+        try:
+            decks.upload_deck(actor=_me(), pitch_id=pitch.id, data=form.file.data.read(decks.MAX_DECK_BYTES + 1))
+            flash(_("The deck is uploaded; its pages are being prepared."), "success")
+        except AppError as error:
+            flash(error.message, "error")
+    else:
+        flash(_("Choose a PDF file."), "error")
+    target = "roadshows.edit" if services.is_moderator(_me(), pitch.roadshow) else "roadshows.detail"
+    return redirect(url_for(target, roadshow_id=pitch.roadshow_id))
+
+
+@bp.route("/roadshows/<int:roadshow_id>/live")
+def live(roadshow_id):
+    """The live room: stage, slides, chat, Q&A, polls, reactions (driven by roadshow-room.js)."""
+    user = _me()
+    roadshow = services.get_roadshow(roadshow_id)
+    if not services.can_watch(user, roadshow):
+        if user is None:
+            return redirect(url_for("accounts.login", next=request.path))
+        flash(_("This roadshow is invite-only: register first."), "error")
+        return redirect(url_for("roadshows.detail", roadshow_id=roadshow.id))
+    return render_template("roadshows/live.html", roadshow=roadshow, is_moderator=services.is_moderator(user, roadshow),
+                           reactions=("clap", "heart", "fire", "laugh", "wow", "rocket"),
+                           is_investor=bool(user and (user.role == "investor" or user.is_admin)))
+
+
+@bp.route("/roadshows/pitches/<int:pitch_id>/deck/<int:number>.png")
+def deck_page(pitch_id, number):
+    """One rendered deck page, only for people who may watch the roadshow."""
+    pitch = services.get_pitch(pitch_id)
+    user = _me()
+    if not services.can_watch(user, pitch.roadshow):
+        abort(401 if user is None else 403)
+    page = decks.page_image(pitch_id=pitch.id, number=number)
+    if page is None:
+        abort(404)
+    response = send_file(page.image_path, mimetype="image/png", max_age=3600)
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@bp.route("/roadshows/pitches/<int:pitch_id>/interest")
+@login_required
+def interest(pitch_id):
+    """The founder's list of interested investors, with links to reach them."""
+    pitch = services.get_pitch(pitch_id)
+    try:
+        rows = engagement.list_interest(actor=_me(), pitch_id=pitch.id)
+    except PermissionDenied:
+        abort(403)
+    return render_template("roadshows/interest.html", pitch=pitch, rows=rows)
+
+
+@bp.route("/roadshows/<int:roadshow_id>/report")
+@login_required
+def report(roadshow_id):
+    """The organiser's post-event report."""
+    try:
+        data = engagement.report(actor=_me(), roadshow_id=roadshow_id)
+    except PermissionDenied:
+        abort(403)
+    return render_template("roadshows/report.html", roadshow=services.get_roadshow(roadshow_id), report=data)
+
+
+@bp.route("/roadshows/<int:roadshow_id>/transcript")
+def transcript(roadshow_id):
+    """After (or during) the event: the chat and Q&A as a readable record."""
+    user = _me()
+    roadshow = services.get_roadshow(roadshow_id)
+    if not services.can_watch(user, roadshow):
+        abort(401 if user is None else 403)
+    messages = room.messages_after(roadshow, 0, limit=5000)
+    questions = room.questions_for(user, roadshow)
+    return render_template("roadshows/transcript.html", roadshow=roadshow, messages=messages, questions=questions)
+
+
+@bp.cli.command("remind")
+@click.option("--lead", default=services.REMINDER_LEAD, show_default=True, type=int,
+              help="Remind people of roadshows starting within this many minutes.")
+def remind_command(lead: int) -> None:
+    """Send the due reminders to registered people (run it every few minutes, e.g. from cron)."""
+    click.echo(f"Sent {services.send_reminders(lead_minutes=lead)} reminder(s).")
+
+
+@bp.route("/roadshows/pitches/<int:pitch_id>/scores", methods=["POST"])
+@login_required
+def score(pitch_id):
+    """A judge's scores from the detail page: one 0–10 number per criterion."""
+    pitch = services.get_pitch(pitch_id)
+    scores = {}
+    for criterion in pitch.roadshow.criteria:
+        raw = request.form.get(f"score-{criterion['name']}", "").strip()
+        if raw:
+            try:
+                scores[criterion["name"]] = max(0, min(10, int(raw)))
+            except ValueError:
+                flash(_("Scores are whole numbers from 0 to 10."), "error")
+                return redirect(url_for("roadshows.detail", roadshow_id=pitch.roadshow_id))
+    try:
+        engagement.score_pitch(judge=_me(), pitch_id=pitch.id, scores=scores)
+        flash(_("Your scores for %(title)s are saved.", title=pitch.title), "success")
+    except AppError as error:
+        flash(error.message, "error")
+    return redirect(url_for("roadshows.detail", roadshow_id=pitch.roadshow_id))

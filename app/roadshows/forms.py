@@ -1,0 +1,80 @@
+"""HTML forms for roadshows: create/edit, add a pitch, upload a deck, judge."""
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask_babel import get_timezone
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField, URLField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
+
+CRITERION_LINE = re.compile(r"^\s*(?P<name>[^:：]{1,80}?)\s*[:：]\s*(?P<weight>\d+(?:\.\d+)?)\s*$")
+
+
+def parse_criteria(text: str | None) -> list[dict]:
+    """One criterion a line, `Name: weight` (a Chinese colon works too)."""
+    out = []
+    for line in (text or "").splitlines():
+        if not line.strip():
+            continue
+        match = CRITERION_LINE.match(line)
+        if not match:
+            raise ValueError(line)
+        out.append({"name": match["name"].strip(), "weight": float(match["weight"])})
+    return out
+
+
+def format_criteria(criteria: list[dict]) -> str:
+    return "\n".join(f"{c['name']}: {c['weight']:g}" for c in criteria or [])
+
+
+def split_emails(text: str | None) -> list[str]:
+    return [e.strip().lower() for e in re.split(r"[,，;；\s]+", text or "") if e.strip()]
+
+
+def to_utc(value: datetime | None) -> datetime | None:
+    """A datetime-local value is in the viewer's time zone."""
+    return value.replace(tzinfo=ZoneInfo(str(get_timezone()))) if value else None
+
+
+def to_local(value: datetime | None) -> datetime | None:
+    return value.astimezone(ZoneInfo(str(get_timezone()))).replace(tzinfo=None) if value else None
+
+
+class RoadshowForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)])
+    starts_at = DateTimeLocalField(_l("Starts"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
+    ends_at = DateTimeLocalField(_l("Ends"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
+    visibility = SelectField(_l("Who may watch"), choices=[
+        SelectChoice("public", _l("Public: anyone, signed in or not")),
+        SelectChoice("invite_only", _l("Invite-only: registered people"))])
+    premoderate_questions = BooleanField(_l("Moderators approve questions before they are shown"))
+    criteria = TextAreaField(_l("Scoring criteria"), validators=[Optional(), Length(max=2000)])
+    moderators = StringField(_l("Moderators (emails)"), validators=[Optional(), Length(max=2000)])
+    judges = StringField(_l("Judges (emails)"), validators=[Optional(), Length(max=2000)])
+
+    def validate_ends_at(self, field):
+        if self.starts_at.data and field.data and field.data <= self.starts_at.data:
+            raise ValidationError(_l("The end must be after the start."))
+
+    def validate_criteria(self, field):
+        try:
+            parse_criteria(field.data)
+        except ValueError:
+            raise ValidationError(_l("Write one criterion a line, as “Team: 2”.")) from None
+
+
+class PitchForm(FlaskForm):
+    startup_id = SelectField(_l("Startup"), coerce=int, validators=[DataRequired()])
+    title = StringField(_l("Pitch title"), validators=[DataRequired(), Length(max=200)])
+    duration_minutes = IntegerField(_l("Minutes"), default=10, validators=[DataRequired(), NumberRange(1, 120)])
+    stream_url = URLField(_l("Video or meeting link (optional)"),
+                          validators=[Optional(), URL(message=_l("Enter a full web address.")), Length(max=500)])
+
+
+class DeckForm(FlaskForm):
+    file = FileField(_l("Deck (PDF, up to 20 MB and 100 pages)"), validators=[FileRequired()])

@@ -1,0 +1,17 @@
+"""Notification kinds of the roadshows domain."""
+from flask_babel import lazy_gettext as _l
+
+from app.notifications.kinds import format_time, register
+
+register("roadshow_interest",
+         text=_l("%(investor)s is interested in your pitch %(pitch)s."),
+         subject=_l("An investor is interested in %(pitch)s"),
+         body=_l("Open the pitch's interest list to start a conversation or offer meeting times."),
+         important=True)
+
+register("roadshow_reminder",
+         text=_l("%(title)s starts soon: %(when)s."),
+         subject=_l("Reminder: %(title)s starts soon"),
+         body=_l("Open the roadshow to enter the live room."),
+         important=True,
+         prepare=lambda data, user: {**data, "when": format_time(data.get("starts_at"), user)})

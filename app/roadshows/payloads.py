@@ -1,0 +1,70 @@
+"""The JSON shapes of the live room (socket events, join state), shared with the REST schemas."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from app.roadshows.models import ChatMessage, Pitch, Poll, Question, Roadshow
+
+
+def iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def user_ref(user) -> dict | None:
+    return {"id": user.id, "name": user.name} if user is not None else None
+
+
+def message(m: ChatMessage) -> dict:
+    return {"id": m.id, "roadshow_id": m.roadshow_id, "user": user_ref(m.user), "body": m.body,
+            "created_at": iso(m.created_at), "client_id": m.client_id}
+
+
+def slide_url(pitch_id: int) -> str:
+    """The page image URL with `{n}` for the page number (the client fills it in)."""
+    return f"/roadshows/pitches/{pitch_id}/deck/{{n}}.png"  # the route of views.deck_page
+
+
+def pitch(p: Pitch) -> dict:
+    return {"id": p.id, "roadshow_id": p.roadshow_id, "position": p.position, "title": p.title,
+            "state": p.state, "duration_minutes": p.duration_minutes, "stream_url": p.stream_url,
+            "startup": {"id": p.startup.id, "name": p.startup.name}, "presenter": user_ref(p.presenter),
+            "deck_status": p.deck_status, "deck_pages": p.deck_pages, "current_slide": p.current_slide,
+            "deadline": iso(p.deadline_at), "started_at": iso(p.started_at)}
+
+
+def stage(roadshow: Roadshow, event_id: int | None = None) -> dict:
+    current = roadshow.current_pitch
+    return {"roadshow_id": roadshow.id, "status": roadshow.status, "event_id": event_id,
+            "pitch": pitch(current) if current else None,
+            "state": current.state if current else None,
+            "deadline": iso(current.deadline_at) if current else None,
+            "server_time": iso(_now())}
+
+
+def slide(roadshow: Roadshow, event_id: int | None = None) -> dict | None:
+    current = roadshow.current_pitch
+    if current is None:
+        return None
+    return {"roadshow_id": roadshow.id, "pitch_id": current.id, "slide": current.current_slide,
+            "pages": current.deck_pages, "deck_status": current.deck_status, "event_id": event_id,
+            "image_url": slide_url(current.id) if current.deck_pages else None}
+
+
+def question(q: Question, counts: dict | None = None) -> dict:
+    data = {"id": q.id, "roadshow_id": q.roadshow_id, "pitch_id": q.pitch_id, "user": user_ref(q.user),
+            "body": q.body, "status": q.status, "votes": q.votes, "created_at": iso(q.created_at)}
+    if counts is not None:
+        data["counts"] = counts
+    return data
+
+
+def poll(p: Poll, tallies: dict[int, int], my_vote: int | None = None) -> dict:
+    options = [{"id": o.id, "label": o.label, "votes": tallies.get(o.id, 0)} for o in p.options]
+    return {"id": p.id, "roadshow_id": p.roadshow_id, "pitch_id": p.pitch_id, "question": p.question,
+            "status": p.status, "options": options, "total": sum(o["votes"] for o in options),
+            "my_vote": my_vote, "created_at": iso(p.created_at)}
+
+
+def _now():
+    from app.core.db import utcnow
+    return utcnow()

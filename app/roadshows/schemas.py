@@ -1,0 +1,246 @@
+"""Input and output schemas for roadshows, pitches, registrations and the chat history."""
+from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
+
+from app.core.pagination import PageArgsSchema
+from app.roadshows.models import PitchState, RoadshowStatus, Visibility
+
+VISIBILITIES = [v.value for v in Visibility]
+STATUSES = [s.value for s in RoadshowStatus]
+PITCH_STATES = [s.value for s in PitchState]
+
+
+def _strip(data):
+    if not isinstance(data, dict):
+        return data
+    return {k: v.strip() if isinstance(v, str) else v for k, v in data.items()}
+
+
+class CriterionSchema(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=80))
+    weight = fields.Float(required=True, validate=validate.Range(min=0, max=100))
+
+
+_IDS = fields.List(fields.Integer(validate=validate.Range(min=1, max=2**31 - 1)), validate=validate.Length(max=50))
+
+
+class _RoadshowInput(Schema):
+    @pre_load
+    def tidy(self, data, **kwargs):
+        return _strip(data)
+
+    @validates_schema
+    def check_times(self, data, **kwargs):
+        if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
+            raise ValidationError("The end must be after the start.", "ends_at")
+
+
+class CreateRoadshowSchema(_RoadshowInput):
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    description = fields.String(load_default="", validate=validate.Length(max=20000))
+    starts_at = fields.AwareDateTime(required=True, format="iso")
+    ends_at = fields.AwareDateTime(required=True, format="iso")
+    visibility = fields.String(load_default="public", validate=validate.OneOf(VISIBILITIES))
+    premoderate_questions = fields.Boolean(load_default=False)
+    criteria = fields.List(fields.Nested(CriterionSchema), load_default=list, validate=validate.Length(max=10))
+    moderator_ids = _IDS
+    judge_ids = _IDS
+
+
+class UpdateRoadshowSchema(_RoadshowInput):
+    title = fields.String(validate=validate.Length(min=1, max=200))
+    description = fields.String(validate=validate.Length(max=20000))
+    starts_at = fields.AwareDateTime(format="iso")
+    ends_at = fields.AwareDateTime(format="iso")
+    visibility = fields.String(validate=validate.OneOf(VISIBILITIES))
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    premoderate_questions = fields.Boolean()
+    criteria = fields.List(fields.Nested(CriterionSchema), validate=validate.Length(max=10))
+    leaderboard_published = fields.Boolean()
+    moderator_ids = _IDS
+    judge_ids = _IDS
+
+
+class RoadshowListArgsSchema(PageArgsSchema):
+    when = fields.String(load_default=None, validate=validate.OneOf(["upcoming", "past"]),
+                         metadata={"description": "upcoming (soonest first) or past (latest first)"})
+
+    @pre_load
+    def blank_is_absent(self, data, **kwargs):
+        return {k: v for k, v in data.items() if v != ""}
+
+
+class CreatePitchSchema(Schema):
+    startup_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    duration_minutes = fields.Integer(load_default=10, validate=validate.Range(min=1, max=120))
+    stream_url = fields.Url(load_default=None, allow_none=True, schemes={"http", "https"},
+                            validate=validate.Length(max=500))
+    presenter_id = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=2**31 - 1))
+
+    @pre_load
+    def tidy(self, data, **kwargs):
+        data = _strip(data)
+        if isinstance(data, dict) and data.get("stream_url") == "":
+            data["stream_url"] = None
+        return data
+
+
+class UpdatePitchSchema(Schema):
+    title = fields.String(validate=validate.Length(min=1, max=200))
+    duration_minutes = fields.Integer(validate=validate.Range(min=1, max=120))
+    stream_url = fields.Url(allow_none=True, schemes={"http", "https"}, validate=validate.Length(max=500))
+    position = fields.Integer(validate=validate.Range(min=0, max=1000))
+
+    @pre_load
+    def tidy(self, data, **kwargs):
+        data = _strip(data)
+        if isinstance(data, dict) and data.get("stream_url") == "":
+            data["stream_url"] = None
+        return data
+
+
+class UserRefSchema(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+
+
+class StartupRefSchema(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+
+
+class PitchSchema(Schema):
+    id = fields.Integer(required=True)
+    roadshow_id = fields.Integer(required=True)
+    position = fields.Integer(required=True)
+    title = fields.String(required=True)
+    state = fields.String(required=True, metadata={"description": "One of: " + ", ".join(PITCH_STATES)})
+    duration_minutes = fields.Integer(required=True)
+    stream_url = fields.String(required=True, allow_none=True)
+    startup = fields.Nested(StartupRefSchema, required=True)
+    presenter = fields.Nested(UserRefSchema, required=True, allow_none=True)
+    deck_status = fields.String(required=True, metadata={"description": "none, processing, ready or failed"})
+    deck_pages = fields.Integer(required=True)
+    current_slide = fields.Integer(required=True)
+    deadline = fields.AwareDateTime(required=True, allow_none=True, attribute="deadline_at")
+    started_at = fields.AwareDateTime(required=True, allow_none=True)
+
+
+class RoadshowSchema(Schema):
+    id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    description = fields.String(required=True)
+    starts_at = fields.AwareDateTime(required=True)
+    ends_at = fields.AwareDateTime(required=True)
+    visibility = fields.String(required=True, metadata={"description": "public or invite_only"})
+    status = fields.String(required=True, metadata={"description": "One of: " + ", ".join(STATUSES)})
+    premoderate_questions = fields.Boolean(required=True)
+    criteria = fields.List(fields.Nested(CriterionSchema), required=True)
+    leaderboard_published = fields.Boolean(required=True)
+    current_pitch_id = fields.Integer(required=True, allow_none=True)
+    moderator_ids = fields.Method("get_moderators", required=True)
+    judge_ids = fields.Method("get_judges", required=True)
+    pitches = fields.List(fields.Nested(PitchSchema), required=True)
+    created_at = fields.AwareDateTime(required=True)
+
+    def get_moderators(self, obj):
+        return sorted(obj.user_ids_with("moderator"))
+
+    def get_judges(self, obj):
+        return sorted(obj.user_ids_with("judge"))
+
+
+class RegistrationSchema(Schema):
+    roadshow_id = fields.Integer(required=True)
+    user_id = fields.Integer(required=True)
+    registered = fields.Boolean(required=True, dump_default=True)
+    created_at = fields.AwareDateTime(required=True)
+
+
+class MessagesArgsSchema(Schema):
+    after_id = fields.Integer(load_default=None, validate=validate.Range(min=0, max=2**63 - 1),
+                              metadata={"description": "Only messages with a larger id (oldest first); "
+                                                       "without it, the latest 50"})
+    limit = fields.Integer(load_default=None, validate=validate.Range(min=1, max=1000))
+
+    @pre_load
+    def blank_is_absent(self, data, **kwargs):
+        return {k: v for k, v in data.items() if v != ""}
+
+
+class ChatMessageSchema(Schema):
+    id = fields.Integer(required=True)
+    roadshow_id = fields.Integer(required=True)
+    user = fields.Nested(UserRefSchema, required=True)
+    body = fields.String(required=True)
+    created_at = fields.AwareDateTime(required=True)
+    client_id = fields.String(required=True)
+
+
+class MessagesSchema(Schema):
+    items = fields.List(fields.Nested(ChatMessageSchema), required=True)
+
+
+class ScoresInputSchema(Schema):
+    scores = fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=80)),
+                         values=fields.Integer(validate=validate.Range(min=0, max=10)), required=True,
+                         metadata={"description": "criterion name → score 0–10"})
+
+
+class ScoreSheetSchema(Schema):
+    pitch_id = fields.Integer(required=True)
+    judge_id = fields.Integer(required=True)
+    scores = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+
+
+class LeaderboardRowSchema(Schema):
+    rank = fields.Integer(required=True)
+    pitch = fields.Nested(PitchSchema, required=True)
+    score = fields.Float(required=True, allow_none=True, metadata={"description": "Weighted average, 0–10"})
+    judges = fields.Integer(required=True)
+
+
+class LeaderboardSchema(Schema):
+    roadshow_id = fields.Integer(required=True)
+    published = fields.Boolean(required=True)
+    criteria = fields.List(fields.Nested(CriterionSchema), required=True)
+    rows = fields.List(fields.Nested(LeaderboardRowSchema), required=True)
+
+
+class InterestSchema(Schema):
+    pitch_id = fields.Integer(required=True)
+    interested = fields.Boolean(required=True)
+    count = fields.Integer(required=True)
+
+
+class InterestedPersonSchema(Schema):
+    user = fields.Nested(UserRefSchema, required=True)
+    email = fields.String(required=True)
+    role = fields.String(required=True)
+    created_at = fields.AwareDateTime(required=True)
+
+
+class InterestListSchema(Schema):
+    pitch_id = fields.Integer(required=True)
+    items = fields.List(fields.Nested(InterestedPersonSchema), required=True)
+
+
+class PitchReportSchema(Schema):
+    pitch = fields.Nested(PitchSchema, required=True)
+    questions = fields.Integer(required=True)
+    answered = fields.Integer(required=True)
+    interest = fields.Integer(required=True)
+    score = fields.Float(required=True, allow_none=True)
+
+
+class ReportSchema(Schema):
+    roadshow_id = fields.Integer(required=True)
+    registrations = fields.Integer(required=True)
+    unique_viewers = fields.Integer(required=True)
+    signed_in_viewers = fields.Integer(required=True)
+    average_minutes_in_room = fields.Float(required=True)
+    messages = fields.Integer(required=True)
+    questions = fields.Integer(required=True)
+    answered = fields.Integer(required=True)
+    poll_votes = fields.Integer(required=True)
+    pitches = fields.List(fields.Nested(PitchReportSchema), required=True)

@@ -1,0 +1,367 @@
+"""Roadshow use cases: create and edit roadshows and their agenda, register, who may watch or moderate.
+
+The live room's use cases (chat, Q&A, polls, stage) are in `room.py`; decks in `decks.py`.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.accounts import organisations
+from app.accounts.models import User
+from app.core.db import utcnow
+from app.core.errors import Invalid, InvalidState, NotFound, PermissionDenied, Unauthorized
+from app.core.pagination import Page, paginate
+from app.extensions import db
+from app.roadshows.models import (
+    Mute,
+    Pitch,
+    PitchState,
+    Registration,
+    Roadshow,
+    RoadshowRole,
+    RoadshowStatus,
+    RoleKind,
+    Visibility,
+)
+from app.startups.models import Startup
+
+log = logging.getLogger(__name__)
+
+VISIBILITIES = [v.value for v in Visibility]
+STATUSES = [s.value for s in RoadshowStatus]
+EDITABLE = {"title", "description", "starts_at", "ends_at", "visibility", "status", "premoderate_questions",
+            "criteria", "leaderboard_published"}
+
+
+def _signed_in(user) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False))
+
+
+# Lookups -------------------------------------------------------------------------------------
+
+def get_roadshow(roadshow_id: int) -> Roadshow:
+    roadshow = db.session.get(Roadshow, roadshow_id) if organisations.valid_id(roadshow_id) else None
+    if roadshow is None:
+        raise NotFound(_l("No such roadshow."), code="roadshow_not_found")
+    return roadshow
+
+
+def get_pitch(pitch_id: int) -> Pitch:
+    pitch = db.session.get(Pitch, pitch_id) if organisations.valid_id(pitch_id) else None
+    if pitch is None:
+        raise NotFound(_l("No such pitch."), code="pitch_not_found")
+    return pitch
+
+
+# Access rules --------------------------------------------------------------------------------
+
+def is_moderator(user, roadshow: Roadshow) -> bool:
+    """Admins, the organiser and the roadshow's moderators run the room."""
+    if not _signed_in(user):
+        return False
+    return user.is_admin or roadshow.created_by_id == user.id or user.id in roadshow.user_ids_with(RoleKind.MODERATOR)
+
+
+def is_judge(user, roadshow: Roadshow) -> bool:
+    return _signed_in(user) and user.id in roadshow.user_ids_with(RoleKind.JUDGE)
+
+
+def is_registered(user, roadshow: Roadshow) -> bool:
+    if not _signed_in(user):
+        return False
+    return db.session.scalar(select(Registration.id).where(
+        Registration.roadshow_id == roadshow.id, Registration.user_id == user.id)) is not None
+
+
+def is_presenter(user, pitch: Pitch | None) -> bool:
+    return _signed_in(user) and pitch is not None and pitch.presenter_id == user.id
+
+
+def is_pitching_member(user, roadshow: Roadshow) -> bool:
+    """A member of a startup on the agenda (they may always watch their own event)."""
+    if not _signed_in(user):
+        return False
+    return any(p.presenter_id == user.id or organisations.is_member(user, p.startup) for p in roadshow.pitches)
+
+
+def can_watch(user, roadshow: Roadshow) -> bool:
+    """Public rooms: anyone, anonymous too. Invite-only: registered people, the cast and the moderators."""
+    if roadshow.visibility == Visibility.PUBLIC:
+        return True
+    return (is_moderator(user, roadshow) or is_judge(user, roadshow) or is_registered(user, roadshow)
+            or is_pitching_member(user, roadshow))
+
+
+def require_watch(user, roadshow: Roadshow) -> Roadshow:
+    if not can_watch(user, roadshow):
+        if not _signed_in(user):
+            raise Unauthorized(_l("Sign in and register to watch this roadshow."), code="registration_required")
+        raise PermissionDenied(_l("This roadshow is invite-only: register first."), code="registration_required")
+    return roadshow
+
+
+def is_muted(user, roadshow: Roadshow) -> bool:
+    return _signed_in(user) and db.session.scalar(select(Mute.id).where(
+        Mute.roadshow_id == roadshow.id, Mute.user_id == user.id)) is not None
+
+
+def require_post(user, roadshow: Roadshow) -> User:
+    """Who may chat, ask, vote and react: signed in, allowed to watch, not muted, while the room is open."""
+    if not _signed_in(user):
+        raise Unauthorized(_l("Sign in to take part."), code="sign_in_required")
+    require_watch(user, roadshow)
+    if roadshow.status in (RoadshowStatus.ENDED, RoadshowStatus.CANCELLED):
+        raise InvalidState(_l("This roadshow has ended; the room is read-only."), code="roadshow_closed")
+    if is_muted(user, roadshow):
+        raise PermissionDenied(_l("A moderator has muted you in this room."), code="muted")
+    return user
+
+
+def require_moderator(user, roadshow: Roadshow) -> User:
+    if not is_moderator(user, roadshow):
+        raise PermissionDenied(_l("Only the roadshow's moderators can do that."), code="moderator_only")
+    return user
+
+
+def can_edit_pitch(user, pitch: Pitch) -> bool:
+    """The pitch's presenter, its startup's members, and the roadshow's moderators."""
+    return _signed_in(user) and (is_moderator(user, pitch.roadshow) or is_presenter(user, pitch)
+                                 or organisations.is_member(user, pitch.startup))
+
+
+# Roadshows -----------------------------------------------------------------------------------
+
+def _check_times(starts_at: datetime, ends_at: datetime) -> None:
+    if ends_at <= starts_at:
+        raise Invalid(details={"ends_at": [str(_l("The end must be after the start."))]})
+
+
+def _check_criteria(criteria: list[dict]) -> list[dict]:
+    names = [c["name"].strip() for c in criteria]
+    if len(set(n.lower() for n in names)) != len(names) or not all(names):
+        raise Invalid(details={"criteria": [str(_l("Give each criterion a different name."))]})
+    return [{"name": c["name"].strip(), "weight": float(c["weight"])} for c in criteria]
+
+
+def _users_by_id(ids: list[int], field: str) -> list[User]:
+    users = [db.session.get(User, i) for i in dict.fromkeys(ids) if organisations.valid_id(i)]
+    if len(users) != len(set(ids)) or any(u is None for u in users):
+        raise Invalid(details={field: [str(_l("Some of these people do not exist."))]})
+    return users
+
+
+def _set_roles(roadshow: Roadshow, kind: str, user_ids: list[int]) -> None:
+    users = _users_by_id(user_ids, f"{kind}_ids")
+    roadshow.roles = [r for r in roadshow.roles if r.role != kind] + [
+        RoadshowRole(user=u, role=kind) for u in users]
+
+
+def create_roadshow(*, actor: User, title: str, starts_at: datetime, ends_at: datetime, description: str = "",
+                    visibility: str = Visibility.PUBLIC, premoderate_questions: bool = False,
+                    criteria: list[dict] | None = None, moderator_ids: list[int] | None = None,
+                    judge_ids: list[int] | None = None) -> Roadshow:
+    """Admins schedule a roadshow."""
+    if not actor.is_admin:
+        raise PermissionDenied(_l("Only admins can create roadshows."))
+    _check_times(starts_at, ends_at)
+    roadshow = Roadshow(title=title.strip(), description=description.strip(), starts_at=starts_at, ends_at=ends_at,
+                        visibility=visibility, premoderate_questions=premoderate_questions,
+                        criteria=_check_criteria(criteria or []), created_by=actor)
+    _set_roles(roadshow, RoleKind.MODERATOR, moderator_ids or [])
+    _set_roles(roadshow, RoleKind.JUDGE, judge_ids or [])
+    db.session.add(roadshow)
+    db.session.commit()
+    return roadshow
+
+
+def update_roadshow(*, actor: User, roadshow_id: int, **fields) -> Roadshow:
+    """Admins and the roadshow's moderators edit it (publishing the leaderboard among others)."""
+    roadshow = get_roadshow(roadshow_id)
+    require_moderator(actor, roadshow)
+    moderator_ids, judge_ids = fields.pop("moderator_ids", None), fields.pop("judge_ids", None)
+    if (moderator_ids is not None or judge_ids is not None) and not actor.is_admin:
+        raise PermissionDenied(_l("Only admins choose moderators and judges."))
+    starts_at, ends_at = fields.get("starts_at", roadshow.starts_at), fields.get("ends_at", roadshow.ends_at)
+    _check_times(starts_at, ends_at)
+    if "criteria" in fields:
+        fields["criteria"] = _check_criteria(fields["criteria"])
+    for key, value in fields.items():
+        if key in EDITABLE:
+            setattr(roadshow, key, value.strip() if isinstance(value, str) and key != "status" else value)
+    if moderator_ids is not None:
+        _set_roles(roadshow, RoleKind.MODERATOR, moderator_ids)
+    if judge_ids is not None:
+        _set_roles(roadshow, RoleKind.JUDGE, judge_ids)
+    db.session.commit()
+    return roadshow
+
+
+def _visible_filter(stmt, user):
+    if _signed_in(user) and user.is_admin:
+        return stmt
+    if not _signed_in(user):
+        return stmt.where(Roadshow.visibility == Visibility.PUBLIC)
+    # Invite-only roadshows are listed too (people register for them); the room itself checks access.
+    return stmt
+
+
+def list_roadshows(*, user=None, when: str | None = None, page: int = 1, per_page: int = 20) -> Page:
+    """Roadshows, upcoming (soonest first) or past (latest first); all of them soonest first otherwise."""
+    stmt = _visible_filter(select(Roadshow).options(selectinload(Roadshow.pitches)), user)
+    stmt = stmt.where(Roadshow.status != RoadshowStatus.CANCELLED) if when else stmt
+    now = utcnow()
+    if when == "upcoming":
+        stmt = stmt.where(Roadshow.ends_at >= now, Roadshow.status != RoadshowStatus.ENDED).order_by(
+            Roadshow.starts_at, Roadshow.id)
+    elif when == "past":
+        stmt = stmt.where((Roadshow.ends_at < now) | (Roadshow.status == RoadshowStatus.ENDED)).order_by(
+            Roadshow.starts_at.desc(), Roadshow.id.desc())
+    else:
+        stmt = stmt.order_by(Roadshow.starts_at, Roadshow.id)
+    return paginate(stmt, page=page, per_page=per_page)
+
+
+def view_roadshow(*, user, roadshow_id: int) -> Roadshow:
+    """A roadshow's details and agenda (invite-only ones are described to everyone who may register)."""
+    roadshow = get_roadshow(roadshow_id)
+    if roadshow.visibility == Visibility.INVITE_ONLY and not _signed_in(user):
+        raise Unauthorized(_l("Sign in to see this invite-only roadshow."))
+    return roadshow
+
+
+# Agenda --------------------------------------------------------------------------------------
+
+def add_pitch(*, actor: User, roadshow_id: int, startup_id: int, title: str, duration_minutes: int = 10,
+              stream_url: str | None = None, presenter_id: int | None = None) -> Pitch:
+    """Admins and moderators add any startup; a founder adds their own startup (and presents it)."""
+    roadshow = get_roadshow(roadshow_id)
+    startup = db.session.get(Startup, startup_id) if organisations.valid_id(startup_id) else None
+    if startup is None:
+        raise Invalid(details={"startup_id": [str(_l("No such startup."))]})
+    moderator = is_moderator(actor, roadshow)
+    if not moderator and not organisations.is_member(actor, startup):
+        raise PermissionDenied(_l("You can only add your own startup's pitch."))
+    if roadshow.status in (RoadshowStatus.ENDED, RoadshowStatus.CANCELLED):
+        raise InvalidState(_l("This roadshow is over."), code="roadshow_closed")
+    presenter = _presenter(actor, startup, presenter_id, moderator)
+    position = max((p.position for p in roadshow.pitches), default=0) + 1
+    pitch = Pitch(roadshow=roadshow, startup=startup, presenter=presenter, title=title.strip(),
+                  duration_minutes=duration_minutes, stream_url=stream_url or None, position=position)
+    db.session.add(pitch)
+    db.session.commit()
+    return pitch
+
+
+def _presenter(actor: User, startup: Startup, presenter_id: int | None, moderator: bool) -> User | None:
+    if presenter_id is None:
+        return actor if organisations.is_member(actor, startup) else startup.owner
+    presenter = db.session.get(User, presenter_id) if organisations.valid_id(presenter_id) else None
+    if presenter is None or not organisations.is_member(presenter, startup):
+        raise Invalid(details={"presenter_id": [str(_l("The presenter must be a member of the startup."))]})
+    return presenter
+
+
+def update_pitch(*, actor: User, pitch_id: int, **fields) -> Pitch:
+    """Edit a pitch's title, duration, stream or place in the agenda."""
+    pitch = get_pitch(pitch_id)
+    if not can_edit_pitch(actor, pitch):
+        raise PermissionDenied(_l("You cannot edit this pitch."))
+    if "position" in fields and not is_moderator(actor, pitch.roadshow):
+        raise PermissionDenied(_l("Only moderators change the order of the agenda."))
+    for key in ("title", "duration_minutes", "stream_url", "position"):
+        if key in fields:
+            value = fields[key]
+            setattr(pitch, key, (value.strip() or None) if isinstance(value, str) and key == "stream_url"
+                    else value.strip() if isinstance(value, str) else value)
+    db.session.commit()
+    return pitch
+
+
+def delete_pitch(*, actor: User, pitch_id: int) -> None:
+    pitch = get_pitch(pitch_id)
+    require_moderator(actor, pitch.roadshow)
+    if pitch.state != PitchState.UPCOMING:
+        raise InvalidState(_l("Only an upcoming pitch can be removed."))
+    db.session.delete(pitch)
+    db.session.commit()
+
+
+# Registration --------------------------------------------------------------------------------
+
+def register(*, user: User, roadshow_id: int) -> Registration:
+    """Register for a roadshow (needed to watch an invite-only one; idempotent)."""
+    roadshow = get_roadshow(roadshow_id)
+    if roadshow.status in (RoadshowStatus.ENDED, RoadshowStatus.CANCELLED):
+        raise InvalidState(_l("This roadshow is over."), code="roadshow_closed")
+    existing = db.session.scalar(select(Registration).where(
+        Registration.roadshow_id == roadshow.id, Registration.user_id == user.id))
+    if existing:
+        return existing
+    registration = Registration(roadshow_id=roadshow.id, user_id=user.id)
+    db.session.add(registration)
+    db.session.commit()
+    return registration
+
+
+def unregister(*, user: User, roadshow_id: int) -> None:
+    roadshow = get_roadshow(roadshow_id)
+    existing = db.session.scalar(select(Registration).where(
+        Registration.roadshow_id == roadshow.id, Registration.user_id == user.id))
+    if existing:
+        db.session.delete(existing)
+        db.session.commit()
+
+
+def registration_count(roadshow: Roadshow) -> int:
+    from sqlalchemy import func
+    return db.session.scalar(select(func.count(Registration.id)).where(Registration.roadshow_id == roadshow.id)) or 0
+
+
+def pitches_of_startup(startup_id: int, *, user=None) -> list[Pitch]:
+    """A startup's pitches in roadshows the viewer may see (for the startup page)."""
+    stmt = select(Pitch).join(Roadshow).where(Pitch.startup_id == startup_id,
+                                              Roadshow.status != RoadshowStatus.CANCELLED)
+    if not (_signed_in(user)):
+        stmt = stmt.where(Roadshow.visibility == Visibility.PUBLIC)
+    return list(db.session.scalars(stmt.order_by(Roadshow.starts_at.desc(), Pitch.position)))
+
+
+# Reminders -----------------------------------------------------------------------------------
+
+REMINDER_LEAD = 60  # minutes before the start
+
+
+def send_reminders(*, now: datetime | None = None, lead_minutes: int = REMINDER_LEAD) -> int:
+    """Notify (and email) registered people of roadshows starting within `lead_minutes`; each once.
+
+    "Once" comes from the database: a conditional UPDATE claims the registration's `reminded_at`, so
+    two runs at the same time (two workers, a retry) cannot both send it.
+    """
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from app.notifications.services import notify
+    from app.roadshows import notifications  # noqa: F401  (registers the kinds)
+
+    now = now or utcnow()
+    due = db.session.execute(select(Registration.id, Registration.user_id, Roadshow.id, Roadshow.title,
+                                     Roadshow.starts_at).join(Roadshow).where(
+        Registration.reminded_at.is_(None), Roadshow.status == RoadshowStatus.SCHEDULED,
+        Roadshow.starts_at > now, Roadshow.starts_at <= now + timedelta(minutes=lead_minutes))).all()
+    sent = 0
+    for registration_id, user_id, roadshow_id, title, starts_at in due:
+        claimed = db.session.execute(update(Registration).where(
+            Registration.id == registration_id, Registration.reminded_at.is_(None)).values(reminded_at=now)).rowcount
+        db.session.commit()
+        if claimed:
+            user = db.session.get(User, user_id)
+            notify(user=user, kind="roadshow_reminder", data={"title": title, "starts_at": starts_at.isoformat()},
+                   url=f"/roadshows/{roadshow_id}")
+            sent += 1
+    return sent

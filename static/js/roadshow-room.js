@@ -1,0 +1,542 @@
+// The live roadshow room: stage + countdown, synced slides, chat with an outbox, Q&A, polls,
+// reactions, presence and moderator tools, over Socket.IO (SPEC §8). No inline scripts (CSP).
+(function () {
+  "use strict";
+  var root = document.querySelector(".rs-room");
+  if (!root || !window.io) return;
+
+  var roadshowId = parseInt(root.dataset.roadshowId, 10);
+  var isModerator = root.dataset.moderator === "true";
+  var signedIn = root.dataset.signedIn === "true";
+  var myId = root.dataset.userId ? parseInt(root.dataset.userId, 10) : null;
+  var T = JSON.parse(root.dataset.i18n || "{}");
+  var $ = function (sel) { return root.querySelector(sel); };
+
+  function fmt(key, values) {
+    return (T[key] || key).replace(/\{(\w+)\}/g, function (_m, name) {
+      return values && values[name] !== undefined ? String(values[name]) : "";
+    });
+  }
+
+  // ---------------------------------------------------------------- state
+  var lastId = null;            // the largest chat message id seen: sent as after_id on every (re)join
+  var seen = {};                // message ids already shown (no duplicates after a resend or a rejoin)
+  var stage = null;             // last stage:update
+  var slide = null;             // last slide:update
+  var clockOffset = 0;          // server time − local time, ms
+  var me = { moderator: isModerator, presenter: false, can_post: signedIn, muted: false };
+  var questions = {};
+  var polls = {};
+  var joined = false;
+  var OUTBOX_KEY = "fuhua:outbox:" + roadshowId + ":" + (myId || "anon");
+  var outbox = loadOutbox();
+
+  var socket = (window.Fuhua && window.Fuhua.socket) || window.io({ transports: ["websocket", "polling"] });
+
+  function loadOutbox() {
+    try { return JSON.parse(window.localStorage.getItem(OUTBOX_KEY) || "[]"); } catch (e) { return []; }
+  }
+  function saveOutbox() {
+    try { window.localStorage.setItem(OUTBOX_KEY, JSON.stringify(outbox)); } catch (e) { /* private mode */ }
+  }
+  function newClientId() {
+    if (window.crypto && window.crypto.randomUUID) return window.crypto.randomUUID();
+    return Date.now().toString(36) + Math.random().toString(36).slice(2, 12);
+  }
+
+  function setConn(text, cls) {
+    var el = $("[data-conn]");
+    el.textContent = text;
+    el.className = "rs-conn " + (cls || "");
+  }
+
+  function emit(event, data, done) {
+    var timer = setTimeout(function () { if (done) { done({ ok: false, error: { code: "timeout", message: "timeout" } }); done = null; } }, 10000);
+    socket.emit(event, data, function (ack) {
+      clearTimeout(timer);
+      if (done) { done(ack || { ok: false }); done = null; }
+    });
+  }
+
+  function report(ack) {
+    if (ack && !ack.ok && ack.error && ack.error.code !== "timeout" && window.Fuhua && window.Fuhua.toast) {
+      window.Fuhua.toast(fmt("error", { msg: ack.error.message }));
+    }
+  }
+
+  // ---------------------------------------------------------------- join / reconnect
+  function join() {
+    setConn(T.connecting, "is-connecting");
+    emit("roadshow:join", { roadshow_id: roadshowId, after_id: lastId }, function (ack) {
+      if (!ack.ok) { setConn(ack.error ? ack.error.message : T.reconnecting, "is-error"); return; }
+      joined = true;
+      setConn(T.live, "is-live");
+      applyState(ack.state);
+      ack.messages.forEach(addMessage);
+      flushOutbox();
+    });
+  }
+
+  socket.on("connect", join);
+  socket.on("disconnect", function () { joined = false; setConn(T.reconnecting, "is-reconnecting"); });
+  if (socket.connected) join();
+
+  function applyState(state) {
+    me = state.me || me;
+    root.classList.toggle("is-moderator", !!me.moderator);
+    onStage(state.stage);
+    onSlide(state.slide);
+    onPresence(state.presence);
+    questions = {};
+    state.questions.forEach(function (q) { questions[q.id] = q; });
+    renderQuestions();
+    setCounts(state.counts);
+    polls = {};
+    state.polls.forEach(function (p) { polls[p.id] = p; });
+    renderPolls();
+    (state.cues || []).forEach(showCue);
+    updatePostHint();
+  }
+
+  function updatePostHint() {
+    var hint = $("[data-post-hint]");
+    var text = "";
+    if (!signedIn) text = T.signin;
+    else if (me.muted) text = T.muted;
+    hint.textContent = text;
+    hint.hidden = !text;
+    var ended = stage && (stage.status === "ended" || stage.status === "cancelled");
+    $("[data-ended]").hidden = !ended;
+    root.classList.toggle("is-readonly", !me.can_post || !!ended);
+  }
+
+  // ---------------------------------------------------------------- chat + outbox
+  var messagesEl = $("[data-messages]");
+
+  function messageEl(m, pending) {
+    var li = document.createElement("li");
+    li.className = "rs-message" + (pending ? " is-pending" : "");
+    if (m.id) li.dataset.id = m.id;
+    li.dataset.clientId = m.client_id;
+    var who = document.createElement("strong");
+    who.textContent = m.user ? m.user.name : "";
+    var body = document.createElement("span");
+    body.className = "rs-body";
+    body.textContent = " " + m.body;
+    li.appendChild(who);
+    li.appendChild(body);
+    var status = document.createElement("span");
+    status.className = "small muted rs-status";
+    status.textContent = pending ? " " + T.sending : "";
+    li.appendChild(status);
+    if (isModerator && m.id) {
+      li.appendChild(smallButton(T["delete"], function () { emit("chat:delete", { message_id: m.id }, report); }));
+      if (m.user && m.user.id !== myId) {
+        li.appendChild(smallButton(T.mute, function () {
+          emit("user:mute", { roadshow_id: roadshowId, user_id: m.user.id, muted: true }, report);
+        }));
+      }
+    }
+    return li;
+  }
+
+  function smallButton(label, onClick) {
+    var b = document.createElement("button");
+    b.type = "button";
+    b.className = "linklike small";
+    b.textContent = label;
+    b.addEventListener("click", onClick);
+    return b;
+  }
+
+  function scrollChat() { messagesEl.scrollTop = messagesEl.scrollHeight; }
+
+  function addMessage(m) {
+    if (lastId === null || m.id > lastId) lastId = m.id;
+    if (seen[m.id]) return;
+    seen[m.id] = true;
+    var pending = messagesEl.querySelector('.is-pending[data-client-id="' + cssEscape(m.client_id) + '"]');
+    if (pending && m.user && m.user.id === myId) {
+      pending.replaceWith(messageEl(m, false));
+      dropFromOutbox(m.client_id);
+    } else {
+      messagesEl.appendChild(messageEl(m, false));
+    }
+    while (messagesEl.children.length > 500) messagesEl.removeChild(messagesEl.firstChild);
+    scrollChat();
+  }
+
+  function cssEscape(s) { return window.CSS && CSS.escape ? CSS.escape(String(s)) : String(s).replace(/"/g, '\\"'); }
+
+  function dropFromOutbox(clientId) {
+    outbox = outbox.filter(function (o) { return o.client_id !== clientId; });
+    saveOutbox();
+  }
+
+  function sendFromOutbox(item) {
+    if (!joined) return;
+    emit("chat:send", { roadshow_id: roadshowId, body: item.body, client_id: item.client_id }, function (ack) {
+      var el = messagesEl.querySelector('.is-pending[data-client-id="' + cssEscape(item.client_id) + '"]');
+      if (ack.ok) {
+        if (el && !seen[ack.message.id]) { seen[ack.message.id] = true; el.replaceWith(messageEl(ack.message, false)); }
+        else if (el) el.remove();
+        dropFromOutbox(item.client_id);
+        if (lastId === null || ack.message.id > lastId) lastId = ack.message.id;
+      } else if (ack.error && ack.error.code !== "timeout" && ack.error.code !== "rate_limited" && ack.error.code !== "not_joined") {
+        // Refused for good (muted, invalid, room closed): drop it and say why.
+        if (el) el.remove();
+        dropFromOutbox(item.client_id);
+        report(ack);
+      } else if (el) {
+        el.querySelector(".rs-status").textContent = " " + T.failed;
+      }
+    });
+  }
+
+  function flushOutbox() {
+    outbox.forEach(function (item) {
+      if (!messagesEl.querySelector('[data-client-id="' + cssEscape(item.client_id) + '"]')) {
+        messagesEl.appendChild(messageEl({ body: item.body, client_id: item.client_id, user: { id: myId, name: "" } }, true));
+      }
+      sendFromOutbox(item);
+    });
+    scrollChat();
+  }
+
+  setInterval(function () { if (joined && outbox.length) outbox.forEach(sendFromOutbox); }, 5000);
+
+  $("[data-chat-form]").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var input = ev.target.elements.body;
+    var body = input.value.trim();
+    if (!body) return;
+    var item = { client_id: newClientId(), body: body };
+    outbox.push(item);
+    saveOutbox();
+    messagesEl.appendChild(messageEl({ body: body, client_id: item.client_id, user: { id: myId, name: "" } }, true));
+    scrollChat();
+    input.value = "";
+    sendFromOutbox(item);
+  });
+
+  socket.on("chat:new", function (m) { if (m.roadshow_id === roadshowId) addMessage(m); });
+  socket.on("chat:deleted", function (d) {
+    if (d.roadshow_id !== roadshowId) return;
+    var el = messagesEl.querySelector('[data-id="' + d.id + '"]');
+    if (el) el.remove();
+  });
+  socket.on("user:muted", function (d) {
+    if (d.roadshow_id === roadshowId && d.user_id === undefined) { me.muted = d.muted; me.can_post = !d.muted; updatePostHint(); }
+  });
+
+  // ---------------------------------------------------------------- stage + countdown
+  function two(n) { return (n < 10 ? "0" : "") + n; }
+  function clock(ms) {
+    var s = Math.max(0, Math.round(ms / 1000));
+    return Math.floor(s / 60) + ":" + two(s % 60);
+  }
+
+  function onStage(s) {
+    if (!s || s.roadshow_id !== roadshowId) return;
+    stage = s;
+    if (s.server_time) clockOffset = Date.parse(s.server_time) - Date.now();
+    var p = s.pitch;
+    $("[data-stage-title]").textContent = p ? p.title : T.no_pitch;
+    $("[data-stage-startup]").textContent = p ? p.startup.name + (p.presenter ? " · " + p.presenter.name : "") : "";
+    var stateKey = s.status === "ended" ? "ended" : (p ? p.state : null);
+    var chip = $("[data-stage-state]");
+    chip.textContent = stateKey ? T["state_" + stateKey] : "";
+    chip.className = "chip" + (stateKey === "live" ? " chip-on" : "");
+    var stream = $("[data-stream]");
+    if (p && p.stream_url) { $("[data-stream-link]").href = p.stream_url; stream.hidden = false; } else stream.hidden = true;
+    me.presenter = !!(p && p.presenter && p.presenter.id === myId);
+    $("[data-slide-controls]").hidden = !(p && p.deck_pages && (isModerator || me.presenter));
+    var sel = root.querySelector("[data-stage-pitch]");
+    if (sel && p) sel.value = String(p.id);
+    updatePostHint();
+    tick();
+  }
+
+  function tick() {
+    var el = $("[data-countdown]");
+    if (!stage || !stage.deadline || !stage.pitch) { el.textContent = ""; return; }
+    var left = Date.parse(stage.deadline) - (Date.now() + clockOffset);
+    el.textContent = left >= 0 ? fmt("time_left", { t: clock(left) }) : fmt("overtime", { t: clock(-left) });
+    el.classList.toggle("is-over", left < 0);
+    el.classList.toggle("is-close", left >= 0 && left < 120000);
+  }
+  setInterval(tick, 1000);
+
+  socket.on("stage:update", onStage);
+
+  // ---------------------------------------------------------------- slides
+  function onSlide(s) {
+    if (s && s.roadshow_id !== roadshowId) return;
+    slide = s;
+    var img = $("[data-slide-img]");
+    var caption = $("[data-slide-caption]");
+    if (!s || !s.image_url || !s.pages) {
+      img.hidden = true;
+      img.removeAttribute("src");
+      caption.textContent = stage && stage.pitch ? T.no_deck : "";
+      return;
+    }
+    img.src = s.image_url.replace("{n}", s.slide);
+    img.alt = fmt("slide_alt", { n: s.slide, pitch: stage && stage.pitch ? stage.pitch.title : "" });
+    img.hidden = false;
+    img.dataset.slide = s.slide;
+    caption.textContent = fmt("page", { n: s.slide, total: s.pages });
+    if (s.slide < s.pages) { var pre = new Image(); pre.src = s.image_url.replace("{n}", s.slide + 1); }
+    $("[data-slide-controls]").hidden = !(isModerator || me.presenter);
+  }
+  socket.on("slide:update", onSlide);
+
+  function turn(delta) {
+    if (!slide || !slide.pages || !(isModerator || me.presenter)) return;
+    var next = Math.min(slide.pages, Math.max(1, slide.slide + delta));
+    if (next === slide.slide) return;
+    emit("slide:set", { roadshow_id: roadshowId, pitch_id: slide.pitch_id, slide: next }, report);
+  }
+  $("[data-slide-prev]").addEventListener("click", function () { turn(-1); });
+  $("[data-slide-next]").addEventListener("click", function () { turn(1); });
+  document.addEventListener("keydown", function (ev) {
+    var tag = (ev.target.tagName || "").toLowerCase();
+    if (tag === "input" || tag === "textarea" || tag === "select" || ev.target.isContentEditable) return;
+    if (ev.key === "ArrowRight" || ev.key === "PageDown") { turn(1); }
+    else if (ev.key === "ArrowLeft" || ev.key === "PageUp") { turn(-1); }
+  });
+
+  // ---------------------------------------------------------------- presence
+  function onPresence(p) {
+    if (!p || p.roadshow_id !== roadshowId) return;
+    $("[data-presence-count]").textContent = fmt("viewers", { n: p.count }) + (p.hands ? " · " + fmt("hands", { n: p.hands }) : "");
+    var list = root.querySelector("[data-people]");
+    if (!list || !p.users) return;
+    list.textContent = "";
+    p.users.forEach(function (u) {
+      var li = document.createElement("li");
+      li.textContent = u.name + (u.hand_raised ? " ✋ " + T.raised : "");
+      if (u.id !== myId) {
+        li.appendChild(document.createTextNode(" "));
+        li.appendChild(smallButton(T.mute, function () { emit("user:mute", { roadshow_id: roadshowId, user_id: u.id, muted: true }, report); }));
+      }
+      list.appendChild(li);
+    });
+  }
+  socket.on("presence:update", onPresence);
+
+  var hand = $("[data-hand]");
+  if (hand) {
+    var raised = false;
+    hand.addEventListener("click", function () {
+      emit("hand:raise", { roadshow_id: roadshowId, raised: !raised }, function (ack) {
+        if (ack.ok) { raised = ack.raised; hand.textContent = raised ? T.hand_down : T.hand_up; hand.setAttribute("aria-pressed", raised); }
+        report(ack);
+      });
+    });
+  }
+
+  var interest = $("[data-interest]");
+  if (interest) {
+    interest.addEventListener("click", function () {
+      if (!stage || !stage.pitch) return;
+      emit("interest:mark", { pitch_id: stage.pitch.id, interested: true }, function (ack) {
+        if (ack.ok) interest.textContent = T.interest_marked;
+        report(ack);
+      });
+    });
+  }
+
+  // ---------------------------------------------------------------- Q&A
+  var questionsEl = $("[data-questions]");
+  function setCounts(c) {
+    if (c) $("[data-qa-counts]").textContent = fmt("asked", { asked: c.asked, answered: c.answered });
+  }
+
+  function renderQuestions() {
+    var list = Object.keys(questions).map(function (k) { return questions[k]; })
+      .filter(function (q) { return q.status !== "dismissed"; })
+      .sort(function (a, b) {
+        var ad = a.status === "answered" ? 1 : 0, bd = b.status === "answered" ? 1 : 0;
+        return ad - bd || b.votes - a.votes || a.id - b.id;
+      });
+    questionsEl.textContent = "";
+    list.forEach(function (q) {
+      var li = document.createElement("li");
+      li.className = "rs-question is-" + q.status;
+      li.dataset.id = q.id;
+      var votes = document.createElement("button");
+      votes.type = "button";
+      votes.className = "btn btn-ghost btn-sm rs-vote" + (q.voted ? " chip-on" : "");
+      votes.textContent = "▲ " + q.votes;
+      votes.setAttribute("aria-label", T.upvote + " (" + fmt("votes", { n: q.votes }) + ")");
+      votes.disabled = !!q.voted || q.status === "pending";
+      votes.addEventListener("click", function () {
+        emit("qa:upvote", { question_id: q.id }, function (ack) {
+          if (ack.ok) { questions[q.id] = ack.question; renderQuestions(); }
+          report(ack);
+        });
+      });
+      li.appendChild(votes);
+      var text = document.createElement("span");
+      text.className = "rs-body";
+      text.textContent = " " + q.body + " — " + (q.user ? q.user.name : "");
+      li.appendChild(text);
+      if (q.status === "pending" || q.status === "answered") {
+        var tag = document.createElement("span");
+        tag.className = "chip";
+        tag.textContent = q.status === "pending" ? T.pending : T.answered_label;
+        li.appendChild(tag);
+      }
+      if (isModerator) {
+        if (q.status === "pending") li.appendChild(smallButton(T.approve, function () { moderate(q.id, "approved"); }));
+        if (q.status !== "answered") li.appendChild(smallButton(T.answered, function () { moderate(q.id, "answered"); }));
+        li.appendChild(smallButton(T.dismiss, function () { moderate(q.id, "dismissed"); }));
+      }
+      questionsEl.appendChild(li);
+    });
+  }
+
+  function moderate(id, status) { emit("qa:moderate", { question_id: id, status: status }, report); }
+
+  function onQuestion(q) {
+    if (q.roadshow_id !== roadshowId) return;
+    var old = questions[q.id];
+    q.voted = old ? old.voted : (q.voted || false);
+    questions[q.id] = q;
+    setCounts(q.counts);
+    renderQuestions();
+  }
+  socket.on("qa:new", onQuestion);
+  socket.on("qa:update", onQuestion);
+  socket.on("qa:counts", function (d) { if (d.roadshow_id === roadshowId) setCounts(d.counts); });
+
+  $("[data-ask-form]").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var input = ev.target.elements.body;
+    var body = input.value.trim();
+    if (!body) return;
+    emit("qa:ask", { roadshow_id: roadshowId, body: body }, function (ack) {
+      if (ack.ok) { input.value = ""; onQuestion(ack.question); }
+      report(ack);
+    });
+  });
+
+  // ---------------------------------------------------------------- polls
+  var pollsEl = $("[data-polls]");
+  function renderPolls() {
+    var list = Object.keys(polls).map(function (k) { return polls[k]; }).sort(function (a, b) { return b.id - a.id; });
+    $("[data-polls-card]").hidden = !list.length;
+    pollsEl.textContent = "";
+    list.slice(0, 5).forEach(function (p) {
+      var box = document.createElement("div");
+      box.className = "rs-poll is-" + p.status;
+      var h = document.createElement("h3");
+      h.textContent = p.question + (p.status === "closed" ? " (" + T.closed + ")" : "");
+      box.appendChild(h);
+      p.options.forEach(function (o) {
+        var pct = p.total ? Math.round((o.votes * 100) / p.total) : 0;
+        var row = document.createElement("button");
+        row.type = "button";
+        row.className = "rs-option" + (p.my_vote === o.id ? " is-mine" : "");
+        row.disabled = p.status !== "open" || !!p.my_vote || !signedIn;
+        row.addEventListener("click", function () {
+          emit("poll:vote", { poll_id: p.id, option_id: o.id }, function (ack) {
+            if (ack.ok) { p.my_vote = o.id; renderPolls(); }
+            report(ack);
+          });
+        });
+        var label = document.createElement("span");
+        label.textContent = o.label + " — " + pct + "% (" + o.votes + ")";
+        var bar = document.createElement("meter");
+        bar.min = 0; bar.max = 100; bar.value = pct;
+        bar.setAttribute("aria-hidden", "true");
+        row.appendChild(label);
+        row.appendChild(bar);
+        box.appendChild(row);
+      });
+      if (p.my_vote) { var v = document.createElement("p"); v.className = "small muted"; v.textContent = T.voted; box.appendChild(v); }
+      if (isModerator && p.status === "open") {
+        box.appendChild(smallButton(T.close_poll, function () { emit("poll:close", { poll_id: p.id }, report); }));
+      }
+      pollsEl.appendChild(box);
+    });
+  }
+  socket.on("poll:update", function (p) {
+    if (p.roadshow_id !== roadshowId) return;
+    var old = polls[p.id];
+    p.my_vote = old ? old.my_vote : p.my_vote;
+    polls[p.id] = p;
+    renderPolls();
+  });
+
+  // ---------------------------------------------------------------- reactions
+  var EMOJI = { clap: "👏", heart: "❤️", fire: "🔥", laugh: "😄", wow: "😮", rocket: "🚀" };
+  root.querySelectorAll("[data-reaction]").forEach(function (btn) {
+    btn.addEventListener("click", function () {
+      emit("reaction:send", { roadshow_id: roadshowId, kind: btn.dataset.reaction }, function () {});
+    });
+  });
+  socket.on("reaction:burst", function (b) {
+    if (b.roadshow_id !== roadshowId) return;
+    var box = $("[data-burst]");
+    Object.keys(b.counts).forEach(function (k) {
+      var span = document.createElement("span");
+      span.className = "rs-float";
+      span.textContent = (EMOJI[k] || k) + (b.counts[k] > 1 ? "×" + b.counts[k] : "");
+      box.appendChild(span);
+      setTimeout(function () { span.remove(); }, 2500);
+    });
+  });
+
+  // ---------------------------------------------------------------- cues
+  function showCue(c) {
+    var box = $("[data-cues]");
+    if (box.querySelector('[data-cue-id="' + c.id + '"]')) return;
+    var div = document.createElement("div");
+    div.className = "flash flash-warning rs-cue";
+    div.dataset.cueId = c.id;
+    div.setAttribute("role", "alert");
+    div.textContent = c.body + " ";
+    if (!isModerator || me.presenter) {
+      div.appendChild(smallButton(T.got_it, function () { emit("cue:ack", { cue_id: c.id }, report); }));
+    }
+    box.appendChild(div);
+  }
+  socket.on("cue:new", function (c) { if (c.roadshow_id === roadshowId) showCue(c); });
+  socket.on("cue:acked", function (c) {
+    var el = $('[data-cue-id="' + c.id + '"]');
+    if (el) el.remove();
+  });
+
+  // ---------------------------------------------------------------- moderator tools
+  root.querySelectorAll("[data-stage-set]").forEach(function (btn) {
+    btn.addEventListener("click", function () {
+      var confirmText = btn.dataset.confirmText;
+      if (confirmText && !window.confirm(confirmText)) return;
+      var sel = root.querySelector("[data-stage-pitch]");
+      var state = btn.dataset.stageSet;
+      var data = { roadshow_id: roadshowId, state: state };
+      if (state !== "ended" && sel && sel.value) data.pitch_id = parseInt(sel.value, 10);
+      emit("stage:set", data, report);
+    });
+  });
+  var cueForm = $("[data-cue-form]");
+  if (cueForm) {
+    cueForm.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      emit("cue:send", { roadshow_id: roadshowId, body: cueForm.elements.body.value }, report);
+    });
+  }
+  var pollForm = $("[data-poll-form]");
+  if (pollForm) {
+    pollForm.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var options = pollForm.elements.options.value.split("\n").map(function (s) { return s.trim(); }).filter(Boolean);
+      emit("poll:open", { roadshow_id: roadshowId, question: pollForm.elements.question.value, options: options }, function (ack) {
+        if (ack.ok) pollForm.reset();
+        report(ack);
+      });
+    });
+  }
+})();

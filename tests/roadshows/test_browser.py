@@ -1,0 +1,115 @@
+"""Two browser contexts in the live room: the moderator turns a slide and the viewer follows; the viewer
+chats and sees the poll; the moderator sees the viewer's question. Real server (seeded), real Chromium."""
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import ARTIFACTS, CHROMIUM, Console, sign_in
+from tests.served import serve
+
+pytestmark = [pytest.mark.browser, pytest.mark.served,
+              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM}")]
+
+
+@pytest.fixture(scope="module")
+def site():
+    with serve(seed=True) as served:
+        yield served
+
+
+@pytest.fixture(scope="module")
+def browser():
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield chromium
+        chromium.close()
+
+
+def _page(browser, site, email):
+    context = browser.new_context(base_url=site.url, locale="en-US", timezone_id="Asia/Shanghai",
+                                  viewport={"width": 1280, "height": 1000})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.console = Console(page)
+    sign_in(page, email)
+    return context, page
+
+
+def _enter_room(page):
+    page.goto("/roadshows")
+    page.click("main a:has-text('Hard-tech Demo Day')")
+    page.click("main a:has-text('Enter the room')")
+    from playwright.sync_api import expect
+    expect(page.locator("[data-conn]")).to_have_text("Connected")
+
+
+def _shot(page, name):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"roadshow-{name}.png"), full_page=True)
+
+
+def test_moderator_and_viewer_in_the_live_room(browser, site):
+    from playwright.sync_api import expect
+
+    mod_ctx, mod = _page(browser, site, "admin@demo.fuhua.dev")
+    viewer_ctx, viewer = _page(browser, site, "investor@demo.fuhua.dev")
+    try:
+        _enter_room(mod)
+        _enter_room(viewer)
+
+        # The moderator puts the first pitch on stage; the viewer sees it, with a countdown and slide 1.
+        mod.click("[data-stage-set='live']")
+        expect(viewer.locator("[data-stage-state]")).to_have_text("Live")
+        expect(viewer.locator("[data-countdown]")).to_contain_text("left")
+        expect(viewer.locator("[data-slide-img]")).to_have_attribute("src", re.compile(r"/deck/1\.png$"))
+
+        # Arrow key on the moderator's page turns the slide for everyone.
+        mod.locator("body").press("ArrowRight")
+        expect(viewer.locator("[data-slide-img]")).to_have_attribute("src", re.compile(r"/deck/2\.png$"))
+        expect(viewer.locator("[data-slide-caption]")).to_contain_text("Page 2 of 6")
+
+        # The viewer chats; the moderator sees it once.
+        viewer.fill("#chat-body", "Hello from the viewer")
+        viewer.press("#chat-body", "Enter")
+        expect(mod.locator("[data-messages] li", has_text="Hello from the viewer")).to_have_count(1)
+        expect(viewer.locator("[data-messages] li", has_text="Hello from the viewer")).to_have_count(1)
+
+        # The moderator opens a poll; the viewer sees it and votes.
+        mod.fill("#poll-q", "Ready to invest?")
+        mod.fill("#poll-o", "Yes\nNot yet")
+        mod.click("[data-poll-form] button[type=submit]")
+        expect(viewer.locator("[data-polls]")).to_contain_text("Ready to invest?")
+        viewer.locator("[data-polls] .rs-option", has_text="Yes").first.click()
+        expect(mod.locator("[data-polls]")).to_contain_text("Yes — 100% (1)")
+
+        # The viewer asks; the moderator sees the question and the counts.
+        viewer.fill("#ask-body", "What is your gross margin?")
+        viewer.press("#ask-body", "Enter")
+        expect(mod.locator("[data-questions]")).to_contain_text("What is your gross margin?")
+        expect(mod.locator("[data-qa-counts]")).to_contain_text("asked")
+        _shot(mod, "moderator")
+        _shot(viewer, "viewer")
+        assert not mod.console.csp_violations() and not viewer.console.csp_violations()
+        assert not [e for e in mod.console.errors + viewer.console.errors if "uncaught" in e]
+    finally:
+        mod_ctx.close()
+        viewer_ctx.close()
+
+
+def test_anonymous_viewer_watches_a_public_room(browser, site):
+    from playwright.sync_api import expect
+
+    context = browser.new_context(base_url=site.url, locale="en-US")
+    page = context.new_page()
+    try:
+        page.goto("/roadshows")
+        page.click("main a:has-text('Hard-tech Demo Day')")
+        page.click("main a:has-text('Enter the room')")
+        expect(page.locator("[data-conn]")).to_have_text("Connected")
+        expect(page.locator("[data-post-hint]")).to_contain_text("Sign in")
+        expect(page.locator("[data-chat-form]")).to_be_hidden()
+    finally:
+        context.close()

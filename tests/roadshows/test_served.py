@@ -1,0 +1,126 @@
+"""The room served for real: a server killed mid-stream loses no acknowledged message (and resends are not
+stored twice); two server processes sharing Redis deliver a chat message across processes."""
+import os
+import queue
+import signal
+
+import pytest
+import requests
+import socketio
+
+from tests.conftest import PASSWORD
+from tests.served import serve
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL")
+pytestmark = pytest.mark.served
+START, END = "2030-05-01T09:00:00+08:00", "2030-05-01T12:00:00+08:00"
+FAST_CHAT = {"ROADSHOW_CHAT_RATE": "1000/second"}
+
+
+def _session(base: str, email: str, *, register: bool = True, role: str = "investor") -> requests.Session:
+    session = requests.Session()
+    if register:
+        response = session.post(f"{base}/api/auth/register", timeout=10,
+                                json={"email": email, "password": PASSWORD, "name": email.split("@")[0], "role": role})
+    else:
+        response = session.post(f"{base}/api/auth/login", json={"email": email, "password": PASSWORD}, timeout=10)
+    assert response.status_code in (200, 201), response.text
+    session.headers["X-CSRFToken"] = response.json()["csrf_token"]
+    return session
+
+
+def _token(session: requests.Session, base: str) -> str:
+    return session.post(f"{base}/api/tokens", json={"name": "socket"}, timeout=10).json()["token"]
+
+
+def _roadshow(served, base: str) -> int:
+    result = served.flask("create-admin", "ops@example.com", "--password", PASSWORD)
+    assert result.returncode == 0, result.stderr
+    admin = _session(base, "ops@example.com", register=False)
+    response = admin.post(f"{base}/api/roadshows", json={"title": "Served", "starts_at": START, "ends_at": END},
+                          timeout=10)
+    assert response.status_code == 201, response.text
+    return response.json()["id"]
+
+
+def _client(base: str, token: str, roadshow_id: int, events: queue.Queue | None = None) -> socketio.Client:
+    client = socketio.Client(reconnection=False)
+    if events is not None:
+        client.on("chat:new", events.put)
+    client.connect(base, auth={"token": token}, transports=["websocket"], wait_timeout=10)
+    ack = client.call("roadshow:join", {"roadshow_id": roadshow_id, "after_id": None}, timeout=10)
+    assert ack["ok"], ack
+    return client
+
+
+def _send(client, roadshow_id: int, client_id: str):
+    return client.call("chat:send", {"roadshow_id": roadshow_id, "body": f"message {client_id}",
+                                     "client_id": client_id}, timeout=3)
+
+
+def test_killed_server_loses_no_acknowledged_message():
+    with serve(env=FAST_CHAT) as served:
+        server = served.server
+        roadshow_id = _roadshow(served, server.url)
+        viewer = _session(server.url, "viewer@example.com")
+        token = _token(viewer, server.url)
+        client = _client(server.url, token, roadshow_id)
+        acked: dict[str, int] = {}
+        unacked: list[str] = []
+        for n in range(40):
+            client_id = f"m{n}"
+            if n == 25:
+                os.killpg(server.process.pid, signal.SIGKILL)  # mid-stream, no goodbye
+                server.process.wait(10)
+            try:
+                ack = _send(client, roadshow_id, client_id)
+                assert ack["ok"], ack
+                acked[client_id] = ack["message"]["id"]
+            except (socketio.exceptions.TimeoutError, socketio.exceptions.BadNamespaceError,
+                    socketio.exceptions.SocketIOError):
+                unacked.append(client_id)
+        assert len(acked) == 25 and len(unacked) == 15
+        try:
+            client.disconnect()
+        except Exception:  # noqa: BLE001 (the transport is already gone)
+            pass
+
+        server.stop()
+        server.start()
+        client = _client(server.url, token, roadshow_id)
+        try:
+            # The outbox resends the unacknowledged ones and, to be sure, the last acknowledged one.
+            for client_id in ["m24", *unacked]:
+                ack = _send(client, roadshow_id, client_id)
+                assert ack["ok"], ack
+                if client_id in acked:
+                    assert ack["message"]["id"] == acked[client_id]  # the same row, not a second one
+                acked[client_id] = ack["message"]["id"]
+        finally:
+            client.disconnect()
+
+        history = viewer.get(f"{server.url}/api/roadshows/{roadshow_id}/messages?after_id=0&limit=1000",
+                             timeout=10).json()["items"]
+        stored = [m["client_id"] for m in history]
+        assert sorted(stored) == sorted(acked)  # every acknowledged message, each exactly once
+        assert [m["id"] for m in history] == sorted(m["id"] for m in history)
+
+
+@pytest.mark.skipif(not REDIS_URL, reason="needs TEST_REDIS_URL (a real Redis message queue)")
+def test_chat_crosses_processes_through_redis():
+    with serve(processes=2, env={"REDIS_URL": REDIS_URL, **FAST_CHAT}) as served:
+        first, second = served.servers
+        roadshow_id = _roadshow(served, first.url)
+        alice = _session(first.url, "alice@example.com")
+        bob = _session(second.url, "bob@example.com")
+        inbox: queue.Queue = queue.Queue()
+        sender = _client(first.url, _token(alice, first.url), roadshow_id)
+        listener = _client(second.url, _token(bob, second.url), roadshow_id, inbox)
+        try:
+            ack = _send(sender, roadshow_id, "cross-1")
+            assert ack["ok"], ack
+            got = inbox.get(timeout=10)
+            assert got["id"] == ack["message"]["id"] and got["body"] == "message cross-1"
+        finally:
+            sender.disconnect()
+            listener.disconnect()

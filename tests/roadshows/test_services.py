@@ -1,0 +1,138 @@
+"""Roadshow rules called directly: judging and the leaderboard, the report, access, agenda."""
+import pytest
+
+from app.core.errors import InvalidState, PermissionDenied
+from app.roadshows import engagement, room, services
+
+
+def test_weighted_leaderboard(db, admin, make_user, make_roadshow, make_pitch):
+    j1, j2 = make_user("mentor"), make_user("mentor")
+    roadshow = make_roadshow(criteria=[{"name": "Team", "weight": 3}, {"name": "Market", "weight": 1}],
+                             judge_ids=[j1.id, j2.id])
+    a, b = make_pitch(roadshow, title="A"), make_pitch(roadshow, title="B")
+    engagement.score_pitch(judge=j1, pitch_id=a.id, scores={"Team": 4, "Market": 10})
+    engagement.score_pitch(judge=j2, pitch_id=a.id, scores={"Team": 6, "Market": 10})
+    engagement.score_pitch(judge=j1, pitch_id=b.id, scores={"Team": 8, "Market": 0})
+    board = engagement.leaderboard(user=admin, roadshow_id=roadshow.id)
+    assert [(r["pitch"].title, r["score"], r["judges"]) for r in board["rows"]] == [("B", 6.0, 1), ("A", 6.25, 2)][::-1]
+
+
+def test_rescoring_replaces(db, make_user, make_roadshow, make_pitch):
+    judge = make_user("mentor")
+    roadshow = make_roadshow(criteria=[{"name": "Team", "weight": 1}], judge_ids=[judge.id])
+    pitch = make_pitch(roadshow)
+    engagement.score_pitch(judge=judge, pitch_id=pitch.id, scores={"Team": 2})
+    sheet = engagement.score_pitch(judge=judge, pitch_id=pitch.id, scores={"Team": 9})
+    assert sheet["scores"] == {"Team": 9}
+
+
+def test_only_judges_score(db, make_user, make_roadshow, make_pitch):
+    roadshow = make_roadshow(criteria=[{"name": "Team", "weight": 1}])
+    with pytest.raises(PermissionDenied):
+        engagement.score_pitch(judge=make_user("mentor"), pitch_id=make_pitch(roadshow).id, scores={"Team": 1})
+
+
+def test_leaderboard_hidden_until_published(db, admin, client, make_user, make_roadshow, make_pitch):
+    roadshow = make_roadshow(criteria=[{"name": "Team", "weight": 1}])
+    make_pitch(roadshow)
+    viewer = make_user("investor")
+    with pytest.raises(PermissionDenied):
+        engagement.leaderboard(user=viewer, roadshow_id=roadshow.id)
+    services.update_roadshow(actor=admin, roadshow_id=roadshow.id, leaderboard_published=True)
+    assert client.get(f"/api/roadshows/{roadshow.id}/leaderboard").get_json()["published"] is True
+
+
+def test_scores_api(db, make_user, login, make_roadshow, make_pitch):
+    judge = make_user("mentor")
+    roadshow = make_roadshow(criteria=[{"name": "Team", "weight": 1}], judge_ids=[judge.id])
+    pitch = make_pitch(roadshow)
+    api = login(judge)
+    assert api.put(f"/api/pitches/{pitch.id}/scores", json={"scores": {"Team": 7}}).get_json()["scores"] == {"Team": 7}
+    assert api.put(f"/api/pitches/{pitch.id}/scores", json={"scores": {"Looks": 7}}).status_code == 422
+    assert api.put(f"/api/pitches/{pitch.id}/scores", json={"scores": {"Team": 11}}).status_code == 422
+
+
+def test_report_counts(db, admin, make_user, make_roadshow, make_pitch):
+    roadshow = make_roadshow()
+    pitch = make_pitch(roadshow)
+    viewer = make_user("investor")
+    room.join(user=viewer, roadshow_id=roadshow.id, after_id=None, sid="s1")
+    room.join(user=None, roadshow_id=roadshow.id, after_id=None, sid="s2")
+    room.send_chat(user=viewer, roadshow_id=roadshow.id, body="hi", client_id="1")
+    question = room.ask(user=viewer, roadshow_id=roadshow.id, pitch_id=pitch.id, body="why?")
+    room.moderate_question(actor=admin, question_id=question.id, status="answered")
+    engagement.mark_interest(user=viewer, pitch_id=pitch.id)
+    room.leave(sid="s1")
+    data = engagement.report(actor=admin, roadshow_id=roadshow.id)
+    assert (data["unique_viewers"], data["signed_in_viewers"], data["messages"], data["questions"],
+            data["answered"]) == (2, 1, 1, 1, 1)
+    assert data["pitches"][0]["interest"] == 1
+
+
+def test_report_api_for_organisers(db, admin, make_user, login, make_roadshow):
+    roadshow = make_roadshow()
+    assert login(admin).get(f"/api/roadshows/{roadshow.id}/report").status_code == 200
+    assert login(make_user("investor")).get(f"/api/roadshows/{roadshow.id}/report").status_code == 403
+
+
+def test_interest_api(db, make_user, login, make_roadshow, make_pitch):
+    pitch = make_pitch(make_roadshow())
+    investor = make_user("investor")
+    assert login(investor).put(f"/api/pitches/{pitch.id}/interest").get_json()["count"] == 1
+    listing = login(pitch.startup.owner).get(f"/api/pitches/{pitch.id}/interest").get_json()
+    assert [i["user"]["id"] for i in listing["items"]] == [investor.id]
+    assert login(investor).delete(f"/api/pitches/{pitch.id}/interest").get_json()["count"] == 0
+
+
+def test_ended_roadshow_takes_no_pitches(db, admin, make_roadshow, make_startup):
+    roadshow = make_roadshow()
+    services.update_roadshow(actor=admin, roadshow_id=roadshow.id, status="ended")
+    with pytest.raises(InvalidState):
+        services.add_pitch(actor=admin, roadshow_id=roadshow.id, startup_id=make_startup().id, title="late")
+
+
+def test_pitching_founder_may_watch_invite_only(db, make_roadshow, make_pitch, make_user):
+    roadshow = make_roadshow(visibility="invite_only")
+    pitch = make_pitch(roadshow)
+    assert services.can_watch(pitch.startup.owner, roadshow)
+    assert not services.can_watch(make_user("investor"), roadshow)
+    assert not services.can_watch(None, roadshow)
+
+
+def test_reminders_are_sent_once(db, make_user, make_roadshow):
+    from datetime import timedelta
+
+    from sqlalchemy import func, select
+
+    from app.core.db import utcnow
+    from app.notifications.models import Notification
+    soon = make_roadshow(starts_at=utcnow() + timedelta(minutes=30))
+    later = make_roadshow(starts_at=utcnow() + timedelta(days=2))
+    user = make_user("investor")
+    services.register(user=user, roadshow_id=soon.id)
+    services.register(user=user, roadshow_id=later.id)
+    assert services.send_reminders() == 1
+    assert services.send_reminders() == 0
+    kinds = db.session.scalars(select(Notification.kind).where(Notification.user_id == user.id)).all()
+    assert kinds.count("roadshow_reminder") == 1
+    assert db.session.scalar(select(func.count(Notification.id))) >= 1
+
+
+def test_remind_command(app, db, make_user, make_roadshow):
+    from datetime import timedelta
+
+    from app.core.db import utcnow
+    roadshow = make_roadshow(starts_at=utcnow() + timedelta(minutes=10))
+    services.register(user=make_user("investor"), roadshow_id=roadshow.id)
+    result = app.test_cli_runner().invoke(args=["roadshows", "remind"])
+    assert result.exit_code == 0 and "Sent 1 reminder(s)." in result.output
+
+
+def test_judge_scores_from_the_detail_page(db, make_user, login, make_roadshow, make_pitch):
+    judge = make_user("mentor")
+    roadshow = make_roadshow(criteria=[{"name": "Team", "weight": 1}], judge_ids=[judge.id])
+    pitch = make_pitch(roadshow)
+    api = login(judge)
+    assert 'name="score-Team"' in api.get(f"/roadshows/{roadshow.id}").get_data(as_text=True)
+    api.post(f"/roadshows/pitches/{pitch.id}/scores", data={"csrf_token": api.csrf_token, "score-Team": "8"})
+    assert engagement.score_sheet(pitch.id, judge.id)["scores"] == {"Team": 8}
