@@ -63,6 +63,9 @@ class Config:
     # Background jobs: "inprocess" (embedded default) or "rq" (Redis queue + `flask jobs worker`).
     JOBS_BACKEND = os.environ.get("JOBS_BACKEND", "inprocess")
 
+    # Rendered roadshow decks (share the folder between processes/machines in production).
+    ROADSHOW_MEDIA_DIR = os.environ.get("ROADSHOW_MEDIA_DIR") or None
+
     # Email: printed to the log unless MAIL_SERVER is set.
     MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
     MAIL_PORT = int(os.environ.get("MAIL_PORT") or 25)

@@ -176,3 +176,28 @@ def socket_client(app, db):
     for sc in clients:
         if sc.is_connected():
             sc.disconnect()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Debian Chromium for every browser test of the session.
+
+    Playwright's sync API allows one running instance per thread, so browser tests in any package share
+    this one (each test opens its own context) instead of starting their own.
+    """
+    sync_api = pytest.importorskip("playwright.sync_api")
+    chromium_path = os.environ.get("FUHUA_CHROMIUM", "/usr/bin/chromium")
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=chromium_path, headless=True,
+                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def site():
+    """The app with the demo data, served for real on a free port, shared by the browser tests."""
+    from tests.served import serve
+
+    with serve(seed=True) as served:
+        yield served

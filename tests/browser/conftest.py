@@ -8,8 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.served import serve
-
 CHROMIUM = os.environ.get("FUHUA_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 DEMO_PASSWORD = "demo-password"
@@ -31,24 +29,6 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.served)
             if reason:
                 item.add_marker(pytest.mark.skip(reason=reason))
-
-
-@pytest.fixture(scope="package")
-def site():
-    """The app with the demo data, served on a free port for the browser tests of this package."""
-    with serve(seed=True) as served:
-        yield served
-
-
-@pytest.fixture(scope="package")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield chromium
-        chromium.close()
 
 
 class Console:

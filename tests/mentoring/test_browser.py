@@ -1,45 +1,27 @@
 """In a real browser: a founder books a slot of an approval-type session in the week view, the mentor confirms
 it, and both see it in "My sessions". Uses the demo data (served with `flask seed-demo`)."""
 import re
-import threading
 import uuid
 from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM, Console, shot, sign_in, site  # noqa: F401  (fixtures)
+from tests.browser.conftest import CHROMIUM, Console, shot, sign_in  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.served,
               pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"Chromium is not installed at {CHROMIUM}")]
 
 
-def test_founder_books_mentor_confirms_both_see_it(site, shot):  # noqa: F811
-    """Playwright runs in its own thread: its sync API refuses a thread where an asyncio loop is running, which
-    earlier tests in the same session may leave behind."""
-    errors: list[BaseException] = []
-
-    def run():
-        from playwright.sync_api import sync_playwright
-        try:
-            with sync_playwright() as p:
-                chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                             args=["--no-sandbox", "--disable-gpu"])
-                context = chromium.new_context(base_url=site.url, locale="en-US", timezone_id="Asia/Shanghai",
-                                               viewport={"width": 1280, "height": 900})
-                context.set_default_timeout(15_000)
-                page = context.new_page()
-                page.console = Console(page)
-                _journey(page, shot)
-                chromium.close()
-        except BaseException as error:  # re-raised in the test's thread
-            errors.append(error)
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join(timeout=300)
-    if errors:
-        raise errors[0]
-    assert not thread.is_alive(), "the browser journey did not finish"
+def test_founder_books_mentor_confirms_both_see_it(browser, site, shot):  # noqa: F811
+    context = browser.new_context(base_url=site.url, locale="en-US", timezone_id="Asia/Shanghai",
+                                  viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.console = Console(page)
+    try:
+        _journey(page, shot)
+    finally:
+        context.close()
 
 
 def _journey(page, shot):  # noqa: F811

@@ -6,26 +6,9 @@ from pathlib import Path
 import pytest
 
 from tests.browser.conftest import ARTIFACTS, CHROMIUM, Console, sign_in
-from tests.served import serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.served,
               pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM}")]
-
-
-@pytest.fixture(scope="module")
-def site():
-    with serve(seed=True) as served:
-        yield served
-
-
-@pytest.fixture(scope="module")
-def browser():
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield chromium
-        chromium.close()
 
 
 def _page(browser, site, email):
