@@ -25,7 +25,8 @@
     li.setAttribute("data-message-id", String(m.id));
     var meta = document.createElement("p");
     meta.className = "small muted m-0";
-    meta.textContent = (m.author ? m.author.name : "") + " · " + new Date(m.created_at).toLocaleString();
+    meta.textContent = (m.author ? m.author.name : "") + " · " + new Date(m.created_at).toLocaleString(document.documentElement.lang || undefined,
+      { timeZone: document.body.dataset.timezone || undefined, dateStyle: "medium", timeStyle: "short" });
     li.appendChild(meta);
     if (m.body) {
       var body = document.createElement("p");

@@ -68,7 +68,11 @@
   function join() {
     setConn(T.connecting, "is-connecting");
     emit("roadshow:join", { roadshow_id: roadshowId, after_id: lastId }, function (ack) {
-      if (!ack.ok) { setConn(ack.error ? ack.error.message : T.reconnecting, "is-error"); return; }
+      if (!ack.ok) {
+        var timedOut = !ack.error || ack.error.code === "timeout";
+        setConn(timedOut ? T.reconnecting : ack.error.message, "is-error");
+        return;
+      }
       joined = true;
       setConn(T.live, "is-live");
       applyState(ack.state);
