@@ -77,9 +77,9 @@ def _register_blueprints(app: Flask) -> None:
     from app.admin.views import bp as admin_views
     from app.core.docs import bp as docs_views
     from app.core.views import bp as main_views
+    from app.extensions import api
     from app.mentoring.api import blp as mentoring_api
     from app.mentoring.views import bp as mentoring_views
-    from app.extensions import api
     from app.notifications.api import blp as notifications_api
     from app.notifications.views import bp as notifications_views
     from app.resources.api import blp as providers_api
@@ -101,10 +101,10 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_socket_handlers() -> None:
     from app.accounts import events as account_events  # noqa: F401  (connect/disconnect)
+    from app.core.realtime import register_socket_error_handler
     from app.mentoring import events as mentoring_events  # noqa: F401
     from app.resources import marketplace_events  # noqa: F401
     from app.roadshows import events as roadshow_events  # noqa: F401
-    from app.core.realtime import register_socket_error_handler
 
     register_socket_error_handler()
 

@@ -8,8 +8,8 @@ from flask_socketio import SocketIO
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
-from app.core.db import Base, alembic_include_name
 from app.core.api import FuhuaApi
+from app.core.db import Base, alembic_include_name
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate(compare_type=True, render_as_batch=True, include_name=alembic_include_name)

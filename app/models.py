@@ -2,6 +2,6 @@
 from app.accounts.models import ApiToken, Invitation, Membership, Organisation, User  # noqa: F401
 from app.mentoring import models as mentoring_models  # noqa: F401
 from app.notifications.models import Notification  # noqa: F401
-from app.roadshows import models as roadshows_models  # noqa: F401
 from app.resources.models import Provider  # noqa: F401
+from app.roadshows import models as roadshows_models  # noqa: F401
 from app.startups.models import Startup  # noqa: F401
