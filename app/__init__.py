@@ -104,9 +104,10 @@ def _register_socket_handlers() -> None:
     from app.core.realtime import register_socket_error_handler
     from app.mentoring import events as mentoring_events  # noqa: F401
     from app.resources import marketplace_events  # noqa: F401
-    from app.roadshows import events as roadshow_events  # noqa: F401
+    from app.roadshows import events as roadshow_events
 
     register_socket_error_handler()
+    roadshow_events.register_fast_handlers()
 
 
 def _register_cli(app: Flask) -> None:

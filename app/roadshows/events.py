@@ -11,7 +11,7 @@ from flask_login import current_user
 from flask_socketio import join_room, leave_room, rooms
 
 from app.accounts.events import socket_disconnected
-from app.core.errors import Invalid, InvalidState, Unauthorized
+from app.core.errors import Invalid, InvalidState, RateLimited, Unauthorized
 from app.core.realtime import ok
 from app.extensions import socketio
 from app.roadshows import engagement, live, payloads, room, services
@@ -162,12 +162,13 @@ def on_poll_vote(data):
     return ok()
 
 
-@socketio.on("reaction:send")
 def on_reaction(data):
     """A viewer reacts; reactions are counted and sent as one `reaction:burst` a second, not one each.
 
-    The hottest event of a big room (every viewer, every second), so the "may this person post here"
-    answer is kept for a few seconds per process instead of asking the database each time.
+    The hottest event of a big room (every viewer, every second): `on_reaction_fast` answers the
+    usual case without Flask's request context, and this full handler runs for the rest. The "may
+    this person post here" answer is kept for a few seconds per process instead of asking the
+    database each time.
     """
     data = _data(data)
     roadshow_id = _int(data, "roadshow_id")
@@ -182,9 +183,24 @@ def on_reaction(data):
         user = _user()
         services.require_post(user, services.get_roadshow(roadshow_id))
         live.allow_reactions(roadshow_id, user_id)
-    room.rate_limit("reaction", user_id, "10/second")
+    live.set_reaction_rate(room.rate_rule("reaction", "10/second"))
+    if not live.reaction_within_rate(user_id):
+        raise RateLimited(_l("You are sending too fast. Wait a moment."), code="rate_limited")
     live.add_reaction(roadshow_id, kind)
     return ok()
+
+
+def on_reaction_fast(sid, data=None):
+    """`reaction:send` as python-socketio calls it: the fast path, else the full handler above."""
+    answer = live.quick_reaction(socketio.server, sid, data)
+    if answer is not None:
+        return answer
+    return socketio._handle_event(on_reaction, "reaction:send", "/", sid, data)  # Flask-SocketIO's dispatch
+
+
+def register_fast_handlers() -> None:
+    """Hand `reaction:send` straight to python-socketio (call after `socketio.init_app`)."""
+    socketio.server.on("reaction:send", on_reaction_fast, namespace="/")
 
 
 @socketio.on("stage:set")

@@ -112,14 +112,17 @@ def clean_text(body, *, limit: int, field: str = "body") -> str:
     return text
 
 
+def rate_rule(kind: str, default: str) -> str:
+    return current_app.config.get(f"ROADSHOW_{kind.upper()}_RATE") or os.environ.get(
+        f"ROADSHOW_{kind.upper()}_RATE") or default
+
+
 def rate_limit(kind: str, user_id: int, default: str) -> None:
     """Per-user limits on posting (Flask-Limiter's storage: memory, or Redis when configured).
 
     `ROADSHOW_<KIND>_RATE` (config or environment) overrides the default, e.g. for load tests.
     """
-    rule = current_app.config.get(f"ROADSHOW_{kind.upper()}_RATE") or os.environ.get(
-        f"ROADSHOW_{kind.upper()}_RATE") or default
-    if not limiter.limiter.hit(parse(rule), "roadshow", kind, str(user_id)):
+    if not limiter.limiter.hit(parse(rate_rule(kind, default)), "roadshow", kind, str(user_id)):
         raise RateLimited(_l("You are sending too fast. Wait a moment."), code="rate_limited")
 
 

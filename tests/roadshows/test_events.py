@@ -340,6 +340,31 @@ def test_reactions_are_aggregated_into_bursts(setup):
     assert bursts == [{"roadshow_id": setup.roadshow.id, "counts": {"clap": 3, "fire": 1}}]
 
 
+def test_reactions_after_the_first_skip_the_full_handler(setup, monkeypatch):
+    from app.roadshows import events
+    full = []
+    original = events.on_reaction
+    monkeypatch.setattr(events, "on_reaction", lambda data: full.append(data) or original(data))
+    viewer, other = setup.connect(setup.viewer), setup.connect(setup.mod)
+    react = {"roadshow_id": setup.roadshow.id, "kind": "rocket"}
+    assert [viewer.emit("reaction:send", react, callback=True) for _ in range(4)] == [{"ok": True}] * 4
+    assert len(full) == 1  # the first checked the database; the others were answered from the cache
+    ack = viewer.emit("reaction:send", {"roadshow_id": setup.roadshow.id + 1, "kind": "rocket"}, callback=True)
+    assert ack["ok"] is False and ack["error"]["code"] == "not_joined" and len(full) == 2
+    live.flush()
+    assert received(other, "reaction:burst") == [{"roadshow_id": setup.roadshow.id, "counts": {"rocket": 4}}]
+
+
+def test_reactions_are_rate_limited_per_user(setup, app, monkeypatch):
+    monkeypatch.setitem(app.config, "ROADSHOW_REACTION_RATE", "3/minute")
+    monkeypatch.setattr(live, "_reaction_windows", {})
+    viewer = setup.connect(setup.viewer)
+    react = {"roadshow_id": setup.roadshow.id, "kind": "clap"}
+    acks = [viewer.emit("reaction:send", react, callback=True) for _ in range(4)]
+    assert [a["ok"] for a in acks] == [True, True, True, False]
+    assert acks[-1]["error"]["code"] == "rate_limited"
+
+
 def test_unknown_reaction_kind(setup):
     viewer = setup.connect(setup.viewer)
     ack = viewer.emit("reaction:send", {"roadshow_id": setup.roadshow.id, "kind": "poop"}, callback=True)
