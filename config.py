@@ -65,6 +65,8 @@ class Config:
 
     # Rendered roadshow decks (share the folder between processes/machines in production).
     ROADSHOW_MEDIA_DIR = os.environ.get("ROADSHOW_MEDIA_DIR") or None
+    # Seconds a server process may stay silent before its room visits stop counting as presence.
+    ROADSHOW_NODE_TIMEOUT = float(os.environ.get("ROADSHOW_NODE_TIMEOUT") or 45)
 
     # Email: printed to the log unless MAIL_SERVER is set.
     MAIL_SERVER = os.environ.get("MAIL_SERVER") or None

@@ -181,6 +181,81 @@ def flush() -> int:
     return sent
 
 
+# Server processes ---------------------------------------------------------------------------------
+# A visit is presence while its `left_at` is NULL; a process that dies without closing its sockets
+# (killed, crashed, machine lost) would leave its viewers "present" for ever. Each process that holds
+# room sockets beats in `roadshow_nodes` from its flush loop; any process's loop closes the visits of
+# a node silent for longer than `ROADSHOW_NODE_TIMEOUT` seconds (default 45), at its last beat.
+_node: dict = {"id": None, "pid": None, "beat": 0.0, "swept": 0.0}
+
+
+def node_id() -> str:
+    """This process's id (a new one after a fork)."""
+    import os
+    import uuid
+    if _node["pid"] != os.getpid():
+        _node.update(id=uuid.uuid4().hex, pid=os.getpid(), beat=0.0, swept=0.0)
+    return _node["id"]
+
+
+def node_timeout() -> float:
+    return float(current_app.config.get("ROADSHOW_NODE_TIMEOUT") or 45)
+
+
+def heartbeat() -> None:
+    """Record that this process is alive (an UPDATE, or the INSERT the first time); commits."""
+    from sqlalchemy import update
+
+    from app.core.db import utcnow
+    from app.extensions import db
+    from app.roadshows.models import LiveNode
+    now = utcnow()
+    done = db.session.execute(update(LiveNode).where(LiveNode.id == node_id()).values(seen_at=now)).rowcount
+    if not done:
+        db.session.add(LiveNode(id=node_id(), started_at=now, seen_at=now))
+    db.session.commit()
+
+
+def sweep() -> int:
+    """Close the open visits of silent nodes (at their last beat) and of visits whose node never beat;
+    returns the number of visits closed. Commits."""
+    from datetime import timedelta
+
+    from sqlalchemy import delete, select, update
+
+    from app.core.db import utcnow
+    from app.extensions import db
+    from app.roadshows.models import LiveNode, RoomVisit
+    cutoff = utcnow() - timedelta(seconds=node_timeout())
+    closed, rooms = 0, set()
+    for node in db.session.scalars(select(LiveNode).where(LiveNode.seen_at < cutoff, LiveNode.id != node_id())):
+        open_visits = (RoomVisit.node_id == node.id) & RoomVisit.left_at.is_(None)
+        rooms.update(db.session.scalars(select(RoomVisit.roadshow_id).where(open_visits).distinct()))
+        closed += db.session.execute(update(RoomVisit).where(open_visits).values(left_at=node.seen_at)).rowcount
+        db.session.execute(delete(LiveNode).where(LiveNode.id == node.id))
+    orphans = (RoomVisit.left_at.is_(None) & (RoomVisit.joined_at < cutoff)
+               & RoomVisit.node_id.not_in(select(LiveNode.id)) & (RoomVisit.node_id != node_id()))
+    rooms.update(db.session.scalars(select(RoomVisit.roadshow_id).where(orphans).distinct()))
+    closed += db.session.execute(update(RoomVisit).where(orphans).values(left_at=RoomVisit.joined_at)).rowcount
+    db.session.commit()
+    for roadshow_id in rooms:
+        mark_presence(roadshow_id)
+    if closed:
+        log.info("closed %d visits of silent server processes", closed)
+    return closed
+
+
+def _keep_node(now: float) -> None:
+    """From the flush loop: beat every quarter of the timeout, sweep as often."""
+    period = node_timeout() / 4
+    if now - _node["beat"] >= period:
+        heartbeat()
+        _node["beat"] = now
+    if now - _node["swept"] >= period:
+        _node["swept"] = now
+        sweep()
+
+
 def burst_interval() -> float:
     """Seconds between flushes; 0 (the default under TESTING, where tests call `flush()`) means no loop."""
     value = current_app.config.get("ROADSHOW_BURST_INTERVAL")
@@ -211,6 +286,10 @@ def _loop(app, interval: float) -> None:
                 from app.extensions import db
                 try:
                     flush()
+                    _keep_node(time.monotonic())
+                except Exception:
+                    db.session.rollback()
+                    raise
                 finally:
                     db.session.remove()
         except Exception:  # keep flushing: one bad room must not stop the others

@@ -324,11 +324,25 @@ class RoomVisit(db.Model):
     roadshow_id: Mapped[int] = mapped_column(ForeignKey("roadshows.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     sid: Mapped[str] = mapped_column(String(64), index=True)
+    node_id: Mapped[str | None] = mapped_column(String(32), index=True)  # the server process holding the socket
     joined_at: Mapped[created_at]
     left_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     hand_raised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User | None] = relationship()
+
+
+class LiveNode(db.Model):
+    """A server process holding room sockets, alive while it beats; the visits of a silent one are closed."""
+
+    __tablename__ = "roadshow_nodes"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    def __repr__(self) -> str:
+        return f"<LiveNode {self.id} seen {self.seen_at}>"
 
 
 class Cue(db.Model):

@@ -141,7 +141,7 @@ def join(*, user, roadshow_id: int, after_id: int | None, sid: str) -> dict:
     uid = user.id if _signed_in(user) else None
     if db.session.scalar(select(RoomVisit.id).where(RoomVisit.sid == sid, RoomVisit.roadshow_id == roadshow.id,
                                                     RoomVisit.left_at.is_(None))) is None:
-        db.session.add(RoomVisit(roadshow_id=roadshow.id, user_id=uid, sid=sid))
+        db.session.add(RoomVisit(roadshow_id=roadshow.id, user_id=uid, sid=sid, node_id=live.node_id()))
     db.session.commit()
     live.mark_presence(roadshow.id)
     return {"roadshow": roadshow, "state": room_state(user, roadshow),

@@ -3,6 +3,7 @@ stored twice); two server processes sharing Redis deliver a chat message across 
 import os
 import queue
 import signal
+import time
 
 import pytest
 import requests
@@ -59,12 +60,13 @@ def _send(client, roadshow_id: int, client_id: str):
 
 
 def test_killed_server_loses_no_acknowledged_message():
-    with serve(env=FAST_CHAT) as served:
+    with serve(env={**FAST_CHAT, "ROADSHOW_NODE_TIMEOUT": "2"}) as served:
         server = served.server
         roadshow_id = _roadshow(served, server.url)
         viewer = _session(server.url, "viewer@example.com")
         token = _token(viewer, server.url)
         client = _client(server.url, token, roadshow_id)
+        watcher = _client(server.url, _token(_session(server.url, "watcher@example.com"), server.url), roadshow_id)
         acked: dict[str, int] = {}
         unacked: list[str] = []
         for n in range(40):
@@ -80,14 +82,17 @@ def test_killed_server_loses_no_acknowledged_message():
                     socketio.exceptions.SocketIOError):
                 unacked.append(client_id)
         assert len(acked) == 25 and len(unacked) == 15
-        try:
-            client.disconnect()
-        except Exception:  # noqa: BLE001 (the transport is already gone)
-            pass
+        for gone in (client, watcher):
+            try:
+                gone.disconnect()
+            except Exception:  # noqa: BLE001 (the transport is already gone)
+                pass
 
         server.stop()
         server.start()
         client = _client(server.url, token, roadshow_id)
+        state = client.call("roadshow:join", {"roadshow_id": roadshow_id, "after_id": None}, timeout=5)["state"]
+        assert state["presence"]["count"] == 2  # the watcher's visit on the killed process is still open
         try:
             # The outbox resends the unacknowledged ones and, to be sure, the last acknowledged one.
             for client_id in ["m24", *unacked]:
@@ -96,6 +101,15 @@ def test_killed_server_loses_no_acknowledged_message():
                 if client_id in acked:
                     assert ack["message"]["id"] == acked[client_id]  # the same row, not a second one
                 acked[client_id] = ack["message"]["id"]
+            # The killed process never closed the watcher's visit; once it has been silent for
+            # ROADSHOW_NODE_TIMEOUT the restarted one closes it, and only the live socket is present.
+            deadline = time.monotonic() + 15
+            while True:
+                state = client.call("roadshow:join", {"roadshow_id": roadshow_id, "after_id": None}, timeout=5)["state"]
+                if state["presence"]["count"] == 1 or time.monotonic() > deadline:
+                    break
+                time.sleep(0.5)
+            assert state["presence"]["count"] == 1
         finally:
             client.disconnect()
 

@@ -136,3 +136,50 @@ def test_judge_scores_from_the_detail_page(db, make_user, login, make_roadshow, 
     assert 'name="score-Team"' in api.get(f"/roadshows/{roadshow.id}").get_data(as_text=True)
     api.post(f"/roadshows/pitches/{pitch.id}/scores", data={"csrf_token": api.csrf_token, "score-Team": "8"})
     assert engagement.score_sheet(pitch.id, judge.id)["scores"] == {"Team": 8}
+
+
+def test_visits_of_a_silent_server_process_are_closed(db, app, make_user, make_roadshow, monkeypatch):
+    from datetime import timedelta
+
+    from app.core.db import utcnow
+    from app.roadshows import live
+    from app.roadshows.models import LiveNode, RoomVisit
+    monkeypatch.setitem(app.config, "ROADSHOW_NODE_TIMEOUT", 30)
+    roadshow = make_roadshow()
+    viewer, other = make_user("investor"), make_user("investor")
+    now = utcnow()
+    dead_beat = now - timedelta(seconds=90)
+    db.session.add_all([
+        LiveNode(id="dead", started_at=now - timedelta(hours=1), seen_at=dead_beat),
+        LiveNode(id="alive", started_at=now - timedelta(hours=1), seen_at=now - timedelta(seconds=5)),
+        RoomVisit(roadshow_id=roadshow.id, user_id=viewer.id, sid="s1", node_id="dead",
+                  joined_at=now - timedelta(minutes=30)),
+        RoomVisit(roadshow_id=roadshow.id, user_id=other.id, sid="s2", node_id="alive",
+                  joined_at=now - timedelta(minutes=20)),
+        RoomVisit(roadshow_id=roadshow.id, user_id=None, sid="s3", node_id="never-beat",
+                  joined_at=now - timedelta(minutes=10)),
+    ])
+    db.session.commit()
+    assert room.presence(roadshow.id, with_users=False)["count"] == 3
+
+    assert live.sweep() == 2
+    visits = {v.sid: v for v in db.session.scalars(db.select(RoomVisit))}
+    assert visits["s1"].left_at == dead_beat  # time in the room ends at the process's last beat
+    assert visits["s2"].left_at is None
+    assert visits["s3"].left_at == visits["s3"].joined_at
+    assert db.session.get(LiveNode, "dead") is None and db.session.get(LiveNode, "alive") is not None
+    assert room.presence(roadshow.id, with_users=False)["count"] == 1
+    assert live.sweep() == 0
+
+
+def test_a_process_beats_and_its_joins_carry_its_id(db, app, make_user, make_roadshow):
+    from app.roadshows import live
+    from app.roadshows.models import LiveNode, RoomVisit
+    live.heartbeat()
+    first = db.session.get(LiveNode, live.node_id()).seen_at
+    live.heartbeat()
+    assert db.session.get(LiveNode, live.node_id()).seen_at >= first
+    roadshow = make_roadshow()
+    room.join(user=make_user("investor"), roadshow_id=roadshow.id, after_id=None, sid="sid-1")
+    assert db.session.scalar(db.select(RoomVisit.node_id).where(RoomVisit.sid == "sid-1")) == live.node_id()
+    assert live.sweep() == 0  # our own process is never swept, however long ago it beat
