@@ -13,6 +13,12 @@ latency p50 / p99 / max from send to receipt, and the server's CPU seconds per d
 `bare` runs bench/roadshow_bare_server.py, a minimal Flask-SocketIO server in the same async mode.
 `--reactions` makes every viewer also send one reaction a second (Fuhua only: the bare server has none);
 the viewers then sign in (all with one token: posting needs an account, reactions are not anonymous).
+`--servers 2 --redis redis://127.0.0.1:6379/5` serves Fuhua from two processes sharing Redis as the
+Socket.IO message queue (viewers spread over them, the presenter on the first); `--database postgresql`
+uses a throwaway PostgreSQL database (TEST_DATABASE_URL, default the local server) instead of SQLite.
+
+    .venv/bin/python bench/roadshow_load.py --target fuhua --viewers 5000 --rate 2 --servers 2 \
+        --redis redis://127.0.0.1:6379/5 --database postgresql --procs 6
 """
 from __future__ import annotations
 
@@ -47,8 +53,9 @@ def rss_mb(pid: int) -> float:
 class Target:
     """A server to load: its URL, its pid, the room id and an auth payload for the sender."""
 
-    def __init__(self, kind: str):
+    def __init__(self, kind: str, servers: int = 1, redis: str | None = None, database: str = "sqlite"):
         self.kind = kind
+        self.servers, self.redis, self.database = servers, redis, database
         self._stack = None
 
     def __enter__(self) -> Target:
@@ -60,6 +67,7 @@ class Target:
             self.url = f"http://127.0.0.1:{port}"
             _wait(self.url)
             self.pid, self.roadshow_id, self.sender_auth = self.proc.pid, 1, None
+            self.pids, self.urls = [self.pid], [self.url]
         else:
             self._start_fuhua()
         return self
@@ -71,8 +79,14 @@ class Target:
 
         from tests.served import serve
         self._stack = contextlib.ExitStack()
-        served = self._stack.enter_context(serve(env={"ROADSHOW_CHAT_RATE": "100000/second",
-                                                      "ROADSHOW_REACTION_RATE": "100000/second"}))
+        env = {"ROADSHOW_CHAT_RATE": "100000/second", "ROADSHOW_REACTION_RATE": "100000/second"}
+        if self.redis:
+            env["REDIS_URL"] = self.redis
+        if self.database == "postgresql":
+            os.environ.setdefault("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+        else:
+            os.environ.pop("TEST_DATABASE_URL", None)
+        served = self._stack.enter_context(serve(env=env, processes=self.servers))
         password = "bench-password-1"
         served.flask("create-admin", "bench@example.com", "--password", password)
         session = requests.Session()
@@ -83,6 +97,8 @@ class Target:
             "title": "Bench", "starts_at": "2030-01-01T00:00:00+00:00", "ends_at": "2030-01-01T03:00:00+00:00"}).json()
         token = session.post(f"{served.url}/api/tokens", json={"name": "bench"}, timeout=10).json()["token"]
         self.url, self.pid, self.roadshow_id = served.url, served.server.process.pid, roadshow["id"]
+        self.pids = [s.process.pid for s in served.servers]
+        self.urls = [s.url for s in served.servers]
         self.sender_auth = {"token": token}
         self._served = served
 
@@ -247,35 +263,39 @@ def pct(values: list[float], p: float) -> float:
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
-def run(kind: str, viewers: int, rate: float, duration: float, procs: int, reactions: bool) -> dict:
-    with Target(kind) as target:
+def run(kind: str, viewers: int, rate: float, duration: float, procs: int, reactions: bool,
+        servers: int = 1, redis: str | None = None, database: str = "sqlite") -> dict:
+    with Target(kind, servers, redis, database) as target:
         import tempfile
         tmp = Path(tempfile.mkdtemp(prefix="roadshow-bench-"))
         stop_at = time.time() + 300 + duration  # a hard stop; viewers stop at the "end" message
         shares = [viewers // procs + (1 if i < viewers % procs else 0) for i in range(procs)]
         outs = [tmp / f"viewers-{i}.json" for i in range(len(shares))]
-        workers = [subprocess.Popen([sys.executable, __file__, "--worker", target.url, str(target.roadshow_id), str(n),
+        workers = [subprocess.Popen([sys.executable, __file__, "--worker", target.urls[i % len(target.urls)],
+                                     str(target.roadshow_id), str(n),
                                      f"{stop_at:.3f}", "1" if reactions else "0", str(out),
                                      json.dumps(target.sender_auth if reactions else None)], cwd=ROOT)
-                   for n, out in zip(shares, outs, strict=True) if n]
+                   for i, (n, out) in enumerate(zip(shares, outs, strict=True)) if n]
         deadline = time.time() + 240
         while time.time() < deadline and not all(o.with_suffix(".ready").exists() for o in outs):
             time.sleep(0.2)  # every viewer has joined (or failed) before the first message
         time.sleep(1.0)
-        rss_before = rss_mb(target.pid)
-        cpu_before = cpu_seconds(target.pid)
+        rss_before = sum(rss_mb(pid) for pid in target.pids)
+        cpu_before = sum(cpu_seconds(pid) for pid in target.pids)
         sent, first, last = sender(target.url, target.roadshow_id, target.sender_auth, rate, duration)
         for w in workers:
             w.wait(120)
-        cpu_used = cpu_seconds(target.pid) - cpu_before
-        rss_after = rss_mb(target.pid)
+        cpu_used = sum(cpu_seconds(pid) for pid in target.pids) - cpu_before
+        rss_after = sum(rss_mb(pid) for pid in target.pids)
         results = [json.loads(out.read_text()) for out in outs if out.exists()]
     latencies = [x for r in results for x in r["latencies"]]
     connects = [x for r in results for x in r["connects"]]
     delivered = sum(n for r in results for n in r["seen"])
     expected = sent * viewers
     return {
-        "target": kind, "viewers": viewers, "rate": rate, "sent": sent, "reactions": reactions,
+        "target": kind, "servers": len(target.pids), "database": database if kind == "fuhua" else None,
+        "redis": bool(redis) and kind == "fuhua", "viewers": viewers, "rate": rate, "sent": sent,
+        "reactions": reactions,
         "connected": len(connects), "errors": sum(r["error_count"] for r in results),
         "connect_p50_ms": pct(connects, 50) * 1000, "connect_p99_ms": pct(connects, 99) * 1000,
         "delivered": delivered, "expected": expected, "loss": expected - delivered,
@@ -301,16 +321,23 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=20.0, help="seconds of sending")
     parser.add_argument("--procs", type=int, default=4, help="viewer processes")
     parser.add_argument("--reactions", action="store_true", help="every viewer also reacts once a second (Fuhua)")
+    parser.add_argument("--servers", type=int, default=1, help="Fuhua server processes (more than one needs --redis)")
+    parser.add_argument("--redis", help="Redis URL for the Socket.IO message queue (Fuhua)")
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--json", type=Path, help="append each result as a JSON line to this file")
     args = parser.parse_args()
+    if args.servers > 1 and not args.redis:
+        parser.error("--servers above 1 needs --redis (the processes share rooms through it)")
     kinds = ["bare", "fuhua"] if args.target == "both" else [args.target]
-    header = (f"{'target':<6} {'N':>5} {'react':>5} {'conn':>5} {'loss':>6} {'p50':>7} {'p99':>7} {'max':>7} "
+    header = (f"{'target':<8} {'N':>5} {'react':>5} {'conn':>5} {'loss':>6} {'p50':>7} {'p99':>7} {'max':>7} "
               f"{'conn p50':>8} {'conn p99':>8} {'cpu µs/copy':>11} {'rss MB':>7}")
     print(header)
     for n in args.viewers:
         for kind in kinds:
-            r = run(kind, n, args.rate, args.duration, args.procs, args.reactions and kind == "fuhua")
-            print(f"{r['target']:<6} {n:>5} {'yes' if r['reactions'] else 'no':>5} {r['connected']:>5} "
+            r = run(kind, n, args.rate, args.duration, args.procs, args.reactions and kind == "fuhua",
+                    args.servers if kind == "fuhua" else 1, args.redis, args.database)
+            label = r["target"] + (f"x{r['servers']}" if r["servers"] > 1 else "")
+            print(f"{label:<8} {n:>5} {'yes' if r['reactions'] else 'no':>5} {r['connected']:>5} "
                   f"{r['loss']:>6} {r['p50_ms']:>6.1f}m {r['p99_ms']:>6.1f}m {r['max_ms']:>6.1f}m "
                   f"{r['connect_p50_ms']:>7.0f}m {r['connect_p99_ms']:>7.0f}m {r['cpu_us_per_copy']:>11.1f} "
                   f"{r['rss_mb_after']:>7.1f}", flush=True)
