@@ -16,8 +16,13 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements-dev.txt
 	touch $@
 
-translations: $(VENV)/.installed
-	@$(BIN)/pybabel -q compile -d translations -D messages
+# Compiled catalogues are rebuilt only when their .po changes (so runs side by side never rewrite them).
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
+
+translations: $(MO_FILES)
+
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(VENV)/.installed
+	@$(BIN)/pybabel -q compile -d translations -D messages -l $*
 
 setup: $(VENV)/.installed translations
 
