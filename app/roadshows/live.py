@@ -127,11 +127,31 @@ def mark_question(roadshow_id: int, question_id: int) -> None:
     _ensure_running()
 
 
+_recent_presence: dict[int, tuple[float, dict]] = {}
+PRESENCE_TTL = 1.0
+
+
+def recent_presence(roadshow_id: int) -> dict:
+    """The public presence for a joining viewer, as counted at most a second ago in this process.
+
+    Counting the open visits is linear in the room's size, so counting on each of a thousand joins
+    would be quadratic; the next `presence:update` burst brings the exact figure anyway.
+    """
+    from app.roadshows import room
+    now = time.monotonic()
+    hit = _recent_presence.get(roadshow_id)
+    if hit is None or now - hit[0] >= PRESENCE_TTL:
+        hit = (now, room.presence(roadshow_id, with_users=False))
+        _recent_presence[roadshow_id] = hit
+    return dict(hit[1])
+
+
 def reset() -> None:
     """Forget this process's pending counts and caches (tests)."""
     _take()
     _allowed.clear()
     _reaction_windows.clear()
+    _recent_presence.clear()
 
 
 def _take():
@@ -162,6 +182,7 @@ def flush() -> int:
         full = room.presence(roadshow_id, with_users=True)
         realtime.emit_to_room(room.moderators_room(roadshow_id), "presence:update", full)
         public = {k: full[k] for k in ("roadshow_id", "count", "hands")}
+        _recent_presence[roadshow_id] = (time.monotonic(), public)
         realtime.emit_to_room(room.roadshow_room(roadshow_id), "presence:update", public)
         sent += 2
     for roadshow_id, poll_ids in polls.items():
@@ -246,14 +267,19 @@ def sweep() -> int:
 
 
 def _keep_node(now: float) -> None:
-    """From the flush loop: beat every quarter of the timeout, sweep as often."""
+    """From the flush loop: beat every quarter of the timeout, sweep as often.
+
+    Both write, so on SQLite they queue behind the room's other writes (`retry_when_locked`): a write
+    that waited inside SQLite for a lock held by a paused greenlet would stall the whole process.
+    """
+    from app.roadshows.room import retry_when_locked
     period = node_timeout() / 4
     if now - _node["beat"] >= period:
-        heartbeat()
+        retry_when_locked(heartbeat)()
         _node["beat"] = now
     if now - _node["swept"] >= period:
         _node["swept"] = now
-        sweep()
+        retry_when_locked(sweep)()
 
 
 def burst_interval() -> float:

@@ -193,7 +193,7 @@ def room_state(user, roadshow: Roadshow) -> dict:
     state = {
         "stage": payloads.stage(roadshow, _last_event_id(roadshow.id)),
         "slide": payloads.slide(roadshow),
-        "presence": presence(roadshow.id, with_users=moderator),
+        "presence": presence(roadshow.id, with_users=True) if moderator else live.recent_presence(roadshow.id),
         "polls": polls_for(user, roadshow),
         "questions": questions_for(user, roadshow),
         "counts": question_counts(roadshow.id),
