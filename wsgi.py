@@ -15,6 +15,13 @@ from app.extensions import socketio  # noqa: E402
 
 app = create_app()
 
+if os.environ.get("FUHUA_GC_FREEZE", "1") == "1":
+    import gc
+    # What the app built at start-up (modules, models, routes, catalogues) lives as long as the process:
+    # keep it out of the collector's full passes, which a busy room otherwise pays for again and again.
+    gc.collect()
+    gc.freeze()
+
 if __name__ == "__main__":
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "5000"))
