@@ -1,6 +1,7 @@
 """Input and output schemas for mentors, session types, availability, slots and bookings."""
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
+from app.core.fields import Instant
 from app.core.i18n import is_valid_timezone
 from app.core.pagination import PageArgsSchema
 from app.mentoring.models import BookingStatus
@@ -152,8 +153,8 @@ class WindowSchema(Schema):
 
 
 class CreateOverrideSchema(_Input):
-    starts_at = fields.AwareDateTime(required=True)
-    ends_at = fields.AwareDateTime(required=True)
+    starts_at = Instant(required=True)
+    ends_at = Instant(required=True)
     available = fields.Boolean(load_default=False, metadata={"description": "true: extra hours; false: blocked"})
     note = fields.String(load_default="", validate=validate.Length(max=200))
 
@@ -181,8 +182,8 @@ class AvailabilitySchema(Schema):
 
 class SlotArgsSchema(Schema):
     session_type_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
-    start = fields.AwareDateTime(load_default=None, metadata={"description": "Default: now"})
-    end = fields.AwareDateTime(load_default=None, metadata={"description": "Default: start + 14 days; at most 92 days"})
+    start = Instant(load_default=None, metadata={"description": "Default: now"})
+    end = Instant(load_default=None, metadata={"description": "Default: start + 14 days; at most 92 days"})
     timezone = fields.String(load_default=None, validate=_check_tz,
                              metadata={"description": "Zone of the answer's times (default: the viewer's)"})
     include_full = fields.Boolean(load_default=False, metadata={
@@ -203,14 +204,14 @@ class SlotSchema(Schema):
 
 class CreateBookingSchema(_Input):
     session_type_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
-    starts_at = fields.AwareDateTime(required=True)
+    starts_at = Instant(required=True)
     topic = fields.String(load_default="", validate=validate.Length(max=2000))
     startup_id = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=2**31 - 1))
 
 
 class WaitlistInputSchema(_Input):
     session_type_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
-    starts_at = fields.AwareDateTime(required=True)
+    starts_at = Instant(required=True)
     topic = fields.String(load_default="", validate=validate.Length(max=2000))
 
 
@@ -224,7 +225,7 @@ class WaitlistEntrySchema(Schema):
 
 
 class RescheduleSchema(_Input):
-    starts_at = fields.AwareDateTime(required=True)
+    starts_at = Instant(required=True)
 
 
 class ReasonSchema(_Input):

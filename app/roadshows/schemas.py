@@ -1,6 +1,7 @@
 """Input and output schemas for roadshows, pitches, registrations and the chat history."""
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
+from app.core.fields import Instant
 from app.core.pagination import PageArgsSchema
 from app.roadshows.models import PitchState, RoadshowStatus, Visibility
 
@@ -37,8 +38,8 @@ class _RoadshowInput(Schema):
 class CreateRoadshowSchema(_RoadshowInput):
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
     description = fields.String(load_default="", validate=validate.Length(max=20000))
-    starts_at = fields.AwareDateTime(required=True, format="iso")
-    ends_at = fields.AwareDateTime(required=True, format="iso")
+    starts_at = Instant(required=True, format="iso")
+    ends_at = Instant(required=True, format="iso")
     visibility = fields.String(load_default="public", validate=validate.OneOf(VISIBILITIES))
     premoderate_questions = fields.Boolean(load_default=False)
     criteria = fields.List(fields.Nested(CriterionSchema), load_default=list, validate=validate.Length(max=10))
@@ -49,8 +50,8 @@ class CreateRoadshowSchema(_RoadshowInput):
 class UpdateRoadshowSchema(_RoadshowInput):
     title = fields.String(validate=validate.Length(min=1, max=200))
     description = fields.String(validate=validate.Length(max=20000))
-    starts_at = fields.AwareDateTime(format="iso")
-    ends_at = fields.AwareDateTime(format="iso")
+    starts_at = Instant(format="iso")
+    ends_at = Instant(format="iso")
     visibility = fields.String(validate=validate.OneOf(VISIBILITIES))
     status = fields.String(validate=validate.OneOf(STATUSES))
     premoderate_questions = fields.Boolean()
@@ -122,16 +123,16 @@ class PitchSchema(Schema):
     deck_status = fields.String(required=True, metadata={"description": "none, processing, ready or failed"})
     deck_pages = fields.Integer(required=True)
     current_slide = fields.Integer(required=True)
-    deadline = fields.AwareDateTime(required=True, allow_none=True, attribute="deadline_at")
-    started_at = fields.AwareDateTime(required=True, allow_none=True)
+    deadline = Instant(required=True, allow_none=True, attribute="deadline_at")
+    started_at = Instant(required=True, allow_none=True)
 
 
 class RoadshowSchema(Schema):
     id = fields.Integer(required=True)
     title = fields.String(required=True)
     description = fields.String(required=True)
-    starts_at = fields.AwareDateTime(required=True)
-    ends_at = fields.AwareDateTime(required=True)
+    starts_at = Instant(required=True)
+    ends_at = Instant(required=True)
     visibility = fields.String(required=True, metadata={"description": "public or invite_only"})
     status = fields.String(required=True, metadata={"description": "One of: " + ", ".join(STATUSES)})
     premoderate_questions = fields.Boolean(required=True)
@@ -141,7 +142,7 @@ class RoadshowSchema(Schema):
     moderator_ids = fields.Method("get_moderators", required=True)
     judge_ids = fields.Method("get_judges", required=True)
     pitches = fields.List(fields.Nested(PitchSchema), required=True)
-    created_at = fields.AwareDateTime(required=True)
+    created_at = Instant(required=True)
 
     def get_moderators(self, obj):
         return sorted(obj.user_ids_with("moderator"))
@@ -154,7 +155,7 @@ class RegistrationSchema(Schema):
     roadshow_id = fields.Integer(required=True)
     user_id = fields.Integer(required=True)
     registered = fields.Boolean(required=True, dump_default=True)
-    created_at = fields.AwareDateTime(required=True)
+    created_at = Instant(required=True)
 
 
 class MessagesArgsSchema(Schema):
@@ -173,7 +174,7 @@ class ChatMessageSchema(Schema):
     roadshow_id = fields.Integer(required=True)
     user = fields.Nested(UserRefSchema, required=True)
     body = fields.String(required=True)
-    created_at = fields.AwareDateTime(required=True)
+    created_at = Instant(required=True)
     client_id = fields.String(required=True)
 
 
@@ -217,7 +218,7 @@ class InterestedPersonSchema(Schema):
     user = fields.Nested(UserRefSchema, required=True)
     email = fields.String(required=True)
     role = fields.String(required=True)
-    created_at = fields.AwareDateTime(required=True)
+    created_at = Instant(required=True)
 
 
 class InterestListSchema(Schema):
