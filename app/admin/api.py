@@ -3,6 +3,7 @@ from flask_login import current_user, login_required
 from flask_smorest import Blueprint
 
 from app.admin import schemas, services
+from app.core.api import error_responses
 from app.core.pagination import page_schema, paginate
 
 blp = Blueprint("admin_api", __name__, url_prefix="/api/admin",
@@ -11,11 +12,7 @@ blp = Blueprint("admin_api", __name__, url_prefix="/api/admin",
 
 def _errors(*statuses):
     """Document the error envelope for these statuses (401 and 403 always apply here)."""
-    def decorate(view):
-        for status in (401, 403, *statuses):
-            view = blp.alt_response(status, response="DEFAULT_ERROR")(view)
-        return view
-    return decorate
+    return error_responses(blp, 401, 403, *statuses)
 
 
 @blp.route("/overview", methods=["GET"])

@@ -41,3 +41,15 @@ class FuhuaApi(Api):
             "cookieAuth", {"type": "apiKey", "in": "cookie", "name": app.config.get("SESSION_COOKIE_NAME", "session")})
         self.spec.options["security"] = [{"bearerAuth": []}, {"cookieAuth": []}]
 
+
+
+def error_responses(blp, *statuses: int):
+    """A decorator documenting the SPEC §6 error envelope for these statuses on an operation of `blp`.
+
+    Modules bind it once: `_errors = functools.partial(error_responses, blp)`, then `@_errors(403, 404)`.
+    """
+    def decorate(view):
+        for status in statuses:
+            view = blp.alt_response(status, response="DEFAULT_ERROR")(view)
+        return view
+    return decorate

@@ -1,4 +1,5 @@
 """JSON API for mentors and bookings (SPEC §8)."""
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from flask import Response
@@ -6,6 +7,7 @@ from flask_babel import get_timezone
 from flask_login import current_user, login_required
 from flask_smorest import Blueprint
 
+from app.core.api import error_responses
 from app.core.pagination import page_schema
 from app.mentoring import bookings, calendar, schemas, scorecard, services
 
@@ -16,12 +18,7 @@ def _me():
     return current_user._get_current_object()
 
 
-def _errors(*codes):
-    def wrap(func):
-        for code in codes:
-            func = blp.alt_response(code, response="DEFAULT_ERROR")(func)
-        return func
-    return wrap
+_errors = partial(error_responses, blp)
 
 
 # Mentors -------------------------------------------------------------------------------------

@@ -1,9 +1,12 @@
 """JSON API for resource listings, requests, negotiation, settlement and vouchers."""
+from functools import partial
+
 from flask import Response
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_smorest import Blueprint
 
+from app.core.api import error_responses
 from app.core.errors import Invalid
 from app.core.pagination import page_schema
 from app.resources import listings, request_services, search, services, vouchers
@@ -17,12 +20,7 @@ def _me():
     return current_user._get_current_object()
 
 
-def _errors(*codes):
-    def decorate(func):
-        for code in codes:
-            func = blp.alt_response(code, response="DEFAULT_ERROR")(func)
-        return func
-    return decorate
+_errors = partial(error_responses, blp)
 
 
 # Listings -----------------------------------------------------------------------------------
