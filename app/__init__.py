@@ -90,12 +90,18 @@ def _register_blueprints(app: Flask) -> None:
     from app.roadshows.views import bp as roadshows_views
     from app.startups.api import blp as startups_api
     from app.startups.views import bp as startups_views
+    from app.statistics.api import blp as statistics_api
+    from app.statistics.views import bp as statistics_views
 
     for bp in (main_views, accounts_views, startups_views, providers_views, notifications_views, admin_views,
-               docs_views, organisations_views, mentoring_views, marketplace_views, roadshows_views):
+               docs_views, organisations_views, mentoring_views, marketplace_views, roadshows_views,
+               statistics_views,
+               ):
         app.register_blueprint(bp)
     for blp in (accounts_api, startups_api, providers_api, notifications_api, admin_api, organisations_api,
-                mentoring_api, marketplace_api, roadshows_api):
+                mentoring_api, marketplace_api, roadshows_api,
+                statistics_api,
+                ):
         api.register_blueprint(blp)
 
 

@@ -155,6 +155,8 @@ class Booking(db.Model):
     __table_args__ = (
         Index("ix_mentor_bookings_mentor_id_starts_at", "mentor_id", "starts_at"),
         Index("ix_mentor_bookings_founder_id_starts_at", "founder_id", "starts_at"),
+        Index("ix_mentor_bookings_starts_at_status", "starts_at", "status"),  # statistics: range + GROUP BY status
+        Index("ix_mentor_bookings_startup_id_status", "startup_id", "status"),  # statistics: a startup's sessions
     )
 
     id: Mapped[intpk]

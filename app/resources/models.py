@@ -133,6 +133,7 @@ class ResourceRequest(db.Model):
         CheckConstraint("quantity > 0", name="quantity_positive"),
         Index("ix_resource_requests_provider_id_state", "provider_id", "state"),
         Index("ix_resource_requests_startup_id_state", "startup_id", "state"),
+        Index("ix_resource_requests_created_at", "created_at"),  # statistics: requests made in a range
     )
 
     id: Mapped[intpk]
@@ -263,6 +264,7 @@ class Settlement(db.Model):
     """What a completed request came to and how it is paid."""
 
     __tablename__ = "settlements"
+    __table_args__ = (Index("ix_settlements_created_at", "created_at"),)  # statistics: settlements in a range
 
     id: Mapped[intpk]
     request_id: Mapped[int] = mapped_column(ForeignKey("resource_requests.id", ondelete="CASCADE"), unique=True)
@@ -297,6 +299,7 @@ class VoucherEntry(db.Model):
     """One line of a startup's voucher ledger: a grant (+), a spend (-) or a refund (+)."""
 
     __tablename__ = "voucher_entries"
+    __table_args__ = (Index("ix_voucher_entries_created_at", "created_at"),)  # statistics: ledger in a range
 
     id: Mapped[intpk]
     startup_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
