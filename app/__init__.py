@@ -75,6 +75,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.accounts.views import bp as accounts_views
     from app.admin.api import blp as admin_api
     from app.admin.views import bp as admin_views
+    from app.conversations.api import blp as conversations_api
+    from app.conversations.views import bp as conversations_views
     from app.core.docs import bp as docs_views
     from app.core.views import bp as main_views
     from app.extensions import api
@@ -96,11 +98,13 @@ def _register_blueprints(app: Flask) -> None:
     for bp in (main_views, accounts_views, startups_views, providers_views, notifications_views, admin_views,
                docs_views, organisations_views, mentoring_views, marketplace_views, roadshows_views,
                statistics_views,
+               conversations_views,
                ):
         app.register_blueprint(bp)
     for blp in (accounts_api, startups_api, providers_api, notifications_api, admin_api, organisations_api,
                 mentoring_api, marketplace_api, roadshows_api,
                 statistics_api,
+                conversations_api,
                 ):
         api.register_blueprint(blp)
 

@@ -1,5 +1,6 @@
 """Every domain's models, imported in one place so the metadata (and Alembic) sees all tables."""
 from app.accounts.models import ApiToken, Invitation, Membership, Organisation, User  # noqa: F401
+from app.conversations import models as conversations_models  # noqa: F401
 from app.mentoring import models as mentoring_models  # noqa: F401
 from app.notifications.models import Notification  # noqa: F401
 from app.resources.models import Provider  # noqa: F401
