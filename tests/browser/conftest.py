@@ -74,10 +74,15 @@ def shot(request):
     return take
 
 
-def sign_in(page, email: str, password: str = DEMO_PASSWORD) -> None:
+def sign_in(page, email: str, password: str = DEMO_PASSWORD, *, lang: str = "en") -> None:
+    """Sign in on the shared demo site, in `lang`: the account's language is set each time, so a test
+    that switched a demo account to Chinese does not leave the next test reading Chinese."""
     page.goto("/login")
     page.fill("#email", email)
     page.fill("#password", password)
     page.click("main form [type=submit]")
     page.wait_for_load_state()
     assert page.locator("details.user-menu").count() == 1, f"not signed in as {email}: {page.url}"
+    if page.locator("html").get_attribute("lang") != ("zh-CN" if lang == "zh" else "en"):
+        page.click("header form.lang-switch button")
+        page.wait_for_load_state()
