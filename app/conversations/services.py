@@ -20,7 +20,7 @@ import os
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from limits import parse
-from sqlalchemy import Select, and_, false, func, or_, select, update
+from sqlalchemy import Select, and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from app.accounts import organisations
@@ -33,7 +33,7 @@ from app.conversations.models import (
     MeetingOffer,
     MessageKind,
 )
-from app.core.db import utcnow
+from app.core.db import utcnow, write_first
 from app.core.errors import Invalid, NotFound, PermissionDenied, RateLimited
 from app.core.realtime import emit_to_user
 from app.extensions import db, limiter
@@ -48,15 +48,8 @@ DEFAULT_MESSAGE_RATE = "20 per minute;300 per day"
 
 
 def begin_write() -> None:
-    """On SQLite, end the read transaction and take the write lock first (a no-op UPDATE).
-
-    A SQLite transaction that read and then writes fails at once ("database is locked") when another
-    connection committed in between (WAL snapshot); one that starts by writing waits for the lock instead.
-    On PostgreSQL: nothing.
-    """
-    if db.session.get_bind().dialect.name == "sqlite":
-        db.session.commit()
-        db.session.execute(update(Conversation).where(false()).values(context_key=Conversation.context_key))
+    """Take SQLite's write lock before reading what a use case writes (see `app.core.db.write_first`)."""
+    write_first(Conversation.context_key)
 
 
 # Lookups -------------------------------------------------------------------------------------

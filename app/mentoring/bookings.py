@@ -12,7 +12,7 @@ import logging
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, exists, false, func, or_, select, update
+from sqlalchemy import delete, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -20,6 +20,7 @@ from app.accounts import organisations
 from app.accounts.models import Role, User
 from app.core import jobs
 from app.core.db import utcnow
+from app.core.db import write_first as core_write_first
 from app.core.errors import AppError, Conflict, Invalid, InvalidState, NotFound, PermissionDenied
 from app.core.pagination import Page, paginate
 from app.extensions import db
@@ -62,14 +63,8 @@ def _start_write(profile_id: int) -> None:
 
 
 def write_first() -> None:
-    """On SQLite, end the current transaction and open one with the write lock taken (a no-op UPDATE).
-
-    A transaction that reads and then writes fails at once ("database is locked") when another process
-    committed in between; one that starts with a write waits for the lock instead. On PostgreSQL: nothing.
-    """
-    if db.session.get_bind().dialect.name == "sqlite":
-        db.session.commit()
-        db.session.execute(update(MentorProfile).where(false()).values(lock_version=MentorProfile.lock_version))
+    """Take SQLite's write lock before reading what a booking use case writes (see `app.core.db.write_first`)."""
+    core_write_first(MentorProfile.lock_version)
 
 
 def _grains(starts_at: datetime, session_type: SessionType) -> list[datetime]:
