@@ -80,6 +80,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.core.docs import bp as docs_views
     from app.core.views import bp as main_views
     from app.extensions import api
+    from app.matching.api import blp as matching_api
+    from app.matching.views import bp as matching_views
     from app.mentoring.api import blp as mentoring_api
     from app.mentoring.views import bp as mentoring_views
     from app.notifications.api import blp as notifications_api
@@ -99,12 +101,14 @@ def _register_blueprints(app: Flask) -> None:
                docs_views, organisations_views, mentoring_views, marketplace_views, roadshows_views,
                statistics_views,
                conversations_views,
+               matching_views,
                ):
         app.register_blueprint(bp)
     for blp in (accounts_api, startups_api, providers_api, notifications_api, admin_api, organisations_api,
                 mentoring_api, marketplace_api, roadshows_api,
                 statistics_api,
                 conversations_api,
+                matching_api,
                 ):
         api.register_blueprint(blp)
 
