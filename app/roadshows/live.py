@@ -39,10 +39,39 @@ def allow_reactions(roadshow_id: int, user_id) -> None:
     if len(_allowed) > 100_000:
         _allowed.clear()
     _allowed[(roadshow_id, str(user_id))] = time.monotonic() + ALLOW_SECONDS
+    if len(_vetted) > 100_000:
+        _vetted.clear()
+    _vetted.add((roadshow_id, str(user_id)))
 
 
 def forget_reactions(roadshow_id: int, user_id) -> None:
     _allowed.pop((roadshow_id, str(user_id)), None)
+    _vetted.discard((roadshow_id, str(user_id)))
+
+
+# (roadshow, user) pairs that passed the full check once in this process: their right to react only
+# changes by a mute or the room closing, so renewing it asks just that (see `_renew`).
+_vetted: set[tuple[int, str]] = set()
+
+
+def _renew(app, roadshow_id: int, user_id: str) -> bool:
+    """Renew a vetted user's allowance with one query (not muted, room still open); False: full check."""
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.roadshows.models import Mute, Roadshow, RoadshowStatus
+    with app.app_context():
+        try:
+            row = db.session.execute(
+                select(Roadshow.status, select(Mute.id).where(Mute.roadshow_id == Roadshow.id,
+                                                              Mute.user_id == int(user_id)).exists())
+                .where(Roadshow.id == roadshow_id)).first()
+        finally:
+            db.session.remove()
+    if row is None or row[1] or row[0] in (RoadshowStatus.ENDED, RoadshowStatus.CANCELLED):
+        return False
+    allow_reactions(roadshow_id, user_id)
+    return True
 
 
 def add_reaction(roadshow_id: int, kind: str, *, ensure_running: bool = True) -> None:
@@ -103,7 +132,12 @@ def quick_reaction(server, sid: str, data) -> dict | None:
     environ = server.get_environ(sid, "/")
     saved = environ.get("saved_session") if environ else None
     user_id = saved.get("_user_id") if saved is not None else None
-    if user_id is None or not may_react(roadshow_id, user_id) or not reaction_within_rate(user_id):
+    if user_id is None:
+        return None
+    if not may_react(roadshow_id, user_id) and not (
+            (roadshow_id, str(user_id)) in _vetted and _renew(environ["flask.app"], roadshow_id, str(user_id))):
+        return None
+    if not reaction_within_rate(user_id):
         return None
     add_reaction(roadshow_id, kind, ensure_running=False)  # the full handler started the loop already
     return {"ok": True}
@@ -150,6 +184,7 @@ def reset() -> None:
     """Forget this process's pending counts and caches (tests)."""
     _take()
     _allowed.clear()
+    _vetted.clear()
     _reaction_windows.clear()
     _recent_presence.clear()
 

@@ -355,6 +355,26 @@ def test_reactions_after_the_first_skip_the_full_handler(setup, monkeypatch):
     assert received(other, "reaction:burst") == [{"roadshow_id": setup.roadshow.id, "counts": {"rocket": 4}}]
 
 
+def test_a_mute_from_another_process_stops_reactions_when_the_allowance_runs_out(setup, monkeypatch):
+    from app.extensions import db
+    from app.roadshows import events
+    from app.roadshows.models import Mute
+    full = []
+    original = events.on_reaction
+    monkeypatch.setattr(events, "on_reaction", lambda data: full.append(data) or original(data))
+    viewer = setup.connect(setup.viewer)
+    react = {"roadshow_id": setup.roadshow.id, "kind": "wow"}
+    assert viewer.emit("reaction:send", react, callback=True)["ok"] is True and len(full) == 1
+    live._allowed.clear()  # the allowance ran out: renewed by the light check, not the full handler
+    assert viewer.emit("reaction:send", react, callback=True)["ok"] is True and len(full) == 1
+    db.session.add(Mute(roadshow_id=setup.roadshow.id, user_id=setup.viewer.id))  # muted elsewhere:
+    db.session.commit()                                                            # no local forget
+    assert viewer.emit("reaction:send", react, callback=True)["ok"] is True  # still allowed for a moment
+    live._allowed.clear()
+    ack = viewer.emit("reaction:send", react, callback=True)
+    assert ack["ok"] is False and ack["error"]["code"] == "muted" and len(full) == 2
+
+
 def test_reactions_are_rate_limited_per_user(setup, app, monkeypatch):
     monkeypatch.setitem(app.config, "ROADSHOW_REACTION_RATE", "3/minute")
     monkeypatch.setattr(live, "_reaction_windows", {})
