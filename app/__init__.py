@@ -56,7 +56,7 @@ def _init_extensions(app: Flask) -> None:
     queue = app.config.get("REDIS_URL") if app.config.get("SOCKETIO_MESSAGE_QUEUE", True) else None
     socketio.init_app(app, async_mode=app.config["SOCKETIO_ASYNC_MODE"], message_queue=queue,
                       cors_allowed_origins=_socket_origins(app),
-                      manage_session=True)
+                      manage_session=True, async_handlers=app.config["SOCKETIO_ASYNC_HANDLERS"])
 
     from app.accounts import auth
     auth.init_login(app)
