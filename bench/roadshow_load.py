@@ -12,7 +12,7 @@ latency p50 / p99 / max from send to receipt, and the server's CPU seconds per d
 `fuhua` serves the real app (tests/served.py: migrated throwaway SQLite database, `python wsgi.py`, gevent);
 `bare` runs bench/roadshow_bare_server.py, a minimal Flask-SocketIO server in the same async mode.
 `--reactions` makes every viewer also send one reaction a second (Fuhua only: the bare server has none);
-the viewers then sign in (all with one token: posting needs an account, reactions are not anonymous).
+the viewers then sign in, each as a different investor with an API token (reactions are not anonymous).
 `--servers 2 --redis redis://127.0.0.1:6379/5` serves Fuhua from two processes sharing Redis as the
 Socket.IO message queue (viewers spread over them, the presenter on the first); `--database postgresql`
 uses a throwaway PostgreSQL database (TEST_DATABASE_URL, default the local server) instead of SQLite.
@@ -102,6 +102,15 @@ class Target:
         self.sender_auth = {"token": token}
         self._served = served
 
+    def viewer_tokens(self, count: int) -> list[str]:
+        """`count` investor accounts, each with an API token (inserted directly: hashing passwords for
+        thousands of sign-ups would take minutes), so signed-in viewers are distinct people."""
+        result = subprocess.run([sys.executable, "-c", _MAKE_VIEWERS, str(count)], cwd=ROOT, env=self._served.env(),
+                                capture_output=True, text=True, timeout=600)
+        if result.returncode:
+            raise RuntimeError(result.stderr)
+        return json.loads(result.stdout.strip().splitlines()[-1])
+
     def __exit__(self, *exc) -> None:
         if self.kind == "bare":
             self.proc.terminate()
@@ -110,6 +119,26 @@ class Target:
             log = Path("/tmp/roadshow-bench-server.log")
             log.write_text(self._served.logs())
             self._stack.close()
+
+
+_MAKE_VIEWERS = """
+import json, sys
+from app import create_app
+from app.accounts.models import ApiToken, User
+from app.accounts.services import TOKEN_PREFIX, hash_secret, new_secret
+from app.extensions import db
+app = create_app()
+with app.app_context():
+    users = [User(email=f"viewer{n}@bench.example", name=f"Viewer {n}", role="investor", password_hash="!")
+             for n in range(int(sys.argv[1]))]
+    db.session.add_all(users)
+    db.session.flush()
+    secrets = [TOKEN_PREFIX + new_secret(32) for _ in users]
+    db.session.add_all([ApiToken(user_id=u.id, name="bench", token_hash=hash_secret(t), prefix=t[:10])
+                        for u, t in zip(users, secrets)])
+    db.session.commit()
+    print(json.dumps(secrets))
+"""
 
 
 def _wait(url: str) -> None:
@@ -149,7 +178,7 @@ def _open(url: str, auth: dict | None):
 
 
 def viewer_process(url: str, roadshow_id: int, count: int, stop_at: float, reactions: bool, out: Path,
-                   auth: dict | None = None) -> None:
+                   tokens: list[str] | None = None) -> None:
     """`count` viewers in one process (greenlets): join, then record every chat:new until `stop_at`."""
     import gevent
 
@@ -158,11 +187,12 @@ def viewer_process(url: str, roadshow_id: int, count: int, stop_at: float, react
     seen: list[set[int]] = [set() for _ in range(count)]
     errors = []
     settled = {"n": 0}  # viewers joined or failed
+    acks = {"ok": 0, "refused": 0}  # reactions acknowledged / refused
 
     def one(index: int) -> None:
         began = time.time()
         try:
-            ws = _open(url, auth)
+            ws = _open(url, {"token": tokens[index]} if tokens else None)
             ws.send('420["roadshow:join",' + json.dumps({"roadshow_id": roadshow_id, "after_id": None}) + "]")
             while True:
                 packet = ws.recv()
@@ -194,6 +224,8 @@ def viewer_process(url: str, roadshow_id: int, count: int, stop_at: float, react
                     break
                 seen[index].add(int(seq))
                 latencies.append(now - float(sent))
+            elif packet.startswith("43"):  # a reaction's ack
+                acks["ok" if '"ok":true' in packet.replace(" ", "") else "refused"] += 1
         ws.close()
 
     def react(ws) -> None:
@@ -217,7 +249,7 @@ def viewer_process(url: str, roadshow_id: int, count: int, stop_at: float, react
         gevent.sleep(0.002)
     gevent.joinall(jobs)
     out.write_text(json.dumps({"latencies": latencies, "connects": connects, "seen": [len(s) for s in seen],
-                               "errors": errors[:20], "error_count": len(errors)}))
+                               "errors": errors[:20], "error_count": len(errors), "reaction_acks": acks}))
 
 
 def sender(url: str, roadshow_id: int, auth: dict | None, rate: float, duration: float) -> tuple[int, float, float]:
@@ -271,10 +303,14 @@ def run(kind: str, viewers: int, rate: float, duration: float, procs: int, react
         stop_at = time.time() + 300 + duration  # a hard stop; viewers stop at the "end" message
         shares = [viewers // procs + (1 if i < viewers % procs else 0) for i in range(procs)]
         outs = [tmp / f"viewers-{i}.json" for i in range(len(shares))]
+        tokens = target.viewer_tokens(viewers) if reactions else []
+        for i, out in enumerate(outs):  # each worker's slice of the viewers' tokens (none: anonymous)
+            start = sum(shares[:i])
+            out.with_suffix(".tokens").write_text(json.dumps(tokens[start:start + shares[i]]))
         workers = [subprocess.Popen([sys.executable, __file__, "--worker", target.urls[i % len(target.urls)],
                                      str(target.roadshow_id), str(n),
                                      f"{stop_at:.3f}", "1" if reactions else "0", str(out),
-                                     json.dumps(target.sender_auth if reactions else None)], cwd=ROOT)
+                                     str(out.with_suffix(".tokens"))], cwd=ROOT)
                    for i, (n, out) in enumerate(zip(shares, outs, strict=True)) if n]
         deadline = time.time() + 240
         while time.time() < deadline and not all(o.with_suffix(".ready").exists() for o in outs):
@@ -301,6 +337,8 @@ def run(kind: str, viewers: int, rate: float, duration: float, procs: int, react
         "delivered": delivered, "expected": expected, "loss": expected - delivered,
         "p50_ms": pct(latencies, 50) * 1000, "p99_ms": pct(latencies, 99) * 1000,
         "max_ms": max(latencies) * 1000 if latencies else float("nan"),
+        "reactions_ok": sum(r["reaction_acks"]["ok"] for r in results),
+        "reactions_refused": sum(r["reaction_acks"]["refused"] for r in results),
         "cpu_s": cpu_used, "cpu_us_per_copy": cpu_used / delivered * 1e6 if delivered else float("nan"),
         "rss_mb_before": rss_before, "rss_mb_after": rss_after,
     }
@@ -310,9 +348,9 @@ def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--worker":
         from gevent import monkey
         monkey.patch_all()
-        url, roadshow_id, count, stop_at, reactions, out, auth = sys.argv[2:9]
+        url, roadshow_id, count, stop_at, reactions, out, tokens = sys.argv[2:9]
         viewer_process(url, int(roadshow_id), int(count), float(stop_at), reactions == "1", Path(out),
-                       json.loads(auth))
+                       json.loads(Path(tokens).read_text()))
         return
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--target", choices=["fuhua", "bare", "both"], default="both")
@@ -341,6 +379,9 @@ def main() -> None:
                   f"{r['loss']:>6} {r['p50_ms']:>6.1f}m {r['p99_ms']:>6.1f}m {r['max_ms']:>6.1f}m "
                   f"{r['connect_p50_ms']:>7.0f}m {r['connect_p99_ms']:>7.0f}m {r['cpu_us_per_copy']:>11.1f} "
                   f"{r['rss_mb_after']:>7.1f}", flush=True)
+            if r["reactions"]:
+                print(f"         reactions acknowledged {r['reactions_ok']}, refused {r['reactions_refused']}",
+                      flush=True)
             if args.json:
                 with args.json.open("a") as fh:
                     fh.write(json.dumps(r) + "\n")
