@@ -339,7 +339,8 @@ def seed_providers(users: dict[str, User]) -> list[Organisation]:
 
 
 # Each feature domain seeds its own demo data: a module with `seed(users=, startups=, providers=)`.
-DOMAIN_SEEDERS = ("app.mentoring.seed", "app.resources.marketplace_seed", "app.roadshows.seed")
+DOMAIN_SEEDERS = ("app.mentoring.seed", "app.resources.marketplace_seed", "app.roadshows.seed",
+                  "app.conversations.seed")
 
 
 def seed_domains(users: dict[str, User], startups: list[Organisation], providers: list[Organisation]) -> None:
