@@ -57,6 +57,9 @@ def _init_extensions(app: Flask) -> None:
     socketio.init_app(app, async_mode=app.config["SOCKETIO_ASYNC_MODE"], message_queue=queue,
                       cors_allowed_origins=_socket_origins(app),
                       manage_session=True, async_handlers=app.config["SOCKETIO_ASYNC_HANDLERS"])
+    from app.core import websocket
+    websocket.install_frame_cache()
+    app.wsgi_app = websocket.strip_deflate_offer(app.wsgi_app)  # outside Socket.IO's middleware
 
     from app.accounts import auth
     auth.init_login(app)
