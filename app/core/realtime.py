@@ -52,25 +52,34 @@ SOCKETS_KEY = "fuhua:sockets:user:{}"
 SOCKETS_TTL = 7 * 86400
 
 
-def _redis():
+_clients: dict[str, object] = {}
+
+
+def redis_client():
+    """The Redis shared by this app's processes (one client and pool per URL), or None when the app
+    runs as one process (no `REDIS_URL`, or no Socket.IO message queue, as in the tests)."""
     from flask import current_app
     url = current_app.config.get("REDIS_URL")
     if not url or not current_app.config.get("SOCKETIO_MESSAGE_QUEUE", True):
         return None
-    from redis import Redis
-    return Redis.from_url(url)
+    client = _clients.get(url)
+    if client is None:
+        from redis import Redis
+        client = _clients[url] = Redis.from_url(url)
+    return client
+
 
 
 def track_socket(user_id: int, sid: str) -> None:
     """Remember a signed-in socket, so the user's sockets can be closed from any process."""
-    client = _redis()
+    client = redis_client()
     if client is not None:
         key = SOCKETS_KEY.format(user_id)
         client.pipeline().sadd(key, sid).expire(key, SOCKETS_TTL).execute()
 
 
 def untrack_socket(user_id: int, sid: str) -> None:
-    client = _redis()
+    client = redis_client()
     if client is not None:
         client.srem(SOCKETS_KEY.format(user_id), sid)
 
@@ -88,7 +97,7 @@ def disconnect_user(user_id: int) -> None:
         sids = {sid for sid, _eio in server.manager.get_participants("/", user_room(user_id))}
     except (KeyError, TypeError):
         sids = set()
-    client = _redis()
+    client = redis_client()
     if client is not None:
         key = SOCKETS_KEY.format(user_id)
         sids |= {raw.decode() for raw in client.smembers(key)}

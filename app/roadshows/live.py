@@ -207,12 +207,7 @@ def flush() -> int:
     from app.roadshows.models import Poll, Question
 
     reactions, presence, polls, questions = _take()
-    sent = 0
-    for roadshow_id, counts in reactions.items():
-        if counts:
-            realtime.emit_to_room(room.roadshow_room(roadshow_id), "reaction:burst",
-                                  {"roadshow_id": roadshow_id, "counts": dict(counts)})
-            sent += 1
+    sent = _flush_reactions(reactions)
     for roadshow_id in presence:
         full = room.presence(roadshow_id, with_users=True)
         realtime.emit_to_room(room.moderators_room(roadshow_id), "presence:update", full)
@@ -315,6 +310,54 @@ def _keep_node(now: float) -> None:
     if now - _node["swept"] >= period:
         _node["swept"] = now
         retry_when_locked(sweep)()
+
+
+# Reactions across processes --------------------------------------------------------------------
+# One process sends its own counts. Several (sharing Redis) add theirs to one Redis hash per room and
+# second, and whichever process claims a finished second first sends it: one `reaction:burst` per room
+# and second to the room's thousands of viewers, not one per process.
+REACTIONS_KEY = "fuhua:reactions:{}:{}"  # roadshow id, second (Redis clock)
+# Adds counts to the hash of the current second as Redis tells it, atomically: once Redis's clock has
+# passed a second, nothing more lands in it, so a finished second can be claimed and sent at once.
+_ADD_REACTIONS = """
+local now = redis.call('TIME')[1]
+local key = 'fuhua:reactions:' .. ARGV[1] .. ':' .. now
+for i = 2, #ARGV, 2 do redis.call('HINCRBY', key, ARGV[i], ARGV[i + 1]) end
+redis.call('EXPIRE', key, 60)
+return tonumber(now)
+"""
+_reaction_rooms: dict[int, int] = {}  # rooms this process counted reactions for → the last second it did
+
+
+def _flush_reactions(reactions: dict) -> int:
+    from app.core import realtime
+    from app.roadshows import room
+    client = realtime.redis_client()
+    if client is None:
+        for roadshow_id, counts in reactions.items():
+            if counts:
+                realtime.emit_to_room(room.roadshow_room(roadshow_id), "reaction:burst",
+                                      {"roadshow_id": roadshow_id, "counts": dict(counts)})
+        return sum(1 for counts in reactions.values() if counts)
+    for roadshow_id, counts in reactions.items():
+        if counts:
+            args = [roadshow_id] + [x for kind, n in counts.items() for x in (kind, n)]
+            _reaction_rooms[roadshow_id] = int(client.eval(_ADD_REACTIONS, 0, *args))
+    if not _reaction_rooms:
+        return 0
+    now, sent = int(client.time()[0]), 0
+    for roadshow_id, last in list(_reaction_rooms.items()):
+        for second in range(now - 3, now):  # finished seconds: whoever claims one first sends it
+            key = REACTIONS_KEY.format(roadshow_id, second)
+            if client.set(key + ":sent", 1, nx=True, ex=60):
+                counts = {k.decode(): int(v) for k, v in client.hgetall(key).items()}
+                if counts:
+                    realtime.emit_to_room(room.roadshow_room(roadshow_id), "reaction:burst",
+                                          {"roadshow_id": roadshow_id, "counts": counts})
+                    sent += 1
+        if last < now - 3:
+            del _reaction_rooms[roadshow_id]
+    return sent
 
 
 def burst_interval() -> float:

@@ -138,3 +138,41 @@ def test_chat_crosses_processes_through_redis():
         finally:
             sender.disconnect()
             listener.disconnect()
+
+
+@pytest.mark.skipif(not REDIS_URL, reason="needs TEST_REDIS_URL (a real Redis message queue)")
+def test_reactions_on_two_processes_make_one_burst_a_second():
+    with serve(processes=2, env={"REDIS_URL": REDIS_URL, "ROADSHOW_REACTION_RATE": "1000/second"}) as served:
+        first, second = served.servers
+        roadshow_id = _roadshow(served, first.url)
+        bursts: queue.Queue = queue.Queue()
+        alice = _client(first.url, _token(_session(first.url, "alice@example.com"), first.url), roadshow_id)
+        bob = _client(second.url, _token(_session(second.url, "bob@example.com"), second.url), roadshow_id)
+        watcher = socketio.Client(reconnection=False)
+        watcher.on("reaction:burst", bursts.put)
+        watcher.connect(first.url, transports=["websocket"], wait_timeout=10)
+        assert watcher.call("roadshow:join", {"roadshow_id": roadshow_id, "after_id": None}, timeout=10)["ok"]
+        try:
+            started = time.monotonic()
+            for n in range(12):
+                for client, kind in ((alice, "clap"), (bob, "fire")):
+                    ack = client.call("reaction:send", {"roadshow_id": roadshow_id, "kind": kind}, timeout=5)
+                    assert ack == {"ok": True}, ack
+                time.sleep(0.25)
+            totals: dict[str, int] = {}
+            received = []
+            deadline = time.monotonic() + 10
+            while sum(totals.values()) < 24 and time.monotonic() < deadline:
+                try:
+                    burst = bursts.get(timeout=1)
+                except queue.Empty:
+                    continue
+                received.append(burst)
+                for kind, count in burst["counts"].items():
+                    totals[kind] = totals.get(kind, 0) + count
+            assert totals == {"clap": 12, "fire": 12}  # every reaction, counted once, from both processes
+            seconds = time.monotonic() - started + 1
+            assert len(received) <= seconds  # one burst a second for the room, not one per process
+        finally:
+            for client in (alice, bob, watcher):
+                client.disconnect()
