@@ -187,12 +187,12 @@ def viewer_process(url: str, roadshow_id: int, count: int, stop_at: float, react
     seen: list[set[int]] = [set() for _ in range(count)]
     errors = []
     settled = {"n": 0}  # viewers joined or failed
-    acks = {"ok": 0, "refused": 0}  # reactions acknowledged / refused
+    acks = {"ok": 0, "refused": 0, "codes": {}}  # reactions acknowledged / refused (by error code)
 
     def one(index: int) -> None:
         began = time.time()
         try:
-            ws = _open(url, {"token": tokens[index]} if tokens else None)
+            ws = _open(url, {"token": tokens[index]} if tokens and index < len(tokens) else None)
             ws.send('420["roadshow:join",' + json.dumps({"roadshow_id": roadshow_id, "after_id": None}) + "]")
             while True:
                 packet = ws.recv()
@@ -206,7 +206,7 @@ def viewer_process(url: str, roadshow_id: int, count: int, stop_at: float, react
             errors.append(repr(error))
             settled["n"] += 1
             return
-        if reactions:
+        if reactions and index < len(tokens or []):
             gevent.spawn(react, ws)
         ws.settimeout(1.0)
         while time.time() < stop_at:
@@ -225,10 +225,17 @@ def viewer_process(url: str, roadshow_id: int, count: int, stop_at: float, react
                 seen[index].add(int(seq))
                 latencies.append(now - float(sent))
             elif packet.startswith("43"):  # a reaction's ack
-                acks["ok" if '"ok":true' in packet.replace(" ", "") else "refused"] += 1
+                if '"ok":true' in packet.replace(" ", ""):
+                    acks["ok"] += 1
+                else:
+                    code = packet.split('"code":', 1)[-1].split(",", 1)[0].strip('" }]')
+                    acks["refused"] += 1
+                    acks["codes"][code] = acks["codes"].get(code, 0) + 1
         ws.close()
 
     def react(ws) -> None:
+        while settled["n"] < count:  # the room fills first, as at an event's start
+            gevent.sleep(0.2)
         n = 1000
         while time.time() < stop_at - 1:
             gevent.sleep(1.0)
@@ -296,17 +303,19 @@ def pct(values: list[float], p: float) -> float:
 
 
 def run(kind: str, viewers: int, rate: float, duration: float, procs: int, reactions: bool,
-        servers: int = 1, redis: str | None = None, database: str = "sqlite") -> dict:
+        servers: int = 1, redis: str | None = None, database: str = "sqlite", reacting: int | None = None) -> dict:
     with Target(kind, servers, redis, database) as target:
         import tempfile
         tmp = Path(tempfile.mkdtemp(prefix="roadshow-bench-"))
         stop_at = time.time() + 300 + duration  # a hard stop; viewers stop at the "end" message
         shares = [viewers // procs + (1 if i < viewers % procs else 0) for i in range(procs)]
         outs = [tmp / f"viewers-{i}.json" for i in range(len(shares))]
-        tokens = target.viewer_tokens(viewers) if reactions else []
-        for i, out in enumerate(outs):  # each worker's slice of the viewers' tokens (none: anonymous)
-            start = sum(shares[:i])
-            out.with_suffix(".tokens").write_text(json.dumps(tokens[start:start + shares[i]]))
+        reacting = min(viewers, reacting if reacting is not None else viewers) if reactions else 0
+        tokens = target.viewer_tokens(reacting) if reacting else []
+        for i, out in enumerate(outs):  # each worker's reacting viewers sign in with these; the rest watch anonymously
+            share = reacting // procs + (1 if i < reacting % procs else 0)
+            start = sum(reacting // procs + (1 if j < reacting % procs else 0) for j in range(i))
+            out.with_suffix(".tokens").write_text(json.dumps(tokens[start:start + share]))
         workers = [subprocess.Popen([sys.executable, __file__, "--worker", target.urls[i % len(target.urls)],
                                      str(target.roadshow_id), str(n),
                                      f"{stop_at:.3f}", "1" if reactions else "0", str(out),
@@ -331,7 +340,7 @@ def run(kind: str, viewers: int, rate: float, duration: float, procs: int, react
     return {
         "target": kind, "servers": len(target.pids), "database": database if kind == "fuhua" else None,
         "redis": bool(redis) and kind == "fuhua", "viewers": viewers, "rate": rate, "sent": sent,
-        "reactions": reactions,
+        "reactions": reactions, "reacting": reacting,
         "connected": len(connects), "errors": sum(r["error_count"] for r in results),
         "connect_p50_ms": pct(connects, 50) * 1000, "connect_p99_ms": pct(connects, 99) * 1000,
         "delivered": delivered, "expected": expected, "loss": expected - delivered,
@@ -339,6 +348,8 @@ def run(kind: str, viewers: int, rate: float, duration: float, procs: int, react
         "max_ms": max(latencies) * 1000 if latencies else float("nan"),
         "reactions_ok": sum(r["reaction_acks"]["ok"] for r in results),
         "reactions_refused": sum(r["reaction_acks"]["refused"] for r in results),
+        "refusal_codes": {c: sum(r["reaction_acks"]["codes"].get(c, 0) for r in results)
+                          for c in {c for r in results for c in r["reaction_acks"]["codes"]}},
         "cpu_s": cpu_used, "cpu_us_per_copy": cpu_used / delivered * 1e6 if delivered else float("nan"),
         "rss_mb_before": rss_before, "rss_mb_after": rss_after,
     }
@@ -358,7 +369,8 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=10.0, help="chat messages per second")
     parser.add_argument("--duration", type=float, default=20.0, help="seconds of sending")
     parser.add_argument("--procs", type=int, default=4, help="viewer processes")
-    parser.add_argument("--reactions", action="store_true", help="every viewer also reacts once a second (Fuhua)")
+    parser.add_argument("--reactions", action="store_true", help="viewers also react once a second (Fuhua)")
+    parser.add_argument("--reacting", type=int, help="with --reactions: how many viewers react (default: all)")
     parser.add_argument("--servers", type=int, default=1, help="Fuhua server processes (more than one needs --redis)")
     parser.add_argument("--redis", help="Redis URL for the Socket.IO message queue (Fuhua)")
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
@@ -373,15 +385,15 @@ def main() -> None:
     for n in args.viewers:
         for kind in kinds:
             r = run(kind, n, args.rate, args.duration, args.procs, args.reactions and kind == "fuhua",
-                    args.servers if kind == "fuhua" else 1, args.redis, args.database)
+                    args.servers if kind == "fuhua" else 1, args.redis, args.database, args.reacting)
             label = r["target"] + (f"x{r['servers']}" if r["servers"] > 1 else "")
             print(f"{label:<8} {n:>5} {'yes' if r['reactions'] else 'no':>5} {r['connected']:>5} "
                   f"{r['loss']:>6} {r['p50_ms']:>6.1f}m {r['p99_ms']:>6.1f}m {r['max_ms']:>6.1f}m "
                   f"{r['connect_p50_ms']:>7.0f}m {r['connect_p99_ms']:>7.0f}m {r['cpu_us_per_copy']:>11.1f} "
                   f"{r['rss_mb_after']:>7.1f}", flush=True)
             if r["reactions"]:
-                print(f"         reactions acknowledged {r['reactions_ok']}, refused {r['reactions_refused']}",
-                      flush=True)
+                print(f"         {r['reacting']} viewers reacting: acknowledged {r['reactions_ok']}, "
+                      f"refused {r['reactions_refused']} {r['refusal_codes'] or ''}", flush=True)
             if args.json:
                 with args.json.open("a") as fh:
                     fh.write(json.dumps(r) + "\n")
