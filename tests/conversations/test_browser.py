@@ -58,7 +58,8 @@ def test_founder_messages_and_offers_times_and_the_investor_accepts(browser, sit
         founder.goto(f"/roadshows/pitches/{pitch_id}/interest")
         row = founder.locator("tr", has_text="investor@demo.fuhua.dev")
         _shot(founder, "interest-en")
-        row.locator("button", has_text="Message").click()
+        # "Message" opens a new conversation; the demo data may already hold one ("Open conversation").
+        row.locator("button:has-text('Message'), a:has-text('Open conversation')").first.click()
         founder.wait_for_url("**/conversations/*")
         founder.fill("#body", "Thanks for your interest in our pitch!")
         founder.click("#message-submit")
