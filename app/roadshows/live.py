@@ -54,21 +54,38 @@ def forget_reactions(roadshow_id: int, user_id) -> None:
 _vetted: set[tuple[int, str]] = set()
 
 
-def _renew(app, roadshow_id: int, user_id: str) -> bool:
-    """Renew a vetted user's allowance with one query (not muted, room still open); False: full check."""
+_rooms_seen: dict[int, tuple[float, bool, frozenset[int]]] = {}  # roadshow → (when, open?, muted user ids)
+ROOM_SNAPSHOT_SECONDS = 1.0
+
+
+def _room_snapshot(app, roadshow_id: int) -> tuple[float, bool, frozenset[int]] | None:
+    """Whether the room is open and whom it has muted, read at most once a second per process: renewing
+    a thousand viewers' allowances must not cost a thousand queries."""
     from sqlalchemy import select
 
     from app.extensions import db
     from app.roadshows.models import Mute, Roadshow, RoadshowStatus
+    hit = _rooms_seen.get(roadshow_id)
+    now = time.monotonic()
+    if hit is not None and now - hit[0] < ROOM_SNAPSHOT_SECONDS:
+        return hit
     with app.app_context():
         try:
-            row = db.session.execute(
-                select(Roadshow.status, select(Mute.id).where(Mute.roadshow_id == Roadshow.id,
-                                                              Mute.user_id == int(user_id)).exists())
-                .where(Roadshow.id == roadshow_id)).first()
+            status = db.session.scalar(select(Roadshow.status).where(Roadshow.id == roadshow_id))
+            muted = frozenset(db.session.scalars(select(Mute.user_id).where(Mute.roadshow_id == roadshow_id)))
         finally:
             db.session.remove()
-    if row is None or row[1] or row[0] in (RoadshowStatus.ENDED, RoadshowStatus.CANCELLED):
+    if status is None:
+        return None
+    hit = (now, status not in (RoadshowStatus.ENDED, RoadshowStatus.CANCELLED), muted)
+    _rooms_seen[roadshow_id] = hit
+    return hit
+
+
+def _renew(app, roadshow_id: int, user_id: str) -> bool:
+    """Renew a vetted user's allowance from the room's snapshot (open, not muted); False: full check."""
+    snapshot = _room_snapshot(app, roadshow_id)
+    if snapshot is None or not snapshot[1] or int(user_id) in snapshot[2]:
         return False
     allow_reactions(roadshow_id, user_id)
     return True
@@ -185,6 +202,7 @@ def reset() -> None:
     _take()
     _allowed.clear()
     _vetted.clear()
+    _rooms_seen.clear()
     _reaction_windows.clear()
     _recent_presence.clear()
 
