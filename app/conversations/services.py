@@ -15,11 +15,8 @@ Rules:
 from __future__ import annotations
 
 import logging
-import os
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
-from limits import parse
 from sqlalchemy import Select, and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
@@ -33,10 +30,11 @@ from app.conversations.models import (
     MeetingOffer,
     MessageKind,
 )
+from app.core import ratelimit
 from app.core.db import utcnow, write_first
-from app.core.errors import Invalid, NotFound, PermissionDenied, RateLimited
+from app.core.errors import Invalid, NotFound, PermissionDenied
 from app.core.realtime import emit_to_user
-from app.extensions import db, limiter
+from app.extensions import db
 from app.roadshows.models import Interest, Pitch
 from app.roadshows.room import clean_text
 from app.roadshows.services import get_pitch
@@ -148,15 +146,7 @@ def _create(actor: User, other: User, pitch: Pitch | None, low: int, high: int, 
 # Messages ------------------------------------------------------------------------------------
 
 def _rate_limit(user_id: int) -> None:
-    rule = (current_app.config.get("CONVERSATION_MESSAGE_RATE") or os.environ.get("CONVERSATION_MESSAGE_RATE")
-            or DEFAULT_MESSAGE_RATE)
-    for item in parse_many(rule):
-        if not limiter.limiter.hit(item, "conversation", "message", str(user_id)):
-            raise RateLimited(_l("You are sending too fast. Wait a moment."), code="rate_limited")
-
-
-def parse_many(rule: str) -> list:
-    return [parse(part.strip()) for part in rule.split(";") if part.strip()]
+    ratelimit.hit("CONVERSATION_MESSAGE_RATE", DEFAULT_MESSAGE_RATE, "conversation", "message", str(user_id))
 
 
 def add_message(conversation: Conversation, *, author_id: int | None, kind: str = MessageKind.TEXT, body: str = "",

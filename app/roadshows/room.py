@@ -7,23 +7,20 @@ presence, reactions) are marked dirty and flushed once a second by `live.py`.
 from __future__ import annotations
 
 import functools
-import os
 import re
 import threading
 import unicodedata
 from datetime import timedelta
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
-from limits import parse
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from app.accounts.models import User
-from app.core import realtime
+from app.core import ratelimit, realtime
 from app.core.db import utcnow
-from app.core.errors import Invalid, InvalidState, NotFound, PermissionDenied, RateLimited
-from app.extensions import db, limiter
+from app.core.errors import Invalid, InvalidState, NotFound, PermissionDenied
+from app.extensions import db
 from app.roadshows import live, payloads
 from app.roadshows.models import (
     ChatMessage,
@@ -113,17 +110,12 @@ def clean_text(body, *, limit: int, field: str = "body") -> str:
 
 
 def rate_rule(kind: str, default: str) -> str:
-    return current_app.config.get(f"ROADSHOW_{kind.upper()}_RATE") or os.environ.get(
-        f"ROADSHOW_{kind.upper()}_RATE") or default
+    return ratelimit.rule(f"ROADSHOW_{kind.upper()}_RATE", default)
 
 
 def rate_limit(kind: str, user_id: int, default: str) -> None:
-    """Per-user limits on posting (Flask-Limiter's storage: memory, or Redis when configured).
-
-    `ROADSHOW_<KIND>_RATE` (config or environment) overrides the default, e.g. for load tests.
-    """
-    if not limiter.limiter.hit(parse(rate_rule(kind, default)), "roadshow", kind, str(user_id)):
-        raise RateLimited(_l("You are sending too fast. Wait a moment."), code="rate_limited")
+    """Per-user limits on posting; `ROADSHOW_<KIND>_RATE` (config or environment) overrides the default."""
+    ratelimit.hit(f"ROADSHOW_{kind.upper()}_RATE", default, "roadshow", kind, str(user_id))
 
 
 def _log(roadshow: Roadshow, kind: str, data: dict, actor: User | None) -> StageEvent:
