@@ -3,7 +3,8 @@
 One broadcast per click would cost a room of 1,000 viewers a million deliveries a second; instead
 this process keeps counts in memory and a background task flushes them as `reaction:burst`,
 `presence:update`, `poll:update` and `qa:update`. The data behind the last three is in the database,
-so every process flushes the same truth; reaction counts are per process and clients add bursts up.
+so every process flushes the same truth; reaction counts are per process, and with several processes
+they meet in Redis so that one burst a second goes to each room (`_flush_reactions`).
 `ROADSHOW_BURST_INTERVAL` (seconds, default 1) sets the pace; 0 means "only when `flush()` is called"
 (the default under TESTING: a background thread must not share the tests' database connection).
 """
@@ -28,6 +29,9 @@ _questions: dict[int, set[int]] = defaultdict(set)
 _runner = {"started": False}
 _allowed: dict[tuple[int, str], float] = {}  # (roadshow, user) → until when reactions need no new check
 ALLOW_SECONDS = 5.0
+# (roadshow, user) pairs that passed the full check once in this process: their right to react only
+# changes by a mute or the room closing, so renewing it asks just that (see `_renew`).
+_vetted: set[tuple[int, str]] = set()
 
 
 def may_react(roadshow_id: int, user_id) -> bool:
@@ -47,11 +51,6 @@ def allow_reactions(roadshow_id: int, user_id) -> None:
 def forget_reactions(roadshow_id: int, user_id) -> None:
     _allowed.pop((roadshow_id, str(user_id)), None)
     _vetted.discard((roadshow_id, str(user_id)))
-
-
-# (roadshow, user) pairs that passed the full check once in this process: their right to react only
-# changes by a mute or the room closing, so renewing it asks just that (see `_renew`).
-_vetted: set[tuple[int, str]] = set()
 
 
 _rooms_seen: dict[int, tuple[float, bool, frozenset[int]]] = {}  # roadshow → (when, open?, muted user ids)
@@ -129,7 +128,7 @@ def reaction_within_rate(user_id) -> bool:
 
 
 def quick_reaction(server, sid: str, data) -> dict | None:
-    """`reaction:send` on its happy path, without Flask's request context, the session copy or a query.
+    """`reaction:send` on its happy path: no request context, no session copy, no query per reaction.
 
     The busiest event of a big room: every viewer, every second. The answer is the same as the full
     handler's whenever this returns an ack; anything unusual (a bad payload, a socket not in the room,
@@ -335,11 +334,12 @@ def _keep_node(now: float) -> None:
 # second, and whichever process claims a finished second first sends it: one `reaction:burst` per room
 # and second to the room's thousands of viewers, not one per process.
 REACTIONS_KEY = "fuhua:reactions:{}:{}"  # roadshow id, second (Redis clock)
-# Adds counts to the hash of the current second as Redis tells it, atomically: once Redis's clock has
-# passed a second, nothing more lands in it, so a finished second can be claimed and sent at once.
+# Adds counts to the hash of the current second as Redis tells it (ARGV[1] is the key without the
+# second), atomically: once Redis's clock has passed a second nothing more lands in it, so a finished
+# second can be claimed and sent at once.
 _ADD_REACTIONS = """
 local now = redis.call('TIME')[1]
-local key = 'fuhua:reactions:' .. ARGV[1] .. ':' .. now
+local key = ARGV[1] .. now
 for i = 2, #ARGV, 2 do redis.call('HINCRBY', key, ARGV[i], ARGV[i + 1]) end
 redis.call('EXPIRE', key, 60)
 return tonumber(now)
@@ -359,8 +359,8 @@ def _flush_reactions(reactions: dict) -> int:
         return sum(1 for counts in reactions.values() if counts)
     for roadshow_id, counts in reactions.items():
         if counts:
-            args = [roadshow_id] + [x for kind, n in counts.items() for x in (kind, n)]
-            _reaction_rooms[roadshow_id] = int(client.eval(_ADD_REACTIONS, 0, *args))
+            args = [REACTIONS_KEY.format(roadshow_id, "")] + [x for kind, n in counts.items() for x in (kind, n)]
+            _reaction_rooms[roadshow_id] = int(client.register_script(_ADD_REACTIONS)(args=args))
     if not _reaction_rooms:
         return 0
     now, sent = int(client.time()[0]), 0
