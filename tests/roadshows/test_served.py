@@ -154,7 +154,7 @@ def test_reactions_on_two_processes_make_one_burst_a_second():
         assert watcher.call("roadshow:join", {"roadshow_id": roadshow_id, "after_id": None}, timeout=10)["ok"]
         try:
             started = time.monotonic()
-            for n in range(12):
+            for _ in range(12):
                 for client, kind in ((alice, "clap"), (bob, "fire")):
                     ack = client.call("reaction:send", {"roadshow_id": roadshow_id, "kind": kind}, timeout=5)
                     assert ack == {"ok": True}, ack
