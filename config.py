@@ -33,6 +33,8 @@ class Config:
         os.environ.get("DATABASE_URL"), f"sqlite:///{BASE_DIR / 'instance' / 'fuhua.db'}")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     REDIS_URL = os.environ.get("REDIS_URL") or None
+    # Connections to Redis per process; sockets that need one while all are busy wait (up to 20 s).
+    REDIS_MAX_CONNECTIONS = int(os.environ.get("REDIS_MAX_CONNECTIONS", "50"))
 
     # Socket.IO: gevent when served by `make run`/gunicorn (wsgi.py patches first).
     SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "gevent")

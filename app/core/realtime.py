@@ -64,8 +64,12 @@ def redis_client():
         return None
     client = _clients.get(url)
     if client is None:
-        from redis import Redis
-        client = _clients[url] = Redis.from_url(url)
+        from redis import BlockingConnectionPool, Redis
+        # Thousands of sockets may need Redis at once (a room filling up): they queue for one of a few
+        # connections instead of failing once a plain pool's limit is reached.
+        size = current_app.config.get("REDIS_MAX_CONNECTIONS", 50)
+        pool = BlockingConnectionPool.from_url(url, max_connections=size, timeout=20)
+        client = _clients[url] = Redis(connection_pool=pool)
     return client
 
 
