@@ -59,6 +59,8 @@ def _init_extensions(app: Flask) -> None:
                       manage_session=True, async_handlers=app.config["SOCKETIO_ASYNC_HANDLERS"])
     from app.core import websocket
     websocket.install_frame_cache()
+    if app.config["SOCKETIO_ASYNC_MODE"] == "gevent":
+        websocket.install_direct_send()
     app.wsgi_app = websocket.strip_deflate_offer(app.wsgi_app)  # outside Socket.IO's middleware
 
     from app.accounts import auth

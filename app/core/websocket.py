@@ -10,8 +10,15 @@ changes make a copy cheaper:
   socket.io's own server does by default.
 * **One frame per broadcast.** A server's text frame is a small header plus the UTF-8 payload, the same
   for every viewer; `install_frame_cache` builds it once per payload string and writes it straight to
-  the socket. Anything else (binary data, a negotiated extension, a client-side socket) goes through
+  the socket with one `send` (gevent's `sendall` asks the kernel for the buffer size on every call,
+  a twentieth of a big room's fan-out). Anything else (binary data, a negotiated extension, a client-side socket) goes through
   simple-websocket unchanged.
+* **Straight to the socket.** engine.io hands every packet to a per-socket queue, read by a writer
+  greenlet: a broadcast to 2,500 viewers woke 2,500 greenlets, each with a timer, and anything else the
+  process had to do (a presenter's next message, a reaction) waited behind them. `install_direct_send`
+  writes a packet at once when the socket's queue is empty, without blocking: bytes a slow client
+  cannot take yet wait in the socket's own buffer, sent in order by a helper greenlet, and a client
+  that falls more than `MAX_PENDING` bytes behind is disconnected (as a full queue never was before).
 """
 from __future__ import annotations
 
@@ -36,6 +43,9 @@ def text_frame(text: str) -> bytes:
     return header + payload
 
 
+MAX_PENDING = 4 * 1024 * 1024  # bytes a client may fall behind before it is disconnected
+
+
 def _send(self, data) -> None:
     if type(data) is not str or not self.is_server or not self.connected or self.ws.connection is None \
             or self.ws.connection._proto.extensions:
@@ -47,12 +57,91 @@ def _send(self, data) -> None:
             if len(_FRAMES) >= _MAX_FRAMES:
                 _FRAMES.clear()
             _FRAMES[data] = frame
-    self.sock.sendall(frame)
+    raw = getattr(self.sock, "_sock", None)  # gevent's socket wraps a non-blocking one
+    if raw is None:
+        self.sock.sendall(frame)
+        return
+    pending = self.__dict__.get("_pending")
+    if pending is not None:  # earlier bytes are still on their way: after them
+        pending.append(frame)
+        self._pending_size += len(frame)
+        if self._pending_size > MAX_PENDING:
+            _hang_up(self)
+            raise simple_websocket.ws.ConnectionClosed(1008, "too far behind")
+        return
+    try:
+        sent = raw.send(frame)  # never waits: almost always all of it, a broadcast frame is small
+    except BlockingIOError:
+        sent = 0
+    if sent < len(frame):
+        from collections import deque
+
+        from app.extensions import socketio
+        self._pending, self._pending_size = deque([memoryview(frame)[sent:]]), len(frame) - sent
+        socketio.start_background_task(_drain, self)
+
+
+def _drain(ws) -> None:
+    """Send a slow client's waiting bytes in order, waiting for its socket as needed."""
+    pending = ws._pending
+    try:
+        while pending:
+            chunk = pending[0]
+            ws.sock.sendall(chunk)
+            pending.popleft()
+            ws._pending_size -= len(chunk)
+    except OSError:
+        _hang_up(ws)
+        pending.clear()
+    finally:
+        del ws._pending
+
+
+def _hang_up(ws) -> None:
+    """Drop a connection whose bytes can no longer be delivered; its reader then ends the socket."""
+    import socket
+    ws.connected = False
+    try:
+        ws.sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
 
 
 def install_frame_cache() -> None:
     """Send server text frames through the per-payload cache (idempotent)."""
     simple_websocket.ws.Base.send = _send
+
+
+def install_direct_send() -> None:
+    """Let engine.io write a WebSocket's packets at once when its queue is empty (idempotent)."""
+    from engineio import socket as eio_socket
+    if getattr(eio_socket.Socket, "_fuhua_direct", False):
+        return
+    queued_send = eio_socket.Socket.send
+    original_handler = eio_socket.Socket._websocket_handler
+
+    def websocket_handler(self, ws):
+        self._direct_ws = ws  # engine.io keeps it local to this method
+        try:
+            return original_handler(self, ws)
+        finally:
+            self._direct_ws = None
+
+    def send(self, pkt):
+        ws = self.__dict__.get("_direct_ws")
+        if ws is None or not self.upgraded or self.closed or self.queue.qsize():
+            return queued_send(self, pkt)
+        if not self.check_ping_timeout():
+            return None
+        try:
+            ws.send(pkt.encode())
+        except OSError:  # closed under us: the writer finds out and closes the socket
+            return queued_send(self, pkt)
+        return None
+
+    eio_socket.Socket._websocket_handler = websocket_handler
+    eio_socket.Socket.send = send
+    eio_socket.Socket._fuhua_direct = True
 
 
 def strip_deflate_offer(wsgi_app):

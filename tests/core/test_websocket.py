@@ -31,6 +31,118 @@ def test_the_deflate_offer_never_reaches_the_handshake():
     assert "HTTP_SEC_WEBSOCKET_EXTENSIONS" not in seen and seen["HTTP_UPGRADE"] == "websocket"
 
 
+class _Raw:
+    """What `_send` uses of gevent's socket: the non-blocking socket inside, and a `sendall` that waits."""
+
+    def __init__(self, sock):
+        self._sock = sock
+
+    def sendall(self, data):
+        import select
+        data = memoryview(data)
+        while data:
+            select.select([], [self._sock], [], 5)
+            try:
+                data = data[self._sock.send(data):]
+            except BlockingIOError:
+                continue
+
+    def shutdown(self, how):
+        self._sock.shutdown(how)
+
+
+class _ServerSocket:
+    """What `_send` reads of a simple-websocket server connection."""
+    is_server = True
+    connected = True
+
+    def __init__(self, sock):
+        from types import SimpleNamespace
+        self.sock = _Raw(sock)
+        self.ws = SimpleNamespace(connection=SimpleNamespace(_proto=SimpleNamespace(extensions=[])))
+
+
+@pytest.fixture
+def slow_pair():
+    import socket
+    server, client = socket.socketpair()
+    server.setblocking(False)
+    server.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
+    client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    yield _ServerSocket(server), client
+    server.close()
+    client.close()
+
+
+def _send_all_in_a_thread(ws, messages):
+    """Send from another thread: if `_send` ever waited for the reader (who is not reading yet), the
+    thread would not finish."""
+    import threading
+
+    from app.core import websocket
+    errors = []
+
+    def run():
+        try:
+            for text in messages:
+                websocket._send(ws, text)
+        except Exception as error:  # noqa: BLE001
+            errors.append(error)
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(10)
+    return not thread.is_alive(), errors
+
+
+def _read_frames(sock) -> list[str]:
+    reader = FrameProtocol(client=True, extensions=[])
+    texts, parts = [], []
+    sock.settimeout(5)
+    while True:
+        data = sock.recv(65536)
+        if not data:
+            return texts
+        reader.receive_bytes(data)
+        for frame in reader.received_frames():
+            parts.append(frame.payload)
+            if frame.message_finished:
+                texts.append("".join(parts))
+                parts = []
+
+
+def test_a_slow_reader_never_blocks_the_sender_and_gets_everything_in_order(app, slow_pair):
+    ws, client = slow_pair
+    messages = [f"{n} " + "x" * 5000 for n in range(100)]
+    finished, errors = _send_all_in_a_thread(ws, messages)
+    assert finished and not errors
+    assert "_pending" in ws.__dict__  # the socket could not take it all at once: the rest waits in order
+    import threading
+    import time
+    received = []
+    reader = threading.Thread(target=lambda: received.extend(_read_frames(client)), daemon=True)
+    reader.start()
+    deadline = time.monotonic() + 10
+    while "_pending" in ws.__dict__ and time.monotonic() < deadline:
+        time.sleep(0.01)
+    ws.sock.shutdown(2)
+    reader.join(10)
+    assert received == messages
+
+
+def test_a_client_too_far_behind_is_disconnected(app, slow_pair, monkeypatch):
+    import simple_websocket
+
+    from app.core import websocket
+    monkeypatch.setattr(websocket, "MAX_PENDING", 50_000)
+    ws, client = slow_pair
+    finished, errors = _send_all_in_a_thread(ws, [f"{n} " + "y" * 5000 for n in range(100)])
+    assert finished and len(errors) == 1 and isinstance(errors[0], simple_websocket.ConnectionClosed)
+    assert ws.connected is False
+    client.settimeout(5)
+    while client.recv(65536):  # what was sent, then the end: the connection was shut
+        pass
+
+
 @pytest.mark.served
 def test_served_sockets_take_no_compression_and_read_broadcasts(served_app):  # noqa: F811
     import websocket
