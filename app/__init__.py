@@ -124,9 +124,11 @@ def _register_socket_handlers() -> None:
     from app.mentoring import events as mentoring_events  # noqa: F401
     from app.resources import marketplace_events  # noqa: F401
     from app.roadshows import events as roadshow_events
+    from app.roadshows import snapshot
 
     register_socket_error_handler()
     roadshow_events.register_fast_handlers()
+    snapshot.install()
 
 
 def _register_cli(app: Flask) -> None:

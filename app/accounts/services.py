@@ -5,6 +5,7 @@ from datetime import timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from app.accounts.models import ApiToken, Role, User
 from app.core.db import utcnow
@@ -125,7 +126,8 @@ def revoke_token(*, user: User, token_id: int) -> None:
 
 def user_for_token(secret: str) -> User | None:
     """The active user a Bearer token belongs to, or None (unknown, revoked, or deactivated)."""
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_secret(secret)))
+    token = db.session.scalar(select(ApiToken).options(joinedload(ApiToken.user))
+                              .where(ApiToken.token_hash == hash_secret(secret)))
     if token is None or token.revoked_at is not None or not token.user.is_active:
         return None
     now = utcnow()

@@ -14,7 +14,7 @@ from app.accounts.events import socket_disconnected
 from app.core.errors import Invalid, InvalidState, RateLimited, Unauthorized
 from app.core.realtime import ok
 from app.extensions import socketio
-from app.roadshows import engagement, live, payloads, room, services
+from app.roadshows import engagement, live, payloads, room, services, snapshot
 
 
 def _user():
@@ -58,11 +58,21 @@ def on_join(data):
     after_id = data.get("after_id")
     if after_id is not None and (isinstance(after_id, bool) or not isinstance(after_id, int) or after_id < 0):
         raise Invalid(details={"after_id": [str(_l("Send the last message id you saw, or null."))]})
-    user = _user()
-    result = room.join(user=user, roadshow_id=roadshow_id, after_id=after_id, sid=request.sid)
-    join_room(room.roadshow_room(roadshow_id))
-    if result["state"]["me"]["moderator"]:
-        join_room(room.moderators_room(roadshow_id))
+    def enter(moderator: bool) -> None:
+        join_room(room.roadshow_room(roadshow_id))
+        if moderator:
+            join_room(room.moderators_room(roadshow_id))
+
+    view = snapshot.view(roadshow_id)  # before the user's row: waiting for the view then holds no connection
+    try:
+        result = room.join(user=_user(), roadshow_id=roadshow_id, after_id=after_id, sid=request.sid, enter=enter,
+                           view=view)
+    except Exception:
+        if room.roadshow_room(roadshow_id) in rooms():  # entered, then failed: a refused join hears nothing
+            leave_room(room.roadshow_room(roadshow_id))
+            leave_room(room.moderators_room(roadshow_id))
+            room.leave(sid=request.sid, roadshow_id=roadshow_id)
+        raise
     return ok(state=result["state"], messages=result["messages"])
 
 
@@ -91,7 +101,7 @@ def on_chat_send(data):
     _joined(roadshow_id)
     message = room.send_chat(user=_user(), roadshow_id=roadshow_id, body=data.get("body"),
                              client_id=data.get("client_id"))
-    return ok(message=payloads.message(message))
+    return ok(message=message)
 
 
 @socketio.on("chat:delete")

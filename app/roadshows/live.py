@@ -55,6 +55,7 @@ def forget_reactions(roadshow_id: int, user_id) -> None:
 
 _rooms_seen: dict[int, tuple[float, bool, frozenset[int]]] = {}  # roadshow → (when, open?, muted user ids)
 ROOM_SNAPSHOT_SECONDS = 1.0
+_refreshing: set[int] = set()  # rooms whose snapshot one greenlet is reading now
 
 
 def _room_snapshot(app, roadshow_id: int) -> tuple[float, bool, frozenset[int]] | None:
@@ -66,14 +67,18 @@ def _room_snapshot(app, roadshow_id: int) -> tuple[float, bool, frozenset[int]] 
     from app.roadshows.models import Mute, Roadshow, RoadshowStatus
     hit = _rooms_seen.get(roadshow_id)
     now = time.monotonic()
-    if hit is not None and now - hit[0] < ROOM_SNAPSHOT_SECONDS:
-        return hit
-    with app.app_context():
-        try:
-            status = db.session.scalar(select(Roadshow.status).where(Roadshow.id == roadshow_id))
-            muted = frozenset(db.session.scalars(select(Mute.user_id).where(Mute.roadshow_id == roadshow_id)))
-        finally:
-            db.session.remove()
+    if hit is not None and (now - hit[0] < ROOM_SNAPSHOT_SECONDS or roadshow_id in _refreshing):
+        return hit  # fresh enough, or being read again right now: hundreds of renewals must not each query
+    _refreshing.add(roadshow_id)
+    try:
+        with app.app_context():
+            try:
+                status = db.session.scalar(select(Roadshow.status).where(Roadshow.id == roadshow_id))
+                muted = frozenset(db.session.scalars(select(Mute.user_id).where(Mute.roadshow_id == roadshow_id)))
+            finally:
+                db.session.remove()
+    finally:
+        _refreshing.discard(roadshow_id)
     if status is None:
         return None
     hit = (now, status not in (RoadshowStatus.ENDED, RoadshowStatus.CANCELLED), muted)
@@ -177,6 +182,104 @@ def mark_question(roadshow_id: int, question_id: int) -> None:
     _ensure_running()
 
 
+# Visits --------------------------------------------------------------------------------------------
+# A join records a visit (presence, and the organiser's report). When an event starts, thousands join
+# within seconds, and an INSERT and a commit each held a database connection per join: instead, while
+# the flush loop runs, visits and their closings wait here and the loop writes them once a second, in
+# one statement each. (Without the loop, as in the tests, `room` writes them at once.) A socket lives
+# on one process, so this process knows which of its sockets are in which room.
+_open: dict[str, set[int]] = {}  # sid → rooms it is in (batched visits of this process)
+_new_visits: dict[tuple[str, int], dict] = {}  # (sid, room) → the row to insert
+_closings: list[dict] = []  # visits already written that have ended: sid, room (or None: all), when
+
+
+def batching() -> bool:
+    """Whether visits wait for the flush loop."""
+    return burst_interval() > 0
+
+
+def record_visit(roadshow_id: int, user_id: int | None, sid: str) -> None:
+    from app.core.db import utcnow
+    with _lock:
+        rooms = _open.setdefault(sid, set())
+        if roadshow_id in rooms:
+            return  # joined again on the same socket: one visit
+        rooms.add(roadshow_id)
+        _new_visits[(sid, roadshow_id)] = {"roadshow_id": roadshow_id, "user_id": user_id, "sid": sid,
+                                           "node_id": node_id(), "joined_at": utcnow(), "left_at": None,
+                                           "hand_raised_at": None}
+    mark_presence(roadshow_id)
+
+
+def record_leave(sid: str, roadshow_id: int | None = None) -> list[int]:
+    """Close this socket's visits (one room, or all); returns the rooms it left."""
+    from app.core.db import utcnow
+    now = utcnow()
+    with _lock:
+        rooms = _open.get(sid, set())
+        left = sorted(rooms if roadshow_id is None else rooms & {roadshow_id})
+        for rid in left:
+            rooms.discard(rid)
+            row = _new_visits.get((sid, rid))
+            if row is not None:
+                row["left_at"] = now  # still written: a short stay counts in the report
+            else:
+                _closings.append({"b_sid": sid, "b_room": rid, "b_left": now})
+        if not rooms:
+            _open.pop(sid, None)
+    for rid in left:
+        mark_presence(rid)
+    return left
+
+
+def write_visits() -> int:
+    """Write the waiting visits and closings (commits); returns how many rows were written.
+
+    On SQLite the write queues behind the room's other writes (`retry_when_locked`); if it still fails
+    the rows are dropped and logged rather than retried for ever.
+    """
+    from app.extensions import db
+    from app.roadshows.room import retry_when_locked
+    with _lock:
+        rows, closings = list(_new_visits.values()), list(_closings)
+        _new_visits.clear()
+        _closings.clear()
+    if not rows and not closings:
+        return 0
+    try:
+        retry_when_locked(_write_visits)(rows, closings)
+    except Exception:
+        db.session.rollback()
+        log.exception("could not write %d visits and %d closings", len(rows), len(closings))
+        return 0
+    return len(rows) + len(closings)
+
+
+def _write_visits(rows: list[dict], closings: list[dict]) -> None:
+    from sqlalchemy import bindparam
+
+    from app.extensions import db
+    from app.roadshows.models import RoomVisit
+    table = RoomVisit.__table__
+    if rows:
+        db.session.execute(table.insert(), rows)
+    if closings:
+        db.session.execute(table.update().where(
+            table.c.sid == bindparam("b_sid"), table.c.roadshow_id == bindparam("b_room"),
+            table.c.left_at.is_(None)).values(left_at=bindparam("b_left")), closings)
+    db.session.commit()
+
+
+def raise_pending_hand(roadshow_id: int, user_id: int, raised_at) -> int:
+    """Set or clear the raised hand on this user's visits still waiting to be written; returns how many."""
+    with _lock:
+        rows = [r for r in _new_visits.values()
+                if r["roadshow_id"] == roadshow_id and r["user_id"] == user_id and r["left_at"] is None]
+        for row in rows:
+            row["hand_raised_at"] = raised_at
+    return len(rows)
+
+
 _recent_presence: dict[int, tuple[float, dict]] = {}
 PRESENCE_TTL = 1.0
 
@@ -193,7 +296,9 @@ def recent_presence(roadshow_id: int) -> dict:
     if hit is None or now - hit[0] >= PRESENCE_TTL:
         hit = (now, room.presence(roadshow_id, with_users=False))
         _recent_presence[roadshow_id] = hit
-    return dict(hit[1])
+    counted = dict(hit[1])
+    counted["count"] = max(counted["count"], 1)  # the viewer asking is there, even if not yet written
+    return counted
 
 
 def reset() -> None:
@@ -204,6 +309,12 @@ def reset() -> None:
     _rooms_seen.clear()
     _reaction_windows.clear()
     _recent_presence.clear()
+    with _lock:
+        _open.clear()
+        _new_visits.clear()
+        _closings.clear()
+    from app.roadshows import snapshot
+    snapshot.forget()
 
 
 def _take():
@@ -223,6 +334,7 @@ def flush() -> int:
     from app.roadshows import payloads, room
     from app.roadshows.models import Poll, Question
 
+    write_visits()  # before counting presence
     reactions, presence, polls, questions = _take()
     sent = _flush_reactions(reactions)
     for roadshow_id in presence:

@@ -15,13 +15,14 @@ from datetime import timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
 from app.core import ratelimit, realtime
 from app.core.db import utcnow
 from app.core.errors import Invalid, InvalidState, NotFound, PermissionDenied
 from app.extensions import db
-from app.roadshows import live, payloads
+from app.roadshows import live, payloads, snapshot
 from app.roadshows.models import (
     ChatMessage,
     Cue,
@@ -126,23 +127,60 @@ def _log(roadshow: Roadshow, kind: str, data: dict, actor: User | None) -> Stage
 
 # Joining -------------------------------------------------------------------------------------
 
+def join(*, user, roadshow_id: int, after_id: int | None, sid: str, enter=None,
+         view: snapshot.View | None = None) -> dict:
+    """Enter a room: check access, record the visit, and return the state plus the missed messages.
+
+    `enter(moderator)` puts the socket in the room's broadcast rooms. It runs after the access check
+    and before the state is read, so a change made meanwhile reaches the socket one way or the other.
+    Viewers get the room's shared view (`snapshot`) plus their own part; moderators the full state.
+    `view` is the room's view if the caller already has it.
+    """
+    user = user if _signed_in(user) else None
+    view = view or snapshot.view(roadshow_id)
+    moderator = user is not None and view.is_moderator(user)
+    if not (view.is_public or moderator or (user is not None and user.id in view.judge_ids)):
+        require_watch(user, get_roadshow(roadshow_id))  # invite-only: registration, the cast
+    if live.batching():
+        live.record_visit(view.roadshow_id, user.id if user else None, sid)
+    else:
+        _write_visit(view.roadshow_id, user.id if user else None, sid)
+    if enter is not None:
+        enter(moderator)
+    if moderator:
+        roadshow = get_roadshow(roadshow_id)
+        return {"state": room_state(user, roadshow),
+                "messages": [payloads.message(m) for m in messages_after(roadshow.id, after_id)]}
+    view = snapshot.view(roadshow_id)  # again: this socket now hears every change after this one
+    messages = snapshot.messages_after(view, after_id)
+    if messages is None:
+        messages = [payloads.message(m) for m in messages_after(view.roadshow_id, after_id)]
+    state = snapshot.viewer_state(view, user, live.recent_presence(view.roadshow_id))
+    if state["me"]["can_post"]:
+        live.set_reaction_rate(rate_rule("reaction", "10/second"))
+        live.allow_reactions(view.roadshow_id, user.id)  # their first reaction needs no query
+    return {"state": state, "messages": messages}
+
+
 @retry_when_locked
-def join(*, user, roadshow_id: int, after_id: int | None, sid: str) -> dict:
-    """Enter a room: check access, record the visit, and return the state plus the missed messages."""
-    roadshow = require_watch(user, get_roadshow(roadshow_id))
-    uid = user.id if _signed_in(user) else None
-    if db.session.scalar(select(RoomVisit.id).where(RoomVisit.sid == sid, RoomVisit.roadshow_id == roadshow.id,
+def _write_visit(roadshow_id: int, user_id: int | None, sid: str) -> None:
+    """Record a visit at once (when visits are not batched by the flush loop)."""
+    if db.session.scalar(select(RoomVisit.id).where(RoomVisit.sid == sid, RoomVisit.roadshow_id == roadshow_id,
                                                     RoomVisit.left_at.is_(None))) is None:
-        db.session.add(RoomVisit(roadshow_id=roadshow.id, user_id=uid, sid=sid, node_id=live.node_id()))
+        db.session.add(RoomVisit(roadshow_id=roadshow_id, user_id=user_id, sid=sid, node_id=live.node_id()))
     db.session.commit()
-    live.mark_presence(roadshow.id)
-    return {"roadshow": roadshow, "state": room_state(user, roadshow),
-            "messages": [payloads.message(m) for m in messages_after(roadshow, after_id)]}
+    live.mark_presence(roadshow_id)
 
 
-@retry_when_locked
 def leave(*, sid: str, roadshow_id: int | None = None) -> list[int]:
     """Close this socket's open visits (one room, or all on disconnect); returns the rooms left."""
+    if live.batching():
+        return live.record_leave(sid, roadshow_id)
+    return _close_visits(sid, roadshow_id)
+
+
+@retry_when_locked
+def _close_visits(sid: str, roadshow_id: int | None) -> list[int]:
     stmt = select(RoomVisit).where(RoomVisit.sid == sid, RoomVisit.left_at.is_(None))
     if roadshow_id is not None:
         stmt = stmt.where(RoomVisit.roadshow_id == roadshow_id)
@@ -219,9 +257,10 @@ def _last_event_id(roadshow_id: int) -> int | None:
 
 # Chat ----------------------------------------------------------------------------------------
 
-def messages_after(roadshow: Roadshow, after_id: int | None, *, limit: int | None = None) -> list[ChatMessage]:
+def messages_after(roadshow_id: int, after_id: int | None, *, limit: int | None = None) -> list[ChatMessage]:
     """Chat history: everything after `after_id` (oldest first), or the latest messages without one."""
-    stmt = select(ChatMessage).where(ChatMessage.roadshow_id == roadshow.id, ChatMessage.deleted.is_(False))
+    stmt = select(ChatMessage).options(selectinload(ChatMessage.user)).where(
+        ChatMessage.roadshow_id == roadshow_id, ChatMessage.deleted.is_(False))
     if after_id is None:
         latest = list(db.session.scalars(stmt.order_by(ChatMessage.id.desc()).limit(limit or HISTORY_LIMIT)))
         return latest[::-1]
@@ -232,29 +271,35 @@ def messages_after(roadshow: Roadshow, after_id: int | None, *, limit: int | Non
 def chat_history(*, user, roadshow_id: int, after_id: int | None, limit: int | None = None) -> list[ChatMessage]:
     """The REST view of the chat for people who may watch."""
     roadshow = require_watch(user, get_roadshow(roadshow_id))
-    return messages_after(roadshow, after_id, limit=limit)
+    return messages_after(roadshow.id, after_id, limit=limit)
 
 
 @retry_when_locked
-def send_chat(*, user: User, roadshow_id: int, body, client_id) -> ChatMessage:
-    """Post a chat message; a resend with the same client_id returns the stored message, not a new one."""
+def send_chat(*, user: User, roadshow_id: int, body, client_id) -> dict:
+    """Post a chat message and return it as the room gets it. A resend with the same client_id returns the
+    stored message, not a new one.
+
+    Written for a busy process: every database or Redis round trip waits behind whatever else the
+    process is doing (in a big room, thousands of deliveries), so a resend is caught by the unique key
+    rather than looked up first, and the message is shaped before the commit instead of re-read after.
+    """
     roadshow = get_roadshow(roadshow_id)
     require_post(user, roadshow)
     client_id = _client_id(client_id)
-    existing = _message_by_client_id(roadshow.id, user.id, client_id)
-    if existing is not None:
-        return existing
     text = clean_text(body, limit=MAX_CHAT_LENGTH)
-    rate_limit("chat", user.id, "10/10 seconds")
-    message = ChatMessage(roadshow_id=roadshow.id, user_id=user.id, body=text, client_id=client_id)
+    user_id = user.id
+    message = ChatMessage(roadshow_id=roadshow.id, user_id=user_id, body=text, client_id=client_id)
     db.session.add(message)
     try:
-        db.session.commit()
-    except IntegrityError:  # the same resend raced us in another process
+        db.session.flush()
+    except IntegrityError:  # sent before (a resend after a reconnect), maybe through another process
         db.session.rollback()
-        return _message_by_client_id(roadshow.id, user.id, client_id)
-    realtime.emit_to_room(roadshow_room(roadshow.id), "chat:new", payloads.message(message))
-    return message
+        return payloads.message(_message_by_client_id(roadshow_id, user_id, client_id))
+    rate_limit("chat", user_id, "10/10 seconds")  # refusing rolls the new row back with the event
+    payload = payloads.message(message)
+    db.session.commit()
+    realtime.emit_to_room(roadshow_room(roadshow_id), "chat:new", payload)
+    return payload
 
 
 def _client_id(value) -> str:
@@ -572,12 +617,14 @@ def raise_hand(*, user: User, roadshow_id: int, sid: str, raised: bool) -> bool:
     """Raise or lower a hand in the room; moderators see it in the presence list."""
     roadshow = get_roadshow(roadshow_id)
     require_post(user, roadshow)
+    raised_at = utcnow() if raised else None
+    waiting = live.raise_pending_hand(roadshow.id, user.id, raised_at)  # visits not written yet
     visits = list(db.session.scalars(select(RoomVisit).where(
         RoomVisit.roadshow_id == roadshow.id, RoomVisit.user_id == user.id, RoomVisit.left_at.is_(None))))
-    if not visits:
+    if not visits and not waiting:
         raise InvalidState(_l("Join the room first."), code="not_joined")
     for visit in visits:
-        visit.hand_raised_at = utcnow() if raised else None
+        visit.hand_raised_at = raised_at
     db.session.commit()
     live.mark_presence(roadshow.id)
     return raised

@@ -272,7 +272,7 @@ def transcript(roadshow_id):
     roadshow = services.get_roadshow(roadshow_id)
     if not services.can_watch(user, roadshow):
         abort(401 if user is None else 403)
-    messages = room.messages_after(roadshow, 0, limit=5000)
+    messages = room.messages_after(roadshow.id, 0, limit=5000)
     questions = room.questions_for(user, roadshow)
     return render_template("roadshows/transcript.html", roadshow=roadshow, messages=messages, questions=questions)
 

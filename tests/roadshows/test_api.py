@@ -219,7 +219,7 @@ def test_messages_after_id(db, client, make_user, make_roadshow):
     roadshow = make_roadshow()
     user = make_user("investor")
     sent = [room.send_chat(user=user, roadshow_id=roadshow.id, body=f"m{i}", client_id=f"c{i}") for i in range(3)]
-    body = client.get(f"/api/roadshows/{roadshow.id}/messages?after_id={sent[0].id}").get_json()
+    body = client.get(f"/api/roadshows/{roadshow.id}/messages?after_id={sent[0]['id']}").get_json()
     assert [m["body"] for m in body["items"]] == ["m1", "m2"]
     first = body["items"][0]
     assert set(first) == {"id", "roadshow_id", "user", "body", "created_at", "client_id"}
