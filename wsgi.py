@@ -26,6 +26,21 @@ if os.environ.get("FUHUA_GC_TUNING", "1") == "1":
     gc.freeze()
     gc.set_threshold(*(int(n) for n in os.environ.get("FUHUA_GC_THRESHOLD", "50000,50,100").split(",")))
 
+if os.environ.get("FUHUA_GC_LOG") == "1":  # diagnosis: log the collections long enough to delay deliveries
+    import gc
+    import time
+
+    _gc_started = {}
+
+    def _log_slow_collections(phase, info):
+        if phase == "start":
+            _gc_started["at"] = time.perf_counter()
+        elif (took := time.perf_counter() - _gc_started.get("at", time.perf_counter())) > 0.02:
+            app.logger.warning("gc generation %d took %.0f ms (%d collected)", info["generation"], took * 1000,
+                               info["collected"])
+
+    gc.callbacks.append(_log_slow_collections)
+
 if __name__ == "__main__":
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "5000"))
