@@ -1,6 +1,6 @@
 """Load test of one roadshow room: N viewers, one presenter chatting at R messages a second.
 
-Viewers are raw Engine.IO v4 WebSocket clients (websocket-client, cooperative under gevent), spread over
+Viewers are raw Engine.IO v4 WebSocket clients (one epoll loop per process, no client library), spread over
 several processes so the load tool does not measure itself. Each message carries its send time; a viewer
 records the time it arrived. Reported: connect time (socket open → join acknowledged), delivery (loss),
 latency p50 / p99 / max from send to receipt, and the server's CPU seconds per delivered copy and memory.
@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import subprocess
 import sys
 import time
@@ -160,9 +161,8 @@ def _ws_url(url: str) -> str:
 
 
 def _open(url: str, auth: dict | None):
-    """Open a socket, connect to the default namespace, return it."""
+    """Open a socket (websocket-client), connect to the default namespace, return it: the sender's."""
     import websocket
-    # UTF-8 validation of every frame in pure Python would make the viewers, not the server, the bottleneck.
     ws = websocket.create_connection(_ws_url(url), timeout=60, enable_multithread=False, skip_utf8_validation=True)
     first = ws.recv()
     assert first.startswith("0"), first
@@ -177,85 +177,238 @@ def _open(url: str, auth: dict | None):
             ws.send("3")
 
 
+def _client_frame(text: str, opcode: int = 0x1) -> bytes:
+    """A masked client frame (RFC 6455 §5.3)."""
+    payload = text.encode()
+    mask, size = os.urandom(4), len(payload)
+    if size < 126:
+        header = bytes((0x80 | opcode, 0x80 | size))
+    elif size < 1 << 16:
+        header = bytes((0x80 | opcode, 0x80 | 126)) + size.to_bytes(2, "big")
+    else:
+        header = bytes((0x80 | opcode, 0x80 | 127)) + size.to_bytes(8, "big")
+    masked = (int.from_bytes(payload, "big") ^ int.from_bytes((mask * (size // 4 + 1))[:size], "big"))
+    return header + mask + masked.to_bytes(size, "big")
+
+
+class _Viewer:
+    """One viewer's connection: its socket, unread bytes and where it is in connect → join → watch."""
+
+    __slots__ = ("index", "sock", "buffer", "state", "began", "auth", "seen", "reacts")
+
+    def __init__(self, index: int, auth: dict | None, reacts: bool):
+        self.index, self.auth, self.reacts = index, auth, reacts
+        self.sock, self.buffer, self.state, self.began, self.seen = None, b"", "new", 0.0, set()
+
+    def send(self, text: str, opcode: int = 0x1) -> None:
+        frame = _client_frame(text, opcode)
+        sent = self.sock.send(frame)  # small frames to a socket that is being read: all at once
+        if sent < len(frame):
+            self.sock.setblocking(True)
+            self.sock.sendall(frame[sent:])
+            self.sock.setblocking(False)
+
+    def frames(self):
+        """The complete text messages in the buffer (server frames: unmasked; pings answered)."""
+        buffer, texts, parts = self.buffer, [], []
+        while len(buffer) >= 2:
+            first, size, start = buffer[0], buffer[1] & 0x7F, 2
+            if size == 126:
+                if len(buffer) < 4:
+                    break
+                size, start = int.from_bytes(buffer[2:4], "big"), 4
+            elif size == 127:
+                if len(buffer) < 10:
+                    break
+                size, start = int.from_bytes(buffer[2:10], "big"), 10
+            if len(buffer) < start + size:
+                break
+            payload, buffer = buffer[start:start + size], buffer[start + size:]
+            opcode = first & 0x0F
+            if opcode == 0x8:
+                raise ConnectionError("closed by the server")
+            if opcode == 0x9:
+                self.send(payload.decode(), 0xA)
+            elif opcode in (0x0, 0x1):
+                parts.append(payload)
+                if first & 0x80:
+                    texts.append(b"".join(parts).decode())
+                    parts = []
+        self.buffer = buffer
+        return texts
+
+
 def viewer_process(url: str, roadshow_id: int, count: int, stop_at: float, reactions: bool, out: Path,
                    tokens: list[str] | None = None) -> None:
-    """`count` viewers in one process (greenlets): join, then record every chat:new until `stop_at`."""
-    import gevent
+    """`count` viewers in one process, all driven by one epoll loop: connect, join, then record every
+    chat:new until the sender's "end" (or `stop_at`).
 
+    No greenlets and no client library: with thousands of viewers on the same two cores as the servers,
+    the viewers' own cost delays the deliveries they time, and a greenlet per socket (a switch and a
+    timer per message) cost several times what reading a frame does. Viewers connect one every 2 ms per
+    process, as people arriving at an event's start; the reacting ones (signed in with `tokens`) start
+    once every viewer of the process has joined, each at its own moment in the second.
+    """
+    import heapq
+    import selectors
+    import socket
+    from base64 import b64encode
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    address = (parts.hostname, parts.port)
+    handshake = ("GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\n"
+                 "Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n")
+    tokens = tokens or []
+    viewers = [_Viewer(i, {"token": tokens[i]} if i < len(tokens) else None, reactions and i < len(tokens))
+               for i in range(count)]
     latencies: list[float] = []
+    by_seq: dict[int, list[float]] = {}  # message → its copies' latencies (which messages were slow)
     connects: list[float] = []
-    seen: list[set[int]] = [set() for _ in range(count)]
-    errors = []
-    settled = {"n": 0}  # viewers joined or failed
+    errors: list[str] = []
     acks = {"ok": 0, "refused": 0, "codes": {}}  # reactions acknowledged / refused (by error code)
+    selector = selectors.DefaultSelector()
+    settled = done = 0
+    timers: list[tuple[float, int]] = []  # (when, viewer) of the next reaction
+    react_body = json.dumps({"roadshow_id": roadshow_id, "kind": "clap"})
+    join_body = json.dumps({"roadshow_id": roadshow_id, "after_id": None})
 
-    def one(index: int) -> None:
-        began = time.time()
-        try:
-            ws = _open(url, {"token": tokens[index]} if tokens and index < len(tokens) else None)
-            ws.send('420["roadshow:join",' + json.dumps({"roadshow_id": roadshow_id, "after_id": None}) + "]")
-            while True:
-                packet = ws.recv()
-                if packet.startswith("430"):
-                    connects.append(time.time() - began)
-                    settled["n"] += 1
-                    break
-                if packet == "2":
-                    ws.send("3")
-        except Exception as error:  # noqa: BLE001 (a failed viewer counts as loss, and is reported)
-            errors.append(repr(error))
-            settled["n"] += 1
+    def fail(viewer: _Viewer, error) -> None:
+        nonlocal settled
+        if viewer.state in ("new", "http", "open", "connect", "join"):
+            settled += 1
+        errors.append(repr(error))
+        finish(viewer)
+
+    def finish(viewer: _Viewer) -> None:
+        nonlocal done
+        if viewer.state == "done":
             return
-        if reactions and index < len(tokens or []):
-            gevent.spawn(react, ws)
-        ws.settimeout(1.0)
-        while time.time() < stop_at:
+        viewer.state = "done"
+        done += 1
+        if viewer.sock is not None:
             try:
-                packet = ws.recv()
-            except Exception:  # noqa: BLE001 (timeouts: check the clock again)
-                continue
-            now = time.time()
-            if packet == "2":
-                ws.send("3")
-            elif packet.startswith('42["chat:new"'):
-                body = json.loads(packet[2:])[1]["body"]
-                seq, sent = body.split(" ", 2)[:2]
+                selector.unregister(viewer.sock)
+            except (KeyError, ValueError):
+                pass
+            viewer.sock.close()
+
+    def handle(viewer: _Viewer, text: str, now: float) -> None:
+        nonlocal settled
+        if text == "2":
+            viewer.send("3")
+        elif viewer.state == "live":
+            if text.startswith('42["chat:new"'):
+                seq, sent = json.loads(text[2:])[1]["body"].split(" ", 2)[:2]
                 if seq == "end":
-                    break
-                seen[index].add(int(seq))
+                    finish(viewer)
+                    return
+                viewer.seen.add(int(seq))
                 latencies.append(now - float(sent))
-            elif packet.startswith("43"):  # a reaction's ack
-                if '"ok":true' in packet.replace(" ", ""):
+                by_seq.setdefault(int(seq), []).append(now - float(sent))
+            elif text.startswith("43"):  # a reaction's ack
+                if '"ok":true' in text:
                     acks["ok"] += 1
                 else:
-                    code = packet.split('"code":', 1)[-1].split(",", 1)[0].strip('" }]')
+                    code = text.split('"code":', 1)[-1].split(",", 1)[0].strip('" }]')
                     acks["refused"] += 1
                     acks["codes"][code] = acks["codes"].get(code, 0) + 1
-        ws.close()
+        elif viewer.state == "open" and text.startswith("0"):
+            viewer.state = "connect"
+            viewer.send("40" + (json.dumps(viewer.auth) if viewer.auth else ""))
+        elif viewer.state == "connect" and text.startswith("40"):
+            viewer.state = "join"
+            viewer.send('420["roadshow:join",' + join_body + "]")
+        elif viewer.state == "connect" and text.startswith("44"):
+            raise RuntimeError(f"connect refused: {text[:200]}")
+        elif viewer.state == "join" and text.startswith("430"):
+            if not text.startswith('430[{"ok":true'):
+                raise RuntimeError(f"join refused: {text[:200]}")
+            connects.append(now - viewer.began)
+            viewer.state = "live"
+            settled += 1
 
-    def react(ws) -> None:
-        while settled["n"] < count:  # the room fills first, as at an event's start
-            gevent.sleep(0.2)
-        n = 1000
-        while time.time() < stop_at - 1:
-            gevent.sleep(1.0)
-            n += 1
-            try:
-                ws.send(f'42{n}["reaction:send",' + json.dumps({"roadshow_id": roadshow_id, "kind": "clap"}) + "]")
-            except Exception:  # noqa: BLE001
+    def readable(viewer: _Viewer) -> None:
+        data = viewer.sock.recv(16384)  # small: a big buffer is allocated (and mapped) on every call
+        if not data:
+            raise ConnectionError("closed")
+        viewer.buffer += data
+        now = time.time()
+        if viewer.state == "http":
+            if b"\r\n\r\n" not in viewer.buffer:
+                return
+            head, viewer.buffer = viewer.buffer.split(b"\r\n\r\n", 1)
+            if not head.startswith(b"HTTP/1.1 101"):
+                raise ConnectionError(head.split(b"\r\n", 1)[0].decode(errors="replace"))
+            viewer.state = "open"
+        for text in viewer.frames():
+            handle(viewer, text, now)
+            if viewer.state == "done":
                 return
 
-    def announce_ready() -> None:
-        while settled["n"] < count:
-            gevent.sleep(0.1)
-        out.with_suffix(".ready").write_text(str(len(connects)))
+    def start(viewer: _Viewer) -> None:
+        viewer.began = time.time()
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.setblocking(False)
+        viewer.sock, viewer.state = sock, "new"
+        sock.connect_ex(address)
+        selector.register(sock, selectors.EVENT_WRITE, viewer)
 
-    jobs = [gevent.spawn(announce_ready)]
-    for i in range(count):
-        jobs.append(gevent.spawn(one, i))
-        gevent.sleep(0.002)
-    gevent.joinall(jobs)
-    out.write_text(json.dumps({"latencies": latencies, "connects": connects, "seen": [len(s) for s in seen],
+    def connected(viewer: _Viewer) -> None:
+        error = viewer.sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+        if error:
+            raise ConnectionError(os.strerror(error))
+        key = b64encode(os.urandom(16)).decode()
+        viewer.sock.sendall(handshake.format(host=f"{address[0]}:{address[1]}", key=key).encode())
+        viewer.state = "http"
+        selector.modify(viewer.sock, selectors.EVENT_READ, viewer)
+
+    next_start, started, reacting_from = time.time(), 0, None
+    while done < count and time.time() < stop_at:
+        now = time.time()
+        while started < count and next_start <= now:
+            try:
+                start(viewers[started])
+            except OSError as error:
+                fail(viewers[started], error)
+            started += 1
+            next_start += 0.002
+        if settled == count and reacting_from is None:  # the room has filled, as at an event's start
+            out.with_suffix(".ready").write_text(str(len(connects)))
+            reacting_from = now
+            for viewer in viewers:
+                if viewer.reacts and viewer.state == "live":
+                    heapq.heappush(timers, (now + random.random(), viewer.index))  # people click when they like
+        while timers and timers[0][0] <= now:
+            when, index = heapq.heappop(timers)
+            viewer = viewers[index]
+            if viewer.state == "live" and when < stop_at - 1:
+                try:
+                    viewer.send(f'42{index + 1000}["reaction:send",{react_body}]')
+                except OSError as error:
+                    fail(viewer, error)
+                    continue
+                heapq.heappush(timers, (when + 1.0, index))
+        wait = 0.05
+        if started < count:
+            wait = min(wait, max(0.0, next_start - now))
+        if timers:
+            wait = min(wait, max(0.0, timers[0][0] - now))
+        for key, _events in selector.select(wait):
+            viewer = key.data
+            try:
+                if viewer.state == "new":
+                    connected(viewer)
+                else:
+                    readable(viewer)
+            except Exception as error:  # noqa: BLE001 (a failed viewer counts as loss, and is reported)
+                fail(viewer, error)
+    if reacting_from is None:
+        out.with_suffix(".ready").write_text(str(len(connects)))
+    out.write_text(json.dumps({"latencies": latencies, "connects": connects,
+                               "by_seq": {seq: [len(v), max(v), sorted(v)[len(v) // 2]] for seq, v in by_seq.items()},
+                               "seen": [len(v.seen) for v in viewers],
                                "errors": errors[:20], "error_count": len(errors), "reaction_acks": acks}))
 
 
@@ -350,15 +503,28 @@ def run(kind: str, viewers: int, rate: float, duration: float, procs: int, react
         "reactions_refused": sum(r["reaction_acks"]["refused"] for r in results),
         "refusal_codes": {c: sum(r["reaction_acks"]["codes"].get(c, 0) for r in results)
                           for c in {c for r in results for c in r["reaction_acks"]["codes"]}},
+        "slowest": _slowest(results),
         "cpu_s": cpu_used, "cpu_us_per_copy": cpu_used / delivered * 1e6 if delivered else float("nan"),
         "rss_mb_before": rss_before, "rss_mb_after": rss_after,
     }
 
 
+def _slowest(results: list[dict], n: int = 8) -> list[dict]:
+    """The messages whose last copy arrived latest: when in the run the delays happened."""
+    merged: dict[str, list[float]] = {}
+    for r in results:
+        for seq, (count, worst, median) in r["by_seq"].items():
+            m = merged.setdefault(seq, [0, 0.0, 0.0])
+            m[0] += count
+            m[1] = max(m[1], worst)
+            m[2] = max(m[2], median)
+    ranked = sorted(merged.items(), key=lambda kv: -kv[1][1])[:n]
+    return [{"seq": int(seq), "copies": c, "max_ms": round(w * 1000, 1), "median_ms": round(md * 1000, 1)}
+            for seq, (c, w, md) in ranked]
+
+
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--worker":
-        from gevent import monkey
-        monkey.patch_all()
         url, roadshow_id, count, stop_at, reactions, out, tokens = sys.argv[2:9]
         viewer_process(url, int(roadshow_id), int(count), float(stop_at), reactions == "1", Path(out),
                        json.loads(Path(tokens).read_text()))
@@ -374,6 +540,7 @@ def main() -> None:
     parser.add_argument("--servers", type=int, default=1, help="Fuhua server processes (more than one needs --redis)")
     parser.add_argument("--redis", help="Redis URL for the Socket.IO message queue (Fuhua)")
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--detail", action="store_true", help="also print the slowest messages")
     parser.add_argument("--json", type=Path, help="append each result as a JSON line to this file")
     args = parser.parse_args()
     if args.servers > 1 and not args.redis:
@@ -394,6 +561,8 @@ def main() -> None:
             if r["reactions"]:
                 print(f"         {r['reacting']} viewers reacting: acknowledged {r['reactions_ok']}, "
                       f"refused {r['reactions_refused']} {r['refusal_codes'] or ''}", flush=True)
+            if args.detail:
+                print("         slowest messages:", r["slowest"], flush=True)
             if args.json:
                 with args.json.open("a") as fh:
                     fh.write(json.dumps(r) + "\n")
