@@ -11,8 +11,8 @@ changes make a copy cheaper:
 * **One frame per broadcast.** A server's text frame is a small header plus the UTF-8 payload, the same
   for every viewer; `install_frame_cache` builds it once per payload string and writes it straight to
   the socket with one `send` (gevent's `sendall` asks the kernel for the buffer size on every call,
-  a twentieth of a big room's fan-out). Anything else (binary data, a negotiated extension, a client-side socket) goes through
-  simple-websocket unchanged.
+  a twentieth of a big room's fan-out). Anything else (binary data, a negotiated extension, a client-side
+  socket) goes through simple-websocket unchanged.
 * **Straight to the socket.** engine.io hands every packet to a per-socket queue, read by a writer
   greenlet: a broadcast to 2,500 viewers woke 2,500 greenlets, each with a timer, and anything else the
   process had to do (a presenter's next message, a reaction) waited behind them. `install_direct_send`
@@ -135,8 +135,8 @@ def install_direct_send() -> None:
             return None
         try:
             ws.send(pkt.encode())
-        except OSError:  # closed under us: the writer finds out and closes the socket
-            return queued_send(self, pkt)
+        except Exception:  # noqa: BLE001 (closed under us: the writer finds out and closes the socket; a
+            return queued_send(self, pkt)  # broadcast to the rest of the room goes on)
         return None
 
     eio_socket.Socket._websocket_handler = websocket_handler
