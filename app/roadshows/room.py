@@ -220,9 +220,10 @@ def presence(roadshow_id: int, *, with_users: bool) -> dict:
 def room_state(user, roadshow: Roadshow) -> dict:
     moderator = is_moderator(user, roadshow)
     current = roadshow.current_pitch
+    last_event = _last_event_id(roadshow.id)  # the stage and slide reflect every event up to this one
     state = {
-        "stage": payloads.stage(roadshow, _last_event_id(roadshow.id)),
-        "slide": payloads.slide(roadshow),
+        "stage": payloads.stage(roadshow, last_event),
+        "slide": payloads.slide(roadshow, last_event),
         "presence": presence(roadshow.id, with_users=True) if moderator else live.recent_presence(roadshow.id),
         "polls": polls_for(user, roadshow),
         "questions": questions_for(user, roadshow),

@@ -166,9 +166,10 @@ def _build(roadshow_id: int, version_seen: int) -> View:
     if roadshow is None:
         get_roadshow(roadshow_id)  # raises the usual NotFound
     current = roadshow.current_pitch
+    last_event = room._last_event_id(roadshow.id)
     state = {
-        "stage": payloads.stage(roadshow, room._last_event_id(roadshow.id)),
-        "slide": payloads.slide(roadshow),
+        "stage": payloads.stage(roadshow, last_event),
+        "slide": payloads.slide(roadshow, last_event),
         "polls": room.polls_for(None, roadshow),
         "questions": room.questions_for(None, roadshow),
         "counts": room.question_counts(roadshow.id),

@@ -240,8 +240,18 @@
     return Math.floor(s / 60) + ":" + two(s % 60);
   }
 
+  // A join's state may be read just before a change whose event arrives first: each view keeps the newest
+  // stage event it reflects and ignores an older one.
+  var shownEvent = { stage: null, slide: null };
+  function outdated(kind, s) {
+    if (s.event_id === null || s.event_id === undefined) return false;
+    if (shownEvent[kind] !== null && s.event_id < shownEvent[kind]) return true;
+    shownEvent[kind] = s.event_id;
+    return false;
+  }
+
   function onStage(s) {
-    if (!s || s.roadshow_id !== roadshowId) return;
+    if (!s || s.roadshow_id !== roadshowId || outdated("stage", s)) return;
     stage = s;
     if (s.server_time) clockOffset = Date.parse(s.server_time) - Date.now();
     var p = s.pitch;
@@ -275,7 +285,7 @@
 
   // ---------------------------------------------------------------- slides
   function onSlide(s) {
-    if (s && s.roadshow_id !== roadshowId) return;
+    if (s && (s.roadshow_id !== roadshowId || outdated("slide", s))) return;
     slide = s;
     var img = $("[data-slide-img]");
     var caption = $("[data-slide-caption]");

@@ -67,6 +67,8 @@ def test_any_commit_to_the_room_outdates_its_view(busy_room, admin):
     room.set_slide(actor=admin, roadshow_id=roadshow.id, slide=2)
     second = snapshot.view(roadshow.id)
     assert second is not first and second.state["slide"]["slide"] == 2
+    # Both name the newest stage event they reflect, so a client can ignore them after a newer live event.
+    assert second.state["slide"]["event_id"] == second.state["stage"]["event_id"] > first.state["stage"]["event_id"]
     room.send_chat(user=busy_room.voter, roadshow_id=roadshow.id, body="new", client_id="n1")
     third = snapshot.view(roadshow.id)
     assert [m["body"] for m in third.messages][-1] == "new"
