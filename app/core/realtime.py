@@ -1,6 +1,8 @@
-"""Shared Socket.IO mechanics: room names, emitting after commit, and the error ack."""
+"""Shared Socket.IO mechanics: room names, emitting after commit, the error ack and the message queue."""
 import logging
+import threading
 
+import socketio as python_socketio
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
@@ -46,6 +48,39 @@ def handle_socket_error(error: Exception) -> dict:
 
 def register_socket_error_handler() -> None:
     socketio.on_error_default(handle_socket_error)
+
+
+class PublishFirstRedisManager(python_socketio.RedisManager):
+    """Socket.IO's Redis message queue, telling the other processes before delivering here.
+
+    python-socketio delivers an emit to this process's own sockets and only then publishes it, so the other
+    processes heard of each message after this one's whole fan-out: with 2,500 viewers a process, their
+    viewers got every chat message some 60 ms later than this process's. Here the emit is published
+    first; this process's copies follow at once (also when publishing fails).
+    """
+
+    _local = threading.local()  # per greenlet under gevent
+
+    def emit(self, event, data, namespace=None, room=None, skip_sid=None, callback=None, to=None, **kwargs):
+        if kwargs.get("ignore_queue"):
+            return super().emit(event, data, namespace=namespace, room=room, skip_sid=skip_sid, callback=callback,
+                                to=to, **kwargs)
+        held = self._local.held = []
+        try:
+            super().emit(event, data, namespace=namespace, room=room, skip_sid=skip_sid, callback=callback, to=to,
+                         **kwargs)  # holds this process's delivery (below), then publishes
+        finally:
+            self._local.held = None
+            for message in held:
+                super()._handle_emit(message)
+        return None
+
+    def _handle_emit(self, message):
+        held = getattr(self._local, "held", None)
+        if held is not None:
+            held.append(message)
+            return
+        super()._handle_emit(message)
 
 
 SOCKETS_KEY = "fuhua:sockets:user:{}"

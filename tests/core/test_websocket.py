@@ -161,3 +161,23 @@ def test_served_sockets_take_no_compression_and_read_broadcasts(served_app):  # 
 
 
 from tests.served import served_app  # noqa: E402, F401
+
+
+def test_an_emit_is_published_before_this_process_delivers_it(monkeypatch):
+    """The other processes' viewers must not wait for this process's whole fan-out."""
+    import socketio
+
+    from app.core.realtime import PublishFirstRedisManager
+    manager = PublishFirstRedisManager("redis://127.0.0.1:6379/15", write_only=True)  # publishing is replaced
+    order = []
+    monkeypatch.setattr(manager, "_publish", lambda message: order.append(("published", message["event"])))
+    monkeypatch.setattr(socketio.Manager, "emit", lambda self, event, data, **kwargs: order.append(("here", event)))
+    manager.emit("chat:new", {"id": 1}, namespace="/", room="roadshow:1")
+    assert order == [("published", "chat:new"), ("here", "chat:new")]
+
+    def failing(message):
+        raise ConnectionError("Redis is down")
+    monkeypatch.setattr(manager, "_publish", failing)
+    with pytest.raises(ConnectionError):
+        manager.emit("chat:new", {"id": 2}, namespace="/", room="roadshow:1")
+    assert order[-1] == ("here", "chat:new")  # delivered here all the same
