@@ -20,7 +20,7 @@ from sqlalchemy.orm import selectinload
 from app.accounts.models import User
 from app.core import ratelimit, realtime
 from app.core.db import utcnow
-from app.core.errors import Invalid, InvalidState, NotFound, PermissionDenied
+from app.core.errors import Invalid, InvalidState, NotFound, PermissionDenied, RateLimited
 from app.extensions import db
 from app.roadshows import live, payloads, snapshot
 from app.roadshows.models import (
@@ -296,7 +296,11 @@ def send_chat(*, user: User, roadshow_id: int, body, client_id) -> dict:
     except IntegrityError:  # sent before (a resend after a reconnect), maybe through another process
         db.session.rollback()
         return payloads.message(_message_by_client_id(roadshow_id, user_id, client_id))
-    rate_limit("chat", user_id, "10/10 seconds")  # refusing rolls the new row back with the event
+    try:
+        rate_limit("chat", user_id, "10/10 seconds")  # after the resend check: resends do not count
+    except RateLimited:
+        db.session.rollback()  # the new row goes now, not when the event ends (on SQLite it holds the lock)
+        raise
     payload = payloads.message(message)
     db.session.commit()
     realtime.emit_to_room(roadshow_room(roadshow_id), "chat:new", payload)

@@ -173,6 +173,7 @@ def test_chat_is_rate_limited_per_user(setup):
     acks = [chat(sc, setup.roadshow.id, f"m{i}", f"r{i}") for i in range(11)]
     assert all(a["ok"] for a in acks[:10])
     assert acks[10]["ok"] is False and acks[10]["error"]["code"] == "rate_limited"
+    assert [m.body for m in room.messages_after(setup.roadshow.id, None)] == [f"m{i}" for i in range(10)]
 
 
 def test_moderator_deletes_a_message(setup):
