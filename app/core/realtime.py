@@ -108,7 +108,6 @@ def redis_client():
     return client
 
 
-
 def track_socket(user_id: int, sid: str) -> None:
     """Remember a signed-in socket, so the user's sockets can be closed from any process."""
     client = redis_client()

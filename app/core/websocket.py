@@ -22,7 +22,12 @@ changes make a copy cheaper:
 """
 from __future__ import annotations
 
+import socket
+from collections import deque
+
 import simple_websocket.ws
+
+from app.extensions import socketio
 
 _FRAMES: dict[str, bytes] = {}
 _MAX_FRAMES = 256  # recent payloads; a broadcast's copies all hit the same entry
@@ -74,9 +79,6 @@ def _send(self, data) -> None:
     except BlockingIOError:
         sent = 0
     if sent < len(frame):
-        from collections import deque
-
-        from app.extensions import socketio
         self._pending, self._pending_size = deque([memoryview(frame)[sent:]]), len(frame) - sent
         socketio.start_background_task(_drain, self)
 
@@ -99,7 +101,6 @@ def _drain(ws) -> None:
 
 def _hang_up(ws) -> None:
     """Drop a connection whose bytes can no longer be delivered; its reader then ends the socket."""
-    import socket
     ws.connected = False
     try:
         ws.sock.shutdown(socket.SHUT_RDWR)

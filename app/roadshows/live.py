@@ -190,7 +190,7 @@ def mark_question(roadshow_id: int, question_id: int) -> None:
 # on one process, so this process knows which of its sockets are in which room.
 _open: dict[str, set[int]] = {}  # sid → rooms it is in (batched visits of this process)
 _new_visits: dict[tuple[str, int], dict] = {}  # (sid, room) → the row to insert
-_closings: list[dict] = []  # visits already written that have ended: sid, room (or None: all), when
+_closings: list[dict] = []  # visits already written that have ended: their sid, room and when
 
 
 def batching() -> bool:
