@@ -54,9 +54,11 @@ def _init_extensions(app: Flask) -> None:
     i18n.init_templates(app)
 
     queue = app.config.get("REDIS_URL") if app.config.get("SOCKETIO_MESSAGE_QUEUE", True) else None
-    from app.core.realtime import PublishFirstRedisManager
-    managers = {"client_manager": PublishFirstRedisManager(queue, channel="flask-socketio")} \
-        if queue and queue.startswith(("redis://", "rediss://")) else {}
+    from app.core.realtime import PublishFirstRedisManager, RoomManager
+    if queue and queue.startswith(("redis://", "rediss://")):
+        managers = {"client_manager": PublishFirstRedisManager(queue, channel="flask-socketio")}
+    else:
+        managers = {} if queue else {"client_manager": RoomManager()}
     socketio.init_app(app, async_mode=app.config["SOCKETIO_ASYNC_MODE"], message_queue=queue,
                       cors_allowed_origins=_socket_origins(app),
                       manage_session=True, async_handlers=app.config["SOCKETIO_ASYNC_HANDLERS"], **managers)

@@ -171,7 +171,8 @@ def test_an_emit_is_published_before_this_process_delivers_it(monkeypatch):
     manager = PublishFirstRedisManager("redis://127.0.0.1:6379/15", write_only=True)  # publishing is replaced
     order = []
     monkeypatch.setattr(manager, "_publish", lambda message: order.append(("published", message["event"])))
-    monkeypatch.setattr(socketio.Manager, "emit", lambda self, event, data, **kwargs: order.append(("here", event)))
+    monkeypatch.setattr(socketio.Manager, "emit",
+                        lambda self, event, data, *args, **kwargs: order.append(("here", event)))
     manager.emit("chat:new", {"id": 1}, namespace="/", room="roadshow:1")
     assert order == [("published", "chat:new"), ("here", "chat:new")]
 
@@ -181,3 +182,77 @@ def test_an_emit_is_published_before_this_process_delivers_it(monkeypatch):
     with pytest.raises(ConnectionError):
         manager.emit("chat:new", {"id": 2}, namespace="/", room="roadshow:1")
     assert order[-1] == ("here", "chat:new")  # delivered here all the same
+
+
+def _room_of(count: int):
+    """A Socket.IO server whose room manager believes it runs under gevent (its tasks are threads here),
+    with `count` sockets in "roadshow:1"; returns it and the log of what it sent, and when it paused."""
+    import threading
+
+    import socketio
+
+    from app.core.realtime import RoomManager
+    server = socketio.Server(async_mode="threading", client_manager=RoomManager())
+    server.async_mode = "gevent"
+    log, lock = [], threading.Lock()
+
+    def send(eio_sid, pkt):
+        with lock:
+            log.append((threading.get_ident(), eio_sid, pkt.data))
+    server._send_eio_packet = send
+    server.manager._step_aside = lambda patient: log.append((threading.get_ident(), "paused", patient))
+    for n in range(count):
+        sid = server.manager.connect(f"eio{n}", "/")
+        server.manager.enter_room(sid, "/", "roadshow:1")
+    return server, log
+
+
+def _wait_for(condition):
+    import time
+    deadline = time.monotonic() + 10
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert condition()
+
+
+def test_a_room_gets_its_bursts_in_the_background_pausing_between_slices():
+    import threading
+
+    server, log = _room_of(250)
+    server.emit("reaction:burst", {"n": 1}, to="roadshow:1")
+    server.emit("reaction:burst", {"n": 2}, to="roadshow:1")
+    _wait_for(lambda: sum(1 for entry in log if entry[1] != "paused") == 2 * 250)
+    assert {ident for ident, _, _ in log} == {log[0][0]} != {threading.get_ident()}  # one delivery task
+    runs, run = [], 0  # copies sent between pauses
+    for _, eio_sid, patient in log:
+        if eio_sid == "paused":
+            assert patient is True  # waiting for idle moments: each burst took under a second
+            runs.append(run)
+            run = 0
+        else:
+            run += 1
+    assert runs + [run] == [32] * 7 + [26 + 32] + [32] * 6 + [26]  # 250 copies a burst, a pause every 32
+    copies = [entry for entry in log if entry[1] != "paused"]
+    first = [data for _, eio_sid, data in copies if eio_sid == "eio7"]
+    assert len(first) == 2 and '"n":1' in first[0] and '"n":2' in first[1]  # in the order they were emitted
+
+
+def test_a_chat_message_is_delivered_at_once_and_never_pauses():
+    import threading
+
+    server, log = _room_of(250)
+    server.emit("chat:new", {"id": 1}, to="roadshow:1")
+    assert len(log) == 250 and all(ident == threading.get_ident() and eio_sid != "paused"
+                                   for ident, eio_sid, _ in log)
+
+
+def test_a_background_burst_is_published_once(monkeypatch):
+    """The delivery task sends to this process's sockets; it does not hand the burst to Redis again."""
+    from app.core.realtime import PublishFirstRedisManager
+    manager = PublishFirstRedisManager("redis://127.0.0.1:6379/15", write_only=True)
+    published, delivered = [], []
+    monkeypatch.setattr(manager, "_publish", published.append)
+    manager.server = type("Server", (), {"async_mode": "gevent"})()
+    monkeypatch.setattr(manager, "_background_queue", lambda: type("Queue", (), {"put": delivered.append})())
+    manager.emit("reaction:burst", {"n": 1}, namespace="/", room="roadshow:1")
+    assert [m["event"] for m in published] == ["reaction:burst"] and len(delivered) == 1
