@@ -194,11 +194,12 @@ def _client_frame(text: str, opcode: int = 0x1) -> bytes:
 class _Viewer:
     """One viewer's connection: its socket, unread bytes and where it is in connect → join → watch."""
 
-    __slots__ = ("index", "sock", "buffer", "state", "began", "auth", "seen", "reacts")
+    __slots__ = ("index", "sock", "buffer", "state", "began", "auth", "seen", "reacts", "bursts")
 
     def __init__(self, index: int, auth: dict | None, reacts: bool):
         self.index, self.auth, self.reacts = index, auth, reacts
         self.sock, self.buffer, self.state, self.began, self.seen = None, b"", "new", 0.0, set()
+        self.bursts: list[float] = []  # when each reaction burst arrived
 
     def send(self, text: str, opcode: int = 0x1) -> None:
         frame = _client_frame(text, opcode)
@@ -306,6 +307,8 @@ def viewer_process(url: str, roadshow_id: int, count: int, stop_at: float, react
                 viewer.seen.add(int(seq))
                 latencies.append(now - float(sent))
                 by_seq.setdefault(int(seq), []).append(now - float(sent))
+            elif text.startswith('42["reaction:burst"'):
+                viewer.bursts.append(now)
             elif text.startswith("43"):  # a reaction's ack
                 if '"ok":true' in text:
                     acks["ok"] += 1
@@ -409,7 +412,8 @@ def viewer_process(url: str, roadshow_id: int, count: int, stop_at: float, react
     out.write_text(json.dumps({"latencies": latencies, "connects": connects,
                                "by_seq": {seq: [len(v), max(v), sorted(v)[len(v) // 2]] for seq, v in by_seq.items()},
                                "seen": [len(v.seen) for v in viewers],
-                               "errors": errors[:20], "error_count": len(errors), "reaction_acks": acks}))
+                               "errors": errors[:20], "error_count": len(errors), "reaction_acks": acks,
+                               "bursts": [v.bursts for v in viewers]}))
 
 
 def sender(url: str, roadshow_id: int, auth: dict | None, rate: float, duration: float) -> tuple[int, float, float]:
@@ -503,10 +507,30 @@ def run(kind: str, viewers: int, rate: float, duration: float, procs: int, react
         "reactions_refused": sum(r["reaction_acks"]["refused"] for r in results),
         "refusal_codes": {c: sum(r["reaction_acks"]["codes"].get(c, 0) for r in results)
                           for c in {c for r in results for c in r["reaction_acks"]["codes"]}},
-        "slowest": _slowest(results),
+        "slowest": _slowest(results), **_bursts(results, viewers),
         "cpu_s": cpu_used, "cpu_us_per_copy": cpu_used / delivered * 1e6 if delivered else float("nan"),
         "rss_mb_before": rss_before, "rss_mb_after": rss_after,
     }
+
+
+def _bursts(results: list[dict], viewers: int) -> dict:
+    """Reaction bursts: how many each viewer got, and how long each took to reach the whole room, from its
+    first viewer to its last across processes. A burst is told apart by when it arrived: one viewer's
+    arrivals are the reference, and another viewer's arrival is the burst nearest to it (bursts go out a
+    second apart). Bursts some viewers did not get (the first, while the room filled) are left out."""
+    import bisect
+    arrivals = [times for r in results for times in r.get("bursts", [])]
+    reference = max(arrivals, key=len, default=[])
+    seen: list[list] = [[t, t, 0] for t in reference]  # first arrival, last arrival, viewers
+    for times in arrivals:
+        for t in times:
+            i = bisect.bisect_left(reference, t)
+            k = min((j for j in (i - 1, i) if 0 <= j < len(reference)), key=lambda j: abs(reference[j] - t))
+            if abs(reference[k] - t) < 0.5:
+                seen[k][0], seen[k][1], seen[k][2] = min(seen[k][0], t), max(seen[k][1], t), seen[k][2] + 1
+    spreads = [last - first for first, last, count in seen if count == viewers]
+    return {"bursts_per_viewer": sum(len(times) for times in arrivals) / viewers if viewers else 0.0,
+            "burst_spread_p50_ms": pct(spreads, 50) * 1000, "burst_spread_max_ms": max(spreads, default=0.0) * 1000}
 
 
 def _slowest(results: list[dict], n: int = 8) -> list[dict]:
@@ -560,7 +584,10 @@ def main() -> None:
                   f"{r['rss_mb_after']:>7.1f}", flush=True)
             if r["reactions"]:
                 print(f"         {r['reacting']} viewers reacting: acknowledged {r['reactions_ok']}, "
-                      f"refused {r['reactions_refused']} {r['refusal_codes'] or ''}", flush=True)
+                      f"refused {r['reactions_refused']} {r['refusal_codes'] or ''}; "
+                      f"{r['bursts_per_viewer']:.1f} bursts a viewer, each reaching the room in "
+                      f"{r['burst_spread_p50_ms']:.0f} ms (median), {r['burst_spread_max_ms']:.0f} ms (max)",
+                      flush=True)
             if args.detail:
                 print("         slowest messages:", r["slowest"], flush=True)
             if args.json:
