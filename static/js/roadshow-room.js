@@ -12,7 +12,12 @@
   var T = JSON.parse(root.dataset.i18n || "{}");
   var $ = function (sel) { return root.querySelector(sel); };
 
+  var plurals = window.Intl && Intl.PluralRules ? new Intl.PluralRules(document.documentElement.lang || "en") : null;
   function fmt(key, values) {
+    if (T[key + "_other"] && values && typeof values.n === "number") {  // counted: "1 vote", "2 votes"
+      var form = plurals ? plurals.select(values.n) : (values.n === 1 ? "one" : "other");
+      key = key + "_" + (T[key + "_" + form] ? form : "other");
+    }
     return (T[key] || key).replace(/\{(\w+)\}/g, function (_m, name) {
       return values && values[name] !== undefined ? String(values[name]) : "";
     });

@@ -60,6 +60,14 @@ def test_moderator_and_viewer_in_the_live_room(browser, site):
         expect(mod.locator("[data-messages] li", has_text="Hello from the viewer")).to_have_count(1)
         expect(viewer.locator("[data-messages] li", has_text="Hello from the viewer")).to_have_count(1)
 
+        # The viewer claps and raises a hand: the moderator sees the reaction float up in the next burst, and
+        # the raised hand in the list of people (both come with the once-a-second updates).
+        viewer.click("[data-reaction='clap']")
+        expect(mod.locator("[data-burst] .rs-float").first).to_be_visible()
+        viewer.click("[data-hand]")
+        expect(mod.locator("[data-people]")).to_contain_text("✋")
+        expect(mod.locator("[data-presence-count]")).to_contain_text("1 hand raised")
+
         # The moderator opens a poll; the viewer sees it and votes.
         mod.fill("#poll-q", "Ready to invest?")
         mod.fill("#poll-o", "Yes\nNot yet")
