@@ -3,8 +3,8 @@ import logging
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import joinedload
 
 from app.accounts.models import ApiToken, Role, User
@@ -132,9 +132,29 @@ def user_for_token(secret: str) -> User | None:
         return None
     now = utcnow()
     if token.last_used_at is None or now - token.last_used_at > TOKEN_TOUCH_INTERVAL:
-        token.last_used_at = now
-        db.session.commit()
+        user_id = token.user_id
+        _touch_token(token.id, now)
+        return db.session.get(User, user_id)
     return token.user
+
+
+def _touch_token(token_id: int, now) -> None:
+    """Record when a token was last used, best effort: authenticating never fails on it.
+
+    In a transaction of its own that starts by writing: on SQLite, one that had read first failed at once
+    ("database is locked") whenever another request wrote meanwhile, and the request answered 500. The
+    UPDATE is conditional, so requests arriving together touch the token once.
+    """
+    db.session.commit()
+    try:
+        db.session.execute(update(ApiToken).where(
+            ApiToken.id == token_id,
+            or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < now - TOKEN_TOUCH_INTERVAL))
+            .values(last_used_at=now))
+        db.session.commit()
+    except OperationalError:
+        db.session.rollback()
+        log.warning("could not record the use of API token %s", token_id)
 
 
 # Admin moves --------------------------------------------------------------------------------
