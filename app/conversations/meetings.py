@@ -5,7 +5,9 @@
   each other, and must not clash with the founder's calendar: their requested or confirmed mentor bookings and
   their confirmed meetings (a clash is a 409 `calendar_conflict` naming what it clashes with, per time).
 - Accepting is one conditional UPDATE (`WHERE status = 'pending' AND last_starts_at > now`), so two clicks, tabs
-  or people cannot accept twice; the meeting's UNIQUE offer_id backs it. Accepting re-checks both calendars.
+  or people cannot accept twice; the meeting's UNIQUE offer_id backs it. Accepting re-checks both calendars
+  with both people's rows locked, so two investors accepting the founder's overlapping offers at once cannot
+  both get the time.
 - An offer whose times have all passed reads as expired. Either side may cancel a confirmed meeting that has
   not ended; the other is notified. Reminders go out 24 h and 1 h before, once each.
 """
@@ -218,6 +220,15 @@ def _claim(offer_id: int, status: str, **values) -> None:
         raise _answered(offer.effective_status())
 
 
+def _lock_people(*user_ids: int) -> None:
+    """Row-lock these users (in id order, so two accepts never wait for each other crosswise) until the
+    transaction ends: two investors accepting the same founder's overlapping times at once then check the
+    founder's calendar one after the other, and the second sees the first's meeting. On PostgreSQL this is
+    `SELECT … FOR UPDATE`; on SQLite, the write lock `begin_write` took already does it."""
+    db.session.execute(select(User.id).where(User.id.in_(sorted(set(user_ids)))).order_by(User.id)
+                       .with_for_update())
+
+
 def accept_offer(*, investor: User, offer_id: int, starts_at: datetime) -> Meeting:
     """The investor accepts one of the offered times: a confirmed meeting for both."""
     offer = _invitee_offer(investor, offer_id)
@@ -230,14 +241,16 @@ def accept_offer(*, investor: User, offer_id: int, starts_at: datetime) -> Meeti
         raise Conflict(_l("That time is not one of the offered times."), code="time_not_offered")
     if chosen.starts_at <= utcnow():
         raise Conflict(_l("That time has already passed. Choose a later one."), code="time_passed")
-    clashes = (calendar_clashes(offer.founder_id, chosen.starts_at, chosen.ends_at)
-               + calendar_clashes(investor.id, chosen.starts_at, chosen.ends_at, bookings=False))
+    offer_id, founder_id, investor_id, start, end = offer.id, offer.founder_id, investor.id, chosen.starts_at, \
+        chosen.ends_at
+    services.begin_write()
+    _lock_people(founder_id, investor_id)  # the calendars are read, and the meeting written, one accept at a time
+    clashes = (calendar_clashes(founder_id, start, end) + calendar_clashes(investor_id, start, end, bookings=False))
     if clashes:
+        db.session.rollback()
         raise Conflict(_l("That time is no longer free: %(what)s", what=" ".join(c["text"] for c in clashes)),
                        code="time_unavailable", details={"conflicts": [{"kind": c["kind"], "id": c["id"]}
                                                                        for c in clashes]})
-    offer_id, start, end = offer.id, chosen.starts_at, chosen.ends_at
-    services.begin_write()
     _claim(offer_id, OfferStatus.ACCEPTED)
     offer = db.session.get(MeetingOffer, offer_id)
     meeting = Meeting(offer_id=offer.id, conversation_id=offer.conversation_id, founder_id=offer.founder_id,
