@@ -241,8 +241,8 @@ def accept_offer(*, investor: User, offer_id: int, starts_at: datetime) -> Meeti
         raise Conflict(_l("That time is not one of the offered times."), code="time_not_offered")
     if chosen.starts_at <= utcnow():
         raise Conflict(_l("That time has already passed. Choose a later one."), code="time_passed")
-    offer_id, founder_id, investor_id, start, end = offer.id, offer.founder_id, investor.id, chosen.starts_at, \
-        chosen.ends_at
+    offer_id, founder_id, investor_id = offer.id, offer.founder_id, investor.id
+    start, end = chosen.starts_at, chosen.ends_at
     services.begin_write()
     _lock_people(founder_id, investor_id)  # the calendars are read, and the meeting written, one accept at a time
     clashes = (calendar_clashes(founder_id, start, end) + calendar_clashes(investor_id, start, end, bookings=False))
