@@ -61,6 +61,8 @@ def _init_extensions(app: Flask) -> None:
         managers = {} if queue else {"client_manager": RoomManager()}
     socketio.init_app(app, async_mode=app.config["SOCKETIO_ASYNC_MODE"], message_queue=queue,
                       cors_allowed_origins=_socket_origins(app),
+                      ping_interval=app.config["SOCKETIO_PING_INTERVAL"],
+                      ping_timeout=app.config["SOCKETIO_PING_TIMEOUT"],
                       manage_session=True, async_handlers=app.config["SOCKETIO_ASYNC_HANDLERS"], **managers)
     from app.core import websocket
     websocket.install_frame_cache()

@@ -23,9 +23,11 @@ changes make a copy cheaper:
 from __future__ import annotations
 
 import socket
+import time
 from collections import deque
 
 import simple_websocket.ws
+from engineio.exceptions import QueueEmpty
 
 from app.extensions import socketio
 
@@ -119,6 +121,7 @@ def install_direct_send() -> None:
     if getattr(eio_socket.Socket, "_fuhua_direct", False):
         return
     queued_send = eio_socket.Socket.send
+    queued_poll = eio_socket.Socket.poll
     original_handler = eio_socket.Socket._websocket_handler
 
     def websocket_handler(self, ws):
@@ -140,9 +143,28 @@ def install_direct_send() -> None:
             return queued_send(self, pkt)  # broadcast to the rest of the room goes on)
         return None
 
+    def poll(self):
+        # engine.io's writer takes a wait of ping interval + timeout with nothing queued as a dead client:
+        # with packets written directly (pings among them) the queue stays empty however live the client
+        # is, so while the client answers its pings in time, the writer waits on.
+        while True:
+            try:
+                return queued_poll(self)
+            except QueueEmpty:
+                if self.__dict__.get("_direct_ws") is None or not self.upgraded or self.closed \
+                        or not _answering(self):
+                    raise
+
     eio_socket.Socket._websocket_handler = websocket_handler
     eio_socket.Socket.send = send
+    eio_socket.Socket.poll = poll
     eio_socket.Socket._fuhua_direct = True
+
+
+def _answering(eio_socket) -> bool:
+    """Whether the client has answered every ping it was sent, or is still within the time to answer."""
+    last_ping = eio_socket.last_ping
+    return not last_ping or time.time() - last_ping <= eio_socket.server.ping_timeout
 
 
 def strip_deflate_offer(wsgi_app):
