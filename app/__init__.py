@@ -54,7 +54,7 @@ def _init_extensions(app: Flask) -> None:
     i18n.init_templates(app)
 
     queue = app.config.get("REDIS_URL") if app.config.get("SOCKETIO_MESSAGE_QUEUE", True) else None
-    from app.core.realtime import PublishFirstRedisManager, RoomManager
+    from app.core.transport import PublishFirstRedisManager, RoomManager
     if queue and queue.startswith(("redis://", "rediss://")):
         managers = {"client_manager": PublishFirstRedisManager(queue, channel="flask-socketio")}
     else:
@@ -64,11 +64,11 @@ def _init_extensions(app: Flask) -> None:
                       ping_interval=app.config["SOCKETIO_PING_INTERVAL"],
                       ping_timeout=app.config["SOCKETIO_PING_TIMEOUT"],
                       manage_session=True, async_handlers=app.config["SOCKETIO_ASYNC_HANDLERS"], **managers)
-    from app.core import websocket
-    websocket.install_frame_cache()
+    from app.core import transport
+    transport.install_frame_cache()
     if app.config["SOCKETIO_ASYNC_MODE"] == "gevent":
-        websocket.install_direct_send()
-    app.wsgi_app = websocket.strip_deflate_offer(app.wsgi_app)  # outside Socket.IO's middleware
+        transport.install_direct_send()
+    app.wsgi_app = transport.strip_deflate_offer(app.wsgi_app)  # outside Socket.IO's middleware
 
     from app.accounts import auth
     auth.init_login(app)

@@ -1,10 +1,10 @@
-"""Broadcast-friendly WebSocket sending: frames built once per payload, no per-copy compression."""
+"""Transport tuning: frames built once per payload, no per-copy compression, direct sends, room managers."""
 import json
 
 import pytest
 from wsproto.frame_protocol import FrameProtocol
 
-from app.core.websocket import strip_deflate_offer, text_frame
+from app.core.transport import strip_deflate_offer, text_frame
 
 
 def _decode(frame: bytes) -> str:
@@ -79,7 +79,7 @@ def _send_all_in_a_thread(ws, messages):
     thread would not finish."""
     import threading
 
-    from app.core import websocket
+    from app.core import transport as websocket
     errors = []
 
     def run():
@@ -132,7 +132,7 @@ def test_a_slow_reader_never_blocks_the_sender_and_gets_everything_in_order(app,
 def test_a_client_too_far_behind_is_disconnected(app, slow_pair, monkeypatch):
     import simple_websocket
 
-    from app.core import websocket
+    from app.core import transport as websocket
     monkeypatch.setattr(websocket, "MAX_PENDING", 50_000)
     ws, client = slow_pair
     finished, errors = _send_all_in_a_thread(ws, [f"{n} " + "y" * 5000 for n in range(100)])
@@ -167,7 +167,7 @@ def test_an_emit_is_published_before_this_process_delivers_it(monkeypatch):
     """The other processes' viewers must not wait for this process's whole fan-out."""
     import socketio
 
-    from app.core.realtime import PublishFirstRedisManager
+    from app.core.transport import PublishFirstRedisManager
     manager = PublishFirstRedisManager("redis://127.0.0.1:6379/15", write_only=True)  # publishing is replaced
     order = []
     monkeypatch.setattr(manager, "_publish", lambda message: order.append(("published", message["event"])))
@@ -191,7 +191,7 @@ def _room_of(count: int):
 
     import socketio
 
-    from app.core.realtime import RoomManager
+    from app.core.transport import RoomManager
     server = socketio.Server(async_mode="threading", client_manager=RoomManager())
     server.async_mode = "gevent"
     log, lock = [], threading.Lock()
@@ -248,7 +248,7 @@ def test_a_chat_message_is_delivered_at_once_and_never_pauses():
 
 def test_a_background_burst_is_published_once(monkeypatch):
     """The delivery task sends to this process's sockets; it does not hand the burst to Redis again."""
-    from app.core.realtime import PublishFirstRedisManager
+    from app.core.transport import PublishFirstRedisManager
     manager = PublishFirstRedisManager("redis://127.0.0.1:6379/15", write_only=True)
     published, delivered = [], []
     monkeypatch.setattr(manager, "_publish", published.append)
