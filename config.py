@@ -42,6 +42,8 @@ class Config:
     # a room of 1,000 viewers reacting every second otherwise spawns 1,000 greenlets a second.
     SOCKETIO_ASYNC_HANDLERS = as_bool(os.environ.get("SOCKETIO_ASYNC_HANDLERS", "0"))
     SOCKETIO_CORS_ORIGINS = os.environ.get("SOCKETIO_CORS_ORIGINS") or None
+    # The transport tuning for big rooms (app/core/transport.py); 0 serves with the libraries as they are.
+    SOCKETIO_TUNING = as_bool(os.environ.get("SOCKETIO_TUNING"), default=True)
     # Engine.IO heartbeat: the server pings every interval; a client that has not answered within the
     # timeout is gone. Tests shorten both to see many cycles in seconds.
     SOCKETIO_PING_INTERVAL = float(os.environ.get("SOCKETIO_PING_INTERVAL") or 25)

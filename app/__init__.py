@@ -53,22 +53,17 @@ def _init_extensions(app: Flask) -> None:
     security.init_security(app)
     i18n.init_templates(app)
 
+    from app.core import transport
     queue = app.config.get("REDIS_URL") if app.config.get("SOCKETIO_MESSAGE_QUEUE", True) else None
-    from app.core.transport import PublishFirstRedisManager, RoomManager
-    if queue and queue.startswith(("redis://", "rediss://")):
-        managers = {"client_manager": PublishFirstRedisManager(queue, channel="flask-socketio")}
-    else:
-        managers = {} if queue else {"client_manager": RoomManager()}
+    tuned = transport.tuning_enabled(app)
     socketio.init_app(app, async_mode=app.config["SOCKETIO_ASYNC_MODE"], message_queue=queue,
                       cors_allowed_origins=_socket_origins(app),
                       ping_interval=app.config["SOCKETIO_PING_INTERVAL"],
                       ping_timeout=app.config["SOCKETIO_PING_TIMEOUT"],
-                      manage_session=True, async_handlers=app.config["SOCKETIO_ASYNC_HANDLERS"], **managers)
-    from app.core import transport
-    transport.install_frame_cache()
-    if app.config["SOCKETIO_ASYNC_MODE"] == "gevent":
-        transport.install_direct_send()
-    app.wsgi_app = transport.strip_deflate_offer(app.wsgi_app)  # outside Socket.IO's middleware
+                      manage_session=True, async_handlers=app.config["SOCKETIO_ASYNC_HANDLERS"],
+                      **(transport.client_manager(queue) if tuned else {}))
+    if tuned:
+        transport.install(app)
 
     from app.accounts import auth
     auth.init_login(app)

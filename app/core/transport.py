@@ -20,6 +20,11 @@ changes make a copy cheaper:
   writes a packet at once when the socket's queue is empty, without blocking: bytes a slow client
   cannot take yet wait in the socket's own buffer, sent in order by a helper greenlet, and a client
   that falls more than `MAX_PENDING` bytes behind is disconnected (as a full queue never was before).
+
+All of it is on by default and off with `SOCKETIO_TUNING=0`, and it switches itself off (with a warning) when
+the installed python-engineio, python-socketio, simple-websocket or wsproto is not the version it was written
+against (`TUNED_FOR`): it replaces methods of those libraries and reads a few of their private attributes.
+tests/core/test_transport.py fails when a pinned version changes, so that the tuning is checked again.
 """
 from __future__ import annotations
 
@@ -114,6 +119,39 @@ def _hang_up(ws) -> None:
         ws.sock.shutdown(socket.SHUT_RDWR)
     except OSError:
         pass
+
+
+TUNED_FOR = {"python-engineio": "4.15.1", "python-socketio": "5.18.1", "simple-websocket": "1.1.0",
+             "wsproto": "1.3.2"}
+
+
+def tuning_enabled(app) -> bool:
+    """Whether to tune: `SOCKETIO_TUNING` is on and the libraries are the versions the tuning was written for."""
+    if not app.config.get("SOCKETIO_TUNING", True):
+        return False
+    from importlib.metadata import version
+    installed = {name: version(name) for name in TUNED_FOR}
+    if installed != TUNED_FOR:
+        log.warning("Socket.IO transport tuning is off: it was written for %s, and %s is installed", TUNED_FOR,
+                    installed)
+        return False
+    return True
+
+
+def client_manager(queue_url: str | None) -> dict:
+    """The `client_manager` argument for `socketio.init_app`: Redis that publishes first, or rooms with
+    background delivery; nothing for another kind of message queue (python-socketio's own is used)."""
+    if queue_url and queue_url.startswith(("redis://", "rediss://")):
+        return {"client_manager": PublishFirstRedisManager(queue_url, channel="flask-socketio")}
+    return {} if queue_url else {"client_manager": RoomManager()}
+
+
+def install(app) -> None:
+    """Patch the WebSocket send path (once per process) and strip deflate offers from this app's requests."""
+    install_frame_cache()
+    if app.config["SOCKETIO_ASYNC_MODE"] == "gevent":
+        install_direct_send()
+    app.wsgi_app = strip_deflate_offer(app.wsgi_app)  # outside Socket.IO's middleware
 
 
 def install_frame_cache() -> None:

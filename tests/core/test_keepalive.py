@@ -299,3 +299,45 @@ def test_the_socket_io_javascript_client_stays_connected(site):
             assert probe["transport"] == "websocket" and probe["messages"] == len(sent)
         finally:
             browser.close()
+
+
+def test_a_client_that_closes_is_gone_from_the_room_at_once(site):
+    """Closing (the client's own engine.io close) is not left to the heartbeat to find out: a signed-in
+    observer's presence count drops within a flush or two, well before a ping timeout would tell."""
+    counts: list[int] = []
+    observer = socketio.Client(reconnection=False)
+    observer.on("presence:update", lambda presence: counts.append(presence["count"]))
+    observer.connect(site.url, auth={"token": site.poster_token}, transports=["websocket"], wait_timeout=10)
+    signed_in = _session(site.url, "closer@example.com")
+    token = signed_in.post(f"{site.url}/api/tokens", json={"name": "closer"}, timeout=10).json()["token"]
+    viewer = socketio.Client(reconnection=False)
+    try:
+        assert observer.call("roadshow:join", {"roadshow_id": site.roadshow_id, "after_id": None}, timeout=10)["ok"]
+        _wait_for(lambda: counts and counts[-1] == 1)
+        viewer.connect(site.url, auth={"token": token}, transports=["websocket"], wait_timeout=10)
+        assert viewer.call("roadshow:join", {"roadshow_id": site.roadshow_id, "after_id": None}, timeout=10)["ok"]
+        _wait_for(lambda: counts[-1] == 2)
+        assert counts[-1] == 2
+        viewer.disconnect()
+        closed = time.monotonic()
+        _wait_for(lambda: counts[-1] == 1)
+        assert counts[-1] == 1 and time.monotonic() - closed < 5
+    finally:
+        observer.disconnect()
+
+
+def test_signing_out_closes_the_accounts_sockets(site):
+    """A server-initiated close (the session ends) reaches a cookie-signed-in socket as a close, not a drop."""
+    signed_in = _session(site.url, "leaver@example.com")
+    cookie = "; ".join(f"{name}={value}" for name, value in signed_in.cookies.items())
+    reasons: list[str] = []
+    viewer = socketio.Client(reconnection=False)
+    viewer.on("disconnect", lambda reason=None: reasons.append(str(reason)))
+    viewer.connect(site.url, headers={"Cookie": cookie}, transports=["websocket"], wait_timeout=10)
+    try:
+        assert signed_in.post(f"{site.url}/api/auth/logout", timeout=10).status_code in (200, 204)
+        _wait_for(lambda: reasons)
+        assert reasons == ["server disconnect"]  # Socket.IO's "io server disconnect", as python-socketio names it
+    finally:
+        if viewer.connected:
+            viewer.disconnect()

@@ -256,3 +256,57 @@ def test_a_background_burst_is_published_once(monkeypatch):
     monkeypatch.setattr(manager, "_background_queue", lambda: type("Queue", (), {"put": delivered.append})())
     manager.emit("reaction:burst", {"n": 1}, namespace="/", room="roadshow:1")
     assert [m["event"] for m in published] == ["reaction:burst"] and len(delivered) == 1
+
+
+def test_the_tuning_is_written_for_the_pinned_versions():
+    """The tuning replaces methods of these libraries and reads their private attributes: when a pin changes,
+    this fails, so that the tuning is read against the new versions (and TUNED_FOR updated) before it ships."""
+    from importlib.metadata import version
+    from pathlib import Path
+
+    from app.core.transport import TUNED_FOR
+    requirements = Path(__file__).resolve().parents[2] / "requirements.txt"
+    pins = dict(line.split("==") for line in requirements.read_text().splitlines() if "==" in line)
+    assert {name: pins.get(name) for name in TUNED_FOR} == TUNED_FOR
+    assert {name: version(name) for name in TUNED_FOR} == TUNED_FOR
+
+
+def test_other_library_versions_switch_the_tuning_off(app, monkeypatch, caplog):
+    import importlib.metadata
+
+    from app.core.transport import tuning_enabled
+    assert tuning_enabled(app)
+    real = importlib.metadata.version
+    monkeypatch.setattr(importlib.metadata, "version",
+                        lambda name: "4.99.0" if name == "python-engineio" else real(name))
+    assert not tuning_enabled(app)
+    assert "tuning is off" in caplog.text
+
+
+def test_the_switch_turns_the_tuning_off(app, monkeypatch):
+    from app.core.transport import tuning_enabled
+    monkeypatch.setitem(app.config, "SOCKETIO_TUNING", False)
+    assert not tuning_enabled(app)
+
+
+@pytest.mark.served
+def test_served_untuned_sockets_are_the_libraries_own():
+    """SOCKETIO_TUNING=0: stock simple-websocket (it accepts the deflate offer), and the room still works."""
+    import websocket
+
+    from tests.served import serve
+    with serve(env={"SOCKETIO_TUNING": "0"}) as served:
+        url = served.url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket"
+        ws = websocket.create_connection(url, timeout=10, header=["Sec-WebSocket-Extensions: permessage-deflate"])
+        try:
+            assert "permessage-deflate" in ws.getheaders().get("sec-websocket-extensions", "")
+        finally:
+            ws.close()
+        import socketio
+        client = socketio.Client(reconnection=False)
+        client.connect(served.url, transports=["websocket"], wait_timeout=10)
+        try:
+            ack = client.call("roadshow:join", {"roadshow_id": 2147483647, "after_id": None}, timeout=10)
+            assert ack["ok"] is False and ack["error"]["code"] == "roadshow_not_found"
+        finally:
+            client.disconnect()
