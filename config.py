@@ -69,6 +69,11 @@ class Config:
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # Redis down: count in this process's memory until it is back (Flask-Limiter checks it again by itself),
+    # and never fail a request over a limit that cannot be counted; give up on Redis within a second or two.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 2}
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
 
     # Background jobs: "inprocess" (embedded default) or "rq" (Redis queue + `flask jobs worker`).

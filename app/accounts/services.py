@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.accounts.models import ApiToken, Role, User
 from app.core.db import utcnow
@@ -76,8 +77,13 @@ def authenticate(*, email: str, password: str) -> User | None:
 
 
 def record_login(user: User) -> None:
-    user.last_login_at = utcnow()
+    """Note the time of a sign-in: one UPDATE in a transaction of its own, which on SQLite waits for the write
+    lock instead of failing as a transaction that read the user first would after another process wrote."""
     db.session.commit()
+    now = utcnow()
+    db.session.execute(update(User).where(User.id == user.id).values(last_login_at=now))
+    db.session.commit()
+    set_committed_value(user, "last_login_at", now)
 
 
 def update_profile(*, user: User, name: str | None = None, locale: str | None = ...,

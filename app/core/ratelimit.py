@@ -1,13 +1,21 @@
 """Per-user limits inside use cases (posting in a room, writing in a conversation), on Flask-Limiter's
-storage: memory for one process, Redis when `REDIS_URL` is set, so the limit holds across processes."""
+storage: memory for one process, Redis when `REDIS_URL` is set, so the limit holds across processes. While
+Redis cannot be reached, each process counts on its own (as Flask-Limiter's own fallback does for routes)."""
+import logging
 import os
+import time
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from limits import parse_many
+from limits.storage import MemoryStorage
+from limits.strategies import FixedWindowRateLimiter
 
 from app.core.errors import RateLimited
 from app.extensions import limiter
+
+log = logging.getLogger(__name__)
+RETRY_AFTER = 5.0  # seconds counted in memory after Redis failed, before it is tried again
 
 
 def rule(setting: str, default: str) -> str:
@@ -18,5 +26,18 @@ def rule(setting: str, default: str) -> str:
 def hit(setting: str, default: str, *key: str) -> None:
     """Count one action for `key` against every limit of the rule; RateLimited (429) once one is full."""
     for item in parse_many(rule(setting, default)):
-        if not limiter.limiter.hit(item, *key):
+        if not _hit(item, key):
             raise RateLimited(_l("You are sending too fast. Wait a moment."), code="rate_limited")
+
+
+def _hit(item, key: tuple[str, ...]) -> bool:
+    fallback = current_app.extensions.setdefault("fuhua_ratelimit_fallback", {"limiter": None, "until": 0.0})
+    if time.monotonic() >= fallback["until"]:
+        try:
+            return limiter.limiter.hit(item, *key)
+        except Exception as error:  # noqa: BLE001 (the storage's own errors: redis, connection, timeout)
+            log.warning("rate-limit storage unreachable, counting in memory for %.0fs: %s", RETRY_AFTER, error)
+            fallback["until"] = time.monotonic() + RETRY_AFTER
+    if fallback["limiter"] is None:
+        fallback["limiter"] = FixedWindowRateLimiter(MemoryStorage())
+    return fallback["limiter"].hit(item, *key)

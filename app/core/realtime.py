@@ -3,6 +3,7 @@ import logging
 
 from flask_babel import gettext as _
 from marshmallow import ValidationError
+from redis.exceptions import RedisError
 
 from app.core.errors import AppError
 from app.extensions import socketio
@@ -68,23 +69,33 @@ def redis_client():
         # Thousands of sockets may need Redis at once (a room filling up): they queue for one of a few
         # connections instead of failing once a plain pool's limit is reached.
         size = current_app.config.get("REDIS_MAX_CONNECTIONS", 50)
-        pool = BlockingConnectionPool.from_url(url, max_connections=size, timeout=20)
+        # Connect and socket timeouts: a Redis that is down or unreachable fails a call within seconds, it
+        # never hangs a request (callers that can go on without Redis catch `RedisError`).
+        pool = BlockingConnectionPool.from_url(url, max_connections=size, timeout=20, socket_connect_timeout=2,
+                                               socket_timeout=5, health_check_interval=30)
         client = _clients[url] = Redis(connection_pool=pool)
     return client
 
 
 def track_socket(user_id: int, sid: str) -> None:
-    """Remember a signed-in socket, so the user's sockets can be closed from any process."""
+    """Remember a signed-in socket, so the user's sockets can be closed from any process (best effort: with
+    Redis down, only this process's sockets can be found, through the user's room)."""
     client = redis_client()
     if client is not None:
         key = SOCKETS_KEY.format(user_id)
-        client.pipeline().sadd(key, sid).expire(key, SOCKETS_TTL).execute()
+        try:
+            client.pipeline().sadd(key, sid).expire(key, SOCKETS_TTL).execute()
+        except RedisError as error:
+            log.warning("could not record socket %s of user %s: %s", sid, user_id, error)
 
 
 def untrack_socket(user_id: int, sid: str) -> None:
     client = redis_client()
     if client is not None:
-        client.srem(SOCKETS_KEY.format(user_id), sid)
+        try:
+            client.srem(SOCKETS_KEY.format(user_id), sid)
+        except RedisError as error:
+            log.warning("could not forget socket %s of user %s: %s", sid, user_id, error)
 
 
 def disconnect_user(user_id: int) -> None:
@@ -103,7 +114,10 @@ def disconnect_user(user_id: int) -> None:
     client = redis_client()
     if client is not None:
         key = SOCKETS_KEY.format(user_id)
-        sids |= {raw.decode() for raw in client.smembers(key)}
-        client.delete(key)
+        try:
+            sids |= {raw.decode() for raw in client.smembers(key)}
+            client.delete(key)
+        except RedisError as error:
+            log.warning("could not reach the other processes' sockets of user %s: %s", user_id, error)
     for sid in sids:
         server.disconnect(sid, namespace="/")
