@@ -15,6 +15,10 @@ from app.extensions import socketio  # noqa: E402
 
 app = create_app()
 
+if os.environ.get("REDIS_URL"):
+    from app.core.realtime import watch_shared_queue
+    watch_shared_queue(app)
+
 if os.environ.get("FUHUA_GC_TUNING", "1") == "1":
     import gc
     # What the app built at start-up (modules, models, routes, catalogues) lives as long as the process:

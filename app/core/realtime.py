@@ -121,3 +121,36 @@ def disconnect_user(user_id: int) -> None:
             log.warning("could not reach the other processes' sockets of user %s: %s", user_id, error)
     for sid in sids:
         server.disconnect(sid, namespace="/")
+
+
+QUEUE_WATCH_INTERVAL = 2.0  # seconds between checks of the shared message queue
+
+
+def watch_shared_queue(app) -> None:
+    """Serve-time task (one per process, started by wsgi.py when `REDIS_URL` is set): ping Redis every few
+    seconds and tell this process's own sockets whether real-time reaches the other processes.
+
+    While Redis is down each process still delivers to its own viewers; they get `realtime:status`
+    `{"shared": false}` (repeated, so sockets that connect meanwhile learn it too) and the pages show
+    "reconnecting"; `{"shared": true}` once Redis answers again (python-socketio resubscribes by itself).
+    """
+    with app.app_context():
+        client = redis_client()
+    if client is None:
+        return
+
+    def watch():
+        shared = True
+        while True:
+            socketio.sleep(QUEUE_WATCH_INTERVAL)
+            try:
+                now_shared = bool(client.ping())
+            except RedisError:
+                now_shared = False
+            if now_shared != shared or not now_shared:
+                if now_shared != shared:
+                    log.warning("the shared message queue is %s", "back" if now_shared else "unreachable")
+                socketio.emit("realtime:status", {"shared": now_shared}, ignore_queue=True)
+            shared = now_shared
+
+    socketio.start_background_task(watch)

@@ -52,11 +52,23 @@
     });
   }
 
-  window.Fuhua = { toast: toast, setBadge: setBadge, socket: null };
+  // Real-time that reaches the other server processes (Redis) is down: say so until it is back.
+  function watchRealtime(socket) {
+    if (!socket || socket.fuhuaWatched) return;
+    socket.fuhuaWatched = true;
+    socket.on("realtime:status", function (status) {
+      var banner = document.querySelector("[data-realtime-banner]");
+      if (banner) banner.hidden = !!status.shared;
+      document.dispatchEvent(new CustomEvent("fuhua:realtime", { detail: status }));
+    });
+  }
+
+  window.Fuhua = { toast: toast, setBadge: setBadge, socket: null, watchRealtime: watchRealtime };
 
   if (document.body.dataset.signedIn === "true" && window.io) {
     var socket = window.io({ transports: ["websocket", "polling"] });
     window.Fuhua.socket = socket;
+    watchRealtime(socket);
     socket.on("notification:new", function (n) {
       if (typeof n.unread_count === "number") setBadge(n.unread_count);
       toast(n.text || n.kind, n.url || null);

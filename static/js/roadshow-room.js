@@ -37,6 +37,7 @@
   var outbox = loadOutbox();
 
   var socket = (window.Fuhua && window.Fuhua.socket) || window.io({ transports: ["websocket", "polling"] });
+  if (window.Fuhua && window.Fuhua.watchRealtime) window.Fuhua.watchRealtime(socket);
 
   function loadOutbox() {
     try { return JSON.parse(window.localStorage.getItem(OUTBOX_KEY) || "[]"); } catch (e) { return []; }

@@ -84,6 +84,35 @@ def _wait_for(condition, timeout: float) -> bool:
     return condition()
 
 
+class _RoomPage:
+    """The live room in Debian's Chromium (when installed), watched for the "reconnecting" banner."""
+
+    def __init__(self, base: str, roadshow_id: int):
+        self.page = None
+        if not shutil.which("chromium"):
+            return
+        from playwright.sync_api import sync_playwright
+        self.playwright = sync_playwright().start()
+        self.browser = self.playwright.chromium.launch(executable_path=shutil.which("chromium"), headless=True,
+                                                       args=["--no-sandbox", "--disable-gpu"])
+        self.page = self.browser.new_page(locale="zh-CN")
+        self.page.goto(f"{base}/roadshows/{roadshow_id}/live")
+
+    def banner_shown(self, shown: bool) -> bool:
+        if self.page is None:
+            return True
+        banner = self.page.locator("[data-realtime-banner]")
+        banner.wait_for(state="visible" if shown else "hidden", timeout=15_000)
+        if shown:
+            assert "实时更新正在重新连接" in banner.inner_text()
+        return True
+
+    def close(self) -> None:
+        if self.page is not None:
+            self.browser.close()
+            self.playwright.stop()
+
+
 def test_the_site_answers_while_redis_is_down_and_recovers_when_it_returns(redis_server):
     env = {"REDIS_URL": redis_server.url, "ROADSHOW_CHAT_RATE": "1000/second"}
     with serve(processes=2, env=env) as served:
@@ -95,8 +124,10 @@ def test_the_site_answers_while_redis_is_down_and_recovers_when_it_returns(redis
         admin = _login(first.url, "ops@example.com")
         roadshow_id = admin.post(f"{first.url}/api/roadshows", timeout=10,
                                  json={"title": "停电演练", "starts_at": START, "ends_at": END}).json()["id"]
-        here, there = [], []
+        here, there, statuses = [], [], []
         poster = _client(first.url, admin, roadshow_id, [])
+        poster.on("realtime:status", statuses.append)
+        browser = _RoomPage(first.url, roadshow_id)
         local = _client(first.url, _login(first.url, "viewer@example.com"), roadshow_id, here)
         remote = _client(second.url, _login(second.url, "viewer@example.com"), roadshow_id, there)
         try:
@@ -116,6 +147,8 @@ def test_the_site_answers_while_redis_is_down_and_recovers_when_it_returns(redis
                               timeout=10)
             assert ack["ok"], ack  # stored, and delivered to this process's own viewers
             assert _wait_for(lambda: "during" in here, 10)
+            assert _wait_for(lambda: statuses and statuses[-1] == {"shared": False}, 10)
+            assert browser.banner_shown(True)
 
             redis_server.start()
             # The other process hears the room again once its subscription is back (python-socketio retries).
@@ -124,10 +157,13 @@ def test_the_site_answers_while_redis_is_down_and_recovers_when_it_returns(redis
                 poster.call("chat:send", {"roadshow_id": roadshow_id, "body": body, "client_id": body}, timeout=10)
                 return _wait_for(lambda: body in there, 1)
             assert _wait_for(delivered_across, 70)
+            assert _wait_for(lambda: statuses[-1] == {"shared": True}, 10)
+            assert browser.banner_shown(False)
             assert poster.connected and local.connected and remote.connected
         finally:
             for client in (poster, local, remote):
                 if client.connected:
                     client.disconnect()
+            browser.close()
         errors = [line for line in served.logs().splitlines() if '" 500 ' in line or "Exception on " in line]
         assert not errors, errors
