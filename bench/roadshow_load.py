@@ -10,7 +10,8 @@ latency p50 / p99 / max from send to receipt, and the server's CPU seconds per d
     .venv/bin/python bench/roadshow_load.py --target both  --viewers 100 500 1000 --reactions
 
 `fuhua` serves the real app (tests/served.py: migrated throwaway SQLite database, `python wsgi.py`, gevent);
-`bare` runs bench/roadshow_bare_server.py, a minimal Flask-SocketIO server in the same async mode.
+`bare` runs bench/roadshow_bare_server.py, a minimal Flask-SocketIO server in the same async mode; `node` runs
+bench/node/server.js, the same minimal server on node's socket.io (`npm ci` in bench/node on first use).
 `--reactions` makes every viewer also send one reaction a second (Fuhua only: the bare server has none);
 the viewers then sign in, each as a different investor with an API token (reactions are not anonymous).
 `--servers 2 --redis redis://127.0.0.1:6379/5` serves Fuhua from two processes sharing Redis as the
@@ -51,6 +52,17 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
+def _stock_server(kind: str, port: int) -> list[str]:
+    """The command that serves a stock server: Flask-SocketIO (`bare`) or node socket.io (`node`, installed
+    into bench/node by npm on first use, from bench/node/package.json and its lock file)."""
+    if kind == "bare":
+        return [sys.executable, str(ROOT / "bench" / "roadshow_bare_server.py"), str(port)]
+    node = ROOT / "bench" / "node"
+    if not (node / "node_modules" / "socket.io").exists():
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--silent"], cwd=node, check=True)
+    return ["node", str(node / "server.js"), str(port)]
+
+
 class Target:
     """A server to load: its URL, its pid, the room id and an auth payload for the sender."""
 
@@ -60,11 +72,11 @@ class Target:
         self._stack = None
 
     def __enter__(self) -> Target:
-        if self.kind == "bare":
+        if self.kind in ("bare", "node"):
             from tests.served import free_port
             port = free_port()
-            self.proc = subprocess.Popen([sys.executable, str(ROOT / "bench" / "roadshow_bare_server.py"), str(port)],
-                                         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            self.proc = subprocess.Popen(_stock_server(self.kind, port), cwd=ROOT, stdout=subprocess.DEVNULL,
+                                         stderr=subprocess.DEVNULL)
             self.url = f"http://127.0.0.1:{port}"
             _wait(self.url)
             self.pid, self.roadshow_id, self.sender_auth = self.proc.pid, 1, None
@@ -113,7 +125,7 @@ class Target:
         return json.loads(result.stdout.strip().splitlines()[-1])
 
     def __exit__(self, *exc) -> None:
-        if self.kind == "bare":
+        if self.kind in ("bare", "node"):
             self.proc.terminate()
             self.proc.wait(10)
         elif self._stack is not None:
@@ -554,7 +566,8 @@ def main() -> None:
                        json.loads(Path(tokens).read_text()))
         return
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--target", choices=["fuhua", "bare", "both"], default="both")
+    parser.add_argument("--target", choices=["fuhua", "bare", "node", "both", "all"], default="both",
+                        help="both: bare and fuhua; all: bare, node and fuhua")
     parser.add_argument("--viewers", type=int, nargs="+", default=[100, 500, 1000])
     parser.add_argument("--rate", type=float, default=10.0, help="chat messages per second")
     parser.add_argument("--duration", type=float, default=20.0, help="seconds of sending")
@@ -569,7 +582,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.servers > 1 and not args.redis:
         parser.error("--servers above 1 needs --redis (the processes share rooms through it)")
-    kinds = ["bare", "fuhua"] if args.target == "both" else [args.target]
+    kinds = {"both": ["bare", "fuhua"], "all": ["bare", "node", "fuhua"]}.get(args.target, [args.target])
     header = (f"{'target':<8} {'N':>5} {'react':>5} {'conn':>5} {'loss':>6} {'p50':>7} {'p99':>7} {'max':>7} "
               f"{'conn p50':>8} {'conn p99':>8} {'cpu µs/copy':>11} {'rss MB':>7}")
     print(header)
