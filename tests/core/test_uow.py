@@ -218,3 +218,11 @@ def test_a_locked_write_outside_a_unit_is_busy_not_a_500(app, db):
     other = OperationalError("SELECT", {}, sqlite3.OperationalError("no such table: x"))
     with app.test_request_context("/api/me", method="PUT"):
         assert handle_db_error(other).status_code == 500
+
+
+def test_database_busy_on_a_socket_is_an_error_ack(app, db):
+    from app.core.realtime import handle_socket_error
+    with app.test_request_context("/socket.io/", headers={"Accept-Language": "zh-CN"}):
+        ack = handle_socket_error(DatabaseBusy())
+    assert ack["ok"] is False and ack["error"]["code"] == "database_busy"
+    assert "网站正忙" in ack["error"]["message"]
