@@ -102,18 +102,15 @@ def unit_of_work(*, lock: Iterable[tuple[type, int]] = ()) -> Iterator[None]:
 
 def _nested(stack: list[_Level], lock: Iterable[tuple[type, int]]) -> Iterator[None]:
     level = _Level()
-    savepoint = db.session.begin_nested()
     stack.append(level)
     try:
-        _lock_rows(lock)
-        yield
-    except BaseException:
+        # the context manager, not savepoint.commit(): only it leaves the outer transaction usable when the
+        # savepoint's own flush fails (e.g. an IntegrityError the caller catches)
+        with db.session.begin_nested():
+            _lock_rows(lock)
+            yield
+    finally:
         stack.pop()
-        if savepoint.is_active:
-            savepoint.rollback()
-        raise
-    stack.pop()
-    savepoint.commit()
     stack[-1].effects.extend(level.effects)
 
 

@@ -75,6 +75,20 @@ def test_a_failed_nested_unit_drops_only_its_own_work(db, make_user):
     assert [n.kind for n in db.session.scalars(select(Notification).where(Notification.user_id == user.id))] == ["kept"]
 
 
+def test_a_nested_unit_whose_writes_fail_at_its_end_drops_only_its_own_work(db, make_user):
+    from sqlalchemy.exc import IntegrityError
+    user = make_user()
+    ran = []
+    with uow.unit_of_work():
+        _note(user, "kept")
+        uow.after_commit(ran.append, "outer")
+        with pytest.raises(IntegrityError), uow.unit_of_work():
+            db.session.add(Notification(user_id=2**31 - 1, kind="nobody's", data={}))  # no such user
+            uow.after_commit(ran.append, "inner")
+    assert ran == ["outer"]
+    assert [n.kind for n in db.session.scalars(select(Notification).where(Notification.user_id == user.id))] == ["kept"]
+
+
 def test_an_outer_failure_drops_the_nested_units_effects_too(db, make_user):
     user = make_user()
     ran = []
