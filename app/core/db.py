@@ -91,19 +91,3 @@ def alembic_include_name(name, type_, parent_names) -> bool:
     """Alembic leaves full-text search tables alone: SQLite FTS5 virtual tables (and their shadow
     tables) are created by raw SQL in the migrations and have no model."""
     return not (type_ == "table" and name and "_fts" in name)
-
-
-def write_first(column) -> None:
-    """On SQLite, end the current transaction and open one holding the write lock (a no-op UPDATE of
-    `column`'s table); call it before a use case reads what it is about to write. On PostgreSQL: nothing.
-
-    A SQLite transaction that read and then writes fails at once ("database is locked") when another
-    connection committed in between (its WAL snapshot is stale); one that starts by writing waits for
-    the lock instead (busy_timeout).
-    """
-    from sqlalchemy import false, update
-
-    from app.extensions import db
-    if db.session.get_bind().dialect.name == "sqlite":
-        db.session.commit()
-        db.session.execute(update(column.table).where(false()).values({column.key: column}))
