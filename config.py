@@ -35,6 +35,8 @@ class Config:
     REDIS_URL = os.environ.get("REDIS_URL") or None
     # Connections to Redis per process; sockets that need one while all are busy wait (up to 20 s).
     REDIS_MAX_CONNECTIONS = int(os.environ.get("REDIS_MAX_CONNECTIONS", "50"))
+    # SQLite: seconds a write waits for another writer's lock (cooperatively) before answering 503 database_busy.
+    SQLITE_WRITE_WAIT = float(os.environ.get("SQLITE_WRITE_WAIT", "5"))
 
     # Socket.IO: gevent when served by `make run`/gunicorn (wsgi.py patches first).
     SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "gevent")

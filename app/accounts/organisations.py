@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from app.accounts.models import Invitation, MemberRole, Membership, Organisation, OrgKind, Role, User
 from app.accounts.services import find_user_by_email, normalise_email
+from app.core import uow
 from app.core.db import utcnow
 from app.core.errors import AppError, Conflict, InvalidState, NotFound, PermissionDenied
 from app.core.security import hash_secret, new_secret
@@ -150,30 +151,32 @@ def invite(*, actor: User, organisation_id: int, email: str) -> tuple[Invitation
     Inviting an address that already has a pending invitation replaces it; inviting a member, or an
     account whose role cannot join this kind of organisation, is a Conflict.
     """
-    org = require_owner(actor, organisation_id)
     email = normalise_email(email)
-    invitee = find_user_by_email(email)
-    if invitee is not None:
-        if is_member(invitee, org):
-            raise Conflict(_l("%(name)s is already a member of %(org)s.", name=invitee.name, org=org.name),
-                           code="already_member")
-        if problem := _wrong_role(invitee, org):
-            raise problem
-    now = utcnow()
-    for old in org.invitations:
-        if old.email == email and old.accepted_at is None and old.revoked_at is None:
-            old.revoked_at = now  # replaced: its link stops working
-    token = new_secret(32)
-    invitation = Invitation(organisation_id=org.id, email=email, token_hash=hash_secret(token),
-                            invited_by_id=actor.id, expires_at=now + INVITATION_TTL)
-    db.session.add(invitation)
-    db.session.commit()
+    with uow.unit_of_work():
+        org = require_owner(actor, organisation_id)
+        invitee = find_user_by_email(email)
+        if invitee is not None:
+            if is_member(invitee, org):
+                raise Conflict(_l("%(name)s is already a member of %(org)s.", name=invitee.name, org=org.name),
+                               code="already_member")
+            if problem := _wrong_role(invitee, org):
+                raise problem
+        now = utcnow()
+        for old in org.invitations:
+            if old.email == email and old.accepted_at is None and old.revoked_at is None:
+                old.revoked_at = now  # replaced: its link stops working
+        token = new_secret(32)
+        invitation = Invitation(organisation_id=org.id, email=email, token_hash=hash_secret(token),
+                                invited_by_id=actor.id, expires_at=now + INVITATION_TTL)
+        db.session.add(invitation)
+        db.session.flush()
+        _send_invitation(invitation, token, actor, org, invitee)
     log.info("user %s invited %s to organisation %s", actor.id, email, org.id)
-    _send_invitation(invitation, token, actor, org, invitee)
     return invitation, token
 
 
 def _send_invitation(invitation: Invitation, token: str, actor: User, org: Organisation, invitee: User | None) -> None:
+    """Inside the invitation's unit of work: the email is queued, and the invitee notified, after its commit."""
     url = invitation_url(token)
     with force_locale(actor.locale) if actor.locale else nullcontext():
         what = _("the startup %(org)s", org=org.name) if org.kind == OrgKind.STARTUP else \
@@ -184,7 +187,7 @@ def _send_invitation(invitation: Invitation, token: str, actor: User, org: Organ
                  "Sign in or create an account with this email address (%(email)s) first.\n"
                  "If you did not expect this invitation, you can ignore this email.",
                  name=actor.name, what=what, url=url, email=invitation.email)
-    notifications.send_email(to=invitation.email, subject=subject, text=text)
+    uow.after_commit(notifications.send_email, to=invitation.email, subject=subject, text=text)
     if invitee is not None:
         notifications.notify(user=invitee, kind="invitation_received",
                              data={"org": org.name, "org_kind": org.kind, "inviter": actor.name},
@@ -202,16 +205,16 @@ def list_invitations(*, actor: User, organisation_id: int) -> list[Invitation]:
 
 def revoke_invitation(*, actor: User, invitation_id: int) -> Invitation:
     """Withdraw an invitation so its link stops working. Owner only."""
-    invitation = db.session.get(Invitation, invitation_id) if valid_id(invitation_id) else None
-    if invitation is None:
-        raise NotFound(_l("Invitation not found."), code="invitation_not_found")
-    require_owner(actor, invitation.organisation)
-    if invitation.accepted_at is not None:
-        raise InvalidState(_l("This invitation has already been accepted."), code="invitation_used")
-    if invitation.revoked_at is not None:
-        raise InvalidState(_l("This invitation was already withdrawn."), code="invitation_revoked")
-    invitation.revoked_at = utcnow()
-    db.session.commit()
+    with uow.unit_of_work():
+        invitation = db.session.get(Invitation, invitation_id) if valid_id(invitation_id) else None
+        if invitation is None:
+            raise NotFound(_l("Invitation not found."), code="invitation_not_found")
+        require_owner(actor, invitation.organisation)
+        if invitation.accepted_at is not None:
+            raise InvalidState(_l("This invitation has already been accepted."), code="invitation_used")
+        if invitation.revoked_at is not None:
+            raise InvalidState(_l("This invitation was already withdrawn."), code="invitation_revoked")
+        invitation.revoked_at = utcnow()
     return invitation
 
 
@@ -255,24 +258,24 @@ def invitation_problem(invitation: Invitation, user: User | None) -> AppError | 
 
 def accept_invitation(*, user: User, token: str) -> Membership:
     """Join the organisation an invitation is for. The signed-in user's email must match it."""
-    invitation = find_invitation(token)
-    if problem := invitation_problem(invitation, user):
-        raise problem
-    org = invitation.organisation
-    membership = Membership(organisation_id=org.id, user_id=user.id, role=MemberRole.MEMBER)
-    invitation.accepted_at = utcnow()
-    invitation.accepted_by_id = user.id
-    db.session.add(membership)
-    try:
-        db.session.commit()
-    except IntegrityError:  # a concurrent accept won the race
-        db.session.rollback()
-        raise Conflict(_l("You are already a member of %(org)s.", org=org.name), code="already_member") from None
-    owner = org.owner
-    if owner is not None and owner.id != user.id:
-        notifications.notify(user=owner, kind="invitation_accepted",
-                             data={"name": user.name, "org": org.name, "org_kind": org.kind},
-                             url=org_path(org), email=True)
+    with uow.unit_of_work():
+        invitation = find_invitation(token)
+        if problem := invitation_problem(invitation, user):
+            raise problem
+        org = invitation.organisation
+        membership = Membership(organisation_id=org.id, user_id=user.id, role=MemberRole.MEMBER)
+        invitation.accepted_at = utcnow()
+        invitation.accepted_by_id = user.id
+        try:
+            with db.session.begin_nested():
+                db.session.add(membership)
+        except IntegrityError:  # a concurrent accept won the race
+            raise Conflict(_l("You are already a member of %(org)s.", org=org.name), code="already_member") from None
+        owner = org.owner
+        if owner is not None and owner.id != user.id:
+            notifications.notify(user=owner, kind="invitation_accepted",
+                                 data={"name": user.name, "org": org.name, "org_kind": org.kind},
+                                 url=org_path(org), email=True)
     return membership
 
 
@@ -280,46 +283,46 @@ def accept_invitation(*, user: User, token: str) -> Membership:
 
 def leave(*, user: User, organisation_id: int) -> None:
     """Leave an organisation. The owner must hand ownership to another member first."""
-    org = get_organisation(organisation_id)
-    membership = _membership(org, user.id)
-    if membership is None:
-        raise Conflict(_l("You are not a member of %(org)s.", org=org.name), code="not_member")
-    others_own = any(m.role == MemberRole.OWNER and m.user_id != user.id for m in org.memberships)
-    if membership.role == MemberRole.OWNER and not others_own:
-        raise Conflict(_l("You are the owner of %(org)s. Transfer ownership to another member before you leave.",
-                          org=org.name), code="last_owner")
-    org.memberships.remove(membership)
-    db.session.commit()
+    with uow.unit_of_work():
+        org = get_organisation(organisation_id)
+        membership = _membership(org, user.id)
+        if membership is None:
+            raise Conflict(_l("You are not a member of %(org)s.", org=org.name), code="not_member")
+        others_own = any(m.role == MemberRole.OWNER and m.user_id != user.id for m in org.memberships)
+        if membership.role == MemberRole.OWNER and not others_own:
+            raise Conflict(_l("You are the owner of %(org)s. Transfer ownership to another member before you leave.",
+                              org=org.name), code="last_owner")
+        org.memberships.remove(membership)
 
 
 def remove_member(*, actor: User, organisation_id: int, user_id: int) -> None:
     """Take a member out of an organisation. Owner only; the owner cannot be removed."""
-    org = require_owner(actor, organisation_id)
-    membership = _membership(org, user_id) if valid_id(user_id) else None
-    if membership is None:
-        raise NotFound(_l("That person is not a member of %(org)s.", org=org.name), code="not_member")
-    if membership.role == MemberRole.OWNER:
-        raise Conflict(_l("The owner cannot be removed. Transfer ownership first."), code="cannot_remove_owner")
-    removed = membership.user
-    org.memberships.remove(membership)
-    db.session.commit()
-    notifications.notify(user=removed, kind="member_removed", data={"org": org.name, "org_kind": org.kind},
-                         url=org_path(org))
+    with uow.unit_of_work():
+        org = require_owner(actor, organisation_id)
+        membership = _membership(org, user_id) if valid_id(user_id) else None
+        if membership is None:
+            raise NotFound(_l("That person is not a member of %(org)s.", org=org.name), code="not_member")
+        if membership.role == MemberRole.OWNER:
+            raise Conflict(_l("The owner cannot be removed. Transfer ownership first."), code="cannot_remove_owner")
+        removed = membership.user
+        org.memberships.remove(membership)
+        notifications.notify(user=removed, kind="member_removed", data={"org": org.name, "org_kind": org.kind},
+                             url=org_path(org))
 
 
 def transfer_ownership(*, actor: User, organisation_id: int, user_id: int) -> Membership:
     """Make another member the owner; the previous owner stays on as a member. Owner only."""
-    org = require_owner(actor, organisation_id)
-    target = _membership(org, user_id) if valid_id(user_id) else None
-    if target is None:
-        raise NotFound(_l("That person is not a member of %(org)s.", org=org.name), code="not_member")
-    if target.role == MemberRole.OWNER:
-        raise Conflict(_l("%(name)s already owns %(org)s.", name=target.user.name, org=org.name),
-                       code="already_owner")
-    for membership in org.memberships:
-        if membership.role == MemberRole.OWNER:
-            membership.role = MemberRole.MEMBER
-    target.role = MemberRole.OWNER
-    db.session.commit()
-    log.info("user %s transferred organisation %s to user %s", actor.id, org.id, user_id)
+    with uow.unit_of_work():
+        org = require_owner(actor, organisation_id)
+        target = _membership(org, user_id) if valid_id(user_id) else None
+        if target is None:
+            raise NotFound(_l("That person is not a member of %(org)s.", org=org.name), code="not_member")
+        if target.role == MemberRole.OWNER:
+            raise Conflict(_l("%(name)s already owns %(org)s.", name=target.user.name, org=org.name),
+                           code="already_owner")
+        for membership in org.memberships:
+            if membership.role == MemberRole.OWNER:
+                membership.role = MemberRole.MEMBER
+        target.role = MemberRole.OWNER
+        log.info("user %s transferred organisation %s to user %s", actor.id, org.id, user_id)
     return target

@@ -6,9 +6,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.attributes import set_committed_value
 
 from app.accounts.models import ApiToken, Role, User
+from app.core import uow
 from app.core.db import utcnow
 from app.core.errors import Conflict, Invalid, NotFound, PermissionDenied
 from app.core.security import hash_secret, new_secret
@@ -49,13 +49,13 @@ def register_user(*, email: str, password: str, name: str, role: str, locale: st
     if timezone:
         user.timezone = timezone
     user.set_password(password)
-    db.session.add(user)
-    try:
-        db.session.commit()
-    except IntegrityError as error:  # a concurrent registration won the race
-        db.session.rollback()
-        raise Conflict(_l("An account with this email already exists."), code="email_taken",
-                       details={"email": [str(_l("An account with this email already exists."))]}) from error
+    with uow.unit_of_work():
+        try:
+            with db.session.begin_nested():
+                db.session.add(user)
+        except IntegrityError as error:  # a concurrent registration won the race
+            raise Conflict(_l("An account with this email already exists."), code="email_taken",
+                           details={"email": [str(_l("An account with this email already exists."))]}) from error
     log.info("registered user %s (%s)", user.id, role)
     return user
 
@@ -77,42 +77,37 @@ def authenticate(*, email: str, password: str) -> User | None:
 
 
 def record_login(user: User) -> None:
-    """Note the time of a sign-in: one UPDATE in a transaction of its own, which on SQLite waits for the write
-    lock instead of failing as a transaction that read the user first would after another process wrote."""
-    db.session.commit()
-    now = utcnow()
-    db.session.execute(update(User).where(User.id == user.id).values(last_login_at=now))
-    db.session.commit()
-    set_committed_value(user, "last_login_at", now)
+    with uow.unit_of_work():
+        user.last_login_at = utcnow()
 
 
 def update_profile(*, user: User, name: str | None = None, locale: str | None = ...,
                    timezone: str | None = None) -> User:
     """Change name, language (None = follow the browser) and time zone."""
-    if name is not None:
-        user.name = name.strip()
-    if locale is not ...:
-        user.locale = locale or None
-    if timezone is not None:
-        user.timezone = timezone
-    db.session.commit()
+    with uow.unit_of_work():
+        if name is not None:
+            user.name = name.strip()
+        if locale is not ...:
+            user.locale = locale or None
+        if timezone is not None:
+            user.timezone = timezone
     return user
 
 
 def change_password(*, user: User, current_password: str, new_password: str) -> None:
-    if not user.check_password(current_password):
-        raise Invalid(_l("The current password is not right."),
-                      details={"current_password": [str(_l("The current password is not right."))]})
-    user.set_password(new_password)
-    db.session.commit()
+    with uow.unit_of_work():
+        if not user.check_password(current_password):
+            raise Invalid(_l("The current password is not right."),
+                          details={"current_password": [str(_l("The current password is not right."))]})
+        user.set_password(new_password)
 
 
 def create_token(*, user: User, name: str = "API token") -> tuple[ApiToken, str]:
     """A new personal API token. Returns the row and the secret, which is never stored."""
-    secret = TOKEN_PREFIX + new_secret(32)
-    token = ApiToken(user=user, name=name, token_hash=hash_secret(secret), prefix=secret[:10])
-    db.session.add(token)
-    db.session.commit()
+    with uow.unit_of_work():
+        secret = TOKEN_PREFIX + new_secret(32)
+        token = ApiToken(user=user, name=name, token_hash=hash_secret(secret), prefix=secret[:10])
+        db.session.add(token)
     return token, secret
 
 
@@ -123,11 +118,11 @@ def list_tokens(*, user: User) -> list[ApiToken]:
 
 
 def revoke_token(*, user: User, token_id: int) -> None:
-    token = db.session.get(ApiToken, token_id)
-    if token is None or token.user_id != user.id or token.revoked_at is not None:
-        raise NotFound(_l("Token not found."))
-    token.revoked_at = utcnow()
-    db.session.commit()
+    with uow.unit_of_work():
+        token = db.session.get(ApiToken, token_id)
+        if token is None or token.user_id != user.id or token.revoked_at is not None:
+            raise NotFound(_l("Token not found."))
+        token.revoked_at = utcnow()
 
 
 def user_for_token(secret: str) -> User | None:
@@ -186,27 +181,27 @@ def list_users(*, actor: User, q: str | None = None, role: str | None = None):
 
 def set_user_active(*, actor: User, user_id: int, active: bool) -> User:
     """Deactivate (or reactivate) an account. A deactivated user can't sign in, tokens included."""
+    from app.core.realtime import disconnect_user
     _require_admin(actor)
-    user = get_user(user_id)
-    if user.id == actor.id and not active:
-        raise Conflict(_l("You cannot deactivate your own account."), code="cannot_deactivate_self")
-    user.is_active_account = active
-    db.session.commit()
-    if not active:
-        from app.core.realtime import disconnect_user
-        disconnect_user(user.id)
+    with uow.unit_of_work():
+        user = get_user(user_id)
+        if user.id == actor.id and not active:
+            raise Conflict(_l("You cannot deactivate your own account."), code="cannot_deactivate_self")
+        user.is_active_account = active
+        if not active:
+            uow.after_commit(disconnect_user, user.id)
     return user
 
 
 def set_user_verified(*, actor: User, user_id: int, verified: bool) -> User:
     """Give or take a mentor's verified badge."""
-    _require_admin(actor)
-    user = get_user(user_id)
-    if user.role != Role.MENTOR:
-        raise Conflict(_l("Only mentors carry a personal verified badge; verify provider organisations instead."),
-                       code="not_a_mentor")
-    user.is_verified = verified
-    db.session.commit()
+    with uow.unit_of_work():
+        _require_admin(actor)
+        user = get_user(user_id)
+        if user.role != Role.MENTOR:
+            raise Conflict(_l("Only mentors carry a personal verified badge; verify provider organisations instead."),
+                           code="not_a_mentor")
+        user.is_verified = verified
     return user
 
 
@@ -214,8 +209,8 @@ def make_admin(*, email: str, password: str | None = None, name: str | None = No
     """Make an existing user an admin, or create an admin account. Returns (user, created)."""
     user = find_user_by_email(email)
     if user is not None:
-        user.is_admin = True
-        db.session.commit()
+        with uow.unit_of_work():
+            db.session.get(User, user.id).is_admin = True
         return user, False
     if not password:
         raise Invalid(_l("A password is needed to create a new account."))

@@ -17,6 +17,7 @@ from werkzeug.routing import RequestRedirect
 
 from app.accounts import services as account_services
 from app.accounts.models import Membership, Organisation, OrgKind, Role, User
+from app.core import uow
 from app.core.db import utcnow
 from app.core.errors import NotFound, PermissionDenied
 from app.extensions import db
@@ -141,11 +142,12 @@ def reactivate_user(*, actor: User, user_id: int) -> User:
 def verify_mentor(*, actor: User, user_id: int) -> User:
     """Give a mentor the verified badge and tell them (once, when it changes)."""
     _require_admin(actor)
-    was_verified = account_services.get_user(user_id).is_verified
-    user = account_services.set_user_verified(actor=actor, user_id=user_id, verified=True)
-    if not was_verified:
-        notifications.notify(user=user, kind="account_verified", data={},
-                             url=_routed_path(f"/mentors/{user.id}", "/settings"), email=True)
+    with uow.unit_of_work():
+        was_verified = account_services.get_user(user_id).is_verified
+        user = account_services.set_user_verified(actor=actor, user_id=user_id, verified=True)
+        if not was_verified:
+            notifications.notify(user=user, kind="account_verified", data={},
+                                 url=_routed_path(f"/mentors/{user.id}", "/settings"), email=True)
     return user
 
 
@@ -184,13 +186,13 @@ def get_organisation(*, actor: User, organisation_id: int) -> Organisation:
 
 def set_organisation_verified(*, actor: User, organisation_id: int, verified: bool) -> Organisation:
     """Give or take a startup's or provider's verified badge; the owner is told when it is given."""
-    org = get_organisation(actor=actor, organisation_id=organisation_id)
-    changed = org.is_verified != verified
-    org.is_verified = verified
-    db.session.commit()
+    with uow.unit_of_work():
+        org = get_organisation(actor=actor, organisation_id=organisation_id)
+        changed = org.is_verified != verified
+        org.is_verified = verified
+        owner = org.owner
+        if changed and verified and owner is not None:
+            notifications.notify(user=owner, kind="org_verified", data={"org": org.name, "org_kind": org.kind},
+                                 url=_org_path(org), email=True)
     log.info("admin %s set organisation %s verified=%s", actor.id, org.id, verified)
-    owner = org.owner
-    if changed and verified and owner is not None:
-        notifications.notify(user=owner, kind="org_verified", data={"org": org.name, "org_kind": org.kind},
-                             url=_org_path(org), email=True)
     return org

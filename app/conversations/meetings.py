@@ -35,6 +35,7 @@ from app.conversations.models import (
     MessageKind,
     OfferStatus,
 )
+from app.core import uow
 from app.core.db import utcnow
 from app.core.errors import Conflict, Invalid, InvalidState, NotFound, PermissionDenied
 from app.core.realtime import emit_to_user
@@ -160,22 +161,21 @@ def make_offer(*, founder: User, conversation_id: int, times: list[dict], locati
         raise Invalid(details={"location": [str(_l("Keep it to %(n)d characters.", n=500))]})
     slots = check_times(founder, times)
     conversation_id, founder_id, investor_id = conversation.id, founder.id, conversation.other_id(founder.id)
-    services.begin_write()
-    conversation = db.session.get(Conversation, conversation_id)
-    offer = MeetingOffer(conversation_id=conversation_id, founder_id=founder_id, investor_id=investor_id,
-                         location=location, note=note, last_starts_at=max(s for s, _m in slots))
-    offer.times = [MeetingOfferTime(starts_at=s, duration_minutes=m, ends_at=s + timedelta(minutes=m))
-                   for s, m in slots]
-    db.session.add(offer)
-    db.session.flush()
-    message = services.add_message(conversation, author_id=founder_id, kind=MessageKind.OFFER, body=note,
-                                   offer_id=offer.id)
-    db.session.commit()
-    services.push_message(conversation, message)
-    services.notify_safely(db.session.get(User, investor_id), "meeting_offered",
-                           {"founder": founder.name, "times": [s.isoformat() for s, _m in sorted(slots)],
-                            "offer_id": offer.id, "conversation_id": conversation.id},
-                           url=f"/conversations/{conversation.id}#offer-{offer.id}")
+    with uow.unit_of_work():
+        conversation = db.session.get(Conversation, conversation_id)
+        offer = MeetingOffer(conversation_id=conversation_id, founder_id=founder_id, investor_id=investor_id,
+                             location=location, note=note, last_starts_at=max(s for s, _m in slots))
+        offer.times = [MeetingOfferTime(starts_at=s, duration_minutes=m, ends_at=s + timedelta(minutes=m))
+                       for s, m in slots]
+        db.session.add(offer)
+        db.session.flush()
+        message = services.add_message(conversation, author_id=founder_id, kind=MessageKind.OFFER, body=note,
+                                       offer_id=offer.id)
+        uow.after_commit(services.push_message, conversation, message)
+        services.notify_safely(db.session.get(User, investor_id), "meeting_offered",
+                               {"founder": founder.name, "times": [s.isoformat() for s, _m in sorted(slots)],
+                                "offer_id": offer.id, "conversation_id": conversation.id},
+                               url=f"/conversations/{conversation.id}#offer-{offer.id}")
     return offer
 
 
@@ -214,19 +214,9 @@ def _claim(offer_id: int, status: str, **values) -> None:
                                    MeetingOffer.last_starts_at > now)
         .values(status=status, responded_at=now, **values).execution_options(synchronize_session=False)).rowcount
     if claimed != 1:
-        db.session.rollback()
         offer = db.session.get(MeetingOffer, offer_id)
         db.session.refresh(offer)
         raise _answered(offer.effective_status())
-
-
-def _lock_people(*user_ids: int) -> None:
-    """Row-lock these users (in id order, so two accepts never wait for each other crosswise) until the
-    transaction ends: two investors accepting the same founder's overlapping times at once then check the
-    founder's calendar one after the other, and the second sees the first's meeting. On PostgreSQL this is
-    `SELECT … FOR UPDATE`; on SQLite, the write lock `begin_write` took already does it."""
-    db.session.execute(select(User.id).where(User.id.in_(sorted(set(user_ids)))).order_by(User.id)
-                       .with_for_update())
 
 
 def accept_offer(*, investor: User, offer_id: int, starts_at: datetime) -> Meeting:
@@ -243,33 +233,33 @@ def accept_offer(*, investor: User, offer_id: int, starts_at: datetime) -> Meeti
         raise Conflict(_l("That time has already passed. Choose a later one."), code="time_passed")
     offer_id, founder_id, investor_id = offer.id, offer.founder_id, investor.id
     start, end = chosen.starts_at, chosen.ends_at
-    services.begin_write()
-    _lock_people(founder_id, investor_id)  # the calendars are read, and the meeting written, one accept at a time
-    clashes = (calendar_clashes(founder_id, start, end) + calendar_clashes(investor_id, start, end, bookings=False))
-    if clashes:
-        db.session.rollback()
-        raise Conflict(_l("That time is no longer free: %(what)s", what=" ".join(c["text"] for c in clashes)),
-                       code="time_unavailable", details={"conflicts": [{"kind": c["kind"], "id": c["id"]}
-                                                                       for c in clashes]})
-    _claim(offer_id, OfferStatus.ACCEPTED)
-    offer = db.session.get(MeetingOffer, offer_id)
-    meeting = Meeting(offer_id=offer.id, conversation_id=offer.conversation_id, founder_id=offer.founder_id,
-                      investor_id=offer.investor_id, starts_at=start, ends_at=end, location=offer.location,
-                      note=offer.note)
-    db.session.add(meeting)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        raise _answered(OfferStatus.ACCEPTED) from None
-    message = services.add_message(offer.conversation, author_id=investor.id, kind=MessageKind.EVENT,
-                                   data={"action": "accepted", "starts_at": start.isoformat(),
-                                         "meeting_id": meeting.id}, offer_id=offer.id)
-    db.session.commit()
-    _after(offer, message)
-    services.notify_safely(offer.founder, "meeting_accepted",
-                           {"investor": investor.name, "starts_at": start.isoformat(), "meeting_id": meeting.id},
-                           url=f"/conversations/{offer.conversation_id}")
+    # Both people are locked first (PostgreSQL row locks, in id order; SQLite's write lock covers them): two
+    # investors accepting the same founder's overlapping times at once then check the founder's calendar one
+    # after the other, and the second sees the first's meeting.
+    with uow.unit_of_work(lock=[(User, founder_id), (User, investor_id)]):
+        clashes = (calendar_clashes(founder_id, start, end)
+                   + calendar_clashes(investor_id, start, end, bookings=False))
+        if clashes:
+            raise Conflict(_l("That time is no longer free: %(what)s", what=" ".join(c["text"] for c in clashes)),
+                           code="time_unavailable", details={"conflicts": [{"kind": c["kind"], "id": c["id"]}
+                                                                           for c in clashes]})
+        _claim(offer_id, OfferStatus.ACCEPTED)
+        offer = db.session.get(MeetingOffer, offer_id)
+        meeting = Meeting(offer_id=offer.id, conversation_id=offer.conversation_id, founder_id=offer.founder_id,
+                          investor_id=offer.investor_id, starts_at=start, ends_at=end, location=offer.location,
+                          note=offer.note)
+        try:
+            with db.session.begin_nested():
+                db.session.add(meeting)
+        except IntegrityError:
+            raise _answered(OfferStatus.ACCEPTED) from None
+        message = services.add_message(offer.conversation, author_id=investor_id, kind=MessageKind.EVENT,
+                                       data={"action": "accepted", "starts_at": start.isoformat(),
+                                             "meeting_id": meeting.id}, offer_id=offer.id)
+        _after(offer, message)
+        services.notify_safely(offer.founder, "meeting_accepted",
+                               {"investor": investor.name, "starts_at": start.isoformat(), "meeting_id": meeting.id},
+                               url=f"/conversations/{offer.conversation_id}")
     return meeting
 
 
@@ -277,22 +267,26 @@ def decline_offer(*, investor: User, offer_id: int, reason: str = "") -> Meeting
     """The investor declines all the offered times."""
     offer = _invitee_offer(investor, offer_id)
     reason = (reason or "").strip()[:500]
-    services.begin_write()
-    _claim(offer.id, OfferStatus.DECLINED, decline_reason=reason)
-    offer = db.session.get(MeetingOffer, offer_id)
-    db.session.refresh(offer)
-    message = services.add_message(offer.conversation, author_id=investor.id, kind=MessageKind.EVENT, body=reason,
-                                   data={"action": "declined"}, offer_id=offer.id)
-    db.session.commit()
-    _after(offer, message)
-    services.notify_safely(offer.founder, "meeting_declined", {"investor": investor.name, "offer_id": offer.id},
-                           url=f"/conversations/{offer.conversation_id}")
+    with uow.unit_of_work():
+        _claim(offer_id, OfferStatus.DECLINED, decline_reason=reason)
+        offer = db.session.get(MeetingOffer, offer_id)
+        db.session.refresh(offer)
+        message = services.add_message(offer.conversation, author_id=investor.id, kind=MessageKind.EVENT,
+                                       body=reason, data={"action": "declined"}, offer_id=offer.id)
+        _after(offer, message)
+        services.notify_safely(offer.founder, "meeting_declined", {"investor": investor.name, "offer_id": offer.id},
+                               url=f"/conversations/{offer.conversation_id}")
     return offer
 
 
 def _after(offer: MeetingOffer, message) -> None:
-    """Push the thread event and the offer's new state to both participants."""
-    services.push_message(offer.conversation, message)
+    """After the commit: push the thread event and the offer's new state to both participants."""
+    uow.after_commit(services.push_message, offer.conversation, message)
+    uow.after_commit(_push_offer, offer.id)
+
+
+def _push_offer(offer_id: int) -> None:
+    offer = db.session.get(MeetingOffer, offer_id)
     state = {"offer_id": offer.id, "conversation_id": offer.conversation_id, "status": offer.effective_status()}
     for user_id in (offer.founder_id, offer.investor_id):
         try:
@@ -333,26 +327,26 @@ def cancel_meeting(*, actor: User, meeting_id: int, reason: str = "") -> Meeting
     if meeting.ends_at <= utcnow():
         raise InvalidState(_l("This meeting is over; it can no longer be cancelled."), code="meeting_over")
     reason = (reason or "").strip()[:500]
-    services.begin_write()
-    now = utcnow()
-    changed = db.session.execute(
-        update(Meeting).where(Meeting.id == meeting_id, Meeting.status == MeetingStatus.CONFIRMED)
-        .values(status=MeetingStatus.CANCELLED, cancelled_by_id=actor.id, cancelled_at=now, cancel_reason=reason,
-                updated_at=now).execution_options(synchronize_session=False)).rowcount
-    if changed != 1:
-        db.session.rollback()
-        raise InvalidState(_l("This meeting is already cancelled."), code="meeting_cancelled")
-    meeting = db.session.get(Meeting, meeting_id)
-    db.session.refresh(meeting)
-    message = services.add_message(meeting.conversation, author_id=actor.id, kind=MessageKind.EVENT, body=reason,
-                                   data={"action": "cancelled", "starts_at": meeting.starts_at.isoformat(),
-                                         "meeting_id": meeting.id}, offer_id=meeting.offer_id)
-    db.session.commit()
-    services.push_message(meeting.conversation, message)
-    other = meeting.investor if actor.id == meeting.founder_id else meeting.founder
-    services.notify_safely(other, "meeting_cancelled",
-                           {"actor": actor.name, "starts_at": meeting.starts_at.isoformat(), "meeting_id": meeting.id},
-                           url=f"/conversations/{meeting.conversation_id}")
+    actor_id = actor.id
+    with uow.unit_of_work():
+        now = utcnow()
+        changed = db.session.execute(
+            update(Meeting).where(Meeting.id == meeting_id, Meeting.status == MeetingStatus.CONFIRMED)
+            .values(status=MeetingStatus.CANCELLED, cancelled_by_id=actor_id, cancelled_at=now,
+                    cancel_reason=reason, updated_at=now).execution_options(synchronize_session=False)).rowcount
+        if changed != 1:
+            raise InvalidState(_l("This meeting is already cancelled."), code="meeting_cancelled")
+        meeting = db.session.get(Meeting, meeting_id)
+        db.session.refresh(meeting)
+        message = services.add_message(meeting.conversation, author_id=actor_id, kind=MessageKind.EVENT,
+                                       body=reason, data={"action": "cancelled",
+                                                          "starts_at": meeting.starts_at.isoformat(),
+                                                          "meeting_id": meeting.id}, offer_id=meeting.offer_id)
+        uow.after_commit(services.push_message, meeting.conversation, message)
+        other = meeting.investor if actor_id == meeting.founder_id else meeting.founder
+        services.notify_safely(other, "meeting_cancelled",
+                               {"actor": actor.name, "starts_at": meeting.starts_at.isoformat(),
+                                "meeting_id": meeting.id}, url=f"/conversations/{meeting.conversation_id}")
     return meeting
 
 
@@ -389,15 +383,25 @@ def meeting_ics(meeting: Meeting) -> bytes:
 
 # Reminders ---------------------------------------------------------------------------------------
 
-def _claim_reminder(meeting_id: int, kind: str) -> bool:
-    try:
-        services.begin_write()
-        db.session.add(MeetingReminder(meeting_id=meeting_id, kind=kind))
-        db.session.commit()
-        return True
-    except IntegrityError:
-        db.session.rollback()
-        return False
+def _claim_reminder(meeting_id: int, kind: str, send: bool = True) -> bool:
+    """Insert the reminder's row and, when `send`, notify both people in the same unit of work; False when
+    another run already claimed it (nothing is sent then)."""
+    with uow.unit_of_work():
+        try:
+            with db.session.begin_nested():
+                db.session.add(MeetingReminder(meeting_id=meeting_id, kind=kind))
+        except IntegrityError:
+            return False
+        if send:
+            _send_reminder(db.session.get(Meeting, meeting_id), kind)
+    return True
+
+
+def _send_reminder(meeting: Meeting, kind: str) -> None:
+    for user, other in ((meeting.founder, meeting.investor), (meeting.investor, meeting.founder)):
+        services.notify_safely(user, f"meeting_reminder_{kind}",
+                               {"other": other.name, "starts_at": meeting.starts_at.isoformat(),
+                                "meeting_id": meeting.id}, url=f"/conversations/{meeting.conversation_id}")
 
 
 def send_due_reminders(*, now: datetime | None = None) -> int:
@@ -413,13 +417,8 @@ def send_due_reminders(*, now: datetime | None = None) -> int:
         for meeting_id in due:
             meeting = db.session.get(Meeting, meeting_id)
             short_notice = kind == "24h" and meeting.starts_at - now <= timedelta(hours=1)
-            if not _claim_reminder(meeting_id, kind) or short_notice:
-                continue  # another run sent it, or only the 1 h reminder matters
-            meeting = db.session.get(Meeting, meeting_id)
-            for user, other in ((meeting.founder, meeting.investor), (meeting.investor, meeting.founder)):
-                services.notify_safely(user, f"meeting_reminder_{kind}",
-                                       {"other": other.name, "starts_at": meeting.starts_at.isoformat(),
-                                        "meeting_id": meeting.id}, url=f"/conversations/{meeting.conversation_id}")
-            sent += 1
+            # claimed either way; sent unless another run sent it, or only the 1 h reminder matters
+            if _claim_reminder(meeting_id, kind, send=not short_notice) and not short_notice:
+                sent += 1
     log.info("sent %d meeting reminders", sent)
     return sent

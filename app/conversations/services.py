@@ -18,7 +18,7 @@ import logging
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, func, or_, select, update
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError
 
 from app.accounts import organisations
 from app.accounts.models import Membership, User
@@ -30,8 +30,8 @@ from app.conversations.models import (
     MeetingOffer,
     MessageKind,
 )
-from app.core import ratelimit
-from app.core.db import utcnow, write_first
+from app.core import ratelimit, uow
+from app.core.db import utcnow
 from app.core.errors import Invalid, NotFound, PermissionDenied
 from app.core.realtime import emit_to_user
 from app.extensions import db
@@ -43,11 +43,6 @@ log = logging.getLogger(__name__)
 
 MAX_MESSAGE = 4000
 DEFAULT_MESSAGE_RATE = "20 per minute;300 per day"
-
-
-def begin_write() -> None:
-    """Take SQLite's write lock before reading what a use case writes (see `app.core.db.write_first`)."""
-    write_first(Conversation.context_key)
 
 
 # Lookups -------------------------------------------------------------------------------------
@@ -124,23 +119,23 @@ def open_conversation(*, actor: User, user_id: int, pitch_id: int | None = None,
 
 def _create(actor: User, other: User, pitch: Pitch | None, low: int, high: int, key: str):
     actor_id, other_id, pitch_id = actor.id, other.id, pitch.id if pitch else None
-    begin_write()
-    existing = _find(low, high, key)
-    if existing is not None:
-        return existing, False
-    conversation = Conversation(user_low_id=low, user_high_id=high, context_key=key,
-                                pitch_id=pitch_id, started_by_id=actor_id)
-    conversation.participants = [ConversationParticipant(user_id=actor_id), ConversationParticipant(user_id=other_id)]
-    db.session.add(conversation)
-    try:
-        db.session.commit()
-        return conversation, True
-    except IntegrityError:  # both opened it at the same instant: take the one that won
-        db.session.rollback()
+    with uow.unit_of_work():
         existing = _find(low, high, key)
-        if existing is None:
-            raise
-        return existing, False
+        if existing is not None:
+            return existing, False
+        conversation = Conversation(user_low_id=low, user_high_id=high, context_key=key,
+                                    pitch_id=pitch_id, started_by_id=actor_id)
+        conversation.participants = [ConversationParticipant(user_id=actor_id),
+                                     ConversationParticipant(user_id=other_id)]
+        try:
+            with db.session.begin_nested():
+                db.session.add(conversation)
+        except IntegrityError:  # both opened it at the same instant (PostgreSQL): take the one that won
+            existing = _find(low, high, key)
+            if existing is None:
+                raise
+            return existing, False
+    return conversation, True
 
 
 # Messages ------------------------------------------------------------------------------------
@@ -169,15 +164,14 @@ def post_message(*, actor: User, conversation_id: int, body: str) -> Conversatio
         ConversationMessage.conversation_id == conversation.id, ConversationMessage.author_id == actor.id,
         ConversationMessage.kind == MessageKind.TEXT).limit(1)) is None
     conversation_id, actor_id = conversation.id, actor.id
-    begin_write()
-    conversation = db.session.get(Conversation, conversation_id)
-    message = add_message(conversation, author_id=actor_id, body=text)
-    db.session.commit()
-    push_message(conversation, message)
     excerpt = text[:120] + ("…" if len(text) > 120 else "")
-    notify_safely(other_person(conversation, actor), "conversation_message",
-                  {"author": actor.name, "excerpt": excerpt, "conversation_id": conversation.id},
-                  url=f"/conversations/{conversation.id}", email=first)
+    with uow.unit_of_work():
+        conversation = db.session.get(Conversation, conversation_id)
+        message = add_message(conversation, author_id=actor_id, body=text)
+        uow.after_commit(push_message, conversation, message)
+        notify_safely(other_person(conversation, actor), "conversation_message",
+                      {"author": actor.name, "excerpt": excerpt, "conversation_id": conversation.id},
+                      url=f"/conversations/{conversation.id}", email=first)
     return message
 
 
@@ -222,23 +216,15 @@ def push_message(conversation: Conversation, message: ConversationMessage) -> No
 
 
 def notify_safely(user: User | None, kind: str, data: dict, *, url: str, email: bool | None = None) -> None:
-    """Notify after the commit; a failure never undoes what was saved."""
+    """Notify in the caller's unit of work (pushed and emailed after its commit); a failure to store the
+    notification is logged and never undoes the caller's work."""
     if user is None:
         return
     from app.notifications import services as notifications
-    user_id = user.id
-    for _attempt in range(3):
-        try:
-            begin_write()
-            notifications.notify(user=db.session.get(User, user_id), kind=kind, data=data, url=url, email=email)
-            return
-        except OperationalError:  # SQLite busy beyond the timeout: try again
-            db.session.rollback()
-        except Exception:
-            db.session.rollback()
-            log.exception("could not notify user %s (%s)", user_id, kind)
-            return
-    log.warning("gave up notifying user %s (%s): database busy", user_id, kind)
+    try:
+        notifications.notify(user=user, kind=kind, data=data, url=url, email=email)
+    except Exception:
+        log.exception("could not notify user %s (%s)", user.id, kind)
 
 
 # Inbox and unread --------------------------------------------------------------------------------
@@ -303,19 +289,20 @@ def mark_read(*, user: User, conversation_id: int) -> int:
     """Mark everything in the conversation read for `user`; returns the user's unread total afterwards."""
     conversation = get_conversation(user=user, conversation_id=conversation_id)
     conversation_id, user_id = conversation.id, user.id
-    begin_write()
-    latest = db.session.scalar(select(func.max(ConversationMessage.id))
-                               .where(ConversationMessage.conversation_id == conversation_id)) or 0
-    changed = db.session.execute(
-        update(ConversationParticipant)
-        .where(ConversationParticipant.conversation_id == conversation_id, ConversationParticipant.user_id == user_id,
-               ConversationParticipant.last_read_id < latest)
-        .values(last_read_id=latest).execution_options(synchronize_session=False)).rowcount
-    db.session.commit()
-    total = unread_total(user_id)
-    if changed:
-        try:
-            emit_to_user(user_id, "conversation:read", {"conversation_id": conversation_id, "unread_total": total})
-        except Exception:
-            log.exception("could not push conversation:read to user %s", user.id)
-    return total
+    with uow.unit_of_work():
+        latest = db.session.scalar(select(func.max(ConversationMessage.id))
+                                   .where(ConversationMessage.conversation_id == conversation_id)) or 0
+        changed = db.session.execute(
+            update(ConversationParticipant)
+            .where(ConversationParticipant.conversation_id == conversation_id,
+                   ConversationParticipant.user_id == user_id, ConversationParticipant.last_read_id < latest)
+            .values(last_read_id=latest).execution_options(synchronize_session=False)).rowcount
+        if changed:
+            uow.after_commit(_push_read, user_id, conversation_id)
+    return unread_total(user_id)
+
+
+def _push_read(user_id: int, conversation_id: int) -> None:
+    """`conversation:read` to the user's tabs, with their unread total."""
+    emit_to_user(user_id, "conversation:read", {"conversation_id": conversation_id,
+                                                "unread_total": unread_total(user_id)})

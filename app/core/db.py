@@ -56,47 +56,38 @@ str80 = Annotated[str, mapped_column(String(80))]
 str200 = Annotated[str, mapped_column(String(200))]
 
 
+# How long a SQLite connection waits in C for a lock before "database is locked". Under gevent that wait
+# blocks every greenlet, so it is short; `app.core.uow` waits for the write lock longer, cooperatively.
+SQLITE_BUSY_TIMEOUT_MS = 20
+
+
 def configure_sqlite(engine) -> None:
-    """Make pysqlite behave: real BEGINs (so SAVEPOINTs and locking work), foreign keys, WAL.
+    """Make pysqlite behave: real BEGINs (so SAVEPOINTs and locking work), foreign keys, WAL, short lock waits.
 
     This is the recipe from SQLAlchemy's SQLite dialect docs ("Serializable isolation /
     Savepoints / Transactional DDL"): pysqlite's own transaction handling is switched off and
-    SQLAlchemy emits BEGIN itself.
+    SQLAlchemy emits BEGIN itself: BEGIN IMMEDIATE when a unit of work (`app.core.uow`) opens it.
     """
     from sqlalchemy import event
+
+    from app.core.uow import begin_immediate
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        conn.exec_driver_sql("BEGIN")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if begin_immediate.get() else "BEGIN")
 
 
 def alembic_include_name(name, type_, parent_names) -> bool:
     """Alembic leaves full-text search tables alone: SQLite FTS5 virtual tables (and their shadow
     tables) are created by raw SQL in the migrations and have no model."""
     return not (type_ == "table" and name and "_fts" in name)
-
-
-def write_first(column) -> None:
-    """On SQLite, end the current transaction and open one holding the write lock (a no-op UPDATE of
-    `column`'s table); call it before a use case reads what it is about to write. On PostgreSQL: nothing.
-
-    A SQLite transaction that read and then writes fails at once ("database is locked") when another
-    connection committed in between (its WAL snapshot is stale); one that starts by writing waits for
-    the lock instead (busy_timeout).
-    """
-    from sqlalchemy import false, update
-
-    from app.extensions import db
-    if db.session.get_bind().dialect.name == "sqlite":
-        db.session.commit()
-        db.session.execute(update(column.table).where(false()).values({column.key: column}))

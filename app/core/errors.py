@@ -5,7 +5,7 @@ from flask import current_app, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from marshmallow import ValidationError
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -70,6 +70,14 @@ class RateLimited(AppError):
     default_message = _l("Too many requests. Please wait a moment and try again.")
 
 
+class DatabaseBusy(AppError):
+    """The database stayed locked by another writer for longer than a request may wait (SQLite)."""
+
+    status_code, code = 503, "database_busy"
+    default_message = _l("The site is busy saving other changes. Please try again in a moment.")
+    retry_after = 2
+
+
 HTTP_CODES = {
     400: ("bad_request", _l("The request is malformed.")),
     401: ("unauthorized", _l("Please sign in first.")),
@@ -127,7 +135,8 @@ def _http_details(error: HTTPException) -> tuple[str, dict]:
 
 
 def handle_app_error(error: AppError):
-    return _respond(error.status_code, error.code, error.message, error.details)
+    headers = {"Retry-After": str(error.retry_after)} if isinstance(error, DatabaseBusy) else None
+    return _respond(error.status_code, error.code, error.message, error.details, headers)
 
 
 def handle_http_exception(error: HTTPException):
@@ -152,9 +161,13 @@ def handle_validation_error(error: ValidationError):
 
 
 def handle_db_error(error: SQLAlchemyError):
-    log.exception("database error")
     from app.extensions import db
     db.session.rollback()
+    if isinstance(error, OperationalError) and "locked" in str(error.orig):
+        # SQLite: a write outside a unit of work met another writer's lock; it may simply be tried again
+        log.warning("database locked: %s", error.orig)
+        return handle_app_error(DatabaseBusy())
+    log.exception("database error")
     return _respond(500, "internal_error", str(HTTP_CODES[500][1]))
 
 

@@ -2,8 +2,9 @@
 
 Every path that occupies a mentor's time (booking, rescheduling) claims rows under unique keys
 (`TimeClaim` per 5-minute grain, `BookingSeat` per seat; see `app.mentoring.models`), so the database
-refuses a double booking on SQLite and PostgreSQL. Each such transaction first bumps the mentor's
-`lock_version`, a row lock on both databases, so concurrent requests queue rather than fail midway.
+refuses a double booking on SQLite and PostgreSQL. Each use case is one unit of work (`app.core.uow`) that
+first locks the mentor (SQLite's write lock; the mentor's row on PostgreSQL), so concurrent requests queue
+rather than fail midway, and its notifications are stored with it and sent after its commit.
 A request awaiting approval holds its seat; declining or cancelling gives it back.
 """
 from __future__ import annotations
@@ -18,10 +19,9 @@ from sqlalchemy.orm import selectinload
 
 from app.accounts import organisations
 from app.accounts.models import Role, User
-from app.core import jobs
+from app.core import jobs, uow
 from app.core.db import utcnow
-from app.core.db import write_first as core_write_first
-from app.core.errors import AppError, Conflict, Invalid, InvalidState, NotFound, PermissionDenied
+from app.core.errors import Conflict, Invalid, InvalidState, NotFound, PermissionDenied
 from app.core.pagination import Page, paginate
 from app.extensions import db
 from app.mentoring import notifications as _kinds  # noqa: F401  (registers the notification kinds)
@@ -51,20 +51,9 @@ def _slot_taken() -> Conflict:
 
 # Occupying time -------------------------------------------------------------------------------
 
-def _start_write(profile_id: int) -> None:
-    """End any read transaction, then open one whose first statement locks the mentor's row.
-
-    On SQLite a transaction that starts with a write waits for the write lock (busy timeout) instead of
-    failing on a stale read snapshot; on PostgreSQL the row lock queues concurrent bookings of one mentor.
-    """
-    db.session.commit()
-    db.session.execute(update(MentorProfile).where(MentorProfile.id == profile_id)
-                       .values(lock_version=MentorProfile.lock_version + 1))
-
-
-def write_first() -> None:
-    """Take SQLite's write lock before reading what a booking use case writes (see `app.core.db.write_first`)."""
-    core_write_first(MentorProfile.lock_version)
+def _mentor_unit(profile_id: int):
+    """The unit of work of a use case that changes the mentor's calendar: the mentor is locked first."""
+    return uow.unit_of_work(lock=[(MentorProfile, profile_id)])
 
 
 def _grains(starts_at: datetime, session_type: SessionType) -> list[datetime]:
@@ -162,8 +151,7 @@ def book(*, founder: User, session_type_id: int, starts_at: datetime, topic: str
         organisations.require_member(founder, startup_id, allow_admin=False)
     starts_at = _aligned(starts_at)
     founder_id, profile_id = founder.id, profile.id
-    try:
-        _start_write(profile_id)
+    with _mentor_unit(profile_id):
         profile = db.session.get(MentorProfile, profile_id)
         session_type = get_session_type(profile, session_type_id)
         _check_bookable(profile, session_type, starts_at)
@@ -180,16 +168,12 @@ def book(*, founder: User, session_type_id: int, starts_at: datetime, topic: str
         db.session.add(booking)
         db.session.flush()
         _occupy(booking, session_type)
-        db.session.commit()
-    except AppError:
-        db.session.rollback()
-        raise
+        if booking.status == BookingStatus.REQUESTED:
+            _notify(booking, booking.mentor.user, "booking_requested")
+        else:
+            _notify(booking, booking.mentor.user, "booking_created")
+            _notify_confirmed(booking)
     log.info("booking %s by user %s (%s)", booking.id, founder_id, booking.status)
-    if booking.status == BookingStatus.REQUESTED:
-        _notify(booking, booking.mentor.user, "booking_requested")
-    else:
-        _notify(booking, booking.mentor.user, "booking_created")
-        _notify_confirmed(booking)
     return booking
 
 
@@ -249,11 +233,8 @@ def list_bookings(*, user: User, scope: str | None = None, status: str | None = 
 # Moves -----------------------------------------------------------------------------------------
 
 def _load_for_move(user: User, booking_id: int) -> tuple[Booking, str]:
-    booking = get_booking(user=user, booking_id=booking_id)
-    profile_id, user_id = booking.mentor_id, user.id
-    _start_write(profile_id)
+    """The booking and the user's side in it, read again inside the move's unit of work."""
     booking = db.session.get(Booking, booking_id)
-    user = db.session.get(User, user_id)
     side = _side(booking, user)
     if side is None:
         raise PermissionDenied()
@@ -271,12 +252,10 @@ def _mentor_only(side: str) -> None:
 
 
 def _run(func, user: User, booking_id: int, **kwargs) -> Booking:
-    try:
+    """Run a move in one unit of work holding the booking's mentor (its notifications go with it)."""
+    profile_id = get_booking(user=user, booking_id=booking_id).mentor_id
+    with _mentor_unit(profile_id):
         booking = func(user, booking_id, **kwargs)
-        db.session.commit()
-    except AppError:
-        db.session.rollback()
-        raise
     return booking
 
 
@@ -290,10 +269,9 @@ def confirm(*, mentor: User, booking_id: int) -> Booking:
         if booking.ends_at <= utcnow():
             raise InvalidState(_l("This request is in the past."), code="in_past")
         booking.status, booking.confirmed_at = BookingStatus.CONFIRMED, utcnow()
+        _notify_confirmed(booking)
         return booking
-    booking = _run(move, mentor, booking_id)
-    _notify_confirmed(booking)
-    return booking
+    return _run(move, mentor, booking_id)
 
 
 def decline(*, mentor: User, booking_id: int, reason: str = "") -> Booking:
@@ -305,13 +283,10 @@ def decline(*, mentor: User, booking_id: int, reason: str = "") -> Booking:
             raise _wrong_state(booking, _l("decline"))
         booking.status, booking.cancel_reason = BookingStatus.DECLINED, (reason or "").strip()[:500]
         _release(booking)
-        promoted.extend(_promote_waitlist(booking))
+        _notify_promoted(_promote_waitlist(booking))
+        _notify(booking, booking.founder, "booking_declined")
         return booking
-    promoted: list[Booking] = []
-    booking = _run(move, mentor, booking_id)
-    _notify_promoted(promoted)
-    _notify(booking, booking.founder, "booking_declined")
-    return booking
+    return _run(move, mentor, booking_id)
 
 
 def cancel(*, actor: User, booking_id: int, reason: str = "") -> Booking:
@@ -328,14 +303,11 @@ def cancel(*, actor: User, booking_id: int, reason: str = "") -> Booking:
         booking.status, booking.cancelled_at, booking.cancelled_by_id = BookingStatus.CANCELLED, now, user.id
         booking.cancel_reason = (reason or "").strip()[:500]
         _release(booking)
-        promoted.extend(_promote_waitlist(booking))
+        _notify_promoted(_promote_waitlist(booking))
+        other = booking.mentor.user if side == "founder" else booking.founder
+        _notify(booking, other, "booking_cancelled", actor=user.name)
         return booking
-    promoted: list[Booking] = []
-    booking = _run(move, actor, booking_id)
-    _notify_promoted(promoted)
-    other = booking.mentor.user if booking.founder_id == actor.id else booking.founder
-    _notify(booking, other, "booking_cancelled", actor=actor.name)
-    return booking
+    return _run(move, actor, booking_id)
 
 
 def _finish(mentor: User, booking_id: int, status: str, action) -> Booking:
@@ -379,20 +351,18 @@ def reschedule(*, actor: User, booking_id: int, starts_at: datetime) -> Booking:
         session_type = booking.session_type
         _check_bookable(booking.mentor, session_type, starts_at, exclude_booking_id=booking.id)
         _release(booking)
-        promoted.extend(_promote_waitlist(booking))
+        promoted = _promote_waitlist(booking)
         booking.starts_at = starts_at
         booking.ends_at = starts_at + timedelta(minutes=session_type.duration_minutes)
         db.session.flush()
         _occupy(booking, session_type)
         if side == "founder" and session_type.requires_approval:
             booking.status, booking.confirmed_at = BookingStatus.REQUESTED, None
+        other = booking.mentor.user if side == "founder" else booking.founder
+        _notify(booking, other, "booking_rescheduled", actor=user.name)
+        _notify_promoted(promoted)
         return booking
-    promoted: list[Booking] = []
-    booking = _run(move, actor, booking_id)
-    other = booking.mentor.user if booking.founder_id == actor.id else booking.founder
-    _notify(booking, other, "booking_rescheduled", actor=actor.name)
-    _notify_promoted(promoted)
-    return booking
+    return _run(move, actor, booking_id)
 
 
 # Open-day waitlist -----------------------------------------------------------------------------
@@ -418,14 +388,15 @@ def join_waitlist(*, founder: User, session_type_id: int, starts_at: datetime, t
             Booking.founder_id == founder.id, Booking.session_type_id == session_type.id,
             Booking.starts_at == starts_at, Booking.status.in_(ACTIVE_STATUSES)))):
         raise Conflict(_l("You have already booked this session."), code="already_booked")
-    entry = WaitlistEntry(session_type_id=session_type.id, starts_at=starts_at, founder_id=founder.id,
-                          topic=(topic or "").strip())
-    try:
-        db.session.add(entry)
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise Conflict(_l("You are already on the waitlist."), code="already_waitlisted") from None
+    values = {"session_type_id": session_type.id, "starts_at": starts_at, "founder_id": founder.id,
+              "topic": (topic or "").strip()}
+    with uow.unit_of_work():
+        entry = WaitlistEntry(**values)
+        try:
+            with db.session.begin_nested():
+                db.session.add(entry)
+        except IntegrityError:
+            raise Conflict(_l("You are already on the waitlist."), code="already_waitlisted") from None
     return entry
 
 
@@ -469,25 +440,24 @@ def _notify_promoted(promoted: list[Booking]) -> None:
 
 def give_feedback(*, author: User, booking_id: int, rating: int, comment: str = "") -> BookingFeedback:
     """One rating (1–5) and comment per side, once the session is completed."""
-    write_first()
-    booking = get_booking(user=author, booking_id=booking_id)
-    side = _side(booking, author)
-    if side is None:
-        raise PermissionDenied()
-    if booking.status != BookingStatus.COMPLETED:
-        raise InvalidState(_l("Feedback opens once the session is completed."), code="not_completed")
-    if not 1 <= rating <= 5:
-        raise Invalid(details={"rating": [str(_l("Give 1 to 5 stars."))]})
-    feedback = BookingFeedback(booking_id=booking.id, side=side, author_id=author.id, rating=rating,
-                               comment=(comment or "").strip())
-    try:
-        db.session.add(feedback)
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise Conflict(_l("You have already given feedback on this session."), code="feedback_exists") from None
-    other = booking.mentor.user if side == "founder" else booking.founder
-    _notify(booking, other, "booking_feedback", author=author.name)
+    with uow.unit_of_work():
+        booking = get_booking(user=author, booking_id=booking_id)
+        side = _side(booking, author)
+        if side is None:
+            raise PermissionDenied()
+        if booking.status != BookingStatus.COMPLETED:
+            raise InvalidState(_l("Feedback opens once the session is completed."), code="not_completed")
+        if not 1 <= rating <= 5:
+            raise Invalid(details={"rating": [str(_l("Give 1 to 5 stars."))]})
+        feedback = BookingFeedback(booking_id=booking.id, side=side, author_id=author.id, rating=rating,
+                                   comment=(comment or "").strip())
+        try:
+            with db.session.begin_nested():
+                db.session.add(feedback)
+        except IntegrityError:
+            raise Conflict(_l("You have already given feedback on this session."), code="feedback_exists") from None
+        other = booking.mentor.user if side == "founder" else booking.founder
+        _notify(booking, other, "booking_feedback", author=author.name)
     return feedback
 
 
@@ -510,18 +480,17 @@ def _data(booking: Booking, **extra) -> dict:
 
 
 def _notify(booking: Booking, user: User, kind: str, email: bool | None = None, **extra) -> None:
-    write_first()
+    """Notify inside the use case's unit of work (sent after its commit)."""
     notifications.notify(user=user, kind=kind, data=_data(booking, **extra), url=f"/sessions/{booking.id}",
                          email=email)
 
 
 def _notify_confirmed(booking: Booking) -> None:
-    """In-app for the founder, and an email with the .ics attached."""
-    write_first()
+    """In-app for the founder, and an email with the .ics attached (both after the unit's commit)."""
     note = notifications.notify(user=booking.founder, kind="booking_confirmed", data=_data(booking),
                                 url=f"/sessions/{booking.id}", email=False)
     if booking.founder.is_active:
-        jobs.enqueue(send_confirmation_email, notification_id=note.id, booking_id=booking.id)
+        uow.after_commit(jobs.enqueue, send_confirmation_email, notification_id=note.id, booking_id=booking.id)
 
 
 def send_confirmation_email(*, notification_id: int, booking_id: int) -> bool:
@@ -530,10 +499,10 @@ def send_confirmation_email(*, notification_id: int, booking_id: int) -> bool:
     from app.notifications import email as mail
     from app.notifications.models import Notification
 
-    claimed = db.session.execute(update(Notification).where(Notification.id == notification_id,
-                                                            Notification.emailed_at.is_(None))
-                                 .values(emailed_at=utcnow()).execution_options(synchronize_session=False))
-    db.session.commit()
+    with uow.unit_of_work():
+        claimed = db.session.execute(update(Notification).where(Notification.id == notification_id,
+                                                                Notification.emailed_at.is_(None))
+                                     .values(emailed_at=utcnow()).execution_options(synchronize_session=False))
     if not claimed.rowcount:
         return False
     note = db.session.get(Notification, notification_id)

@@ -12,10 +12,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from app.core import uow
 from app.core.db import utcnow
 from app.extensions import db
 from app.mentoring import notifications as _kinds  # noqa: F401  (registers the kinds)
-from app.mentoring.bookings import write_first
 from app.mentoring.models import Booking, BookingReminder, BookingStatus
 from app.notifications import services as notifications
 
@@ -24,16 +24,18 @@ log = logging.getLogger(__name__)
 REMINDERS = (("24h", timedelta(hours=24)), ("1h", timedelta(hours=1)))
 
 
-def _claim(booking_id: int, kind: str) -> bool:
-    """Insert the reminder's row; False when another run already did."""
-    try:
-        write_first()
-        db.session.add(BookingReminder(booking_id=booking_id, kind=kind))
-        db.session.commit()
-        return True
-    except IntegrityError:
-        db.session.rollback()
-        return False
+def _claim(booking_id: int, kind: str, send: bool = True) -> bool:
+    """Insert the reminder's row and, when `send`, notify both sides in the same unit of work; False when
+    another run already claimed it (nothing is sent then)."""
+    with uow.unit_of_work():
+        try:
+            with db.session.begin_nested():
+                db.session.add(BookingReminder(booking_id=booking_id, kind=kind))
+        except IntegrityError:
+            return False
+        if send:
+            _send(db.session.get(Booking, booking_id), kind)
+    return True
 
 
 def send_due_reminders(*, now: datetime | None = None) -> int:
@@ -51,13 +53,10 @@ def send_due_reminders(*, now: datetime | None = None) -> int:
             booking = db.session.get(Booking, booking_id)
             if kind == "24h" and booking.starts_at - now <= timedelta(hours=1):
                 # booked at short notice: the 1 h reminder is the one that matters
-                _claim(booking_id, kind)
+                _claim(booking_id, kind, send=False)
                 continue
-            if not _claim(booking_id, kind):
-                continue
-            booking = db.session.get(Booking, booking_id)
-            _send(booking, kind)
-            sent += 1
+            if _claim(booking_id, kind):
+                sent += 1
     log.info("sent %d mentoring reminders", sent)
     return sent
 
@@ -67,6 +66,5 @@ def _send(booking: Booking, kind: str) -> None:
             "starts_at": booking.starts_at.isoformat()}
     mentor = booking.mentor.user
     for user, other in ((booking.founder, mentor.name), (mentor, booking.founder.name)):
-        write_first()
         notifications.notify(user=user, kind=f"booking_reminder_{kind}", data={**data, "other": other},
                              url=f"/sessions/{booking.id}")

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.accounts.models import User
+from app.core import uow
 from app.core.db import utcnow
 from app.core.errors import Invalid, NotFound
 from app.core.realtime import emit_to_room
@@ -64,8 +65,8 @@ def room_state(*, user: User, booking_id: int) -> dict:
     """What a participant sees on joining: the last messages, the notes and the action items."""
     booking = _participant_booking(user, booking_id)
     if booking.status in (BookingStatus.REQUESTED, BookingStatus.CONFIRMED):
-        carry_over(booking)
-        db.session.commit()
+        with uow.unit_of_work():
+            carry_over(booking)
     messages = db.session.scalars(select(SessionMessage).where(SessionMessage.booking_id == booking.id)
                                   .order_by(SessionMessage.id.desc()).limit(HISTORY)).all()
     items = db.session.scalars(select(ActionItem).where(ActionItem.booking_id == booking.id)
@@ -75,48 +76,59 @@ def room_state(*, user: User, booking_id: int) -> dict:
 
 
 def post_message(*, user: User, booking_id: int, body: str) -> SessionMessage:
-    booking = _participant_booking(user, booking_id)
+    _participant_booking(user, booking_id)
     body = (body or "").strip()
     if not body or len(body) > MAX_MESSAGE:
         raise Invalid(details={"body": [str(_l("Write 1 to %(n)d characters.", n=MAX_MESSAGE))]})
-    message = SessionMessage(booking_id=booking.id, user_id=user.id, body=body)
-    db.session.add(message)
-    db.session.commit()
-    emit_to_room(room_name(booking.id), "session:message", message_payload(message))
+    with uow.unit_of_work():
+        booking = _participant_booking(user, booking_id)
+        message = SessionMessage(booking_id=booking.id, user_id=user.id, body=body)
+        db.session.add(message)
+        db.session.flush()
+        uow.after_commit(_emit, booking.id, "session:message", lambda: message_payload(message))
     return message
 
 
+def _emit(booking_id: int, event: str, payload) -> None:
+    """After the commit: `event` to the session's room (`payload` is built then, from the saved rows)."""
+    emit_to_room(room_name(booking_id), event, payload())
+
+
 def save_notes(*, user: User, booking_id: int, notes: str) -> Booking:
-    booking = _participant_booking(user, booking_id)
+    _participant_booking(user, booking_id)
     if len(notes or "") > MAX_NOTES:
         raise Invalid(details={"notes": [str(_l("Keep notes under %(n)d characters.", n=MAX_NOTES))]})
-    booking.notes = notes or ""
-    db.session.commit()
-    emit_to_room(room_name(booking.id), "session:notes", {"booking_id": booking.id, "notes": booking.notes,
-                                                          "user": {"id": user.id, "name": user.name}})
+    with uow.unit_of_work():
+        booking = _participant_booking(user, booking_id)
+        booking.notes = notes or ""
+        uow.after_commit(_emit, booking.id, "session:notes",
+                         lambda: {"booking_id": booking.id, "notes": booking.notes,
+                                  "user": {"id": user.id, "name": user.name}})
     return booking
 
 
 def add_item(*, user: User, booking_id: int, text: str) -> ActionItem:
-    booking = _participant_booking(user, booking_id)
+    _participant_booking(user, booking_id)
     text = (text or "").strip()
     if not text or len(text) > 500:
         raise Invalid(details={"text": [str(_l("Write 1 to %(n)d characters.", n=500))]})
-    item = ActionItem(booking_id=booking.id, text=text, created_by_id=user.id)
-    db.session.add(item)
-    db.session.commit()
-    emit_to_room(room_name(booking.id), "session:item", item_payload(item))
+    with uow.unit_of_work():
+        booking = _participant_booking(user, booking_id)
+        item = ActionItem(booking_id=booking.id, text=text, created_by_id=user.id)
+        db.session.add(item)
+        db.session.flush()
+        uow.after_commit(_emit, booking.id, "session:item", lambda: item_payload(item))
     return item
 
 
 def set_item_done(*, user: User, item_id: int, done: bool) -> ActionItem:
-    item = db.session.get(ActionItem, item_id) if 0 < item_id < 2**31 else None
-    if item is None:
-        raise NotFound(_l("Action item not found."))
-    _participant_booking(user, item.booking_id)
-    item.is_done, item.done_at = bool(done), utcnow() if done else None
-    db.session.commit()
-    emit_to_room(room_name(item.booking_id), "session:item", item_payload(item))
+    with uow.unit_of_work():
+        item = db.session.get(ActionItem, item_id) if 0 < item_id < 2**31 else None
+        if item is None:
+            raise NotFound(_l("Action item not found."))
+        _participant_booking(user, item.booking_id)
+        item.is_done, item.done_at = bool(done), utcnow() if done else None
+        uow.after_commit(_emit, item.booking_id, "session:item", lambda: item_payload(item))
     return item
 
 

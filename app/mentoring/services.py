@@ -13,6 +13,7 @@ from sqlalchemy import Text, cast, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.accounts.models import Role, User
+from app.core import uow
 from app.core.db import utcnow
 from app.core.errors import Invalid, NotFound, PermissionDenied
 from app.core.i18n import is_valid_timezone
@@ -101,22 +102,22 @@ def _check_timezone(name: str, field: str = "timezone") -> str:
 
 def update_my_profile(*, mentor: User, **fields) -> MentorProfile:
     """Create or change the signed-in mentor's profile."""
-    profile = ensure_profile(mentor)
-    unknown = set(fields) - PROFILE_FIELDS
-    if unknown:
-        raise Invalid(details={key: [str(_l("This field cannot be changed here."))] for key in sorted(unknown)})
-    if "tags" in fields:
-        profile.tags = _clean_list(fields["tags"], None, "tags")
-    if "sectors" in fields:
-        profile.sectors = _clean_list(fields["sectors"], SECTORS, "sectors")
-    if "languages" in fields:
-        profile.languages = _clean_list(fields["languages"], LANGUAGES, "languages")
-    if "timezone" in fields:
-        profile.timezone = _check_timezone(fields["timezone"])
-    for key in ("bio", "headline"):
-        if key in fields:
-            setattr(profile, key, (fields[key] or "").strip())
-    db.session.commit()
+    with uow.unit_of_work():
+        profile = ensure_profile(mentor)
+        unknown = set(fields) - PROFILE_FIELDS
+        if unknown:
+            raise Invalid(details={key: [str(_l("This field cannot be changed here."))] for key in sorted(unknown)})
+        if "tags" in fields:
+            profile.tags = _clean_list(fields["tags"], None, "tags")
+        if "sectors" in fields:
+            profile.sectors = _clean_list(fields["sectors"], SECTORS, "sectors")
+        if "languages" in fields:
+            profile.languages = _clean_list(fields["languages"], LANGUAGES, "languages")
+        if "timezone" in fields:
+            profile.timezone = _check_timezone(fields["timezone"])
+        for key in ("bio", "headline"):
+            if key in fields:
+                setattr(profile, key, (fields[key] or "").strip())
     return profile
 
 
@@ -195,11 +196,12 @@ def _check_session_type(fields: dict) -> None:
 
 def create_session_type(*, mentor: User, **fields) -> SessionType:
     """Add a session type to the mentor's profile."""
-    profile = ensure_profile(mentor)
-    _check_session_type(fields)
-    session_type = SessionType(mentor_id=profile.id, **{k: v for k, v in fields.items() if k in SESSION_TYPE_FIELDS})
-    db.session.add(session_type)
-    db.session.commit()
+    with uow.unit_of_work():
+        profile = ensure_profile(mentor)
+        _check_session_type(fields)
+        session_type = SessionType(mentor_id=profile.id,
+                                   **{k: v for k, v in fields.items() if k in SESSION_TYPE_FIELDS})
+        db.session.add(session_type)
     return session_type
 
 
@@ -212,23 +214,23 @@ def _own_session_type(mentor: User, session_type_id: int) -> SessionType:
 
 
 def update_session_type(*, mentor: User, session_type_id: int, **fields) -> SessionType:
-    session_type = _own_session_type(mentor, session_type_id)
-    _check_session_type(fields)
-    for key, value in fields.items():
-        if key in SESSION_TYPE_FIELDS:
-            setattr(session_type, key, value)
-    db.session.commit()
+    with uow.unit_of_work():
+        session_type = _own_session_type(mentor, session_type_id)
+        _check_session_type(fields)
+        for key, value in fields.items():
+            if key in SESSION_TYPE_FIELDS:
+                setattr(session_type, key, value)
     return session_type
 
 
 def delete_session_type(*, mentor: User, session_type_id: int) -> None:
     """Delete a session type never booked; one with bookings is switched off instead (its history stays)."""
-    session_type = _own_session_type(mentor, session_type_id)
-    if db.session.scalar(select(func.count(Booking.id)).where(Booking.session_type_id == session_type.id)):
-        session_type.is_active = False
-    else:
-        db.session.delete(session_type)
-    db.session.commit()
+    with uow.unit_of_work():
+        session_type = _own_session_type(mentor, session_type_id)
+        if db.session.scalar(select(func.count(Booking.id)).where(Booking.session_type_id == session_type.id)):
+            session_type.is_active = False
+        else:
+            db.session.delete(session_type)
 
 
 def list_session_types(profile: MentorProfile, *, active_only: bool = True) -> list[SessionType]:
@@ -264,59 +266,59 @@ def _window(profile: MentorProfile, weekday: int, start_time: str, end_time: str
 def add_window(*, mentor: User, weekday: int, start_time: str, end_time: str,
                timezone: str | None = None) -> AvailabilityWindow:
     """Add a weekly window (weekday 0 = Monday) in the given zone (default: the mentor's)."""
-    profile = ensure_profile(mentor)
-    window = _window(profile, weekday, start_time, end_time, timezone)
-    db.session.add(window)
-    db.session.commit()
+    with uow.unit_of_work():
+        profile = ensure_profile(mentor)
+        window = _window(profile, weekday, start_time, end_time, timezone)
+        db.session.add(window)
     return window
 
 
 def replace_week(*, mentor: User, windows: list[dict], timezone: str | None = None) -> list[AvailabilityWindow]:
     """Set the whole weekly schedule at once ("manage a week in a minute")."""
-    profile = ensure_profile(mentor)
-    new = [_window(profile, w["weekday"], w["start_time"], w["end_time"], w.get("timezone") or timezone)
-           for w in windows]
-    for old in list(profile.windows):
-        db.session.delete(old)
-    db.session.flush()
-    db.session.add_all(new)
-    if timezone:
-        profile.timezone = _check_timezone(timezone)
-    db.session.commit()
+    with uow.unit_of_work():
+        profile = ensure_profile(mentor)
+        new = [_window(profile, w["weekday"], w["start_time"], w["end_time"], w.get("timezone") or timezone)
+               for w in windows]
+        for old in list(profile.windows):
+            db.session.delete(old)
+        db.session.flush()
+        db.session.add_all(new)
+        if timezone:
+            profile.timezone = _check_timezone(timezone)
     return new
 
 
 def delete_window(*, mentor: User, window_id: int) -> None:
-    profile = ensure_profile(mentor)
-    window = db.session.get(AvailabilityWindow, window_id) if 0 < window_id < 2**31 else None
-    if window is None or window.mentor_id != profile.id:
-        raise NotFound(_l("Availability window not found."))
-    db.session.delete(window)
-    db.session.commit()
+    with uow.unit_of_work():
+        profile = ensure_profile(mentor)
+        window = db.session.get(AvailabilityWindow, window_id) if 0 < window_id < 2**31 else None
+        if window is None or window.mentor_id != profile.id:
+            raise NotFound(_l("Availability window not found."))
+        db.session.delete(window)
 
 
 def add_override(*, mentor: User, starts_at: datetime, ends_at: datetime, available: bool,
                  note: str = "") -> AvailabilityOverride:
     """Block a range (available=False) or add extra hours (available=True)."""
-    profile = ensure_profile(mentor)
-    if ends_at <= starts_at:
-        raise Invalid(details={"ends_at": [str(_l("The end must be after the start."))]})
-    if ends_at - starts_at > timedelta(days=366):
-        raise Invalid(details={"ends_at": [str(_l("An override can cover at most a year."))]})
-    override = AvailabilityOverride(mentor_id=profile.id, starts_at=starts_at, ends_at=ends_at, available=available,
-                                    note=(note or "").strip())
-    db.session.add(override)
-    db.session.commit()
+    with uow.unit_of_work():
+        profile = ensure_profile(mentor)
+        if ends_at <= starts_at:
+            raise Invalid(details={"ends_at": [str(_l("The end must be after the start."))]})
+        if ends_at - starts_at > timedelta(days=366):
+            raise Invalid(details={"ends_at": [str(_l("An override can cover at most a year."))]})
+        override = AvailabilityOverride(mentor_id=profile.id, starts_at=starts_at, ends_at=ends_at, available=available,
+                                        note=(note or "").strip())
+        db.session.add(override)
     return override
 
 
 def delete_override(*, mentor: User, override_id: int) -> None:
-    profile = ensure_profile(mentor)
-    override = db.session.get(AvailabilityOverride, override_id) if 0 < override_id < 2**31 else None
-    if override is None or override.mentor_id != profile.id:
-        raise NotFound(_l("Override not found."))
-    db.session.delete(override)
-    db.session.commit()
+    with uow.unit_of_work():
+        profile = ensure_profile(mentor)
+        override = db.session.get(AvailabilityOverride, override_id) if 0 < override_id < 2**31 else None
+        if override is None or override.mentor_id != profile.id:
+            raise NotFound(_l("Override not found."))
+        db.session.delete(override)
 
 
 # Slots ---------------------------------------------------------------------------------------

@@ -5,8 +5,9 @@
                          data={"name": member.name, "org": org.name, "org_kind": org.kind},
                          url=f"/startups/{org.id}")
 
-`notify` commits its row, then pushes `notification:new` to the user's socket room and, when
-the kind is important (or the caller asks), queues the email, all in the user's language.
+`notify` adds its row to the caller's unit of work (`app.core.uow`; or commits it in one of its own when
+there is none); once that commits it pushes `notification:new` to the user's socket room and, when the
+kind is important (or the caller asks), queues the email, all in the user's language.
 The kinds, their texts and which are important live in `app.notifications.kinds`.
 `send_email` mails any address (invitations to people without an account, .ics files).
 """
@@ -20,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select, update
 
 from app.accounts.models import User
-from app.core import jobs
+from app.core import jobs, uow
 from app.core.db import utcnow
 from app.core.errors import NotFound
 from app.core.realtime import emit_to_user
@@ -38,25 +39,24 @@ def notify(*, user: User, kind: str, data: dict | None = None, url: str | None =
 
     Email rule: `email=None` (the default) follows the kind, so important kinds (booking changes,
     quotes, reminders, invitations...) are emailed and the rest are not; `email=True` always
-    emails and `email=False` never does. Deactivated users are never emailed. The email is a job
-    queued after the commit; it is sent at most once per notification.
+    emails and `email=False` never does. Deactivated users are never emailed. The row joins the open unit
+    of work; the push and the email job follow its commit (none if it rolls back); the email is sent at
+    most once per notification.
     """
-    note = Notification(user_id=user.id, kind=kind, data=dict(data or {}), url=url)
-    db.session.add(note)
-    db.session.commit()
-    _push(note, user)
-    wants_email = kinds.is_important(kind) if email is None else bool(email)
-    if wants_email and user.is_active:
-        jobs.enqueue(send_notification_email, notification_id=note.id)
+    with uow.unit_of_work():
+        note = Notification(user_id=user.id, kind=kind, data=dict(data or {}), url=url)
+        db.session.add(note)
+        db.session.flush()
+        uow.after_commit(_push, note, user)
+        wants_email = kinds.is_important(kind) if email is None else bool(email)
+        if wants_email and user.is_active:
+            uow.after_commit(jobs.enqueue, send_notification_email, notification_id=note.id)
     return note
 
 
 def _push(note: Notification, user: User) -> None:
-    """`notification:new` to the user's room; a socket failure never undoes the stored row."""
-    try:
-        emit_to_user(user.id, "notification:new", live_payload(note, user))
-    except Exception:  # e.g. the message queue is down: the row is saved and shows on next load
-        log.exception("could not push notification %s", note.id)
+    """`notification:new` to the user's room (after the commit; a failure is logged, the row stays)."""
+    emit_to_user(user.id, "notification:new", live_payload(note, user))
 
 
 def live_payload(note: Notification, user: User) -> dict:
@@ -102,29 +102,28 @@ def mark_read(*, user: User, notification_id: int) -> Notification:
     if note is None or note.user_id != user.id:
         raise NotFound(_l("Notification not found."))
     if note.read_at is None:
-        note.read_at = utcnow()
-        db.session.commit()
-        _push_read(user)
+        with uow.unit_of_work():
+            note = db.session.get(Notification, notification_id)
+            if note.read_at is None:
+                note.read_at = utcnow()
+                uow.after_commit(_push_read, user)
     return note
 
 
 def mark_all_read(*, user: User) -> int:
     """Mark every unread notification of the user read. Returns how many changed."""
-    result = db.session.execute(
-        update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
-        .values(read_at=utcnow()))
-    db.session.commit()
-    if result.rowcount:
-        _push_read(user)
-    return result.rowcount
+    with uow.unit_of_work():
+        changed = db.session.execute(
+            update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+            .values(read_at=utcnow())).rowcount
+        if changed:
+            uow.after_commit(_push_read, user)
+    return changed
 
 
 def _push_read(user: User) -> None:
-    """Tell the user's other tabs to update their badge."""
-    try:
-        emit_to_user(user.id, "notification:read", {"unread_count": unread_count(user=user)})
-    except Exception:
-        log.exception("could not push notification:read to user %s", user.id)
+    """Tell the user's other tabs to update their badge (after the commit)."""
+    emit_to_user(user.id, "notification:read", {"unread_count": unread_count(user=user)})
 
 
 # Email --------------------------------------------------------------------------------------
@@ -158,17 +157,17 @@ def send_notification_email(*, notification_id: int) -> bool:
     user = db.session.get(User, note.user_id)
     if user is None or not user.is_active:
         return False
-    claimed = db.session.execute(
-        update(Notification).where(Notification.id == notification_id, Notification.emailed_at.is_(None))
-        .values(emailed_at=utcnow()).execution_options(synchronize_session=False)).rowcount
-    db.session.commit()
+    with uow.unit_of_work():
+        claimed = db.session.execute(
+            update(Notification).where(Notification.id == notification_id, Notification.emailed_at.is_(None))
+            .values(emailed_at=utcnow()).execution_options(synchronize_session=False)).rowcount
     if claimed != 1:
         return False
     if mail.deliver(notification_email(note, user)):
         return True
-    db.session.execute(update(Notification).where(Notification.id == notification_id)
-                       .values(emailed_at=None).execution_options(synchronize_session=False))
-    db.session.commit()
+    with uow.unit_of_work():
+        db.session.execute(update(Notification).where(Notification.id == notification_id)
+                           .values(emailed_at=None).execution_options(synchronize_session=False))
     return False
 
 

@@ -287,7 +287,6 @@ def _quote(name: str) -> str:
 def grant_voucher(data):
     """Admins grant voucher credit to a startup: `{startup_id, amount, note}`."""
     entry = vouchers.grant(actor=_me(), **data)
-    request_services.notify_voucher_grant(entry)
     return entry
 
 

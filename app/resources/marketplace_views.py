@@ -329,12 +329,11 @@ def admin_vouchers():
     form.startup_id.choices = forms.choices((s.id, s.name) for s in startups)
     if form.validate_on_submit():
         try:
-            entry = vouchers.grant(actor=_me(), startup_id=form.startup_id.data, amount=form.amount.data,
-                                   note=form.note.data or "")
+            vouchers.grant(actor=_me(), startup_id=form.startup_id.data, amount=form.amount.data,
+                           note=form.note.data or "")
         except AppError as error:
             _place_errors(form, error)
         else:
-            request_services.notify_voucher_grant(entry)
             flash(_("Voucher credit granted."), "success")
             return redirect(url_for("marketplace.admin_vouchers"))
     balances = {s.id: vouchers.balance_of(s.id) for s in startups}

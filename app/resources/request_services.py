@@ -2,8 +2,9 @@
 deliver, complete (settlement), review, the negotiation thread, and the scheduled moves.
 
 Every move goes through `states.resolve` (the one state table) and a conditional UPDATE of the
-request's state (`WHERE state = :seen`), so two moves made at once cannot both succeed. A write
-use case first ends its read transaction so that on SQLite its first statement takes the write lock.
+request's state (`WHERE state = :seen`), so two moves made at once cannot both succeed. Each write use
+case is one unit of work (`app.core.uow`): its notifications are stored with it, and they and the room's
+push go out after its commit.
 """
 import hashlib
 import logging
@@ -12,11 +13,11 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import selectinload
 
 from app.accounts import organisations
 from app.accounts.models import Membership, OrgKind
+from app.core import uow
 from app.core.db import utcnow
 from app.core.errors import AppError, Conflict, Invalid, NotFound, PermissionDenied
 from app.core.pagination import Page, paginate
@@ -156,14 +157,13 @@ def create_request(*, founder, listing_id: int, quantity: int, message: str = ""
               "requested_by_id": founder.id, "quantity": quantity, "message": (message or "").strip(),
               "needed_by": needed_by, "state": S.SUBMITTED, "pricing_model": listing.pricing_model}
     founder_id = founder.id
-    _begin_write()
-    req = ResourceRequest(**values)
-    db.session.add(req)
-    db.session.flush()
-    _event(req, founder_id, "submit", None, S.SUBMITTED,
-           {"quantity": quantity, "list_total": str(total) if total is not None else None})
-    db.session.commit()
-    _after_move(req, founder, "request_submitted", to_side=Party.PROVIDER)
+    with uow.unit_of_work():
+        req = ResourceRequest(**values)
+        db.session.add(req)
+        db.session.flush()
+        _event(req, founder_id, "submit", None, S.SUBMITTED,
+               {"quantity": quantity, "list_total": str(total) if total is not None else None})
+        _after_move(req, founder, "request_submitted", to_side=Party.PROVIDER)
     return req
 
 
@@ -192,14 +192,13 @@ def _transition(request_id: int, from_state: str, to_state: str, **values) -> Re
                               .execution_options(populate_existing=True)).scalar_one()
 
 
-def _begin_write() -> None:
-    """End the read transaction, so the next statement (a write) starts a fresh one holding the write lock."""
-    db.session.commit()
+OTHER_SIDE = "other"
 
 
-def _move(*, actor, request_id: int, action: str, party: str | None = None, data: dict | None = None,
-          values: dict | None = None, before=None) -> tuple[ResourceRequest, str]:
-    """Resolve and apply one move: check the party and state, transition, record the event; commits.
+def _move(*, actor, request_id: int, action: str, kind: str, to_side: str | None, party: str | None = None,
+          data: dict | None = None, values: dict | None = None, before=None) -> tuple[ResourceRequest, str]:
+    """Resolve and apply one move in one unit of work: check the party and state, transition, record the event,
+    tell `to_side` (`OTHER_SIDE`: the mover's counterpart; None: both) with a `kind` notification; commits.
 
     `before(req)` runs after the transition and before the commit (reservations, agreement...).
     """
@@ -213,16 +212,12 @@ def _move(*, actor, request_id: int, action: str, party: str | None = None, data
     from_state = req.state
     to_state = states.resolve(from_state, action, party)
     actor_id = actor.id if actor is not None else None
-    _begin_write()
-    try:
+    with uow.unit_of_work():
         req = _transition(request_id, from_state, to_state, **(values or {}))
         if before is not None:
             before(req, actor_id)
         _event(req, actor_id, action, from_state, to_state, data)
-        db.session.commit()
-    except AppError:
-        db.session.rollback()
-        raise
+        _after_move(req, actor, kind, to_side=_other(party) if to_side == OTHER_SIDE else to_side)
     return req, party
 
 
@@ -259,9 +254,9 @@ def quote(*, actor, request_id: int, price, note: str | None = None, equity_perc
     price, equity = _offer(req, price, equity_percent)
     note = (note or "").strip() or None
     req, _party = _move(actor=actor, request_id=request_id, action=Action.QUOTE,
+                        kind="request_quoted", to_side=Party.STARTUP,
                         values={"quoted_price": price, "quote_note": note, "equity_percent": equity},
                         data={"price": str(price), "note": note, "equity_percent": str(equity) if equity else None})
-    _after_move(req, actor, "request_quoted", to_side=Party.STARTUP)
     return req
 
 
@@ -271,9 +266,9 @@ def counter(*, actor, request_id: int, price, note: str | None = None, equity_pe
     price, equity = _offer(req, price, equity_percent)
     note = (note or "").strip() or None
     req, _party = _move(actor=actor, request_id=request_id, action=Action.COUNTER,
+                        kind="request_countered", to_side=Party.PROVIDER,
                         values={"counter_price": price, "counter_note": note, "counter_equity_percent": equity},
                         data={"price": str(price), "note": note, "equity_percent": str(equity) if equity else None})
-    _after_move(req, actor, "request_countered", to_side=Party.PROVIDER)
     return req
 
 
@@ -310,23 +305,22 @@ def _release(req: ResourceRequest, actor_id: int | None) -> None:
 
 def accept(*, actor, request_id: int) -> ResourceRequest:
     """The startup accepts the quote: capacity is reserved, vouchers paid, the agreement signed by the startup."""
-    req, _party = _move(actor=actor, request_id=request_id, action=Action.ACCEPT, before=_reserve)
-    _after_move(req, actor, "request_accepted", to_side=Party.PROVIDER)
+    req, _party = _move(actor=actor, request_id=request_id, action=Action.ACCEPT, before=_reserve,
+                        kind="request_accepted", to_side=Party.PROVIDER)
     return req
 
 
 def decline(*, actor, request_id: int, note: str | None = None) -> ResourceRequest:
     """The provider declines a request or counter-offer, or the startup declines a quote."""
-    req, party = _move(actor=actor, request_id=request_id, action=Action.DECLINE, data={"note": note})
-    _after_move(req, actor, "request_declined", to_side=_other(party))
+    req, _party = _move(actor=actor, request_id=request_id, action=Action.DECLINE, data={"note": note},
+                        kind="request_declined", to_side=OTHER_SIDE)
     return req
 
 
 def cancel(*, actor, request_id: int, note: str | None = None) -> ResourceRequest:
     """Either party cancels before delivery; reserved capacity and voucher credit come back."""
-    req, party = _move(actor=actor, request_id=request_id, action=Action.CANCEL, data={"note": note},
-                       before=_release)
-    _after_move(req, actor, "request_cancelled", to_side=_other(party))
+    req, _party = _move(actor=actor, request_id=request_id, action=Action.CANCEL, data={"note": note},
+                        before=_release, kind="request_cancelled", to_side=OTHER_SIDE)
     return req
 
 
@@ -338,15 +332,15 @@ def _sign_as_provider(req: ResourceRequest, actor_id: int | None) -> None:
 
 def start(*, actor, request_id: int) -> ResourceRequest:
     """The provider starts the work (which signs the agreement for the provider if not yet signed)."""
-    req, _party = _move(actor=actor, request_id=request_id, action=Action.START, before=_sign_as_provider)
-    _after_move(req, actor, "request_started", to_side=Party.STARTUP)
+    req, _party = _move(actor=actor, request_id=request_id, action=Action.START, before=_sign_as_provider,
+                        kind="request_started", to_side=Party.STARTUP)
     return req
 
 
 def deliver(*, actor, request_id: int, note: str | None = None) -> ResourceRequest:
     """The provider delivers (or re-delivers after a request for changes)."""
-    req, _party = _move(actor=actor, request_id=request_id, action=Action.DELIVER, data={"note": note})
-    _after_move(req, actor, "request_delivered", to_side=Party.STARTUP)
+    req, _party = _move(actor=actor, request_id=request_id, action=Action.DELIVER, data={"note": note},
+                        kind="request_delivered", to_side=Party.STARTUP)
     return req
 
 
@@ -355,8 +349,7 @@ def request_changes(*, actor, request_id: int, note: str | None = None) -> Resou
     if not (note or "").strip():
         raise Invalid(details={"note": [str(_l("Say what should change."))]})
     req, _party = _move(actor=actor, request_id=request_id, action=Action.REQUEST_CHANGES,
-                        data={"note": note.strip()})
-    _after_move(req, actor, "request_changes_requested", to_side=Party.PROVIDER)
+                        data={"note": note.strip()}, kind="request_changes_requested", to_side=Party.PROVIDER)
     return req
 
 
@@ -372,22 +365,22 @@ def _settle(req: ResourceRequest, actor_id: int | None) -> None:
 
 def complete(*, actor, request_id: int) -> ResourceRequest:
     """The startup accepts the delivery: the request is completed and a settlement recorded."""
-    req, _party = _move(actor=actor, request_id=request_id, action=Action.COMPLETE, before=_settle)
-    _after_move(req, actor, "request_completed", to_side=Party.PROVIDER)
+    req, _party = _move(actor=actor, request_id=request_id, action=Action.COMPLETE, before=_settle,
+                        kind="request_completed", to_side=Party.PROVIDER)
     return req
 
 
 def mark_settlement_paid(*, actor, request_id: int) -> Settlement:
     """The provider confirms that a cash settlement was paid."""
-    req = get_request(request_id, viewer=actor)
-    if Party.PROVIDER not in parties_of(actor, req):
-        raise PermissionDenied(_l("Only the provider confirms a payment."), code="wrong_party")
-    settlement = req.settlement
-    if settlement is None or settlement.status != "pending":
-        raise Conflict(_l("There is no pending payment on this request."), code="no_pending_settlement")
-    settlement.status, settlement.paid_at = "paid", utcnow()
-    _event(req, actor.id, "settlement_paid", req.state, req.state, {"amount": str(settlement.amount)})
-    db.session.commit()
+    with uow.unit_of_work():
+        req = get_request(request_id, viewer=actor)
+        if Party.PROVIDER not in parties_of(actor, req):
+            raise PermissionDenied(_l("Only the provider confirms a payment."), code="wrong_party")
+        settlement = req.settlement
+        if settlement is None or settlement.status != "pending":
+            raise Conflict(_l("There is no pending payment on this request."), code="no_pending_settlement")
+        settlement.status, settlement.paid_at = "paid", utcnow()
+        _event(req, actor.id, "settlement_paid", req.state, req.state, {"amount": str(settlement.amount)})
     return settlement
 
 
@@ -405,12 +398,11 @@ def auto_accept_deliveries(*, now: datetime | None = None) -> int:
     done = 0
     for request_id in ids:
         try:
-            req, _party = _move(actor=None, request_id=request_id, action=Action.COMPLETE, party=Party.SYSTEM,
-                                data={"auto": True}, before=_settle)
+            _move(actor=None, request_id=request_id, action=Action.COMPLETE, party=Party.SYSTEM,
+                  data={"auto": True}, before=_settle, kind="request_completed", to_side=None)
         except Conflict:
             continue
         done += 1
-        _after_move(req, None, "request_completed", to_side=None)
     return done
 
 
@@ -424,11 +416,11 @@ def expire_stale(*, now: datetime | None = None) -> int:
     done = 0
     for request_id in list(db.session.scalars(stmt)):
         try:
-            req, _party = _move(actor=None, request_id=request_id, action=Action.EXPIRE, party=Party.SYSTEM)
+            _move(actor=None, request_id=request_id, action=Action.EXPIRE, party=Party.SYSTEM,
+                  kind="request_expired", to_side=None)
         except Conflict:
             continue
         done += 1
-        _after_move(req, None, "request_expired", to_side=None)
     return done
 
 
@@ -470,22 +462,22 @@ def get_agreement(*, actor, request_id: int) -> Agreement:
 
 def sign_agreement(*, actor, request_id: int) -> Agreement:
     """The provider (or a startup member, if not yet recorded) accepts the agreement's terms."""
-    agreement = get_agreement(actor=actor, request_id=request_id)
-    req = agreement.request
-    sides = parties_of(actor, req)
-    now = utcnow()
-    if Party.PROVIDER in sides and agreement.provider_accepted_at is None:
-        agreement.provider_accepted_by_id, agreement.provider_accepted_at = actor.id, now
-    elif Party.STARTUP in sides and agreement.startup_accepted_at is None:
-        agreement.startup_accepted_by_id, agreement.startup_accepted_at = actor.id, now
-    elif sides:
-        raise Conflict(_l("Your side has already signed this agreement."), code="already_signed")
-    else:
-        raise PermissionDenied(_l("Only the two parties sign the agreement."), code="not_a_party")
-    _event(req, actor.id, "sign", req.state, req.state, {"terms_sha256": agreement.terms_sha256})
-    db.session.commit()
-    _notify_side(req, _other(sides[0]), "agreement_signed", {"name": actor.name, "listing": req.listing.title},
-                 exclude=actor)
+    with uow.unit_of_work():
+        agreement = get_agreement(actor=actor, request_id=request_id)
+        req = agreement.request
+        sides = parties_of(actor, req)
+        now = utcnow()
+        if Party.PROVIDER in sides and agreement.provider_accepted_at is None:
+            agreement.provider_accepted_by_id, agreement.provider_accepted_at = actor.id, now
+        elif Party.STARTUP in sides and agreement.startup_accepted_at is None:
+            agreement.startup_accepted_by_id, agreement.startup_accepted_at = actor.id, now
+        elif sides:
+            raise Conflict(_l("Your side has already signed this agreement."), code="already_signed")
+        else:
+            raise PermissionDenied(_l("Only the two parties sign the agreement."), code="not_a_party")
+        _event(req, actor.id, "sign", req.state, req.state, {"terms_sha256": agreement.terms_sha256})
+        _notify_side(req, _other(sides[0]), "agreement_signed", {"name": actor.name, "listing": req.listing.title},
+                     exclude=actor)
     return agreement
 
 
@@ -493,25 +485,26 @@ def sign_agreement(*, actor, request_id: int) -> Agreement:
 
 def review(*, actor, request_id: int, rating: int, comment: str = "") -> Review:
     """The startup rates a completed request (once); the listing's rating is updated."""
-    req = get_request(request_id, viewer=actor)
-    if Party.STARTUP not in parties_of(actor, req):
-        raise PermissionDenied(_l("Only the startup that made the request can review it."), code="wrong_party")
-    if req.state != S.COMPLETED:
-        raise Conflict(_l("Only completed requests can be reviewed."), code="invalid_transition",
-                       details={"state": req.state, "action": "review"})
-    if req.review is not None:
-        raise Conflict(_l("This request has already been reviewed."), code="already_reviewed")
-    if not 1 <= int(rating) <= 5:
-        raise Invalid(details={"rating": [str(_l("Rate from 1 to 5."))]})
-    item = Review(request_id=req.id, listing_id=req.listing_id, author_id=actor.id, rating=int(rating),
-                  comment=(comment or "").strip())
-    db.session.add(item)
-    db.session.flush()
-    _refresh_rating(req.listing_id)
-    _event(req, actor.id, "review", req.state, req.state, {"rating": int(rating)})
-    db.session.commit()
-    _notify_side(req, Party.PROVIDER, "request_reviewed",
-                 {"startup": req.startup.name, "listing": req.listing.title, "rating": int(rating)}, exclude=actor)
+    with uow.unit_of_work():
+        req = get_request(request_id, viewer=actor)
+        if Party.STARTUP not in parties_of(actor, req):
+            raise PermissionDenied(_l("Only the startup that made the request can review it."), code="wrong_party")
+        if req.state != S.COMPLETED:
+            raise Conflict(_l("Only completed requests can be reviewed."), code="invalid_transition",
+                           details={"state": req.state, "action": "review"})
+        if req.review is not None:
+            raise Conflict(_l("This request has already been reviewed."), code="already_reviewed")
+        if not 1 <= int(rating) <= 5:
+            raise Invalid(details={"rating": [str(_l("Rate from 1 to 5."))]})
+        item = Review(request_id=req.id, listing_id=req.listing_id, author_id=actor.id, rating=int(rating),
+                      comment=(comment or "").strip())
+        db.session.add(item)
+        db.session.flush()
+        _refresh_rating(req.listing_id)
+        _event(req, actor.id, "review", req.state, req.state, {"rating": int(rating)})
+        _notify_side(req, Party.PROVIDER, "request_reviewed",
+                     {"startup": req.startup.name, "listing": req.listing.title, "rating": int(rating)},
+                     exclude=actor)
     return item
 
 
@@ -566,20 +559,25 @@ def post_message(*, actor, request_id: int, body: str, attachments: list[tuple[s
     for filename, content_type, content in files:
         _check_attachment(filename, content_type, content)
     request_id, actor_id = req.id, actor.id
-    _begin_write()
-    message = RequestMessage(request_id=request_id, author_id=actor_id, body=body)
-    for filename, content_type, content in files:
-        message.attachments.append(RequestAttachment(filename=filename[:255], content_type=content_type,
-                                                     size=len(content), content=content))
-    db.session.add(message)
-    db.session.commit()
-    payload = message_payload(message)
-    emit_to_room(request_room(req.id), "request:message", payload)
     excerpt = body[:80] + ("…" if len(body) > 80 else "") if body else str(_l("(a file)"))
-    _notify_side(req, _other(sides[0]), "request_message",
-                 {"author": actor.name, "listing": req.listing.title, "excerpt": excerpt}, exclude=actor,
-                 email=False)
+    with uow.unit_of_work():
+        message = RequestMessage(request_id=request_id, author_id=actor_id, body=body)
+        for filename, content_type, content in files:
+            message.attachments.append(RequestAttachment(filename=filename[:255], content_type=content_type,
+                                                         size=len(content), content=content))
+        db.session.add(message)
+        db.session.flush()
+        uow.after_commit(_push_message, message.id)
+        req = db.session.get(ResourceRequest, request_id)
+        _notify_side(req, _other(sides[0]), "request_message",
+                     {"author": actor.name, "listing": req.listing.title, "excerpt": excerpt}, exclude=actor,
+                     email=False)
     return message
+
+
+def _push_message(message_id: int) -> None:
+    message = db.session.get(RequestMessage, message_id)
+    emit_to_room(request_room(message.request_id), "request:message", message_payload(message))
 
 
 def _check_attachment(filename: str, content_type: str, content: bytes) -> None:
@@ -629,38 +627,17 @@ def _notify_side(req: ResourceRequest, side: str | None, kind: str, data: dict, 
 
 
 def _notify(user, kind: str, data: dict, url: str, email: bool | None = None) -> None:
-    """Notify one user after a commit; a failure (even a busy SQLite database, retried) never undoes the move."""
+    """Notify one user in the move's unit of work (sent after its commit); a failure never undoes the move."""
     from app.notifications import services as notifications
-    user_id = user.id
-    for _attempt in range(3):
-        try:
-            notifications.notify(user=user, kind=kind, data=data, url=url, email=email)
-            return
-        except OperationalError:  # SQLite: another process wrote since this transaction's first read
-            db.session.rollback()
-        except Exception:
-            db.session.rollback()
-            log.exception("could not notify user %s (%s)", user_id, kind)
-            return
-    log.warning("gave up notifying user %s (%s): database busy", user_id, kind)
+    try:
+        notifications.notify(user=user, kind=kind, data=data, url=url, email=email)
+    except Exception:
+        log.exception("could not notify user %s (%s)", user.id, kind)
 
 
 def _after_move(req: ResourceRequest, actor, kind: str, *, to_side: str | None) -> None:
+    """Inside the move's unit of work: notify the side, and push the new state to the room after the commit."""
     data = {"listing": req.listing.title, "startup": req.startup.name, "provider": req.provider.name,
             "request_id": req.id, "state": req.state}
     _notify_side(req, to_side, kind, data, exclude=actor)
-    try:
-        emit_to_room(request_room(req.id), "request:update", {"id": req.id, "state": req.state})
-    except Exception:
-        log.exception("could not push the update of request %s", req.id)
-
-
-
-def notify_voucher_grant(entry) -> None:
-    """Tell the startup's members about new voucher credit (after the grant's commit)."""
-    startup = db.session.get(Startup, entry.startup_id)
-    if startup is None:
-        return
-    data, url = {"startup": startup.name, "amount": str(entry.amount)}, f"/startups/{startup.id}/vouchers"
-    for user in _members(startup):
-        _notify(user, "voucher_granted", data, url)
+    uow.after_commit(emit_to_room, request_room(req.id), "request:update", {"id": req.id, "state": req.state})

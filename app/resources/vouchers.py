@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts import organisations
+from app.core import uow
 from app.core.errors import Conflict, Invalid, NotFound, PermissionDenied
 from app.extensions import db
 from app.resources.models import VoucherAccount, VoucherEntry
@@ -91,11 +92,24 @@ def grant(*, actor, startup_id: int, amount: Decimal, note: str = "") -> Voucher
     if amount is None or amount <= 0:
         raise Invalid(details={"amount": [str(_l("Grant a positive amount."))]})
     actor_id = actor.id
-    db.session.commit()  # end the read transaction: on SQLite the UPDATE below then starts with the write lock
-    entry = credit(startup_id=startup_id, amount=Decimal(amount), kind="grant", actor_id=actor_id, note=note or "")
-    db.session.commit()
-    log.info("admin %s granted %s voucher credit to startup %s", actor.id, amount, startup_id)
+    with uow.unit_of_work():
+        entry = credit(startup_id=startup_id, amount=Decimal(amount), kind="grant", actor_id=actor_id,
+                       note=note or "")
+        _notify_grant(entry)
+    log.info("admin %s granted %s voucher credit to startup %s", actor_id, amount, startup_id)
     return entry
+
+
+def _notify_grant(entry: VoucherEntry) -> None:
+    """Tell the startup's active members about the new credit (in the grant's unit of work)."""
+    from app.notifications import services as notifications
+    startup = db.session.get(Startup, entry.startup_id)
+    data, url = {"startup": startup.name, "amount": str(entry.amount)}, f"/startups/{startup.id}/vouchers"
+    for user in [m.user for m in startup.memberships if m.user.is_active]:
+        try:
+            notifications.notify(user=user, kind="voucher_granted", data=data, url=url)
+        except Exception:
+            log.exception("could not notify user %s (voucher_granted)", user.id)
 
 
 def can_view(user, startup: Startup) -> bool:

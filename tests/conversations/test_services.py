@@ -16,7 +16,8 @@ from tests.conversations.conftest import at
 
 def _notes(user, kind):
     return db.session.scalars(select(Notification).where(Notification.user_id == user.id,
-                                                          Notification.kind == kind)).all()
+                                                          Notification.kind == kind)
+                              .order_by(Notification.id)).all()
 
 
 def _offer(people, conversation, *times, **fields):

@@ -76,3 +76,30 @@ def test_open_action_items_carry_over_to_the_next_booking(db, booking):
     brief = room.brief(following)
     assert [b.id for b in brief["earlier"]] == [booking.id]
     assert [i.text for i in brief["open_items"]] == ["Send the deck"]
+
+
+def test_a_booking_pushes_and_emails_once_after_its_commit_and_a_refused_one_sends_nothing(
+        db, make_user, make_mentor, make_session_type, login, socket_client, smtp_server):
+    from sqlalchemy import func, select
+
+    from app.core.errors import Conflict
+    from app.notifications.models import Notification
+
+    mentor = make_mentor()
+    session_type = make_session_type(mentor)
+    first, second = make_user("founder"), make_user("founder")
+    mentor_socket = socket_client(login(mentor))
+    mentor_socket.get_received()
+    starts_at = next_weekday(2).replace(hour=10)
+
+    bookings.book(founder=first, session_type_id=session_type.id, starts_at=starts_at)
+    pushed = [m["args"][0]["kind"] for m in mentor_socket.get_received() if m["name"] == "notification:new"]
+    assert pushed == ["booking_created"]
+    assert len(smtp_server.envelopes) == 2  # the mentor's booking_created and the founder's confirmation
+
+    stored = db.session.scalar(select(func.count(Notification.id)))
+    with pytest.raises(Conflict):
+        bookings.book(founder=second, session_type_id=session_type.id, starts_at=starts_at)
+    assert [m for m in mentor_socket.get_received() if m["name"] == "notification:new"] == []
+    assert db.session.scalar(select(func.count(Notification.id))) == stored
+    assert len(smtp_server.envelopes) == 2

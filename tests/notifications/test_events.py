@@ -68,3 +68,33 @@ def test_reading_updates_the_badge_in_other_tabs(db, make_user, login, socket_cl
     assert events(other_tab, "notification:read") == [{"unread_count": 1}]
     assert api.post("/api/notifications/read-all").status_code == 200
     assert events(other_tab, "notification:read") == [{"unread_count": 0}]
+
+
+def test_a_notification_in_a_rolled_back_unit_is_not_stored_pushed_or_emailed(db, make_user, login, socket_client,
+                                                                              smtp_server):
+    import pytest
+
+    from app.core import uow
+    user = make_user(locale="en")
+    sc = socket_client(login(user))
+    sc.get_received()
+    with pytest.raises(RuntimeError), uow.unit_of_work():
+        services.notify(user=user, kind="org_verified", data={"org": "LabWorks", "org_kind": "provider"})
+        raise RuntimeError("the use case failed after notifying")
+    assert events(sc, "notification:new") == []
+    assert smtp_server.envelopes == []
+    assert services.unread_count(user=user) == 0
+
+
+def test_a_notification_joins_the_callers_unit_and_is_pushed_once_after_its_commit(db, make_user, login,
+                                                                                   socket_client, smtp_server):
+    from app.core import uow
+    user = make_user(locale="en")
+    sc = socket_client(login(user))
+    sc.get_received()
+    with uow.unit_of_work():
+        services.notify(user=user, kind="org_verified", data={"org": "LabWorks", "org_kind": "provider"})
+        assert events(sc, "notification:new") == [] and smtp_server.envelopes == []
+    [payload] = events(sc, "notification:new")
+    assert payload["unread_count"] == 1
+    assert len(smtp_server.envelopes) == 1
