@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from app.roadshows.models import ChatMessage, Pitch, Poll, Question, Roadshow
+from app.roadshows.models import ChatMessage, Cue, Pitch, Poll, Question, Roadshow
 
 
 def iso(value: datetime | None) -> str | None:
@@ -68,3 +68,8 @@ def poll(p: Poll, tallies: dict[int, int], my_vote: int | None = None) -> dict:
 def _now():
     from app.core.db import utcnow
     return utcnow()
+
+
+def cue(c: Cue) -> dict:
+    return {"id": c.id, "roadshow_id": c.roadshow_id, "pitch_id": c.pitch_id, "body": c.body,
+            "created_at": iso(c.created_at), "acknowledged_at": iso(c.acknowledged_at)}
