@@ -11,6 +11,7 @@ from flask_login import current_user
 from flask_socketio import join_room, leave_room, rooms
 
 from app.accounts.events import socket_disconnected
+from app.core import realtime
 from app.core.errors import Invalid, InvalidState, RateLimited, Unauthorized
 from app.core.realtime import ok
 from app.extensions import socketio
@@ -208,7 +209,7 @@ def on_reaction(data):
     return ok()
 
 
-def quick_reaction(server, sid: str, data) -> dict | None:
+def quick_reaction(sid: str, data) -> dict | None:
     """`reaction:send` on its happy path: no request context, no session copy, no query per reaction.
 
     The busiest event of a big room: every viewer, every second. The answer is the same as the full
@@ -223,15 +224,11 @@ def quick_reaction(server, sid: str, data) -> dict | None:
     roadshow_id, kind = data.get("roadshow_id"), data.get("kind")
     if type(roadshow_id) is not int or kind not in REACTION_KINDS:
         return None
-    members = server.manager.rooms.get("/", {}).get(roadshow_room(roadshow_id))
-    if not members or sid not in members:
+    if not realtime.in_room(sid, roadshow_room(roadshow_id)):
         return None
-    environ = server.get_environ(sid, "/")
-    saved = environ.get("saved_session") if environ else None
-    user_id = saved.get("_user_id") if saved is not None else None
+    app, user_id = realtime.socket_user(sid)
     if user_id is None:
         return None
-    app = environ["flask.app"]
     live = state_of(app)
     if not live.may_react(roadshow_id, user_id) and not (
             live.vetted(roadshow_id, user_id) and live.renew(app, roadshow_id, str(user_id))):
@@ -244,10 +241,10 @@ def quick_reaction(server, sid: str, data) -> dict | None:
 
 def on_reaction_fast(sid, data=None):
     """`reaction:send` as python-socketio calls it: the fast path, else the full handler above."""
-    answer = quick_reaction(socketio.server, sid, data)
+    answer = quick_reaction(sid, data)
     if answer is not None:
         return answer
-    return socketio._handle_event(on_reaction, "reaction:send", "/", sid, data)  # Flask-SocketIO's dispatch
+    return realtime.handle_as_event(on_reaction, "reaction:send", sid, data)
 
 
 def register_fast_handlers() -> None:
