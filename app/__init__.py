@@ -125,13 +125,14 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_socket_handlers(app: Flask) -> None:
     from app.accounts import events as account_events  # noqa: F401  (connect/disconnect)
-    from app.core.realtime import register_socket_error_handler
+    from app.core.realtime import register_socket_error_handler, register_unknown_event_handler
     from app.mentoring import events as mentoring_events  # noqa: F401
     from app.resources import marketplace_events  # noqa: F401
     from app.roadshows.live import events as roadshow_events
     from app.roadshows.live import state as live_state
 
     register_socket_error_handler()
+    register_unknown_event_handler()
     roadshow_events.register_fast_handlers()
     live_state.init_app(app)
 

@@ -239,3 +239,17 @@ def handle_as_event(handler, event: str, sid: str, *args, namespace: str = "/"):
     session, the error handler) for a handler registered straight on python-socketio; returns the ack."""
     return socketio._handle_event(handler, event, namespace, sid, *args)
 
+
+# Events nobody handles ---------------------------------------------------------------------------------
+
+def unknown_event(event, *args) -> dict:
+    """The ack of an event no handler takes (a typo, an old client): an `unknown_event` error."""
+    name = event[:100] if isinstance(event, str) else ""
+    log.info("unknown socket event %r", name)
+    return error_ack("unknown_event", _("There is no such event."), {"event": name})
+
+
+def register_unknown_event_handler() -> None:
+    """Answer events without a handler of their own: python-socketio passes them to the catch-all `*`
+    (never `connect` or `disconnect`), and its return value is the ack."""
+    socketio.on("*")(unknown_event)

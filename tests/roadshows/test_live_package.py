@@ -14,7 +14,7 @@ ROOT = PACKAGE.parents[2]
 
 
 def test_the_package_has_the_layers():
-    assert {"access", "queries", "snapshot", "state", "use_cases", "events"} <= set(MODULES)
+    assert {"access", "queries", "snapshot", "state", "use_cases", "events", "schemas"} <= set(MODULES)
 
 
 @pytest.mark.parametrize("module", MODULES)

@@ -28,6 +28,7 @@ from app.roadshows.live.access import (
     require_watch,
     signed_in,
 )
+from app.roadshows.live.schemas import STAGE_STATES
 from app.roadshows.live.snapshot import View, viewer_state
 from app.roadshows.live.snapshot import messages_after as snapshot_messages_after
 from app.roadshows.live.state import batching, retry_when_locked
@@ -343,7 +344,7 @@ def close_poll(*, actor: User, poll_id: int) -> Poll:
 
 # Stage and slides ----------------------------------------------------------------------------
 
-STAGE_STATES = (*(s.value for s in PitchState), "ended")
+
 
 
 @retry_when_locked
