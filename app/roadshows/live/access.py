@@ -1,13 +1,20 @@
-"""Who may watch, post, present and moderate in a roadshow room: the one rule REST, sockets and the
-reaction fast path all ask."""
+"""Who may watch, post, present and moderate in a roadshow room: one rule for each, asked by REST, the
+socket handlers and the reaction fast path alike.
+
+The facts behind a rule come from the database here (`require_post`, `is_moderator`), from the room's
+shared view when a viewer joins (`snapshot.View`), or from this process's second-old snapshot of the
+room when a reaction allowance is renewed (`state.LiveState.renew`); the rule itself is written once.
+"""
 from __future__ import annotations
+
+from collections.abc import Callable, Collection
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.accounts import organisations
 from app.accounts.models import User
-from app.core.errors import InvalidState, PermissionDenied, Unauthorized
+from app.core.errors import AppError, InvalidState, PermissionDenied, Unauthorized
 from app.extensions import db
 from app.roadshows.models import Mute, Pitch, Registration, Roadshow, RoadshowStatus, RoleKind, Visibility
 
@@ -18,11 +25,41 @@ def signed_in(user) -> bool:
 
 
 
-def is_moderator(user, roadshow: Roadshow) -> bool:
-    """Admins, the organiser and the roadshow's moderators run the room."""
+CLOSED = (RoadshowStatus.ENDED, RoadshowStatus.CANCELLED)
+
+
+def is_open(status: str) -> bool:
+    """A room takes posts until the roadshow ends or is cancelled; then it is read-only."""
+    return status not in CLOSED
+
+
+def moderates(user, *, created_by_id: int | None, moderator_ids: Callable[[], Collection[int]]) -> bool:
+    """Admins, the organiser and the roadshow's moderators run the room (`moderator_ids` is asked last)."""
     if not signed_in(user):
         return False
-    return user.is_admin or roadshow.created_by_id == user.id or user.id in roadshow.user_ids_with(RoleKind.MODERATOR)
+    return user.is_admin or created_by_id == user.id or user.id in moderator_ids()
+
+
+def post_refusal(*, signed_in: bool, may_watch: Callable[[], bool], room_open: bool,
+                 muted: Callable[[], bool]) -> AppError | None:
+    """Why this person may not chat, ask, vote, react or raise a hand here, or None if they may: they must
+    be signed in, allowed to watch, in a room still open, and not muted. `may_watch` and `muted` are asked
+    only when the answer depends on them."""
+    if not signed_in:
+        return Unauthorized(_l("Sign in to take part."), code="sign_in_required")
+    if not may_watch():
+        return PermissionDenied(_l("This roadshow is invite-only: register first."), code="registration_required")
+    if not room_open:
+        return InvalidState(_l("This roadshow has ended; the room is read-only."), code="roadshow_closed")
+    if muted():
+        return PermissionDenied(_l("A moderator has muted you in this room."), code="muted")
+    return None
+
+
+def is_moderator(user, roadshow: Roadshow) -> bool:
+    """Admins, the organiser and the roadshow's moderators run the room."""
+    return moderates(user, created_by_id=roadshow.created_by_id,
+                     moderator_ids=lambda: roadshow.user_ids_with(RoleKind.MODERATOR))
 
 
 def is_judge(user, roadshow: Roadshow) -> bool:
@@ -68,15 +105,17 @@ def is_muted(user, roadshow: Roadshow) -> bool:
         Mute.roadshow_id == roadshow.id, Mute.user_id == user.id)) is not None
 
 
+def post_refusal_in(user, roadshow: Roadshow) -> AppError | None:
+    """`post_refusal` with the facts read from the database."""
+    return post_refusal(signed_in=signed_in(user), may_watch=lambda: can_watch(user, roadshow),
+                        room_open=is_open(roadshow.status), muted=lambda: is_muted(user, roadshow))
+
+
 def require_post(user, roadshow: Roadshow) -> User:
-    """Who may chat, ask, vote and react: signed in, allowed to watch, not muted, while the room is open."""
-    if not signed_in(user):
-        raise Unauthorized(_l("Sign in to take part."), code="sign_in_required")
-    require_watch(user, roadshow)
-    if roadshow.status in (RoadshowStatus.ENDED, RoadshowStatus.CANCELLED):
-        raise InvalidState(_l("This roadshow has ended; the room is read-only."), code="roadshow_closed")
-    if is_muted(user, roadshow):
-        raise PermissionDenied(_l("A moderator has muted you in this room."), code="muted")
+    """Who may chat, ask, vote and react (`post_refusal`); raises the refusal."""
+    refusal = post_refusal_in(user, roadshow)
+    if refusal is not None:
+        raise refusal
     return user
 
 
@@ -89,8 +128,4 @@ def require_moderator(user, roadshow: Roadshow) -> User:
 
 
 def can_post(user, roadshow: Roadshow) -> bool:
-    try:
-        require_post(user, roadshow)
-    except Exception:  # noqa: BLE001 (any refusal means "no")
-        return False
-    return True
+    return post_refusal_in(user, roadshow) is None

@@ -28,7 +28,7 @@ from sqlalchemy.orm import selectinload
 from app.core import realtime
 from app.extensions import db
 from app.roadshows import payloads
-from app.roadshows.live import queries
+from app.roadshows.live import access, queries
 from app.roadshows.models import (
     ChatMessage,
     Cue,
@@ -41,7 +41,6 @@ from app.roadshows.models import (
     QuestionVote,
     Roadshow,
     RoadshowRole,
-    RoadshowStatus,
     RoleKind,
     StageEvent,
     Visibility,
@@ -80,10 +79,10 @@ class View:
 
     @property
     def is_open(self) -> bool:
-        return self.status not in (RoadshowStatus.ENDED, RoadshowStatus.CANCELLED)
+        return access.is_open(self.status)
 
     def is_moderator(self, user) -> bool:
-        return user.is_admin or user.id == self.created_by_id or user.id in self.moderator_ids
+        return access.moderates(user, created_by_id=self.created_by_id, moderator_ids=lambda: self.moderator_ids)
 
 
 class ViewCache:
@@ -207,8 +206,10 @@ def viewer_state(view: View, user, presence: dict) -> dict:
         if mine:
             state["polls"] = [{**p, "my_vote": mine.get(p["id"])} for p in state["polls"]]
     state["questions"] = _questions_for(view, user, state["questions"])
+    may_post = access.post_refusal(signed_in=True, may_watch=lambda: True,  # they joined: the watch rule passed
+                                   room_open=view.is_open, muted=lambda: muted) is None
     state["me"] = {"id": user.id, "moderator": False, "presenter": user.id == view.current_presenter_id,
-                   "can_post": view.is_open and not muted, "muted": muted}
+                   "can_post": may_post, "muted": muted}
     state["cues"] = []
     if user.id in view.presenter_ids:
         state["cues"] = [payloads.cue(c) for c in db.session.scalars(select(Cue).where(

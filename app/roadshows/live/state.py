@@ -30,9 +30,9 @@ from app.core import realtime
 from app.core.db import utcnow
 from app.extensions import db, socketio
 from app.roadshows import payloads
-from app.roadshows.live import queries
+from app.roadshows.live import access, queries
 from app.roadshows.live.snapshot import TRACKED, View, ViewCache
-from app.roadshows.models import LiveNode, Mute, Poll, Question, Roadshow, RoadshowStatus, RoomVisit
+from app.roadshows.models import LiveNode, Mute, Poll, Question, Roadshow, RoomVisit
 from app.roadshows.room import moderators_room, roadshow_room
 
 log = logging.getLogger(__name__)
@@ -216,14 +216,17 @@ class LiveState:
             self._refreshing.discard(roadshow_id)
         if status is None:
             return None
-        hit = (now, status not in (RoadshowStatus.ENDED, RoadshowStatus.CANCELLED), muted)
+        hit = (now, access.is_open(status), muted)
         self._rooms_seen[roadshow_id] = hit
         return hit
 
     def renew(self, app, roadshow_id: int, user_id: str) -> bool:
-        """Renew a vetted user's allowance from the room's snapshot (open, not muted); False: full check."""
+        """Renew a vetted user's allowance by the posting rule, with the facts from the room's snapshot (the
+        user passed the watch check in this process before); False: the full handler checks again."""
         snapshot = self._room_snapshot(app, roadshow_id)
-        if snapshot is None or not snapshot[1] or int(user_id) in snapshot[2]:
+        if snapshot is None or access.post_refusal(
+                signed_in=True, may_watch=lambda: self.vetted(roadshow_id, user_id), room_open=snapshot[1],
+                muted=lambda: int(user_id) in snapshot[2]) is not None:
             return False
         self.allow_reactions(roadshow_id, user_id)
         return True

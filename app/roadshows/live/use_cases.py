@@ -19,7 +19,7 @@ from app.core.errors import Invalid, InvalidState, NotFound, PermissionDenied, R
 from app.core.text import clean_text
 from app.extensions import db
 from app.roadshows import payloads
-from app.roadshows.live import queries
+from app.roadshows.live import access, queries
 from app.roadshows.live.access import (
     is_moderator,
     is_presenter,
@@ -355,7 +355,7 @@ def set_stage(*, actor: User, roadshow_id: int, pitch_id: int | None, state: str
     require_moderator(actor, roadshow)
     if state not in STAGE_STATES:
         raise Invalid(details={"state": [str(_l("Choose upcoming, live, qa, done or ended."))]})
-    if roadshow.status in (RoadshowStatus.ENDED, RoadshowStatus.CANCELLED):
+    if not access.is_open(roadshow.status):
         raise InvalidState(_l("This roadshow has ended."), code="roadshow_closed")
     if minutes is not None and (not isinstance(minutes, int) or not 1 <= minutes <= 240):
         raise Invalid(details={"minutes": [str(_l("Give 1 to 240 minutes."))]})
