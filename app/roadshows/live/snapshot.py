@@ -45,6 +45,7 @@ from app.roadshows.models import (
     StageEvent,
     Visibility,
 )
+from app.roadshows.schemas import chat_message_schema
 from app.roadshows.services import get_roadshow
 
 log = logging.getLogger(__name__)
@@ -182,7 +183,7 @@ def build(roadshow_id: int, version_seen: int) -> View:
         judge_ids=frozenset(roadshow.user_ids_with(RoleKind.JUDGE)),
         presenter_ids=frozenset(p.presenter_id for p in roadshow.pitches if p.presenter_id),
         current_presenter_id=current.presenter_id if current else None,
-        state=state, messages=tuple(payloads.message(m) for m in queries.messages_after(roadshow.id, None)))
+        state=state, messages=tuple(chat_message_schema.dump(m) for m in queries.messages_after(roadshow.id, None)))
 
 
 # A viewer's own state --------------------------------------------------------------------------

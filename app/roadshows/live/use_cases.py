@@ -52,6 +52,7 @@ from app.roadshows.models import (
     StageEvent,
 )
 from app.roadshows.room import moderators_room, roadshow_room
+from app.roadshows.schemas import chat_message_schema
 from app.roadshows.services import get_roadshow
 
 MAX_CHAT_LENGTH = 1000
@@ -100,11 +101,11 @@ def join(*, user, roadshow_id: int, after_id: int | None, sid: str, enter=None,
     if moderator:
         roadshow = get_roadshow(roadshow_id)
         return {"state": queries.room_state(user, roadshow, queries.presence(roadshow.id, with_users=True)),
-                "messages": [payloads.message(m) for m in queries.messages_after(roadshow.id, after_id)]}
+                "messages": [chat_message_schema.dump(m) for m in queries.messages_after(roadshow.id, after_id)]}
     view = live.view(roadshow_id)  # again: this socket now hears every change after this one
     messages = snapshot_messages_after(view, after_id)
     if messages is None:
-        messages = [payloads.message(m) for m in queries.messages_after(view.roadshow_id, after_id)]
+        messages = [chat_message_schema.dump(m) for m in queries.messages_after(view.roadshow_id, after_id)]
     joined = viewer_state(view, user, live.recent_presence(view.roadshow_id))
     if joined["me"]["can_post"]:
         live.set_reaction_rate(rate_rule("reaction", "10/second"))
@@ -165,13 +166,13 @@ def send_chat(*, user: User, roadshow_id: int, body, client_id) -> dict:
         db.session.flush()
     except IntegrityError:  # sent before (a resend after a reconnect), maybe through another process
         db.session.rollback()
-        return payloads.message(_message_by_client_id(roadshow_id, user_id, client_id))
+        return chat_message_schema.dump(_message_by_client_id(roadshow_id, user_id, client_id))
     try:
         rate_limit("chat", user_id, "10/10 seconds")  # after the resend check: resends do not count
     except RateLimited:
         db.session.rollback()  # the new row goes now, not when the event ends (on SQLite it holds the lock)
         raise
-    payload = payloads.message(message)
+    payload = chat_message_schema.dump(message)
     db.session.commit()
     realtime.emit_to_room(roadshow_room(roadshow_id), "chat:new", payload)
     return payload
