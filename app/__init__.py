@@ -20,7 +20,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
     _init_extensions(app)
     _register_blueprints(app)
-    _register_socket_handlers()
+    _register_socket_handlers(app)
     _register_cli(app)
     return app
 
@@ -120,17 +120,18 @@ def _register_blueprints(app: Flask) -> None:
         api.register_blueprint(blp)
 
 
-def _register_socket_handlers() -> None:
+def _register_socket_handlers(app: Flask) -> None:
     from app.accounts import events as account_events  # noqa: F401  (connect/disconnect)
-    from app.core.realtime import register_socket_error_handler
+    from app.core.realtime import register_socket_error_handler, register_unknown_event_handler
     from app.mentoring import events as mentoring_events  # noqa: F401
     from app.resources import marketplace_events  # noqa: F401
-    from app.roadshows import events as roadshow_events
-    from app.roadshows import snapshot
+    from app.roadshows.live import events as roadshow_events
+    from app.roadshows.live import state as live_state
 
     register_socket_error_handler()
+    register_unknown_event_handler()
     roadshow_events.register_fast_handlers()
-    snapshot.install()
+    live_state.init_app(app)
 
 
 def _register_cli(app: Flask) -> None:

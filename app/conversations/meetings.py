@@ -39,10 +39,10 @@ from app.core import uow
 from app.core.db import utcnow
 from app.core.errors import Conflict, Invalid, InvalidState, NotFound, PermissionDenied
 from app.core.realtime import emit_to_user
+from app.core.text import clean_text
 from app.extensions import db
 from app.mentoring.models import ACTIVE_STATUSES, Booking, MentorProfile
 from app.notifications.kinds import format_time
-from app.roadshows.room import clean_text
 
 log = logging.getLogger(__name__)
 

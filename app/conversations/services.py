@@ -34,9 +34,9 @@ from app.core import ratelimit, uow
 from app.core.db import utcnow
 from app.core.errors import Invalid, NotFound, PermissionDenied
 from app.core.realtime import emit_to_user
+from app.core.text import clean_text
 from app.extensions import db
 from app.roadshows.models import Interest, Pitch
-from app.roadshows.room import clean_text
 from app.roadshows.services import get_pitch
 
 log = logging.getLogger(__name__)

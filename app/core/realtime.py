@@ -154,3 +154,45 @@ def watch_shared_queue(app) -> None:
             shared = now_shared
 
     socketio.start_background_task(watch)
+
+
+# Hot paths outside Flask's request context ---------------------------------------------------------
+# The busiest room events (a reaction from every viewer, every second) are answered without building a
+# request context. What they need of python-socketio and Flask-SocketIO is asked here and only here;
+# tests/core/test_realtime_paths.py fails when the pinned versions change, to have these looked at again.
+
+def in_room(sid: str, room: str, namespace: str = "/") -> bool:
+    """Whether socket `sid` of this process is in `room`."""
+    members = socketio.server.manager.rooms.get(namespace, {}).get(room)
+    return bool(members) and sid in members
+
+
+def socket_user(sid: str, namespace: str = "/") -> tuple[object, str | None]:
+    """The Flask app of socket `sid` and the Flask-Login user id in its Socket.IO session ("_user_id",
+    set at connect by cookie or token), or (None, None) for a socket this process does not know."""
+    environ = socketio.server.get_environ(sid, namespace)
+    if not environ:
+        return None, None
+    saved = environ.get("saved_session")  # Flask-SocketIO's per-socket session (manage_session=True)
+    return environ["flask.app"], saved.get("_user_id") if saved is not None else None
+
+
+def handle_as_event(handler, event: str, sid: str, *args, namespace: str = "/"):
+    """Run `handler(*args)` as Flask-SocketIO runs an event handler (request context, the socket's
+    session, the error handler) for a handler registered straight on python-socketio; returns the ack."""
+    return socketio._handle_event(handler, event, namespace, sid, *args)
+
+
+# Events nobody handles ---------------------------------------------------------------------------------
+
+def unknown_event(event, *args) -> dict:
+    """The ack of an event no handler takes (a typo, an old client): an `unknown_event` error."""
+    name = event[:100] if isinstance(event, str) else ""
+    log.info("unknown socket event %r", name)
+    return error_ack("unknown_event", _("There is no such event."), {"event": name})
+
+
+def register_unknown_event_handler() -> None:
+    """Answer events without a handler of their own: python-socketio passes them to the catch-all `*`
+    (never `connect` or `disconnect`), and its return value is the ack."""
+    socketio.on("*")(unknown_event)

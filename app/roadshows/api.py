@@ -6,7 +6,8 @@ from flask_smorest import Blueprint
 
 from app.core.errors import Invalid
 from app.core.pagination import page_schema
-from app.roadshows import decks, engagement, room, schemas, services
+from app.roadshows import decks, engagement, schemas, services
+from app.roadshows.live import queries
 
 blp = Blueprint("roadshows_api", __name__, url_prefix="/api", description="Roadshows and pitches")
 
@@ -131,7 +132,7 @@ def unregister(roadshow_id):
 @blp.alt_response(404, response="DEFAULT_ERROR")
 def list_messages(args, roadshow_id):
     """Chat history for people who may watch: `?after_id=` gives everything after that id, oldest first."""
-    items = room.chat_history(user=current_user, roadshow_id=roadshow_id, **args)
+    items = queries.chat_history(user=current_user, roadshow_id=roadshow_id, **args)
     return {"items": items}
 
 

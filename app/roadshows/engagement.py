@@ -9,6 +9,7 @@ from app.accounts.models import Role, User
 from app.core.errors import Invalid, PermissionDenied, Unauthorized
 from app.extensions import db
 from app.roadshows import notifications  # noqa: F401  (registers the kinds)
+from app.roadshows.live.access import is_judge, is_moderator, require_watch, signed_in
 from app.roadshows.models import (
     ChatMessage,
     Interest,
@@ -21,7 +22,7 @@ from app.roadshows.models import (
     RoomVisit,
     Score,
 )
-from app.roadshows.services import _signed_in, get_pitch, get_roadshow, is_judge, is_moderator, require_watch
+from app.roadshows.services import get_pitch, get_roadshow
 
 # Interest ------------------------------------------------------------------------------------
 
@@ -30,13 +31,13 @@ def interest_count(pitch_id: int) -> int:
 
 
 def has_interest(user, pitch_id: int) -> bool:
-    return _signed_in(user) and db.session.scalar(select(Interest.id).where(
+    return signed_in(user) and db.session.scalar(select(Interest.id).where(
         Interest.pitch_id == pitch_id, Interest.user_id == user.id)) is not None
 
 
 def mark_interest(*, user: User, pitch_id: int, interested: bool = True) -> dict:
     """An investor marks (or unmarks) interest in a pitch; the founders are notified and see who."""
-    if not _signed_in(user):
+    if not signed_in(user):
         raise Unauthorized()
     pitch = get_pitch(pitch_id)
     require_watch(user, pitch.roadshow)

@@ -1,9 +1,13 @@
-"""The JSON shapes of the live room (socket events, join state), shared with the REST schemas."""
+"""The JSON shapes of the live room that REST does not have (stage, slide, questions, polls, cues).
+
+Chat messages and pitches go out as `app.roadshows.schemas` dumps them, over sockets and REST alike.
+"""
 from __future__ import annotations
 
 from datetime import datetime
 
-from app.roadshows.models import ChatMessage, Pitch, Poll, Question, Roadshow
+from app.roadshows.models import Cue, Pitch, Poll, Question, Roadshow
+from app.roadshows.schemas import pitch_schema
 
 
 def iso(value: datetime | None) -> str | None:
@@ -14,22 +18,13 @@ def user_ref(user) -> dict | None:
     return {"id": user.id, "name": user.name} if user is not None else None
 
 
-def message(m: ChatMessage) -> dict:
-    return {"id": m.id, "roadshow_id": m.roadshow_id, "user": user_ref(m.user), "body": m.body,
-            "created_at": iso(m.created_at), "client_id": m.client_id}
-
-
 def slide_url(pitch_id: int) -> str:
     """The page image URL with `{n}` for the page number (the client fills it in)."""
     return f"/roadshows/pitches/{pitch_id}/deck/{{n}}.png"  # the route of views.deck_page
 
 
 def pitch(p: Pitch) -> dict:
-    return {"id": p.id, "roadshow_id": p.roadshow_id, "position": p.position, "title": p.title,
-            "state": p.state, "duration_minutes": p.duration_minutes, "stream_url": p.stream_url,
-            "startup": {"id": p.startup.id, "name": p.startup.name}, "presenter": user_ref(p.presenter),
-            "deck_status": p.deck_status, "deck_pages": p.deck_pages, "current_slide": p.current_slide,
-            "deadline": iso(p.deadline_at), "started_at": iso(p.started_at)}
+    return pitch_schema.dump(p)
 
 
 def stage(roadshow: Roadshow, event_id: int | None = None) -> dict:
@@ -68,3 +63,8 @@ def poll(p: Poll, tallies: dict[int, int], my_vote: int | None = None) -> dict:
 def _now():
     from app.core.db import utcnow
     return utcnow()
+
+
+def cue(c: Cue) -> dict:
+    return {"id": c.id, "roadshow_id": c.roadshow_id, "pitch_id": c.pitch_id, "body": c.body,
+            "created_at": iso(c.created_at), "acknowledged_at": iso(c.acknowledged_at)}

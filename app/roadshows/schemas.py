@@ -245,3 +245,7 @@ class ReportSchema(Schema):
     answered = fields.Integer(required=True)
     poll_votes = fields.Integer(required=True)
     pitches = fields.List(fields.Nested(PitchReportSchema), required=True)
+
+
+chat_message_schema = ChatMessageSchema()
+pitch_schema = PitchSchema()

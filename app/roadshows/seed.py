@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from app.accounts.models import Organisation, User
 from app.extensions import db
-from app.roadshows import decks, room, services
+from app.roadshows import decks, services
+from app.roadshows.live import use_cases
 from app.roadshows.models import Question, Roadshow
 
 log = logging.getLogger(__name__)
@@ -128,7 +129,7 @@ def _questions_and_poll(roadshow: Roadshow, users: dict[str, User]) -> None:
     for user, pitch, body in asks:
         db.session.add(Question(roadshow_id=roadshow.id, pitch_id=pitch.id, user_id=user.id, body=body))
     db.session.commit()
-    room.open_poll(actor=users["admin"], roadshow_id=roadshow.id, question="Which pitch would you fund first?",
+    use_cases.open_poll(actor=users["admin"], roadshow_id=roadshow.id, question="Which pitch would you fund first?",
                    options=[p.startup.name for p in roadshow.pitches], pitch_id=None)
 
 
@@ -137,14 +138,14 @@ def _past_record(roadshow: Roadshow, users: dict[str, User]) -> None:
     people = [users["investor"], users["mentor"], users["founder"]]
     lines = ["Great demo!", "How do you handle calibration drift?", "欢迎大家提问。"]
     for index, (user, body) in enumerate(zip(people, lines, strict=True)):
-        room.send_chat(user=user, roadshow_id=roadshow.id, body=body, client_id=f"seed-{index}")
-    question = room.ask(user=users["investor"], roadshow_id=roadshow.id, pitch_id=roadshow.pitches[0].id,
+        use_cases.send_chat(user=user, roadshow_id=roadshow.id, body=body, client_id=f"seed-{index}")
+    question = use_cases.ask(user=users["investor"], roadshow_id=roadshow.id, pitch_id=roadshow.pitches[0].id,
                         body="What is the lead time for a pilot system?")
-    room.moderate_question(actor=users["admin"], question_id=question.id, status="answered")
-    poll = room.open_poll(actor=users["admin"], roadshow_id=roadshow.id, question="Was this roadshow useful?",
+    use_cases.moderate_question(actor=users["admin"], question_id=question.id, status="answered")
+    poll = use_cases.open_poll(actor=users["admin"], roadshow_id=roadshow.id, question="Was this roadshow useful?",
                           options=["Very", "Somewhat", "Not really"])
-    room.vote(user=users["investor"], poll_id=poll.id, option_id=poll.options[0].id)
-    room.close_poll(actor=users["admin"], poll_id=poll.id)
+    use_cases.vote(user=users["investor"], poll_id=poll.id, option_id=poll.options[0].id)
+    use_cases.close_poll(actor=users["admin"], poll_id=poll.id)
     for pitch in roadshow.pitches:
         pitch.state = "done"
     services.update_roadshow(actor=users["admin"], roadshow_id=roadshow.id, status="ended")

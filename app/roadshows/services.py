@@ -1,6 +1,7 @@
-"""Roadshow use cases: create and edit roadshows and their agenda, register, who may watch or moderate.
+"""Roadshow use cases: create and edit roadshows and their agenda, and register.
 
-The live room's use cases (chat, Q&A, polls, stage) are in `room.py`; decks in `decks.py`.
+Who may watch or post is in `live/access.py`; the live room's use cases (chat, Q&A, polls, stage) in
+`live/use_cases.py`; decks in `decks.py`.
 """
 from __future__ import annotations
 
@@ -17,8 +18,8 @@ from app.core.db import utcnow
 from app.core.errors import Invalid, InvalidState, NotFound, PermissionDenied, Unauthorized
 from app.core.pagination import Page, paginate
 from app.extensions import db
+from app.roadshows.live.access import is_moderator, is_presenter, require_moderator, signed_in
 from app.roadshows.models import (
-    Mute,
     Pitch,
     PitchState,
     Registration,
@@ -38,10 +39,6 @@ EDITABLE = {"title", "description", "starts_at", "ends_at", "visibility", "statu
             "criteria", "leaderboard_published"}
 
 
-def _signed_in(user) -> bool:
-    return bool(user is not None and getattr(user, "is_authenticated", False))
-
-
 # Lookups -------------------------------------------------------------------------------------
 
 def get_roadshow(roadshow_id: int) -> Roadshow:
@@ -58,79 +55,11 @@ def get_pitch(pitch_id: int) -> Pitch:
     return pitch
 
 
-# Access rules --------------------------------------------------------------------------------
-
-def is_moderator(user, roadshow: Roadshow) -> bool:
-    """Admins, the organiser and the roadshow's moderators run the room."""
-    if not _signed_in(user):
-        return False
-    return user.is_admin or roadshow.created_by_id == user.id or user.id in roadshow.user_ids_with(RoleKind.MODERATOR)
-
-
-def is_judge(user, roadshow: Roadshow) -> bool:
-    return _signed_in(user) and user.id in roadshow.user_ids_with(RoleKind.JUDGE)
-
-
-def is_registered(user, roadshow: Roadshow) -> bool:
-    if not _signed_in(user):
-        return False
-    return db.session.scalar(select(Registration.id).where(
-        Registration.roadshow_id == roadshow.id, Registration.user_id == user.id)) is not None
-
-
-def is_presenter(user, pitch: Pitch | None) -> bool:
-    return _signed_in(user) and pitch is not None and pitch.presenter_id == user.id
-
-
-def is_pitching_member(user, roadshow: Roadshow) -> bool:
-    """A member of a startup on the agenda (they may always watch their own event)."""
-    if not _signed_in(user):
-        return False
-    return any(p.presenter_id == user.id or organisations.is_member(user, p.startup) for p in roadshow.pitches)
-
-
-def can_watch(user, roadshow: Roadshow) -> bool:
-    """Public rooms: anyone, anonymous too. Invite-only: registered people, the cast and the moderators."""
-    if roadshow.visibility == Visibility.PUBLIC:
-        return True
-    return (is_moderator(user, roadshow) or is_judge(user, roadshow) or is_registered(user, roadshow)
-            or is_pitching_member(user, roadshow))
-
-
-def require_watch(user, roadshow: Roadshow) -> Roadshow:
-    if not can_watch(user, roadshow):
-        if not _signed_in(user):
-            raise Unauthorized(_l("Sign in and register to watch this roadshow."), code="registration_required")
-        raise PermissionDenied(_l("This roadshow is invite-only: register first."), code="registration_required")
-    return roadshow
-
-
-def is_muted(user, roadshow: Roadshow) -> bool:
-    return _signed_in(user) and db.session.scalar(select(Mute.id).where(
-        Mute.roadshow_id == roadshow.id, Mute.user_id == user.id)) is not None
-
-
-def require_post(user, roadshow: Roadshow) -> User:
-    """Who may chat, ask, vote and react: signed in, allowed to watch, not muted, while the room is open."""
-    if not _signed_in(user):
-        raise Unauthorized(_l("Sign in to take part."), code="sign_in_required")
-    require_watch(user, roadshow)
-    if roadshow.status in (RoadshowStatus.ENDED, RoadshowStatus.CANCELLED):
-        raise InvalidState(_l("This roadshow has ended; the room is read-only."), code="roadshow_closed")
-    if is_muted(user, roadshow):
-        raise PermissionDenied(_l("A moderator has muted you in this room."), code="muted")
-    return user
-
-
-def require_moderator(user, roadshow: Roadshow) -> User:
-    if not is_moderator(user, roadshow):
-        raise PermissionDenied(_l("Only the roadshow's moderators can do that."), code="moderator_only")
-    return user
-
+# Access rules ---------------------------------------------------------------------------------
 
 def can_edit_pitch(user, pitch: Pitch) -> bool:
     """The pitch's presenter, its startup's members, and the roadshow's moderators."""
-    return _signed_in(user) and (is_moderator(user, pitch.roadshow) or is_presenter(user, pitch)
+    return signed_in(user) and (is_moderator(user, pitch.roadshow) or is_presenter(user, pitch)
                                  or organisations.is_member(user, pitch.startup))
 
 
@@ -202,9 +131,9 @@ def update_roadshow(*, actor: User, roadshow_id: int, **fields) -> Roadshow:
 
 
 def _visible_filter(stmt, user):
-    if _signed_in(user) and user.is_admin:
+    if signed_in(user) and user.is_admin:
         return stmt
-    if not _signed_in(user):
+    if not signed_in(user):
         return stmt.where(Roadshow.visibility == Visibility.PUBLIC)
     # Invite-only roadshows are listed too (people register for them); the room itself checks access.
     return stmt
@@ -229,7 +158,7 @@ def list_roadshows(*, user=None, when: str | None = None, page: int = 1, per_pag
 def view_roadshow(*, user, roadshow_id: int) -> Roadshow:
     """A roadshow's details and agenda (invite-only ones are described to everyone who may register)."""
     roadshow = get_roadshow(roadshow_id)
-    if roadshow.visibility == Visibility.INVITE_ONLY and not _signed_in(user):
+    if roadshow.visibility == Visibility.INVITE_ONLY and not signed_in(user):
         raise Unauthorized(_l("Sign in to see this invite-only roadshow."))
     return roadshow
 
@@ -326,7 +255,7 @@ def pitches_of_startup(startup_id: int, *, user=None) -> list[Pitch]:
     """A startup's pitches in roadshows the viewer may see (for the startup page)."""
     stmt = select(Pitch).join(Roadshow).where(Pitch.startup_id == startup_id,
                                               Roadshow.status != RoadshowStatus.CANCELLED)
-    if not (_signed_in(user)):
+    if not (signed_in(user)):
         stmt = stmt.where(Roadshow.visibility == Visibility.PUBLIC)
     return list(db.session.scalars(stmt.order_by(Roadshow.starts_at.desc(), Pitch.position)))
 

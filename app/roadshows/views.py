@@ -8,7 +8,8 @@ from wtforms.fields.choices import SelectChoice
 from app.accounts import organisations
 from app.accounts import services as account_services
 from app.core.errors import AppError, PermissionDenied, Unauthorized
-from app.roadshows import decks, engagement, forms, room, services
+from app.roadshows import decks, engagement, forms, services
+from app.roadshows.live import access, queries
 from app.roadshows.models import RoleKind
 
 bp = Blueprint("roadshows", __name__)
@@ -63,11 +64,11 @@ def detail(roadshow_id):
         pass
     return render_template(
         "roadshows/detail.html", roadshow=roadshow, leaderboard=leaderboard,
-        registered=services.is_registered(user, roadshow), can_watch=services.can_watch(user, roadshow),
-        is_moderator=services.is_moderator(user, roadshow), is_judge=services.is_judge(user, roadshow),
+        registered=access.is_registered(user, roadshow), can_watch=access.can_watch(user, roadshow),
+        is_moderator=access.is_moderator(user, roadshow), is_judge=access.is_judge(user, roadshow),
         registrations=services.registration_count(roadshow),
         my_scores=({p.id: engagement.score_sheet(p.id, user.id)["scores"] for p in roadshow.pitches}
-                   if services.is_judge(user, roadshow) else {}),
+                   if access.is_judge(user, roadshow) else {}),
         editable_pitches={p.id for p in roadshow.pitches if services.can_edit_pitch(user, p)})
 
 
@@ -135,7 +136,7 @@ def create():
 def edit(roadshow_id):
     """Moderators edit the roadshow and its agenda (pitches, decks)."""
     roadshow = services.get_roadshow(roadshow_id)
-    if not services.is_moderator(_me(), roadshow):
+    if not access.is_moderator(_me(), roadshow):
         abort(403)
     form = forms.RoadshowForm(obj=None if request.method == "POST" else roadshow)
     if request.method == "GET":
@@ -166,7 +167,7 @@ def _pitch_form(roadshow, formdata=None) -> forms.PitchForm:
     from app.startups.models import Startup
     form = forms.PitchForm(formdata=formdata) if formdata is not None else forms.PitchForm(formdata=None)
     user = _me()
-    if services.is_moderator(user, roadshow):
+    if access.is_moderator(user, roadshow):
         startups = db.session.scalars(select(Startup).order_by(Startup.name)).all()
     else:
         startups = organisations.organisations_for(user, "startup")
@@ -190,7 +191,7 @@ def add_pitch(roadshow_id):
             flash(error.message, "error")
     else:
         flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
-    target = "roadshows.edit" if services.is_moderator(_me(), roadshow) else "roadshows.detail"
+    target = "roadshows.edit" if access.is_moderator(_me(), roadshow) else "roadshows.detail"
     return redirect(url_for(target, roadshow_id=roadshow.id))
 
 
@@ -208,7 +209,7 @@ def upload_deck(pitch_id):
             flash(error.message, "error")
     else:
         flash(_("Choose a PDF file."), "error")
-    target = "roadshows.edit" if services.is_moderator(_me(), pitch.roadshow) else "roadshows.detail"
+    target = "roadshows.edit" if access.is_moderator(_me(), pitch.roadshow) else "roadshows.detail"
     return redirect(url_for(target, roadshow_id=pitch.roadshow_id))
 
 
@@ -217,12 +218,12 @@ def live(roadshow_id):
     """The live room: stage, slides, chat, Q&A, polls, reactions (driven by roadshow-room.js)."""
     user = _me()
     roadshow = services.get_roadshow(roadshow_id)
-    if not services.can_watch(user, roadshow):
+    if not access.can_watch(user, roadshow):
         if user is None:
             return redirect(url_for("accounts.login", next=request.path))
         flash(_("This roadshow is invite-only: register first."), "error")
         return redirect(url_for("roadshows.detail", roadshow_id=roadshow.id))
-    return render_template("roadshows/live.html", roadshow=roadshow, is_moderator=services.is_moderator(user, roadshow),
+    return render_template("roadshows/live.html", roadshow=roadshow, is_moderator=access.is_moderator(user, roadshow),
                            reactions=("clap", "heart", "fire", "laugh", "wow", "rocket"),
                            is_investor=bool(user and (user.role == "investor" or user.is_admin)))
 
@@ -232,7 +233,7 @@ def deck_page(pitch_id, number):
     """One rendered deck page, only for people who may watch the roadshow."""
     pitch = services.get_pitch(pitch_id)
     user = _me()
-    if not services.can_watch(user, pitch.roadshow):
+    if not access.can_watch(user, pitch.roadshow):
         abort(401 if user is None else 403)
     page = decks.page_image(pitch_id=pitch.id, number=number)
     if page is None:
@@ -270,10 +271,10 @@ def transcript(roadshow_id):
     """After (or during) the event: the chat and Q&A as a readable record."""
     user = _me()
     roadshow = services.get_roadshow(roadshow_id)
-    if not services.can_watch(user, roadshow):
+    if not access.can_watch(user, roadshow):
         abort(401 if user is None else 403)
-    messages = room.messages_after(roadshow.id, 0, limit=5000)
-    questions = room.questions_for(user, roadshow)
+    messages = queries.messages_after(roadshow.id, 0, limit=5000)
+    questions = queries.questions_for(user, roadshow)
     return render_template("roadshows/transcript.html", roadshow=roadshow, messages=messages, questions=questions)
 
 

@@ -12,8 +12,8 @@ def media_dir(app, tmp_path):
     keys = ("ROADSHOW_MEDIA_DIR", "ROADSHOW_BURST_INTERVAL")
     old = {k: app.config[k] for k in keys if k in app.config}
     app.config.update(ROADSHOW_MEDIA_DIR=str(tmp_path / "media"), ROADSHOW_BURST_INTERVAL=0)
-    from app.roadshows import live
-    live.reset()  # ids repeat across rolled-back tests: no cached right to react may carry over
+    from app.roadshows.live import state
+    state.init_app(app)  # a fresh LiveState: ids repeat across rolled-back tests, no right to react carries over
     yield tmp_path / "media"
     for key in keys:
         app.config.pop(key, None)

@@ -3,7 +3,7 @@ import io
 from datetime import timedelta
 
 from app.core.db import utcnow
-from app.roadshows import room
+from app.roadshows.live import use_cases
 from tests.roadshows.conftest import pdf_bytes
 
 START = "2030-05-01T09:00:00+08:00"
@@ -218,7 +218,7 @@ def test_register_needs_sign_in(client, db, make_roadshow):
 def test_messages_after_id(db, client, make_user, make_roadshow):
     roadshow = make_roadshow()
     user = make_user("investor")
-    sent = [room.send_chat(user=user, roadshow_id=roadshow.id, body=f"m{i}", client_id=f"c{i}") for i in range(3)]
+    sent = [use_cases.send_chat(user=user, roadshow_id=roadshow.id, body=f"m{i}", client_id=f"c{i}") for i in range(3)]
     body = client.get(f"/api/roadshows/{roadshow.id}/messages?after_id={sent[0]['id']}").get_json()
     assert [m["body"] for m in body["items"]] == ["m1", "m2"]
     first = body["items"][0]

@@ -1,7 +1,8 @@
 """Socket.IO contract of SPEC §8: every event, its ack, its broadcast and its refusals."""
 import pytest
 
-from app.roadshows import live, room
+from app.roadshows.live import queries
+from app.roadshows.live.state import current as live_state
 from app.roadshows.models import ChatMessage
 from tests.roadshows.conftest import received
 
@@ -95,26 +96,26 @@ def test_join_unknown_roadshow(setup):
 def test_join_bad_payload(setup, payload):
     sc = setup.connect(setup.viewer, join=False)
     ack = sc.emit("roadshow:join", payload, callback=True)
-    assert ack["ok"] is False and ack["error"]["code"] in ("validation_error", "bad_payload")
+    assert ack["ok"] is False and ack["error"]["code"] == "validation_error"
 
 
 def test_leave_updates_presence(setup):
     sc = setup.connect(setup.viewer)
-    assert room.presence(setup.roadshow.id, with_users=False)["count"] == 1
+    assert queries.presence(setup.roadshow.id, with_users=False)["count"] == 1
     assert sc.emit("roadshow:leave", {"roadshow_id": setup.roadshow.id}, callback=True) == {"ok": True}
-    assert room.presence(setup.roadshow.id, with_users=False)["count"] == 0
+    assert queries.presence(setup.roadshow.id, with_users=False)["count"] == 0
 
 
 def test_disconnect_leaves_the_room(setup):
     sc = setup.connect(setup.viewer)
     sc.disconnect()
-    assert room.presence(setup.roadshow.id, with_users=False)["count"] == 0
+    assert queries.presence(setup.roadshow.id, with_users=False)["count"] == 0
 
 
 def test_presence_update_is_batched_and_moderators_get_the_list(setup):
     mod = setup.connect(setup.mod)
     viewer = setup.connect(setup.viewer)
-    live.flush()
+    live_state().flush()
     to_viewer = received(viewer, "presence:update")
     to_mod = received(mod, "presence:update")
     assert to_viewer[-1]["count"] == 2 and "users" not in to_viewer[-1]
@@ -173,7 +174,7 @@ def test_chat_is_rate_limited_per_user(setup):
     acks = [chat(sc, setup.roadshow.id, f"m{i}", f"r{i}") for i in range(11)]
     assert all(a["ok"] for a in acks[:10])
     assert acks[10]["ok"] is False and acks[10]["error"]["code"] == "rate_limited"
-    assert [m.body for m in room.messages_after(setup.roadshow.id, None)] == [f"m{i}" for i in range(10)]
+    assert [m.body for m in queries.messages_after(setup.roadshow.id, None)] == [f"m{i}" for i in range(10)]
 
 
 def test_moderator_deletes_a_message(setup):
@@ -181,7 +182,7 @@ def test_moderator_deletes_a_message(setup):
     message_id = chat(viewer, setup.roadshow.id)["message"]["id"]
     assert mod.emit("chat:delete", {"message_id": message_id}, callback=True) == {"ok": True}
     assert received(viewer, "chat:deleted") == [{"id": message_id, "roadshow_id": setup.roadshow.id}]
-    assert room.messages_after(setup.roadshow.id, 0) == []
+    assert queries.messages_after(setup.roadshow.id, 0) == []
 
 
 def test_viewer_cannot_delete(setup):
@@ -243,7 +244,7 @@ def test_upvote_once(setup):
     second = voter.emit("qa:upvote", {"question_id": qid}, callback=True)
     assert first["ok"] and first["question"]["votes"] == 1 and first["question"]["voted"] is True
     assert second["ok"] and second["question"]["votes"] == 1
-    live.flush()
+    live_state().flush()
     assert received(asker, "qa:update")[-1]["votes"] == 1
 
 
@@ -296,7 +297,7 @@ def test_poll_open_vote_once_and_close(setup):
     assert viewer.emit("poll:vote", {"poll_id": poll["id"], "option_id": yes}, callback=True) == {"ok": True}
     again = viewer.emit("poll:vote", {"poll_id": poll["id"], "option_id": yes}, callback=True)
     assert again["ok"] is False and again["error"]["code"] == "already_voted"
-    live.flush()
+    live_state().flush()
     assert received(viewer, "poll:update")[-1]["options"][0]["votes"] == 1
     assert mod.emit("poll:close", {"poll_id": poll["id"]}, callback=True)["ok"] is True
     closed = received(viewer, "poll:update")[-1]
@@ -336,13 +337,13 @@ def test_reactions_are_aggregated_into_bursts(setup):
             {"ok": True}
     other.emit("reaction:send", {"roadshow_id": setup.roadshow.id, "kind": "fire"}, callback=True)
     assert received(other, "reaction:burst") == []  # nothing per click
-    live.flush()
+    live_state().flush()
     bursts = received(other, "reaction:burst")
     assert bursts == [{"roadshow_id": setup.roadshow.id, "counts": {"clap": 3, "fire": 1}}]
 
 
 def test_reactions_after_the_first_skip_the_full_handler(setup, monkeypatch):
-    from app.roadshows import events
+    from app.roadshows.live import events
     full = []
     original = events.on_reaction
     monkeypatch.setattr(events, "on_reaction", lambda data: full.append(data) or original(data))
@@ -350,19 +351,19 @@ def test_reactions_after_the_first_skip_the_full_handler(setup, monkeypatch):
     react = {"roadshow_id": setup.roadshow.id, "kind": "rocket"}
     assert [viewer.emit("reaction:send", react, callback=True) for _ in range(4)] == [{"ok": True}] * 4
     assert len(full) == 0  # joining checked the right to post; every reaction was answered from the cache
-    live._allowed.clear()
-    live._vetted.clear()  # e.g. a process that has not seen this viewer post: the first asks the database
+    live_state().expire_allowances()
+    live_state().forget_vetted()  # e.g. a process that has not seen this viewer post: the first asks the database
     assert viewer.emit("reaction:send", react, callback=True) == {"ok": True} and len(full) == 1
     assert viewer.emit("reaction:send", react, callback=True) == {"ok": True} and len(full) == 1
     ack = viewer.emit("reaction:send", {"roadshow_id": setup.roadshow.id + 1, "kind": "rocket"}, callback=True)
     assert ack["ok"] is False and ack["error"]["code"] == "not_joined" and len(full) == 2
-    live.flush()
+    live_state().flush()
     assert received(other, "reaction:burst") == [{"roadshow_id": setup.roadshow.id, "counts": {"rocket": 6}}]
 
 
 def test_a_mute_from_another_process_stops_reactions_when_the_allowance_runs_out(setup, monkeypatch):
     from app.extensions import db
-    from app.roadshows import events
+    from app.roadshows.live import events
     from app.roadshows.models import Mute
     full = []
     original = events.on_reaction
@@ -370,13 +371,13 @@ def test_a_mute_from_another_process_stops_reactions_when_the_allowance_runs_out
     viewer = setup.connect(setup.viewer)
     react = {"roadshow_id": setup.roadshow.id, "kind": "wow"}
     assert viewer.emit("reaction:send", react, callback=True)["ok"] is True and len(full) == 0  # vetted at join
-    live._allowed.clear()  # the allowance ran out: renewed by the light check, not the full handler
+    live_state().expire_allowances()  # the allowance ran out: renewed by the light check, not the full handler
     assert viewer.emit("reaction:send", react, callback=True)["ok"] is True and len(full) == 0
     db.session.add(Mute(roadshow_id=setup.roadshow.id, user_id=setup.viewer.id))  # muted elsewhere:
     db.session.commit()                                                            # no local forget
     assert viewer.emit("reaction:send", react, callback=True)["ok"] is True  # still allowed for a moment
-    live._allowed.clear()
-    live._rooms_seen.clear()  # and the room's snapshot (a second old at most) is read again
+    live_state().expire_allowances()
+    live_state().forget_room_snapshots()  # and the room's snapshot (a second old at most) is read again
     ack = viewer.emit("reaction:send", react, callback=True)
     assert ack["ok"] is False and ack["error"]["code"] == "muted" and len(full) == 1
 
@@ -393,7 +394,6 @@ def test_a_viewer_muted_when_joining_is_not_vetted(setup):
 
 def test_reactions_are_rate_limited_per_user(setup, app, monkeypatch):
     monkeypatch.setitem(app.config, "ROADSHOW_REACTION_RATE", "3/minute")
-    monkeypatch.setattr(live, "_reaction_windows", {})
     viewer = setup.connect(setup.viewer)
     react = {"roadshow_id": setup.roadshow.id, "kind": "clap"}
     acks = [viewer.emit("reaction:send", react, callback=True) for _ in range(4)]
@@ -482,7 +482,7 @@ def test_slide_without_a_deck(setup):
 def test_hand_raise_shows_in_the_moderators_list(setup):
     viewer, mod = setup.connect(setup.viewer), setup.connect(setup.mod)
     assert viewer.emit("hand:raise", {"roadshow_id": setup.roadshow.id}, callback=True) == {"ok": True, "raised": True}
-    live.flush()
+    live_state().flush()
     users = [p for p in received(mod, "presence:update") if "users" in p][-1]["users"]
     assert {u["name"]: u["hand_raised"] for u in users} == {"Mo Derator": False, "Vi Ewer": True}
 

@@ -2,7 +2,9 @@
 import pytest
 
 from app.core.errors import InvalidState, PermissionDenied
-from app.roadshows import engagement, room, services
+from app.roadshows import engagement, services
+from app.roadshows.live import access, queries, use_cases
+from app.roadshows.live.state import current as live_state
 
 
 def test_weighted_leaderboard(db, admin, make_user, make_roadshow, make_pitch):
@@ -56,13 +58,13 @@ def test_report_counts(db, admin, make_user, make_roadshow, make_pitch):
     roadshow = make_roadshow()
     pitch = make_pitch(roadshow)
     viewer = make_user("investor")
-    room.join(user=viewer, roadshow_id=roadshow.id, after_id=None, sid="s1")
-    room.join(user=None, roadshow_id=roadshow.id, after_id=None, sid="s2")
-    room.send_chat(user=viewer, roadshow_id=roadshow.id, body="hi", client_id="1")
-    question = room.ask(user=viewer, roadshow_id=roadshow.id, pitch_id=pitch.id, body="why?")
-    room.moderate_question(actor=admin, question_id=question.id, status="answered")
+    use_cases.join(user=viewer, roadshow_id=roadshow.id, after_id=None, sid="s1")
+    use_cases.join(user=None, roadshow_id=roadshow.id, after_id=None, sid="s2")
+    use_cases.send_chat(user=viewer, roadshow_id=roadshow.id, body="hi", client_id="1")
+    question = use_cases.ask(user=viewer, roadshow_id=roadshow.id, pitch_id=pitch.id, body="why?")
+    use_cases.moderate_question(actor=admin, question_id=question.id, status="answered")
     engagement.mark_interest(user=viewer, pitch_id=pitch.id)
-    room.leave(sid="s1")
+    use_cases.leave(sid="s1")
     data = engagement.report(actor=admin, roadshow_id=roadshow.id)
     assert (data["unique_viewers"], data["signed_in_viewers"], data["messages"], data["questions"],
             data["answered"]) == (2, 1, 1, 1, 1)
@@ -94,9 +96,9 @@ def test_ended_roadshow_takes_no_pitches(db, admin, make_roadshow, make_startup)
 def test_pitching_founder_may_watch_invite_only(db, make_roadshow, make_pitch, make_user):
     roadshow = make_roadshow(visibility="invite_only")
     pitch = make_pitch(roadshow)
-    assert services.can_watch(pitch.startup.owner, roadshow)
-    assert not services.can_watch(make_user("investor"), roadshow)
-    assert not services.can_watch(None, roadshow)
+    assert access.can_watch(pitch.startup.owner, roadshow)
+    assert not access.can_watch(make_user("investor"), roadshow)
+    assert not access.can_watch(None, roadshow)
 
 
 def test_reminders_are_sent_once(db, make_user, make_roadshow):
@@ -142,7 +144,6 @@ def test_visits_of_a_silent_server_process_are_closed(db, app, make_user, make_r
     from datetime import timedelta
 
     from app.core.db import utcnow
-    from app.roadshows import live
     from app.roadshows.models import LiveNode, RoomVisit
     monkeypatch.setitem(app.config, "ROADSHOW_NODE_TIMEOUT", 30)
     roadshow = make_roadshow()
@@ -160,26 +161,25 @@ def test_visits_of_a_silent_server_process_are_closed(db, app, make_user, make_r
                   joined_at=now - timedelta(minutes=10)),
     ])
     db.session.commit()
-    assert room.presence(roadshow.id, with_users=False)["count"] == 3
+    assert queries.presence(roadshow.id, with_users=False)["count"] == 3
 
-    assert live.sweep() == 2
+    assert live_state().sweep() == 2
     visits = {v.sid: v for v in db.session.scalars(db.select(RoomVisit))}
     assert visits["s1"].left_at == dead_beat  # time in the room ends at the process's last beat
     assert visits["s2"].left_at is None
     assert visits["s3"].left_at == visits["s3"].joined_at
     assert db.session.get(LiveNode, "dead") is None and db.session.get(LiveNode, "alive") is not None
-    assert room.presence(roadshow.id, with_users=False)["count"] == 1
-    assert live.sweep() == 0
+    assert queries.presence(roadshow.id, with_users=False)["count"] == 1
+    assert live_state().sweep() == 0
 
 
 def test_a_process_beats_and_its_joins_carry_its_id(db, app, make_user, make_roadshow):
-    from app.roadshows import live
     from app.roadshows.models import LiveNode, RoomVisit
-    live.heartbeat()
-    first = db.session.get(LiveNode, live.node_id()).seen_at
-    live.heartbeat()
-    assert db.session.get(LiveNode, live.node_id()).seen_at >= first
+    live_state().heartbeat()
+    first = db.session.get(LiveNode, live_state().node_id()).seen_at
+    live_state().heartbeat()
+    assert db.session.get(LiveNode, live_state().node_id()).seen_at >= first
     roadshow = make_roadshow()
-    room.join(user=make_user("investor"), roadshow_id=roadshow.id, after_id=None, sid="sid-1")
-    assert db.session.scalar(db.select(RoomVisit.node_id).where(RoomVisit.sid == "sid-1")) == live.node_id()
-    assert live.sweep() == 0  # our own process is never swept, however long ago it beat
+    use_cases.join(user=make_user("investor"), roadshow_id=roadshow.id, after_id=None, sid="sid-1")
+    assert db.session.scalar(db.select(RoomVisit.node_id).where(RoomVisit.sid == "sid-1")) == live_state().node_id()
+    assert live_state().sweep() == 0  # our own process is never swept, however long ago it beat

@@ -2,7 +2,9 @@
 import pytest
 from sqlalchemy import func, select
 
-from app.roadshows import live, room, snapshot
+from app.roadshows.live import queries, snapshot, use_cases
+from app.roadshows.live.state import current as live_state
+from app.roadshows.live.state import of as live_of
 from app.roadshows.models import RoomVisit
 
 
@@ -14,19 +16,19 @@ def busy_room(db, admin, make_user, make_roadshow, make_pitch, make_startup):
     pitch = make_pitch(roadshow, startup=make_startup(founder), title="Qubits", deck_pages=2)
     pitch.presenter_id = founder.id
     db.session.commit()
-    room.set_stage(actor=admin, roadshow_id=roadshow.id, pitch_id=pitch.id, state="live", minutes=10)
+    use_cases.set_stage(actor=admin, roadshow_id=roadshow.id, pitch_id=pitch.id, state="live", minutes=10)
     voter, asker, muted = make_user("investor", name="Vo Ter"), make_user("investor", name="As Ker"), \
         make_user("investor", name="Mu Ted")
-    poll = room.open_poll(actor=admin, roadshow_id=roadshow.id, question="Fund it?", options=["Yes", "No"])
-    room.vote(user=voter, poll_id=poll.id, option_id=poll.options[0].id)
-    approved = room.ask(user=asker, roadshow_id=roadshow.id, pitch_id=None, body="Approved one")
-    room.moderate_question(actor=admin, question_id=approved.id, status="approved")
-    room.upvote(user=voter, question_id=approved.id)
-    room.ask(user=asker, roadshow_id=roadshow.id, pitch_id=None, body="Still pending")
+    poll = use_cases.open_poll(actor=admin, roadshow_id=roadshow.id, question="Fund it?", options=["Yes", "No"])
+    use_cases.vote(user=voter, poll_id=poll.id, option_id=poll.options[0].id)
+    approved = use_cases.ask(user=asker, roadshow_id=roadshow.id, pitch_id=None, body="Approved one")
+    use_cases.moderate_question(actor=admin, question_id=approved.id, status="approved")
+    use_cases.upvote(user=voter, question_id=approved.id)
+    use_cases.ask(user=asker, roadshow_id=roadshow.id, pitch_id=None, body="Still pending")
     for n in range(3):
-        room.send_chat(user=voter, roadshow_id=roadshow.id, body=f"hello {n}", client_id=f"c{n}")
-    room.send_cue(actor=admin, roadshow_id=roadshow.id, body="Two minutes")
-    room.mute(actor=admin, roadshow_id=roadshow.id, user_id=muted.id)
+        use_cases.send_chat(user=voter, roadshow_id=roadshow.id, body=f"hello {n}", client_id=f"c{n}")
+    use_cases.send_cue(actor=admin, roadshow_id=roadshow.id, body="Two minutes")
+    use_cases.mute(actor=admin, roadshow_id=roadshow.id, user_id=muted.id)
     from types import SimpleNamespace
     return SimpleNamespace(roadshow=roadshow, pitch=pitch, founder=founder, voter=voter, asker=asker, muted=muted)
 
@@ -41,13 +43,13 @@ def _comparable(state: dict) -> dict:
 def test_a_viewers_state_from_the_view_is_the_full_state(busy_room, who):
     user = None if who == "anonymous" else getattr(busy_room, who)
     roadshow = busy_room.roadshow
-    expected = room.room_state(user, roadshow)
-    got = snapshot.viewer_state(snapshot.view(roadshow.id), user, {"count": 1})
+    expected = queries.room_state(user, roadshow, {})
+    got = snapshot.viewer_state(live_state().view(roadshow.id), user, {"count": 1})
     assert _comparable(got) == _comparable(expected)
 
 
 def test_the_view_shows_what_each_person_has(busy_room):
-    view = snapshot.view(busy_room.roadshow.id)
+    view = live_state().view(busy_room.roadshow.id)
     founder = snapshot.viewer_state(view, busy_room.founder, {})
     assert founder["me"]["presenter"] is True and [c["body"] for c in founder["cues"]] == ["Two minutes"]
     asker = snapshot.viewer_state(view, busy_room.asker, {})
@@ -62,23 +64,23 @@ def test_the_view_shows_what_each_person_has(busy_room):
 
 def test_any_commit_to_the_room_outdates_its_view(busy_room, admin):
     roadshow = busy_room.roadshow
-    first = snapshot.view(roadshow.id)
-    assert snapshot.view(roadshow.id) is first  # kept while nothing changes
-    room.set_slide(actor=admin, roadshow_id=roadshow.id, slide=2)
-    second = snapshot.view(roadshow.id)
+    first = live_state().view(roadshow.id)
+    assert live_state().view(roadshow.id) is first  # kept while nothing changes
+    use_cases.set_slide(actor=admin, roadshow_id=roadshow.id, slide=2)
+    second = live_state().view(roadshow.id)
     assert second is not first and second.state["slide"]["slide"] == 2
     # Both name the newest stage event they reflect, so a client can ignore them after a newer live event.
     assert second.state["slide"]["event_id"] == second.state["stage"]["event_id"] > first.state["stage"]["event_id"]
-    room.send_chat(user=busy_room.voter, roadshow_id=roadshow.id, body="new", client_id="n1")
-    third = snapshot.view(roadshow.id)
+    use_cases.send_chat(user=busy_room.voter, roadshow_id=roadshow.id, body="new", client_id="n1")
+    third = live_state().view(roadshow.id)
     assert [m["body"] for m in third.messages][-1] == "new"
     from app.roadshows import services
     services.update_roadshow(actor=admin, roadshow_id=roadshow.id, title="Renamed Demo Day")  # through the API
-    assert snapshot.view(roadshow.id) is not third
+    assert live_state().view(roadshow.id) is not third
 
 
 def test_catch_up_comes_from_the_view_when_it_holds_the_gap(busy_room):
-    view = snapshot.view(busy_room.roadshow.id)
+    view = live_state().view(busy_room.roadshow.id)
     ids = [m["id"] for m in view.messages]
     assert snapshot.messages_after(view, ids[-1]) == []
     assert [m["id"] for m in snapshot.messages_after(view, ids[0])] == ids[1:]
@@ -90,7 +92,7 @@ def test_catch_up_comes_from_the_view_when_it_holds_the_gap(busy_room):
 def batched(app, monkeypatch):
     """Visits wait for the flush loop, as when served; the loop itself does not run (tests call flush)."""
     monkeypatch.setitem(app.config, "ROADSHOW_BURST_INTERVAL", 1)
-    monkeypatch.setattr(live, "_ensure_running", lambda: None)
+    monkeypatch.setattr(live_of(app), "ensure_running", lambda: None)
 
 
 def _visits(roadshow_id):
@@ -109,17 +111,17 @@ def test_joins_and_leaves_are_written_together_by_the_flush(batched, db, make_ro
     assert again["ok"] and again["state"]["presence"]["count"] >= 1
     assert _visits(roadshow.id) == []  # nothing written per join
     viewers[3].disconnect()  # left before the flush: still written, as a short visit
-    live.flush()
+    live_state().flush()
     visits = _visits(roadshow.id)
     assert len(visits) == 4  # one per socket, the second join on the same socket made none
     assert [v.left_at is None for v in visits] == [True, True, True, False]
-    assert all(v.node_id == live.node_id() for v in visits)
-    assert room.presence(roadshow.id, with_users=False)["count"] == 3
+    assert all(v.node_id == live_state().node_id() for v in visits)
+    assert queries.presence(roadshow.id, with_users=False)["count"] == 3
     viewers[1].emit("roadshow:leave", {"roadshow_id": roadshow.id}, callback=True)
     viewers[2].disconnect()
-    assert room.presence(roadshow.id, with_users=False)["count"] == 3  # closings wait for the flush too
-    live.flush()
-    assert room.presence(roadshow.id, with_users=False)["count"] == 1
+    assert queries.presence(roadshow.id, with_users=False)["count"] == 3  # closings wait for the flush too
+    live_state().flush()
+    assert queries.presence(roadshow.id, with_users=False)["count"] == 1
     from app.extensions import db as _db
     assert _db.session.scalar(select(func.count(RoomVisit.id)).where(RoomVisit.left_at.is_(None))) == 1
 
@@ -131,6 +133,6 @@ def test_a_hand_raised_before_the_visit_is_written_is_kept(batched, db, make_roa
     sc = socket_client(login(user))
     assert sc.emit("roadshow:join", {"roadshow_id": roadshow.id}, callback=True)["ok"]
     assert sc.emit("hand:raise", {"roadshow_id": roadshow.id}, callback=True) == {"ok": True, "raised": True}
-    live.flush()
+    live_state().flush()
     assert [v.hand_raised_at is not None for v in _visits(roadshow.id)] == [True]
-    assert room.presence(roadshow.id, with_users=False)["hands"] == 1
+    assert queries.presence(roadshow.id, with_users=False)["hands"] == 1

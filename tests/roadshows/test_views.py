@@ -103,9 +103,9 @@ def test_report_page_for_organisers_only(db, admin, make_user, login, make_roads
 
 
 def test_transcript(db, client, make_user, make_roadshow):
-    from app.roadshows import room
+    from app.roadshows.live import use_cases
     roadshow = make_roadshow()
-    room.send_chat(user=make_user("investor"), roadshow_id=roadshow.id, body="<script>x</script>", client_id="1")
+    use_cases.send_chat(user=make_user("investor"), roadshow_id=roadshow.id, body="<script>x</script>", client_id="1")
     html = client.get(f"/roadshows/{roadshow.id}/transcript").get_data(as_text=True)
     assert "&lt;script&gt;x&lt;/script&gt;" in html
 

@@ -61,8 +61,9 @@ def world(db, app, make_user):
     from app.mentoring import services as mentoring
     from app.resources import listings, request_services, vouchers
     from app.resources import services as providers
-    from app.roadshows import engagement, room
+    from app.roadshows import engagement
     from app.roadshows import services as roadshows
+    from app.roadshows.live import use_cases
     from app.startups import services as startups
 
     admin = make_user("investor", is_admin=True, name="Ada Admin")
@@ -96,15 +97,15 @@ def world(db, app, make_user):
                                          ends_at=utcnow() + timedelta(days=2, hours=2), visibility="public")
     pitch = roadshows.add_pitch(actor=admin, roadshow_id=roadshow.id, startup_id=startup.id, title="Sensors",
                                 duration_minutes=10)
-    room.join(user=investor, roadshow_id=roadshow.id, after_id=None, sid="sid-investor-1")
-    room.join(user=investor, roadshow_id=roadshow.id, after_id=None, sid="sid-investor-2")  # same viewer again
-    room.join(user=founder, roadshow_id=roadshow.id, after_id=None, sid="sid-founder")
+    use_cases.join(user=investor, roadshow_id=roadshow.id, after_id=None, sid="sid-investor-1")
+    use_cases.join(user=investor, roadshow_id=roadshow.id, after_id=None, sid="sid-investor-2")  # same viewer again
+    use_cases.join(user=founder, roadshow_id=roadshow.id, after_id=None, sid="sid-founder")
     from flask_login import AnonymousUserMixin
-    room.join(user=AnonymousUserMixin(), roadshow_id=roadshow.id, after_id=None, sid="sid-anonymous")
-    room.send_chat(user=investor, roadshow_id=roadshow.id, body="Hello", client_id="c1")
-    answered = room.ask(user=investor, roadshow_id=roadshow.id, pitch_id=pitch.id, body="Margins?")
-    room.ask(user=investor, roadshow_id=roadshow.id, pitch_id=pitch.id, body="Team size?")
-    room.moderate_question(actor=admin, question_id=answered.id, status="answered")
+    use_cases.join(user=AnonymousUserMixin(), roadshow_id=roadshow.id, after_id=None, sid="sid-anonymous")
+    use_cases.send_chat(user=investor, roadshow_id=roadshow.id, body="Hello", client_id="c1")
+    answered = use_cases.ask(user=investor, roadshow_id=roadshow.id, pitch_id=pitch.id, body="Margins?")
+    use_cases.ask(user=investor, roadshow_id=roadshow.id, pitch_id=pitch.id, body="Team size?")
+    use_cases.moderate_question(actor=admin, question_id=answered.id, status="answered")
     engagement.mark_interest(user=investor, pitch_id=pitch.id)
 
     provider_user = make_user("provider")

@@ -5,7 +5,7 @@ queries (stage, agenda, polls, questions, latest chat) while holding a database 
 room of 5,000 the pool ran dry. `view()` builds the room's public state once and keeps it in the
 process; an anonymous viewer's join then needs no query at all, and a signed-in viewer's only the few
 small ones about themselves (their votes, their pending questions, a mute, cues). Moderators still get
-the full state the long way (`room.room_state`): they are few and see more.
+the full state the long way (`queries.room_state`): they are few and see more.
 
 A room's *version* says when a kept view is out of date. Every commit that touches the room's stage,
 agenda, roles, chat, questions or polls bumps it (a session hook, so changes made through the REST
@@ -22,12 +22,13 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.core import realtime
 from app.extensions import db
 from app.roadshows import payloads
+from app.roadshows.live import access, queries
 from app.roadshows.models import (
     ChatMessage,
     Cue,
@@ -40,11 +41,12 @@ from app.roadshows.models import (
     QuestionVote,
     Roadshow,
     RoadshowRole,
-    RoadshowStatus,
     RoleKind,
     StageEvent,
     Visibility,
 )
+from app.roadshows.schemas import chat_message_schema
+from app.roadshows.services import get_roadshow
 
 log = logging.getLogger(__name__)
 
@@ -78,87 +80,86 @@ class View:
 
     @property
     def is_open(self) -> bool:
-        return self.status not in (RoadshowStatus.ENDED, RoadshowStatus.CANCELLED)
+        return access.is_open(self.status)
 
     def is_moderator(self, user) -> bool:
-        return user.is_admin or user.id == self.created_by_id or user.id in self.moderator_ids
+        return access.moderates(user, created_by_id=self.created_by_id, moderator_ids=lambda: self.moderator_ids)
 
 
-_views: dict[int, View] = {}
-_local_versions: dict[int, int] = defaultdict(int)
-_build_locks: dict[int, threading.Lock] = {}
-_locks_lock = threading.Lock()
+class ViewCache:
+    """The views this process keeps, one per room, and the rooms' versions when there is no Redis.
 
+    One per app, held by its `LiveState`."""
 
-def version(roadshow_id: int) -> int:
-    client = realtime.redis_client()
-    if client is None:
-        return _local_versions[roadshow_id]
-    raw = client.get(VERSION_KEY.format(roadshow_id))
-    return int(raw) if raw else 0
+    def __init__(self) -> None:
+        self._views: dict[int, View] = {}
+        self._local_versions: dict[int, int] = defaultdict(int)
+        self._build_locks: dict[int, threading.Lock] = {}
+        self._locks_lock = threading.Lock()
 
+    def version(self, roadshow_id: int) -> int:
+        client = realtime.redis_client()
+        if client is None:
+            return self._local_versions[roadshow_id]
+        raw = client.get(VERSION_KEY.format(roadshow_id))
+        return int(raw) if raw else 0
 
-def bump(*roadshow_ids: int) -> None:
-    """The rooms changed: the next join anywhere builds their view again."""
-    for roadshow_id in roadshow_ids:
-        _local_versions[roadshow_id] += 1
-        _views.pop(roadshow_id, None)
-    client = realtime.redis_client()
-    if client is None or not roadshow_ids:
-        return
-    try:
-        pipe = client.pipeline(transaction=False)
+    def bump(self, *roadshow_ids: int) -> None:
+        """The rooms changed: the next join anywhere builds their view again."""
         for roadshow_id in roadshow_ids:
-            pipe.incr(VERSION_KEY.format(roadshow_id))
-        pipe.execute()
-    except Exception:  # noqa: BLE001 (the change is committed; other processes catch up within MAX_AGE)
-        log.exception("could not bump the version of rooms %s", roadshow_ids)
+            self._local_versions[roadshow_id] += 1
+            self._views.pop(roadshow_id, None)
+        client = realtime.redis_client()
+        if client is None or not roadshow_ids:
+            return
+        try:
+            pipe = client.pipeline(transaction=False)
+            for roadshow_id in roadshow_ids:
+                pipe.incr(VERSION_KEY.format(roadshow_id))
+            pipe.execute()
+        except Exception:  # noqa: BLE001 (the change is committed; other processes catch up within MAX_AGE)
+            log.exception("could not bump the version of rooms %s", roadshow_ids)
 
-
-def view(roadshow_id: int) -> View:
-    """The room's current view: kept if its version still holds, else built (once, however many wait).
-    Raises NotFound for a missing room."""
-    current = version(roadshow_id)
-    hit = _fresh(roadshow_id, current)
-    if hit is not None:
-        return hit
-    # End this event's read transaction first: whoever builds needs a database connection, and waiting
-    # here while holding one could starve it (a socket event keeps its connection until it ends). On
-    # SQLite this also starts the build from a snapshot no older than `current`.
-    db.session.commit()
-    with _lock_for(roadshow_id):
-        hit = _fresh(roadshow_id, current)  # built while this one waited
+    def view(self, roadshow_id: int) -> View:
+        """The room's current view: kept if its version still holds, else built (once, however many wait).
+        Raises NotFound for a missing room."""
+        current = self.version(roadshow_id)
+        hit = self._fresh(roadshow_id, current)
         if hit is not None:
             return hit
-        built = _views[roadshow_id] = _build(roadshow_id, current)  # a bump meanwhile outdates it at once
-        return built
+        # End this event's read transaction first: whoever builds needs a database connection, and waiting
+        # here while holding one could starve it (a socket event keeps its connection until it ends). On
+        # SQLite this also starts the build from a snapshot no older than `current`.
+        db.session.commit()
+        with self._lock_for(roadshow_id):
+            hit = self._fresh(roadshow_id, current)  # built while this one waited
+            if hit is not None:
+                return hit
+            built = self._views[roadshow_id] = build(roadshow_id, current)  # a bump meanwhile outdates it at once
+            return built
+
+    def forget(self) -> None:
+        """Drop every kept view."""
+        self._views.clear()
+
+    def _fresh(self, roadshow_id: int, current: int) -> View | None:
+        hit = self._views.get(roadshow_id)
+        if hit is not None and hit.version == current and time.monotonic() - hit.built < MAX_AGE:
+            return hit
+        return None
+
+    def _lock_for(self, roadshow_id: int) -> threading.Lock:
+        with self._locks_lock:
+            lock = self._build_locks.get(roadshow_id)
+            if lock is None:
+                if len(self._build_locks) > 10_000:
+                    self._build_locks.clear()
+                lock = self._build_locks[roadshow_id] = threading.Lock()
+            return lock
 
 
-def forget() -> None:
-    """Drop every kept view (tests)."""
-    _views.clear()
-
-
-def _fresh(roadshow_id: int, current: int) -> View | None:
-    hit = _views.get(roadshow_id)
-    if hit is not None and hit.version == current and time.monotonic() - hit.built < MAX_AGE:
-        return hit
-    return None
-
-
-def _lock_for(roadshow_id: int) -> threading.Lock:
-    with _locks_lock:
-        lock = _build_locks.get(roadshow_id)
-        if lock is None:
-            if len(_build_locks) > 10_000:
-                _build_locks.clear()
-            lock = _build_locks[roadshow_id] = threading.Lock()
-        return lock
-
-
-def _build(roadshow_id: int, version_seen: int) -> View:
-    from app.roadshows import room
-    from app.roadshows.services import get_roadshow
+def build(roadshow_id: int, version_seen: int) -> View:
+    """Read the room's view from the database."""
     roadshow = db.session.scalar(select(Roadshow).where(Roadshow.id == roadshow_id).options(
         selectinload(Roadshow.roles),
         selectinload(Roadshow.pitches).selectinload(Pitch.startup),
@@ -166,13 +167,13 @@ def _build(roadshow_id: int, version_seen: int) -> View:
     if roadshow is None:
         get_roadshow(roadshow_id)  # raises the usual NotFound
     current = roadshow.current_pitch
-    last_event = room._last_event_id(roadshow.id)
+    last_event = queries.last_event_id(roadshow.id)
     state = {
         "stage": payloads.stage(roadshow, last_event),
         "slide": payloads.slide(roadshow, last_event),
-        "polls": room.polls_for(None, roadshow),
-        "questions": room.questions_for(None, roadshow),
-        "counts": room.question_counts(roadshow.id),
+        "polls": queries.polls_for(None, roadshow),
+        "questions": queries.questions_for(None, roadshow),
+        "counts": queries.question_counts(roadshow.id),
         "agenda": [payloads.pitch(p) for p in roadshow.pitches],
     }
     return View(
@@ -182,7 +183,7 @@ def _build(roadshow_id: int, version_seen: int) -> View:
         judge_ids=frozenset(roadshow.user_ids_with(RoleKind.JUDGE)),
         presenter_ids=frozenset(p.presenter_id for p in roadshow.pitches if p.presenter_id),
         current_presenter_id=current.presenter_id if current else None,
-        state=state, messages=tuple(payloads.message(m) for m in room.messages_after(roadshow.id, None)))
+        state=state, messages=tuple(chat_message_schema.dump(m) for m in queries.messages_after(roadshow.id, None)))
 
 
 # A viewer's own state --------------------------------------------------------------------------
@@ -190,7 +191,7 @@ def _build(roadshow_id: int, version_seen: int) -> View:
 def viewer_state(view: View, user, presence: dict) -> dict:
     """The join state of a viewer who is not a moderator: the view plus what is theirs.
 
-    Matches `room.room_state` for the same person (the tests compare the two).
+    Matches `queries.room_state` for the same person (the tests compare the two).
     """
     state = dict(view.state)
     state["stage"] = {**state["stage"], "server_time": payloads.iso(payloads._now())}
@@ -206,12 +207,13 @@ def viewer_state(view: View, user, presence: dict) -> dict:
         if mine:
             state["polls"] = [{**p, "my_vote": mine.get(p["id"])} for p in state["polls"]]
     state["questions"] = _questions_for(view, user, state["questions"])
+    may_post = access.post_refusal(signed_in=True, may_watch=lambda: True,  # they joined: the watch rule passed
+                                   room_open=view.is_open, muted=lambda: muted) is None
     state["me"] = {"id": user.id, "moderator": False, "presenter": user.id == view.current_presenter_id,
-                   "can_post": view.is_open and not muted, "muted": muted}
+                   "can_post": may_post, "muted": muted}
     state["cues"] = []
     if user.id in view.presenter_ids:
-        from app.roadshows.room import _cue
-        state["cues"] = [_cue(c) for c in db.session.scalars(select(Cue).where(
+        state["cues"] = [payloads.cue(c) for c in db.session.scalars(select(Cue).where(
             Cue.roadshow_id == view.roadshow_id, Cue.user_id == user.id, Cue.acknowledged_at.is_(None)))]
     return state
 
@@ -245,39 +247,3 @@ def messages_after(view: View, after_id: int | None) -> list[dict] | None:
     if after_id >= view.messages[0]["id"] - 1:
         return [m for m in view.messages if m["id"] > after_id]
     return None
-
-
-# Versions follow commits ---------------------------------------------------------------------------
-
-def _after_flush(session, flush_context) -> None:
-    """Note the rooms this flush touched (new rows have their ids by now); they are bumped on commit.
-
-    A view built between the flush and the commit read the data before it, and the bump after the
-    commit outdates it; a view built after the commit but before the bump is rebuilt once more.
-    """
-    rooms = session.info.setdefault("roadshows_touched", set())
-    for obj in (*session.new, *session.dirty, *session.deleted):
-        if isinstance(obj, Roadshow):
-            rooms.add(obj.id)
-        elif isinstance(obj, TRACKED) and obj.roadshow_id is not None:
-            rooms.add(obj.roadshow_id)
-    rooms.discard(None)
-
-
-def _after_commit(session) -> None:
-    rooms = session.info.pop("roadshows_touched", None)
-    if rooms:
-        bump(*rooms)
-
-
-def _after_soft_rollback(session, previous_transaction) -> None:
-    session.info.pop("roadshows_touched", None)
-
-
-def install() -> None:
-    """Hook the app's session (once)."""
-    session = db.session
-    if not event.contains(session, "after_flush", _after_flush):
-        event.listen(session, "after_flush", _after_flush)
-        event.listen(session, "after_commit", _after_commit)
-        event.listen(session, "after_soft_rollback", _after_soft_rollback)
