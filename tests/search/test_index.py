@@ -111,3 +111,9 @@ def test_prices_do_not_matter_to_the_index(db, listing):
     listing.price = Decimal("100")
     db.session.commit()
     assert _terms(db, "listing", listing.id) == before
+
+
+def test_json_columns_hold_real_utf8(db, listing):
+    from sqlalchemy import String, cast
+    stored = db.session.scalar(select(cast(Listing.tags, String)).where(Listing.id == listing.id))
+    assert "检测" in stored and "\\u" not in stored
