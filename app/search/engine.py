@@ -25,7 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import TSQUERY
 
 from app.extensions import db
-from app.search.analysis import Query, Term, parse_query
+from app.search.analysis import CONCEPT_PREFIX, Query, Term, parse_query
 from app.search.models import SearchDocument
 
 # Relevance weights of the title, keyword and body columns (SQLite's bm25; PostgreSQL's A, B, C weights match).
@@ -58,12 +58,23 @@ def tsquery_expression(query: Query) -> str:
     return " & ".join(units)
 
 
+def own_words_expression(query: Query) -> str:
+    """A tsquery of the query's own words (any of them), leaving out the concepts they name."""
+    terms = {_ts_term(t) for unit in query.units for alt in unit.alternatives for t in alt
+             if not t.text.startswith(CONCEPT_PREFIX)}
+    return " | ".join(sorted(terms))
+
+
 def matches(kind: str, query: Query, dialect: str) -> Subquery:
     """The documents of `kind` that match every unit of `query`, as a subquery of (ref_id, rank)."""
     doc = SearchDocument.__table__
     if dialect == "postgresql":
         tsquery = cast(bindparam(None, tsquery_expression(query), type_=String), TSQUERY)
-        stmt = (select(doc.c.ref_id.label("ref_id"), (-func.ts_rank(doc.c.search_vector, tsquery)).label("rank"))
+        # ts_rank weighs a concept (`@batteries`) like any word; the words the user typed count again, so an item
+        # that says "solar" ranks above one that is merely in clean energy. (SQLite's bm25 does this through IDF.)
+        own = cast(bindparam(None, own_words_expression(query) or "''", type_=String), TSQUERY)
+        rank = -(func.ts_rank(doc.c.search_vector, tsquery) + func.ts_rank(doc.c.search_vector, own))
+        stmt = (select(doc.c.ref_id.label("ref_id"), rank.label("rank"))
                 .where(doc.c.kind == kind, doc.c.search_vector.op("@@")(tsquery)))
     else:
         fts = table("search_fts", column("rowid"))
