@@ -20,7 +20,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
     _init_extensions(app)
     _register_blueprints(app)
-    _register_search_sources()
+    _init_search(app)
     _register_socket_handlers()
     _register_cli(app)
     return app
@@ -79,12 +79,16 @@ def _socket_origins(app: Flask) -> list[str] | None:
     return [o.strip() for o in extra.split(",") if o.strip()] if extra else None
 
 
-def _register_search_sources() -> None:
-    """Each domain's searchable items: importing its search module registers them with the index."""
+def _init_search(app: Flask) -> None:
+    """Each domain's searchable items (importing its search module registers them); the highlighting helpers."""
     from app.mentoring import search as _mentors  # noqa: F401
     from app.resources import search as _listings  # noqa: F401
     from app.roadshows import search as _roadshows  # noqa: F401
+    from app.search.highlight import highlight, matched_words
     from app.startups import search as _startups  # noqa: F401
+
+    app.jinja_env.filters["highlight"] = highlight
+    app.jinja_env.globals["matched_words"] = matched_words
 
 
 def _register_blueprints(app: Flask) -> None:

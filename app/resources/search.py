@@ -16,6 +16,7 @@ from app.extensions import db
 from app.resources.listings import CATEGORY_LABELS
 from app.resources.models import Listing, ListingStatus, Provider
 from app.search.engine import join_matches
+from app.search.highlight import matched_words
 from app.search.index import Fields, Source, in_every_language, register
 
 SORTS = ("relevance", "newest", "price", "price_desc", "rating")
@@ -84,6 +85,12 @@ def _ordered(stmt: Select, sort: str, rank) -> Select:
     return stmt.order_by(Listing.created_at.desc(), Listing.id.desc())
 
 
+def _texts(listing: Listing) -> list[str]:
+    """What a listing shows, for the words that matched a query."""
+    return [listing.title, " ; ".join(listing.tags or []), " ; ".join(_values(listing.category_fields)),
+            listing.description, listing.provider.name]
+
+
 def _facet(filters: Filters, column, name: str) -> list[tuple[str, int]]:
     stmt, _rank = _filtered(filters, skip=name)
     sub = stmt.with_only_columns(column.label("value")).order_by(None).subquery()
@@ -105,6 +112,8 @@ def search(filters: Filters, *, sort: str = "relevance", page: int = 1, per_page
                                                                .order_by(None).subquery())) or 0
     items = list(db.session.scalars(_ordered(stmt, sort, rank).options(selectinload(Listing.provider))
                                     .limit(per_page).offset((page - 1) * per_page)))
+    for item in items if filters.q else []:
+        item.matched = matched_words(_texts(item), filters.q)
     result = SearchResult(page=Page(items=items, page=page, per_page=per_page, total=total))
     if with_facets:
         result.facets = {"category": _facet(filters, Listing.category, "category"),

@@ -107,7 +107,7 @@ def _build_lexicon():
 
 
 @lru_cache(maxsize=1)
-def _lexicon():
+def lexicon_index():
     return _build_lexicon()
 
 
@@ -121,7 +121,7 @@ class Span:
 
 def _latin_spans(stems: list[str]) -> tuple[list[Span], list[bool]]:
     """Lexicon phrases among Latin stems, longest first, not overlapping; and which stems they took."""
-    phrases, _terms, longest = _lexicon()
+    phrases, _terms, longest = lexicon_index()
     taken = [False] * len(stems)
     spans = []
     for n in range(min(longest, len(stems)), 0, -1):
@@ -135,7 +135,7 @@ def _latin_spans(stems: list[str]) -> tuple[list[Span], list[bool]]:
 
 def _chinese_spans(run: str) -> tuple[list[Span], list[bool]]:
     """Lexicon terms inside a Chinese run, longest first, not overlapping; and which characters they took."""
-    _phrases, terms, _longest = _lexicon()
+    _phrases, terms, _longest = lexicon_index()
     taken = [False] * len(run)
     spans = []
     for term, concepts in terms:

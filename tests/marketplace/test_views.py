@@ -10,7 +10,7 @@ def test_browse_shows_facets_and_results(client, market, make_listing):
     make_listing(provider=market.provider, title="Patent drafting", category="ip_services", unit="case",
                  category_fields={"milestones": ["draft"]})
     page = client.get("/resources?q=patent").get_data(as_text=True)
-    assert "Patent drafting" in page and "A100 GPU hours" not in page
+    assert "<mark>Patent</mark> drafting" in page and "A100 GPU hours" not in page
     assert "IP services" in page and "(1)" in page
     everything = client.get("/resources").get_data(as_text=True)
     assert "A100 GPU hours" in everything and "Patent drafting" in everything
