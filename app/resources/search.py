@@ -124,12 +124,12 @@ def search(filters: Filters, *, sort: str = "relevance", page: int = 1, per_page
 
 # The index ------------------------------------------------------------------------------------------------------
 
-def _values(value) -> list[str]:
-    """The text inside a JSON value (strings and numbers, in lists and objects too)."""
+def _values(value, *, keys: bool = False) -> list[str]:
+    """The text inside a JSON value (strings and numbers, in lists and objects too; object keys if asked)."""
     if isinstance(value, dict):
-        return [text for key, v in value.items() for text in [str(key), *_values(v)]]
+        return [text for key, v in value.items() for text in [*([str(key)] if keys else []), *_values(v, keys=keys)]]
     if isinstance(value, list):
-        return [text for v in value for text in _values(v)]
+        return [text for v in value for text in _values(v, keys=keys)]
     return [] if value is None or isinstance(value, bool) else [str(value)]
 
 
@@ -148,7 +148,7 @@ def _load(conn: Connection, ids: list[int] | None):
         stmt = stmt.where(listing.c.id.in_(ids))
     for row in conn.execute(stmt):
         keywords = [*(row.tags or []), _category_names(row.category), *_values(row.category_fields),
-                    *_values(row.specs)]
+                    *_values(row.specs, keys=True)]  # a category field's name is ours, a spec's the provider's
         body = [row.description or "", row.unit or "", row.city or "", row.name or ""]
         yield row.id, Fields(title=row.title, keywords=" ; ".join(keywords), body=" ; ".join(body))
 
