@@ -119,3 +119,17 @@ def test_chinese_pages_render(market, login):
 def test_price_is_formatted(client, market, make_listing):
     listing = make_listing(provider=market.provider, price=Decimal("1234.5"))
     assert "¥1,234.50" in client.get(f"/resources/{listing.id}").get_data(as_text=True)
+
+
+def test_the_listing_editor_shows_field_errors_in_chinese(market, login):
+    api = login(market.provider_user)
+    response = form_post(api, "/resources/new", {
+        "provider_id": market.provider.id, "title": "晶圆测试", "category": "pilot_testing", "description": "",
+        "unit": "wafer", "pricing_model": "fixed", "price": "99.50", "capacity": "20", "city": "Wuxi", "tags": "",
+        "status": "published", "pilot_process": "", "minimum_batch": "5", "specs": ""},
+        headers={"Accept-Language": "zh-CN"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "此项为必填项。" in page  # the process, required by the category's schema (marshmallow)
+    for english in ("Missing data for required field.", "Must be greater than", "Not a valid"):
+        assert english not in page
