@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, delete, event, insert, select, text
+from sqlalchemy import Connection, delete, event, insert, text
 from sqlalchemy.orm import Session
 
 from app.search.analysis import index_terms
@@ -89,40 +89,42 @@ def _row(kind: str, ref_id: int, fields: Fields, dialect: str) -> dict:
     return row
 
 
-def write(conn: Connection, kind: str, ids: list[int] | None) -> int:
-    """Rebuild the documents of `kind` with these ids (all of them when None); returns how many exist now."""
-    source = SOURCES[kind]
+def _insert(conn: Connection, kind: str, docs: Iterable[tuple[int, Fields]], batch: int = 1000) -> int:
     dialect = conn.dialect.name
-    table = SearchDocument.__table__
-    stmt = delete(table).where(table.c.kind == kind)
-    if ids is not None:
-        stmt = stmt.where(table.c.ref_id.in_(ids))
-    conn.execute(stmt)
-    rows = [_row(kind, ref_id, fields, dialect) for ref_id, fields in source.load(conn, ids)]
-    if rows and dialect == "postgresql":
+    count, rows = 0, []
+    for ref_id, fields in docs:
+        rows.append(_row(kind, ref_id, fields, dialect))
+        if len(rows) == batch:
+            count += _insert_rows(conn, rows)
+            rows = []
+    return count + _insert_rows(conn, rows)
+
+
+def _insert_rows(conn: Connection, rows: list[dict]) -> int:
+    if rows and conn.dialect.name == "postgresql":
         conn.execute(text("INSERT INTO search_documents (kind, ref_id, title_terms, keyword_terms, body_terms, "
                           "search_vector) VALUES (:kind, :ref_id, :title_terms, :keyword_terms, :body_terms, "
                           "CAST(:search_vector AS tsvector))"), rows)
     elif rows:
-        conn.execute(insert(table), rows)
+        conn.execute(insert(SearchDocument.__table__), rows)
     return len(rows)
 
 
-def reindex(conn: Connection, kinds: Iterable[str] | None = None, *, batch: int = 2000) -> dict[str, int]:
+def write(conn: Connection, kind: str, ids: list[int]) -> int:
+    """Rebuild the documents of `kind` with these ids; returns how many exist now."""
+    table = SearchDocument.__table__
+    conn.execute(delete(table).where(table.c.kind == kind, table.c.ref_id.in_(ids)))
+    return _insert(conn, kind, list(SOURCES[kind].load(conn, ids)))
+
+
+def reindex(conn: Connection, kinds: Iterable[str] | None = None) -> dict[str, int]:
     """Rebuild every document of these kinds (all kinds by default); returns the count per kind."""
     counts = {}
     for kind in kinds or list(SOURCES):
         conn.execute(delete(SearchDocument.__table__).where(SearchDocument.kind == kind))
-        source = SOURCES[kind]
-        ids = sorted(ref_id for ref_id, _fields in source.load(conn, None))
-        counts[kind] = sum(write(conn, kind, ids[i:i + batch]) for i in range(0, len(ids), batch))
+        counts[kind] = _insert(conn, kind, list(SOURCES[kind].load(conn, None)))
         log.info("search: indexed %d %s documents", counts[kind], kind)
     return counts
-
-
-def document_ids(conn: Connection, kind: str) -> list[int]:
-    return list(conn.scalars(select(SearchDocument.ref_id).where(SearchDocument.kind == kind)
-                             .order_by(SearchDocument.ref_id)))
 
 
 # The flush hook ---------------------------------------------------------------------------------------------------
