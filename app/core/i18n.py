@@ -8,6 +8,8 @@ from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale, get_timezone
 from flask_login import current_user
 
+from app.core.places import city_label
+
 LANGUAGE_NAMES = {"en": "English", "zh": "简体中文"}
 HTML_LANG = {"en": "en", "zh": "zh-CN"}
 
@@ -106,6 +108,7 @@ def local_iso(value: datetime | None) -> str:
 def init_templates(app) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["localdt"] = local_datetime
+    app.jinja_env.filters["city"] = city_label
     app.jinja_env.filters["localiso"] = local_iso
     app.jinja_env.globals.update(current_language=current_language, LANGUAGE_NAMES=LANGUAGE_NAMES,
                                  HTML_LANG=HTML_LANG, current_timezone=lambda: str(get_timezone()))

@@ -17,7 +17,7 @@ from app.resources.listings import CATEGORY_LABELS
 from app.resources.models import Listing, ListingStatus, Provider
 from app.search.engine import join_matches
 from app.search.highlight import matched_words
-from app.search.index import Fields, Source, in_every_language, register
+from app.search.index import Fields, Source, city_names, in_every_language, register
 
 SORTS = ("relevance", "newest", "price", "price_desc", "rating")
 KIND = "listing"
@@ -149,7 +149,7 @@ def _load(conn: Connection, ids: list[int] | None):
     for row in conn.execute(stmt):
         keywords = [*(row.tags or []), _category_names(row.category), *_values(row.category_fields),
                     *_values(row.specs, keys=True)]  # a category field's name is ours, a spec's the provider's
-        body = [row.description or "", row.unit or "", row.city or "", row.name or ""]
+        body = [row.description or "", row.unit or "", city_names(row.city), row.name or ""]
         yield row.id, Fields(title=row.title, keywords=" ; ".join(keywords), body=" ; ".join(body))
 
 

@@ -62,6 +62,13 @@ def in_every_language(label) -> str:
     return " ".join(dict.fromkeys(names))
 
 
+def city_names(city: str | None) -> str:
+    """A city in every language the site speaks ("Shenzhen 深圳"), so either name finds it."""
+    from app.core.places import CITY_LABELS
+    label = CITY_LABELS.get((city or "").strip().lower())
+    return in_every_language(label) if label is not None else (city or "")
+
+
 # Writing documents ------------------------------------------------------------------------------------------------
 
 def _terms(text: str) -> list[str]:

@@ -3,7 +3,7 @@ summary, needs, description, highlights and city."""
 from sqlalchemy import Connection, select
 
 from app.accounts.models import Organisation, OrgKind
-from app.search.index import Fields, Source, in_every_language, register
+from app.search.index import Fields, Source, city_names, in_every_language, register
 from app.startups.labels import SECTOR_LABELS, STAGE_LABELS
 from app.startups.models import Startup
 
@@ -22,7 +22,7 @@ def _load(conn: Connection, ids: list[int] | None):
         stmt = stmt.where(org.c.id.in_(ids))
     for row in conn.execute(stmt):
         keywords = [*(row.tags or []), _label(SECTOR_LABELS, row.sector), _label(STAGE_LABELS, row.stage)]
-        body = [row.summary, row.needs, row.description, row.highlights, row.city]
+        body = [row.summary, row.needs, row.description, row.highlights, city_names(row.city)]
         yield row.id, Fields(title=row.name, keywords=" ; ".join(keywords),
                              body=" ; ".join(part for part in body if part))
 

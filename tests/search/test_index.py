@@ -117,3 +117,8 @@ def test_json_columns_hold_real_utf8(db, listing):
     from sqlalchemy import String, cast
     stored = db.session.scalar(select(cast(Listing.tags, String)).where(Listing.id == listing.id))
     assert "检测" in stored and "\\u" not in stored
+
+
+def test_a_listing_is_found_by_its_city_in_either_language(db, listing):
+    from app.resources import search
+    assert [item.id for item in search.search(search.Filters(q="深圳")).page.items] == [listing.id]
