@@ -174,6 +174,10 @@ class TestRequests:
         assert agreement["startup_accepted_by"]["id"] == market.founder.id and agreement["provider_accepted_at"] is None
         import hashlib
         assert agreement["terms_sha256"] == hashlib.sha256(agreement["terms"].encode()).hexdigest()
+        # in English and in Chinese, categories and pricing models named, never given as codes
+        assert "Pricing model: Fixed price" in agreement["terms"] and "计价方式：" in agreement["terms"]
+        assert "算力" in agreement["terms"] and "category compute" not in agreement["terms"]
+        assert "Needed by: Jan 1, 2099" in agreement["terms"] and "需求日期：2099年1月1日" in agreement["terms"]
         assert provider.post(f"/api/requests/{rid}/start").get_json()["state"] == "in_progress"
         assert provider.get(f"/api/requests/{rid}/agreement").get_json()["provider_accepted_by"]["id"] == \
             market.provider_user.id

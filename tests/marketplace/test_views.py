@@ -133,3 +133,18 @@ def test_the_listing_editor_shows_field_errors_in_chinese(market, login):
     assert "此项为必填项。" in page  # the process, required by the category's schema (marshmallow)
     for english in ("Missing data for required field.", "Must be greater than", "Not a valid"):
         assert english not in page
+
+
+def test_the_voucher_ledger_names_requests_in_chinese(market, login, make_user, make_request):
+    from app.extensions import db
+    from app.resources import vouchers
+    vouchers.grant(actor=make_user("investor", is_admin=True), startup_id=market.startup.id, amount=Decimal("500"),
+                   note="Q3")
+    req = make_request(state="submitted")
+    vouchers.debit(startup_id=market.startup.id, amount=Decimal("50"), actor_id=None, request_id=req.id,
+                   note=f"request {req.id}")
+    db.session.commit()
+    page = login(market.founder).get(f"/startups/{market.startup.id}/vouchers",
+                                     headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert f"支付<a href=\"/requests/{req.id}\">需求 #{req.id}</a>" in page
+    assert f"request {req.id}" not in page and "Q3" in page
