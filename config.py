@@ -4,6 +4,7 @@
 `TestConfig` is what the suite runs with; `ProductionConfig` refuses to start without a real
 `SECRET_KEY`.
 """
+import json
 import os
 from pathlib import Path
 
@@ -16,6 +17,11 @@ def as_bool(value: str | None, default: bool = False) -> bool:
     if value is None or value == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def json_utf8(value) -> str:
+    """JSON for the database: non-ASCII characters as themselves, not \\u escapes."""
+    return json.dumps(value, ensure_ascii=False)
 
 
 def database_url(url: str | None, default: str) -> str:
@@ -31,7 +37,8 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY") or DEV_SECRET_KEY
     SQLALCHEMY_DATABASE_URI = database_url(
         os.environ.get("DATABASE_URL"), f"sqlite:///{BASE_DIR / 'instance' / 'fuhua.db'}")
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # JSON columns hold real UTF-8 ("检测", not "\\u68c0\\u6d4b"), readable by the database's own text functions.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "json_serializer": json_utf8}
     REDIS_URL = os.environ.get("REDIS_URL") or None
     # Connections to Redis per process; sockets that need one while all are busy wait (up to 20 s).
     REDIS_MAX_CONNECTIONS = int(os.environ.get("REDIS_MAX_CONNECTIONS", "50"))

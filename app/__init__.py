@@ -20,6 +20,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
     _init_extensions(app)
     _register_blueprints(app)
+    _init_search(app)
     _register_socket_handlers(app)
     _register_cli(app)
     return app
@@ -73,6 +74,18 @@ def _socket_origins(app: Flask) -> list[str] | None:
     """Origins allowed to open sockets: same-origin only (proxy headers honoured), plus any listed."""
     extra = app.config.get("SOCKETIO_CORS_ORIGINS")
     return [o.strip() for o in extra.split(",") if o.strip()] if extra else None
+
+
+def _init_search(app: Flask) -> None:
+    """Each domain's searchable items (importing its search module registers them); the highlighting helpers."""
+    from app.mentoring import search as _mentors  # noqa: F401
+    from app.resources import search as _listings  # noqa: F401
+    from app.roadshows import search as _roadshows  # noqa: F401
+    from app.search.highlight import highlight, matched_words
+    from app.startups import search as _startups  # noqa: F401
+
+    app.jinja_env.filters["highlight"] = highlight
+    app.jinja_env.globals["matched_words"] = matched_words
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -138,7 +151,9 @@ def _register_cli(app: Flask) -> None:
     from app.accounts.cli import register as register_accounts_cli
     from app.core.jobs import register as register_jobs_cli
     from app.core.seed import register as register_seed_cli
+    from app.search.cli import register as register_search_cli
 
     register_accounts_cli(app)
     register_seed_cli(app)
     register_jobs_cli(app)
+    register_search_cli(app)

@@ -5,4 +5,5 @@ from app.mentoring import models as mentoring_models  # noqa: F401
 from app.notifications.models import Notification  # noqa: F401
 from app.resources.models import Provider  # noqa: F401
 from app.roadshows import models as roadshows_models  # noqa: F401
+from app.search.models import SearchDocument  # noqa: F401
 from app.startups.models import Startup  # noqa: F401

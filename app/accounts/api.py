@@ -7,6 +7,7 @@ from flask_wtf.csrf import generate_csrf
 
 from app.accounts import schemas, services
 from app.core.errors import Unauthorized
+from app.core.i18n import current_language
 from app.extensions import limiter
 
 blp = Blueprint("accounts_api", __name__, url_prefix="/api", description="Accounts, sign-in and API tokens")
@@ -22,8 +23,8 @@ def _login_limit() -> str:
 @blp.response(201, schemas.AuthResultSchema)
 @blp.alt_response(409, response="DEFAULT_ERROR")
 def register(data):
-    """Create an account (founder, mentor, provider or investor) and sign in."""
-    user = services.register_user(**data)
+    """Create an account (founder, mentor, provider or investor) and sign in; `locale` defaults to the request's."""
+    user = services.register_user(**{**data, "locale": data.get("locale") or current_language()})
     login_user(user)
     return {"user": user, "csrf_token": generate_csrf()}
 

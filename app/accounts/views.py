@@ -9,7 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from app.accounts import forms, services
 from app.accounts.models import initials_of
 from app.core.errors import AppError
-from app.core.i18n import timezone_choices
+from app.core.i18n import current_language, timezone_choices
 from app.extensions import limiter
 
 bp = Blueprint("accounts", __name__)
@@ -38,7 +38,7 @@ def register():
         try:
             user = services.register_user(email=form.email.data, password=form.password.data, name=form.name.data,
                                           role=form.role.data, timezone=form.timezone.data or None,
-                                          locale=session.get("lang"))
+                                          locale=current_language())  # the switcher's, else the browser's
         except AppError as error:
             form.email.errors.append(error.message)
         else:

@@ -8,6 +8,8 @@ from marshmallow import ValidationError
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
+from app.core.validation_messages import translate_messages
+
 log = logging.getLogger(__name__)
 
 
@@ -22,7 +24,7 @@ class AppError(Exception):
         self.message = str(message) if message is not None else str(self.default_message)
         if code:
             self.code = code
-        self.details = details or {}
+        self.details = translate_messages(details or {})  # marshmallow's own messages, in the reader's language
 
     default_message = _l("The request could not be processed.")
 
@@ -131,7 +133,7 @@ def _http_details(error: HTTPException) -> tuple[str, dict]:
             else:
                 details[location] = fields
     message = data.get("message") or HTTP_CODES.get(error.code or 500, (None, error.description))[1]
-    return str(message), details
+    return str(message), translate_messages(details)
 
 
 def handle_app_error(error: AppError):
@@ -157,6 +159,7 @@ def handle_http_exception(error: HTTPException):
 
 def handle_validation_error(error: ValidationError):
     details = error.messages if isinstance(error.messages, dict) else {"_schema": error.messages}
+    details = translate_messages(details)
     return _respond(422, "validation_error", str(HTTP_CODES[422][1]), details)
 
 

@@ -1,10 +1,14 @@
 """Language and time zone choice, and the template helpers that show times in the user's zone."""
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo, available_timezones
 
+from babel import Locale
+from babel import dates as babel_dates
 from flask import current_app, has_request_context, request, session
-from flask_babel import format_datetime, get_locale, get_timezone
+from flask_babel import get_locale, get_timezone
 from flask_login import current_user
+
+from app.core.places import city_label
 
 LANGUAGE_NAMES = {"en": "English", "zh": "简体中文"}
 HTML_LANG = {"en": "en", "zh": "zh-CN"}
@@ -54,11 +58,45 @@ def timezone_choices() -> list[str]:
     return list(_timezones())
 
 
-def local_datetime(value: datetime | None, fmt: str = "medium") -> str:
-    """A UTC datetime shown in the viewer's zone and language."""
+# Named forms of a date and time, in the locale's own order, never with seconds:
+#   short   12/7/26, 2:00 PM            2026/12/7 14:00
+#   medium  Dec 7, 2026, 2:00 PM        2026年12月7日 14:00
+#   long    Mon, Dec 7, 2026, 2:00 PM   2026年12月7日周一 14:00
+#   full    long, and the zone named    2026年12月7日周一 14:00 中国标准时间
+#   day_time  Mon, Dec 7, 2:00 PM       12月7日周一 14:00
+#   day       Mon, Dec 7                12月7日周一
+_DATE_SKELETONS = {"short": None, "medium": None, "long": "yMMMEd", "full": "yMMMEd", "day_time": "MMMEd",
+                   "day": "MMMEd"}
+
+
+def format_when(value: datetime | date, fmt: str = "medium", *, tzinfo=None, locale=None) -> str:
+    """A date or an aware datetime in `tzinfo` (default: the viewer's zone) and `locale` (default: the viewer's).
+
+    `fmt` is one of the named forms above; anything else is a Babel pattern, used as it is.
+    """
+    locale = Locale.parse(locale or get_locale() or "en")
+    tzinfo = tzinfo or get_timezone()
+    if fmt not in _DATE_SKELETONS:
+        return babel_dates.format_datetime(value, fmt, tzinfo=tzinfo, locale=locale)
+    if isinstance(value, datetime):
+        value = value.astimezone(tzinfo)
+    skeleton = _DATE_SKELETONS[fmt]
+    day = (babel_dates.format_skeleton(skeleton, value, locale=locale) if skeleton
+           else babel_dates.format_date(value, fmt, locale=locale))
+    if fmt == "day" or not isinstance(value, datetime):
+        return day
+    time = babel_dates.format_time(value, "short", locale=locale)
+    if fmt == "full":
+        time += " " + babel_dates.get_timezone_name(value, "long", locale=locale)
+    pattern = locale.datetime_formats.get("medium" if fmt in ("day_time", "full", "long") else fmt, "{1} {0}")
+    return str(pattern).replace("'", "").format(time, day)
+
+
+def local_datetime(value: datetime | date | None, fmt: str = "medium") -> str:
+    """A UTC datetime shown in the viewer's zone and language (see `format_when` for the forms)."""
     if value is None:
         return ""
-    return format_datetime(value, fmt)
+    return format_when(value, fmt)
 
 
 def local_iso(value: datetime | None) -> str:
@@ -70,6 +108,7 @@ def local_iso(value: datetime | None) -> str:
 def init_templates(app) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["localdt"] = local_datetime
+    app.jinja_env.filters["city"] = city_label
     app.jinja_env.filters["localiso"] = local_iso
     app.jinja_env.globals.update(current_language=current_language, LANGUAGE_NAMES=LANGUAGE_NAMES,
                                  HTML_LANG=HTML_LANG, current_timezone=lambda: str(get_timezone()))

@@ -6,6 +6,7 @@ from marshmallow import ValidationError
 from redis.exceptions import RedisError
 
 from app.core.errors import AppError
+from app.core.validation_messages import translate_messages
 from app.extensions import socketio
 
 log = logging.getLogger(__name__)
@@ -38,7 +39,7 @@ def handle_socket_error(error: Exception) -> dict:
         return error_ack(error.code, error.message, error.details)
     if isinstance(error, ValidationError):
         details = error.messages if isinstance(error.messages, dict) else {"_schema": error.messages}
-        return error_ack("validation_error", _("Some fields are invalid."), details)
+        return error_ack("validation_error", _("Some fields are invalid."), translate_messages(details))
     log.exception("socket handler failed")
     from app.extensions import db
     db.session.rollback()

@@ -8,8 +8,9 @@ from babel.lists import format_list
 from flask_babel import format_date, get_locale, ngettext, to_user_timezone
 from flask_babel import gettext as _
 
-from app.matching.lexicon import concept_label
+from app.core.places import city_label
 from app.resources.listings import CATEGORY_LABELS
+from app.search.lexicon import concept_label
 from app.startups.labels import sector_label, stage_label
 
 
@@ -59,7 +60,7 @@ def fits_listing(title: str) -> str:
 
 
 def same_city(city: str) -> str:
-    return _("In %(city)s, like you", city=city)
+    return _("In %(city)s, like you", city=city_label(city))
 
 
 def remote() -> str:

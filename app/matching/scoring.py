@@ -31,10 +31,10 @@ from app.matching.lexicon import (
     SECTOR_KIND,
     STAGE_CONCEPTS,
     category_affinity,
-    concept_label,
     startup_kinds,
 )
 from app.matching.text import CONCEPT_PREFIX, analyse
+from app.search.lexicon import concept_label
 
 CONCEPT_WEIGHT = 2.0  # a concept is worth more than a raw word or character pair: it crosses languages
 PARENT_SHARE = 0.5  # a narrower concept counts half towards its broader field

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from app.matching.lexicon import CONCEPTS
+from app.search.lexicon import CONCEPTS
 
 CONCEPT_PREFIX = "@"
 _WORD = re.compile(r"[a-z0-9]+")

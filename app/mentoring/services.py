@@ -19,6 +19,7 @@ from app.core.errors import Invalid, NotFound, PermissionDenied
 from app.core.i18n import is_valid_timezone
 from app.core.pagination import Page, paginate
 from app.extensions import db
+from app.mentoring import search
 from app.mentoring import slots as slot_engine
 from app.mentoring.models import (
     GRAIN_MINUTES,
@@ -30,6 +31,7 @@ from app.mentoring.models import (
     MentorProfile,
     SessionType,
 )
+from app.search.engine import join_matches
 from app.startups.services import SECTORS, normalise_tags
 
 log = logging.getLogger(__name__)
@@ -133,18 +135,13 @@ def _json_contains(column, value: str):
 
 def search_mentors(*, q: str | None = None, tag: str | None = None, sector: str | None = None,
                    language: str | None = None, page: int = 1, per_page: int = 20) -> Page:
-    """Listed mentors, verified first then by name; `q` matches name, headline, bio and tags."""
+    """Listed mentors, the best match first when `q` is given (name, headline, bio, tags, sectors; in Chinese or
+    English), else verified first then by name."""
     stmt = (select(MentorProfile).join(User, User.id == MentorProfile.user_id)
             .options(selectinload(MentorProfile.user))
-            .where(User.role == Role.MENTOR, User.is_active_account.is_(True), MentorProfile.is_listed.is_(True))
-            .order_by(User.is_verified.desc(), User.name, MentorProfile.id))
-    q = " ".join((q or "").split()).lower()
-    if q:
-        pattern = _like(q)
-        stmt = stmt.where(or_(func.lower(User.name).like(pattern, escape="/"),
-                              func.lower(MentorProfile.headline).like(pattern, escape="/"),
-                              func.lower(MentorProfile.bio).like(pattern, escape="/"),
-                              func.lower(cast(MentorProfile.tags, Text)).like(pattern, escape="/")))
+            .where(User.role == Role.MENTOR, User.is_active_account.is_(True), MentorProfile.is_listed.is_(True)))
+    stmt, rank = join_matches(stmt, search.KIND, MentorProfile.id, q)
+    stmt = stmt.order_by(*([rank] if rank is not None else []), User.is_verified.desc(), User.name, MentorProfile.id)
     for column, value in ((MentorProfile.tags, tag), (MentorProfile.sectors, sector),
                           (MentorProfile.languages, language)):
         value = " ".join((value or "").split()).lower()

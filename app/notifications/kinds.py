@@ -29,10 +29,11 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime as babel_format_datetime
 from flask import current_app
 from flask_babel import force_locale, get_locale, get_timezone
 from flask_babel import lazy_gettext as _l
+
+from app.core.i18n import format_when
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +112,7 @@ def format_time(value: datetime | str | None, user=None, fmt: str = "medium") ->
             return value
     zone = _zone_of(user)
     locale = get_locale() or current_app.config.get("BABEL_DEFAULT_LOCALE", "en")
-    return babel_format_datetime(value, fmt, tzinfo=zone, locale=locale)
+    return format_when(value, fmt, tzinfo=zone, locale=locale)
 
 
 def _zone_of(user):

@@ -152,6 +152,8 @@ class ListingSchema(Schema):
     created_at = fields.DateTime(required=True)
     updated_at = fields.DateTime(required=True, allow_none=True)
     published_at = fields.DateTime(required=True, allow_none=True)
+    matched = fields.List(fields.String(), metadata={
+        "description": "In search results for `q`: the words of this listing that matched (in either language)"})
 
     def render_description(self, obj):
         from app.resources.listings import render_markdown

@@ -7,7 +7,6 @@ from decimal import Decimal
 from enum import StrEnum
 
 from sqlalchemy import (
-    DDL,
     JSON,
     Boolean,
     CheckConstraint,
@@ -19,10 +18,8 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
-    event,
     false,
 )
-from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from app.accounts.models import Organisation, OrgKind, User
@@ -91,7 +88,6 @@ class Listing(db.Model):
         CheckConstraint("price IS NULL OR price >= 0", name="price_not_negative"),
         Index("ix_listings_status_category", "status", "category"),
         Index("ix_listings_status_created_at", "status", "created_at"),
-        Index("ix_listings_search_vector", "search_vector", postgresql_using="gin"),
     )
 
     id: Mapped[intpk]
@@ -115,8 +111,6 @@ class Listing(db.Model):
     created_at: Mapped[created_at]
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # PostgreSQL full-text vector, kept by a trigger (NULL and unused on SQLite, which uses FTS5).
-    search_vector = deferred(mapped_column(Text().with_variant(TSVECTOR(), "postgresql"), nullable=True))
 
     provider: Mapped[Provider] = relationship()
     requests: Mapped[list[ResourceRequest]] = relationship(back_populates="listing")
@@ -335,40 +329,3 @@ class Review(db.Model):
     def __repr__(self) -> str:
         return f"<Review {self.id} {self.rating}>"
 
-
-# Full-text search index: FTS5 on SQLite, a trigger-kept tsvector on PostgreSQL. The same DDL is run
-# by the migration; here it follows `create_all` (the test suite builds tables that way).
-SQLITE_SEARCH_DDL = [
-    "CREATE VIRTUAL TABLE listings_fts USING fts5(title, description, tags, content='listings', "
-    "content_rowid='id', tokenize='unicode61')",
-    "CREATE TRIGGER listings_fts_ai AFTER INSERT ON listings BEGIN "
-    "INSERT INTO listings_fts(rowid, title, description, tags) "
-    "VALUES (new.id, new.title, new.description, new.tags); END",
-    "CREATE TRIGGER listings_fts_ad AFTER DELETE ON listings BEGIN "
-    "INSERT INTO listings_fts(listings_fts, rowid, title, description, tags) "
-    "VALUES ('delete', old.id, old.title, old.description, old.tags); END",
-    "CREATE TRIGGER listings_fts_au AFTER UPDATE OF title, description, tags ON listings BEGIN "
-    "INSERT INTO listings_fts(listings_fts, rowid, title, description, tags) "
-    "VALUES ('delete', old.id, old.title, old.description, old.tags); "
-    "INSERT INTO listings_fts(rowid, title, description, tags) "
-    "VALUES (new.id, new.title, new.description, new.tags); END",
-]
-SQLITE_SEARCH_DROP = ["DROP TRIGGER IF EXISTS listings_fts_au", "DROP TRIGGER IF EXISTS listings_fts_ad",
-                      "DROP TRIGGER IF EXISTS listings_fts_ai", "DROP TABLE IF EXISTS listings_fts"]
-POSTGRES_SEARCH_DDL = [
-    "CREATE OR REPLACE FUNCTION listings_search_vector() RETURNS trigger AS $$ BEGIN "
-    "NEW.search_vector := setweight(to_tsvector('simple', coalesce(NEW.title, '')), 'A') || "
-    "setweight(to_tsvector('simple', coalesce(NEW.tags::text, '')), 'B') || "
-    "setweight(to_tsvector('simple', coalesce(NEW.description, '')), 'C'); RETURN NEW; END $$ LANGUAGE plpgsql",
-    "CREATE TRIGGER listings_search_vector_trg BEFORE INSERT OR UPDATE OF title, description, tags ON listings "
-    "FOR EACH ROW EXECUTE FUNCTION listings_search_vector()",
-]
-POSTGRES_SEARCH_DROP = ["DROP TRIGGER IF EXISTS listings_search_vector_trg ON listings",
-                        "DROP FUNCTION IF EXISTS listings_search_vector()"]
-
-for _statement in SQLITE_SEARCH_DDL:
-    event.listen(Listing.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
-for _statement in SQLITE_SEARCH_DROP:
-    event.listen(Listing.__table__, "before_drop", DDL(_statement).execute_if(dialect="sqlite"))
-for _statement in POSTGRES_SEARCH_DDL:
-    event.listen(Listing.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql"))

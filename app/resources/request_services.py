@@ -11,6 +11,8 @@ import logging
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import selectinload
@@ -20,6 +22,7 @@ from app.accounts.models import Membership, OrgKind
 from app.core import uow
 from app.core.db import utcnow
 from app.core.errors import AppError, Conflict, Invalid, NotFound, PermissionDenied
+from app.core.i18n import format_when
 from app.core.pagination import Page, paginate
 from app.core.realtime import emit_to_room
 from app.extensions import db
@@ -431,24 +434,33 @@ def sha256(text: str) -> str:
 
 
 def agreement_terms(req: ResourceRequest) -> str:
-    """The terms both parties accept, as plain text (its SHA-256 is recorded with each acceptance)."""
+    """The terms both parties accept, as plain text in English and in Chinese, one after the other (its SHA-256 is
+    recorded with each acceptance). Categories and pricing models are named, never given as codes."""
+    return "\n\n".join(_terms_in(locale, req) for locale in ("en", "zh"))
+
+
+def _terms_in(locale: str, req: ResourceRequest) -> str:
+    from app.resources.listings import CATEGORY_LABELS, PRICING_LABELS
+
     listing = req.listing
-    lines = [
-        f"Fuhua cooperation agreement for request #{req.id}",
-        f"Provider: {req.provider.name} (organisation #{req.provider_id})",
-        f"Startup: {req.startup.name} (organisation #{req.startup_id})",
-        f"Resource: {listing.title} (listing #{listing.id}, category {listing.category})",
-        f"Quantity: {req.quantity} x {listing.unit}",
-        f"Pricing model: {req.pricing_model}",
-        f"Total price: {req.quoted_price} CNY",
-    ]
-    if req.equity_percent is not None:
-        lines.append(f"Equity share: {req.equity_percent}%")
-    if req.needed_by:
-        lines.append(f"Needed by: {req.needed_by.isoformat()}")
-    if req.quote_note:
-        lines.append(f"Provider's terms: {req.quote_note}")
-    lines.append("Delivery is accepted by the startup, or automatically 14 days after delivery if unanswered.")
+    with force_locale(locale):
+        lines = [
+            _("Fuhua cooperation agreement for request #%(id)d", id=req.id),
+            _("Provider: %(name)s (organisation #%(id)d)", name=req.provider.name, id=req.provider_id),
+            _("Startup: %(name)s (organisation #%(id)d)", name=req.startup.name, id=req.startup_id),
+            _("Resource: %(title)s (listing #%(id)d, %(category)s)", title=listing.title, id=listing.id,
+              category=str(CATEGORY_LABELS.get(listing.category, listing.category))),
+            _("Quantity: %(quantity)d × %(unit)s", quantity=req.quantity, unit=listing.unit),
+            _("Pricing model: %(model)s", model=str(PRICING_LABELS.get(req.pricing_model, req.pricing_model))),
+            _("Total price: %(price)s CNY", price=req.quoted_price),
+        ]
+        if req.equity_percent is not None:
+            lines.append(_("Equity share: %(percent)s%%", percent=req.equity_percent))
+        if req.needed_by:
+            lines.append(_("Needed by: %(date)s", date=format_when(req.needed_by, "medium", locale=locale)))
+        if req.quote_note:
+            lines.append(_("Provider's terms: %(note)s", note=req.quote_note))
+        lines.append(_("Delivery is accepted by the startup, or automatically 14 days after delivery if unanswered."))
     return "\n".join(lines)
 
 

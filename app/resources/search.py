@@ -1,24 +1,26 @@
-"""Listing search behind one interface: SQLite FTS5 on SQLite, PostgreSQL full-text search on PostgreSQL.
+"""Listing search: the shared search index (`app/search`) for the text, filters and facets here.
 
-Both index title, tags and description (kept in sync by triggers, see `models.py` and the migration).
-Every word of the query must match, as a prefix ("spectr" finds "spectrometry"). Chinese has no spaces,
-so a run of CJK characters is one token for both engines; a query word containing CJK therefore also
-matches as a substring of the title or description (LIKE), so "算力" finds "GPU算力租赁".
+A listing's document holds its title; its tags, category (named in English and Chinese) and every category field
+(accelerator model, standards, accreditation, process, IP stages, licence terms…) and specs; and its description,
+unit, city and provider. Every unit of the query must match, in either language (see `app/search/analysis.py`).
 """
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import Select, String, cast, func, literal_column, nulls_last, or_, select, text
+from sqlalchemy import Connection, Select, String, cast, func, inspect, nulls_last, select
 from sqlalchemy.orm import selectinload
 
+from app.accounts.models import Organisation
 from app.core.pagination import Page
 from app.extensions import db
-from app.resources.models import Listing, ListingStatus
+from app.resources.listings import CATEGORY_LABELS
+from app.resources.models import Listing, ListingStatus, Provider
+from app.search.engine import join_matches
+from app.search.highlight import matched_words
+from app.search.index import Fields, Source, city_names, in_every_language, register
 
 SORTS = ("relevance", "newest", "price", "price_desc", "rating")
-_WORD = re.compile(r"\w+", re.UNICODE)
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+KIND = "listing"
 
 
 @dataclass
@@ -40,61 +42,13 @@ class SearchResult:
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
 
 
-def words(q: str | None) -> list[str]:
-    return _WORD.findall((q or "").lower())[:10]
-
-
 def _like(word: str) -> str:
     return "%" + word.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
 
 
-def _dialect() -> str:
-    return db.session.get_bind().dialect.name
-
-
-def _fts_sqlite(tokens: list[str]):
-    """(rowid, rank) of the FTS5 matches of all tokens, as prefixes."""
-    match = " ".join('"' + t.replace('"', '""') + '"*' for t in tokens)
-    return (select(literal_column("rowid").label("id"),
-                   literal_column("bm25(listings_fts, 10.0, 1.0, 4.0)").label("rank"))
-            .select_from(text("listings_fts")).where(text("listings_fts MATCH :fts_match"))
-            .params(fts_match=match))
-
-
-def _tsquery(tokens: list[str]):
-    return func.to_tsquery("simple", " & ".join(f"{t}:*" for t in tokens))
-
-
-def _cjk_like(word: str):
-    pattern = _like(word)
-    return or_(Listing.title.like(pattern, escape="/"), Listing.description.like(pattern, escape="/"))
-
-
-def _text_condition(stmt: Select, tokens: list[str]) -> tuple[Select, object | None]:
-    """Add the text match to `stmt`; return it and a relevance expression (lower is better) if any."""
-    dialect = _dialect()
-    if not any(_CJK.search(t) for t in tokens):
-        if dialect == "postgresql":
-            query = _tsquery(tokens)
-            return stmt.where(Listing.search_vector.op("@@")(query)), -func.ts_rank(Listing.search_vector, query)
-        fts = _fts_sqlite(tokens).subquery("fts")
-        return stmt.join(fts, fts.c.id == Listing.id), fts.c.rank
-    for token in tokens:
-        if dialect == "postgresql":
-            indexed = Listing.search_vector.op("@@")(_tsquery([token]))
-        else:
-            sub = _fts_sqlite([token]).subquery()
-            indexed = Listing.id.in_(select(sub.c.id))
-        stmt = stmt.where(or_(indexed, _cjk_like(token)) if _CJK.search(token) else indexed)
-    return stmt, None
-
-
 def _filtered(filters: Filters, *, skip: str | None = None) -> tuple[Select, object | None]:
     stmt = select(Listing).where(Listing.status == ListingStatus.PUBLISHED)
-    rank = None
-    tokens = words(filters.q)
-    if tokens:
-        stmt, rank = _text_condition(stmt, tokens)
+    stmt, rank = join_matches(stmt, KIND, Listing.id, filters.q)
     if filters.category and skip != "category":
         stmt = stmt.where(Listing.category == filters.category)
     if filters.pricing_model and skip != "pricing_model":
@@ -131,6 +85,12 @@ def _ordered(stmt: Select, sort: str, rank) -> Select:
     return stmt.order_by(Listing.created_at.desc(), Listing.id.desc())
 
 
+def _texts(listing: Listing) -> list[str]:
+    """What a listing shows, for the words that matched a query."""
+    return [listing.title, " ; ".join(listing.tags or []), " ; ".join(_values(listing.category_fields)),
+            listing.description, listing.provider.name]
+
+
 def _facet(filters: Filters, column, name: str) -> list[tuple[str, int]]:
     stmt, _rank = _filtered(filters, skip=name)
     sub = stmt.with_only_columns(column.label("value")).order_by(None).subquery()
@@ -152,9 +112,53 @@ def search(filters: Filters, *, sort: str = "relevance", page: int = 1, per_page
                                                                .order_by(None).subquery())) or 0
     items = list(db.session.scalars(_ordered(stmt, sort, rank).options(selectinload(Listing.provider))
                                     .limit(per_page).offset((page - 1) * per_page)))
+    for item in items if filters.q else []:
+        item.matched = matched_words(_texts(item), filters.q)
     result = SearchResult(page=Page(items=items, page=page, per_page=per_page, total=total))
     if with_facets:
         result.facets = {"category": _facet(filters, Listing.category, "category"),
                          "pricing_model": _facet(filters, Listing.pricing_model, "pricing_model"),
                          "city": _facet(filters, Listing.city, "city")}
     return result
+
+
+# The index ------------------------------------------------------------------------------------------------------
+
+def _values(value, *, keys: bool = False) -> list[str]:
+    """The text inside a JSON value (strings and numbers, in lists and objects too; object keys if asked)."""
+    if isinstance(value, dict):
+        return [text for key, v in value.items() for text in [*([str(key)] if keys else []), *_values(v, keys=keys)]]
+    if isinstance(value, list):
+        return [text for v in value for text in _values(v, keys=keys)]
+    return [] if value is None or isinstance(value, bool) else [str(value)]
+
+
+def _category_names(category: str) -> str:
+    """The category's name in every language the site speaks, so "检测" and "testing" both find it."""
+    label = CATEGORY_LABELS.get(category)
+    return in_every_language(label) if label is not None else category
+
+
+def _load(conn: Connection, ids: list[int] | None):
+    listing, org = Listing.__table__, Organisation.__table__
+    stmt = (select(listing.c.id, listing.c.title, listing.c.description, listing.c.tags, listing.c.category,
+                   listing.c.category_fields, listing.c.specs, listing.c.unit, listing.c.city, org.c.name)
+            .join(org, org.c.id == listing.c.provider_id))
+    if ids is not None:
+        stmt = stmt.where(listing.c.id.in_(ids))
+    for row in conn.execute(stmt):
+        keywords = [*(row.tags or []), _category_names(row.category), *_values(row.category_fields),
+                    *_values(row.specs, keys=True)]  # a category field's name is ours, a spec's the provider's
+        body = [row.description or "", row.unit or "", city_names(row.city), row.name or ""]
+        yield row.id, Fields(title=row.title, keywords=" ; ".join(keywords), body=" ; ".join(body))
+
+
+def _touched(conn: Connection, instance) -> list[int]:
+    if isinstance(instance, Listing):
+        return [instance.id]
+    if not inspect(instance).attrs.name.history.has_changes():  # only a provider's name is in its listings'
+        return []
+    return list(conn.scalars(select(Listing.__table__.c.id).where(Listing.__table__.c.provider_id == instance.id)))
+
+
+register(Source(kind=KIND, models=(Listing, Provider), touched=_touched, load=_load))

@@ -64,6 +64,8 @@ class UpdateRoadshowSchema(_RoadshowInput):
 class RoadshowListArgsSchema(PageArgsSchema):
     when = fields.String(load_default=None, validate=validate.OneOf(["upcoming", "past"]),
                          metadata={"description": "upcoming (soonest first) or past (latest first)"})
+    q = fields.String(load_default=None, validate=validate.Length(max=200),
+                      metadata={"description": "search title, pitches and description (Chinese or English)"})
 
     @pre_load
     def blank_is_absent(self, data, **kwargs):

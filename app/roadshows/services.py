@@ -18,6 +18,7 @@ from app.core.db import utcnow
 from app.core.errors import Invalid, InvalidState, NotFound, PermissionDenied, Unauthorized
 from app.core.pagination import Page, paginate
 from app.extensions import db
+from app.roadshows import search
 from app.roadshows.live.access import is_moderator, is_presenter, require_moderator, signed_in
 from app.roadshows.models import (
     Pitch,
@@ -29,6 +30,7 @@ from app.roadshows.models import (
     RoleKind,
     Visibility,
 )
+from app.search.engine import join_matches
 from app.startups.models import Startup
 
 log = logging.getLogger(__name__)
@@ -139,9 +141,14 @@ def _visible_filter(stmt, user):
     return stmt
 
 
-def list_roadshows(*, user=None, when: str | None = None, page: int = 1, per_page: int = 20) -> Page:
-    """Roadshows, upcoming (soonest first) or past (latest first); all of them soonest first otherwise."""
+def list_roadshows(*, user=None, when: str | None = None, q: str | None = None, page: int = 1,
+                   per_page: int = 20) -> Page:
+    """Roadshows, upcoming (soonest first) or past (latest first); all of them soonest first otherwise.
+
+    `q` keeps those whose title, pitches (titles and startups) or description match, in Chinese or English.
+    """
     stmt = _visible_filter(select(Roadshow).options(selectinload(Roadshow.pitches)), user)
+    stmt, _rank = join_matches(stmt, search.KIND, Roadshow.id, q)
     stmt = stmt.where(Roadshow.status != RoadshowStatus.CANCELLED) if when else stmt
     now = utcnow()
     if when == "upcoming":

@@ -12,6 +12,8 @@ from app.accounts.models import Membership, OrgKind, Role, User
 from app.core.errors import Invalid, NotFound, PermissionDenied
 from app.core.pagination import Page, paginate
 from app.extensions import db
+from app.search.engine import join_matches
+from app.startups import search
 from app.startups.labels import SECTOR_LABELS, STAGE_LABELS  # noqa: F401  (re-exported for other domains)
 from app.startups.models import Sector, Stage, Startup
 
@@ -142,26 +144,16 @@ def _tag_condition(tag: str):
     return or_(*(_tags_text().like(_like(form), escape="/") for form in _json_forms(tag)))
 
 
-def _text_condition(q: str):
-    columns = (Startup.name, Startup.summary, Startup.needs, Startup.description, Startup.highlights)
-    pattern = _like(q)
-    conditions = [func.lower(column).like(pattern, escape="/") for column in columns]
-    if any(ch.isalnum() for ch in q):  # a bare quote or comma would match the JSON syntax itself
-        conditions += [_tags_text().like(_like(form[1:-1]), escape="/") for form in _json_forms(q)]
-    return or_(*conditions)
-
-
 def search_startups(*, q: str | None = None, sector: str | None = None, stage: str | None = None,
                     tag: str | None = None, page: int = 1, per_page: int = 20) -> Page:
-    """One page of the showcase: verified startups first, then the newest.
+    """One page of the showcase: the best match first when `q` is given, else verified startups first, then the newest.
 
-    `q` matches name, summary, needs, description, highlights and tags, case-insensitively.
+    `q` matches name, tags, sector, stage, summary, needs, description, highlights and city, in Chinese or English.
     """
-    stmt = (select(Startup).options(selectinload(Startup.memberships).selectinload(Membership.user))
-            .order_by(Startup.is_verified.desc(), Startup.created_at.desc(), Startup.id.desc()))
-    q = " ".join((q or "").split()).lower()
-    if q:
-        stmt = stmt.where(_text_condition(q))
+    stmt = select(Startup).options(selectinload(Startup.memberships).selectinload(Membership.user))
+    stmt, rank = join_matches(stmt, search.KIND, Startup.id, q)
+    stmt = stmt.order_by(*([rank] if rank is not None else []), Startup.is_verified.desc(), Startup.created_at.desc(),
+                         Startup.id.desc())
     if sector:
         stmt = stmt.where(Startup.sector == sector)
     if stage:

@@ -106,11 +106,14 @@ class TestSearch:
 
     def test_text_search_by_prefix_and_tag(self, client, catalogue):
         assert self._ids(client, "?q=spectro") == [catalogue["spectro"].id]
-        assert self._ids(client, "?q=lab") == [catalogue["spectro"].id]
+        # tagged "lab" first; then the other listing of the provider "Lab Co" (the provider's name is indexed)
+        assert self._ids(client, "?q=lab") == [catalogue["spectro"].id, catalogue["patent"].id]
         assert set(self._ids(client, "?q=gpu")) == {catalogue["a100"].id, catalogue["gpu_quote"].id}
 
     def test_chinese_search(self, client, catalogue):
-        assert self._ids(client, "?q=算力") == [catalogue["gpu_quote"].id]
+        # the listing that says 算力 first, then the English GPU listing (算力 and GPU are one concept: compute)
+        assert self._ids(client, "?q=算力") == [catalogue["gpu_quote"].id, catalogue["a100"].id]
+        assert self._ids(client, "?q=专利") == [catalogue["patent"].id]
         assert self._ids(client, "?q=模型") == [catalogue["gpu_quote"].id]
 
     def test_filters(self, client, catalogue):
@@ -171,6 +174,10 @@ class TestRequests:
         assert agreement["startup_accepted_by"]["id"] == market.founder.id and agreement["provider_accepted_at"] is None
         import hashlib
         assert agreement["terms_sha256"] == hashlib.sha256(agreement["terms"].encode()).hexdigest()
+        # in English and in Chinese, categories and pricing models named, never given as codes
+        assert "Pricing model: Fixed price" in agreement["terms"] and "计价方式：" in agreement["terms"]
+        assert "算力" in agreement["terms"] and "category compute" not in agreement["terms"]
+        assert "Needed by: Jan 1, 2099" in agreement["terms"] and "需求日期：2099年1月1日" in agreement["terms"]
         assert provider.post(f"/api/requests/{rid}/start").get_json()["state"] == "in_progress"
         assert provider.get(f"/api/requests/{rid}/agreement").get_json()["provider_accepted_by"]["id"] == \
             market.provider_user.id

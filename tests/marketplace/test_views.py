@@ -10,7 +10,7 @@ def test_browse_shows_facets_and_results(client, market, make_listing):
     make_listing(provider=market.provider, title="Patent drafting", category="ip_services", unit="case",
                  category_fields={"milestones": ["draft"]})
     page = client.get("/resources?q=patent").get_data(as_text=True)
-    assert "Patent drafting" in page and "A100 GPU hours" not in page
+    assert "<mark>Patent</mark> drafting" in page and "A100 GPU hours" not in page
     assert "IP services" in page and "(1)" in page
     everything = client.get("/resources").get_data(as_text=True)
     assert "A100 GPU hours" in everything and "Patent drafting" in everything
@@ -119,3 +119,32 @@ def test_chinese_pages_render(market, login):
 def test_price_is_formatted(client, market, make_listing):
     listing = make_listing(provider=market.provider, price=Decimal("1234.5"))
     assert "¥1,234.50" in client.get(f"/resources/{listing.id}").get_data(as_text=True)
+
+
+def test_the_listing_editor_shows_field_errors_in_chinese(market, login):
+    api = login(market.provider_user)
+    response = form_post(api, "/resources/new", {
+        "provider_id": market.provider.id, "title": "晶圆测试", "category": "pilot_testing", "description": "",
+        "unit": "wafer", "pricing_model": "fixed", "price": "99.50", "capacity": "20", "city": "Wuxi", "tags": "",
+        "status": "published", "pilot_process": "", "minimum_batch": "5", "specs": ""},
+        headers={"Accept-Language": "zh-CN"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "此项为必填项。" in page  # the process, required by the category's schema (marshmallow)
+    for english in ("Missing data for required field.", "Must be greater than", "Not a valid"):
+        assert english not in page
+
+
+def test_the_voucher_ledger_names_requests_in_chinese(market, login, make_user, make_request):
+    from app.extensions import db
+    from app.resources import vouchers
+    vouchers.grant(actor=make_user("investor", is_admin=True), startup_id=market.startup.id, amount=Decimal("500"),
+                   note="Q3")
+    req = make_request(state="submitted")
+    vouchers.debit(startup_id=market.startup.id, amount=Decimal("50"), actor_id=None, request_id=req.id,
+                   note=f"request {req.id}")
+    db.session.commit()
+    page = login(market.founder).get(f"/startups/{market.startup.id}/vouchers",
+                                     headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert f"支付<a href=\"/requests/{req.id}\">需求 #{req.id}</a>" in page
+    assert f"request {req.id}" not in page and "Q3" in page

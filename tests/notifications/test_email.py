@@ -90,3 +90,32 @@ def test_starttls_failure_is_logged_not_raised(app, db, smtp_server, caplog):
     finally:
         app.config["MAIL_USE_TLS"] = False
     assert smtp_server.envelopes == []
+
+
+def _csrf(html: str) -> str:
+    import re
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+
+
+def test_a_chinese_browser_registration_gets_its_first_email_in_chinese(client, db, notify, smtp_server):
+    from app.accounts.services import find_user_by_email
+
+    chinese = {"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5"}
+    page = client.get("/register", headers=chinese).get_data(as_text=True)
+    response = client.post("/register", headers=chinese, data={
+        "csrf_token": _csrf(page), "name": "李雷", "email": "lilei@example.test", "password": "a long password 1",
+        "confirm": "a long password 1", "role": "founder", "timezone": "Asia/Shanghai"})
+    assert response.status_code == 302
+    user = find_user_by_email("lilei@example.test")
+    assert user.locale == "zh"
+    notify(user, "org_verified", {"org": "深蓝科技", "org_kind": "startup"}, email=True)
+    msg = smtp_server.messages[0]
+    assert msg["Content-Language"] == "zh-CN"
+    assert "李雷" in msg.get_body(("plain",)).get_content() and "Hello" not in msg.get_body(("plain",)).get_content()
+
+
+def test_api_registration_takes_the_browser_language(client, db):
+    response = client.post("/api/auth/register", headers={"Accept-Language": "zh-CN"}, json={
+        "name": "韩梅梅", "email": "hanmeimei@example.test", "password": "a long password 1", "role": "founder"})
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["user"]["locale"] == "zh"

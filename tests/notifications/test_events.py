@@ -54,7 +54,7 @@ def test_push_is_rendered_in_the_recipients_language_and_zone(app, db, make_user
     with app.test_request_context("/", headers={"Accept-Language": "en"}):
         services.notify(user=owner, kind="test_reminder", data={"starts_at": "2026-03-01T06:30:00+00:00"})
     [payload] = events(sc, "notification:new")
-    assert payload["text"] == "2026年3月1日 14:30:00"
+    assert payload["text"] == "2026年3月1日 14:30"
 
 
 def test_reading_updates_the_badge_in_other_tabs(db, make_user, login, socket_client, notify):

@@ -36,7 +36,7 @@ def test_showcase_search_and_filters(client, make_startup):
     make_startup(name="量子芯片科技", sector="semiconductors", tags=["芯片"])
     make_startup(name="GeneFold", sector="biotech")
     html = client.get("/showcase?q=芯片").get_data(as_text=True)
-    assert "量子芯片科技" in html and "GeneFold" not in html
+    assert "量子<mark>芯片</mark>科技" in html and "GeneFold" not in html
     assert "1 startup" in html
     html = client.get("/showcase?sector=biotech").get_data(as_text=True)
     assert "GeneFold" in html and "量子芯片科技" not in html
