@@ -14,7 +14,9 @@ def media_dir(app, tmp_path):
     app.config.update(ROADSHOW_MEDIA_DIR=str(tmp_path / "media"), ROADSHOW_BURST_INTERVAL=0)
     from app.roadshows import live
     live.reset()  # ids repeat across rolled-back tests: no cached right to react may carry over
+    app.extensions.pop("deck_renderer", None)  # built from the settings a test may change
     yield tmp_path / "media"
+    app.extensions.pop("deck_renderer", None)
     for key in keys:
         app.config.pop(key, None)
     app.config.update(old)

@@ -47,11 +47,11 @@ def test_moderator_and_viewer_in_the_live_room(browser, site):
         mod.click("[data-stage-set='live']")
         expect(viewer.locator("[data-stage-state]")).to_have_text("Live")
         expect(viewer.locator("[data-countdown]")).to_contain_text("left")
-        expect(viewer.locator("[data-slide-img]")).to_have_attribute("src", re.compile(r"/deck/1\.png$"))
+        expect(viewer.locator("[data-slide-img]")).to_have_attribute("src", re.compile(r"/deck/1\.png\?v=1$"))
 
         # Arrow key on the moderator's page turns the slide for everyone.
         mod.locator("body").press("ArrowRight")
-        expect(viewer.locator("[data-slide-img]")).to_have_attribute("src", re.compile(r"/deck/2\.png$"))
+        expect(viewer.locator("[data-slide-img]")).to_have_attribute("src", re.compile(r"/deck/2\.png\?v=1$"))
         expect(viewer.locator("[data-slide-caption]")).to_contain_text("Page 2 of 6")
 
         # The viewer chats; the moderator sees it once.
