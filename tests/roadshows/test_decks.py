@@ -211,3 +211,26 @@ def test_an_unrenderable_file_is_reported(tmp_path):
     with pytest.raises(decks.RenderFailed) as failure:
         renderer.render(str(target), str(tmp_path))
     assert failure.value.code == "unreadable"
+
+
+@pytest.mark.parametrize(("locale", "reason", "note", "page_text"), [
+    ("en", "rendering it took longer than the time allowed for a deck",
+     "The new deck of Qubits could not be used: rendering it took longer than the time allowed for a deck. "
+     "The previous deck is still shown.",
+     "the new deck could not be used: rendering it took longer than the time allowed for a deck"),
+    ("zh", "渲染用时超过了每份路演材料允许的时长",
+     "Qubits 的新路演材料无法使用：渲染用时超过了每份路演材料允许的时长。仍在显示之前的路演材料。",
+     "新路演材料无法使用：渲染用时超过了每份路演材料允许的时长"),
+])
+def test_the_uploader_is_told_why_in_their_language(deck, settings, login, locale, reason, note, page_text):
+    deck.founder.locale = locale
+    _db.session.commit()
+    api = login(deck.founder)
+    settings(ROADSHOW_DECK_RENDER_TIMEOUT=0.05)
+    body = _upload(api, deck.pitch.id, pdf_bytes(2)).get_json()
+    assert (body["deck_error"], body["deck_error_message"]) == ("timeout", reason)
+    [stored] = _db.session.scalars(select(Notification).where(Notification.user_id == deck.founder.id,
+                                                              Notification.kind == "deck_failed")).all()
+    assert stored.data == {"pitch": "Qubits", "reason": "timeout"}
+    assert note in [n["text"] for n in api.get("/api/notifications").get_json()["items"]]
+    assert page_text in api.client.get(f"/roadshows/{deck.roadshow.id}").get_data(as_text=True)
