@@ -3,6 +3,7 @@
 Before, a 30-page PDF of tall pages rendered on the serving loop and stalled every page and socket of the
 site until it was done (56 s on the users' server).
 """
+import os
 import statistics
 import tempfile
 import time
@@ -12,10 +13,12 @@ import pytest
 import requests
 
 from tests.conftest import PASSWORD
+from tests.roadshows.conftest import pdf_bytes
 from tests.roadshows.test_decks import tall_pdf
 from tests.served import serve
 
 pytestmark = pytest.mark.served
+REDIS_URL = os.environ.get("TEST_REDIS_URL")
 START, END = "2030-05-01T09:00:00+08:00", "2030-05-01T12:00:00+08:00"
 
 
@@ -94,3 +97,20 @@ def test_a_heavy_deck_renders_in_another_process_while_pages_keep_answering():
         assert max(latencies) < 2.0, (max(latencies), statistics.median(latencies))
         last = visitor.get(f"{base}/roadshows/pitches/{pitch_id}/deck/30.png", timeout=10)
         assert last.status_code == 200 and last.headers["Content-Type"] == "image/png"
+
+
+@pytest.mark.skipif(not REDIS_URL, reason="needs TEST_REDIS_URL (a real Redis)")
+def test_with_the_rq_backend_the_job_worker_renders_and_replaces_decks():
+    with tempfile.TemporaryDirectory(prefix="fuhua-decks-") as media, \
+            serve(env={"ROADSHOW_MEDIA_DIR": media, "JOBS_BACKEND": "rq", "REDIS_URL": REDIS_URL}) as served:
+        base = served.url
+        founder, roadshow_id, pitch_id = _pitch(served, base)
+        for revision, pages in ((1, 3), (2, 2)):
+            upload = founder.post(f"{base}/api/pitches/{pitch_id}/deck", timeout=30,
+                                  files={"file": ("deck.pdf", pdf_bytes(pages), "application/pdf")})
+            assert upload.status_code == 201 and upload.json()["deck_status"] == "processing", upload.text
+            served.flask("jobs", "worker", "--burst")
+            [pitch] = founder.get(f"{base}/api/roadshows/{roadshow_id}", timeout=10).json()["pitches"]
+            assert (pitch["deck_status"], pitch["deck_pages"], pitch["deck_revision"]) == ("ready", pages, revision)
+        assert founder.get(f"{base}/roadshows/pitches/{pitch_id}/deck/2.png", timeout=10).status_code == 200
+        assert founder.get(f"{base}/roadshows/pitches/{pitch_id}/deck/3.png", timeout=10).status_code == 404
