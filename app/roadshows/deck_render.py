@@ -1,4 +1,4 @@
-"""The deck renderer's child process: `python -P deck_render.py PDF FOLDER WIDTH MAX_PIXELS MEMORY_MB`.
+"""The deck renderer's child process: `python -P deck_render.py PDF FOLDER WIDTH MAX_PIXELS MEMORY_MB [NICE]`.
 
 It runs apart from the serving process (started by `decks.DeckRenderer`, which kills it past the time cap),
 as a script rather than with `-m` so that it imports only pypdfium2 and Pillow, never the app. It writes
@@ -58,8 +58,9 @@ def _limit_memory(megabytes: int) -> None:
 
 
 def main(argv: list[str]) -> int:
-    pdf_path, folder, width, max_pixels, memory_mb = argv
-    os.nice(10)  # the serving processes on the same cores come first
+    pdf_path, folder, width, max_pixels, memory_mb = argv[:5]
+    nice = argv[5] if len(argv) > 5 else "10"
+    os.nice(int(nice))  # beside a serving process: it comes first on the shared cores
     import PIL.Image  # noqa: F401  (loaded before the memory cap, which is for pages, not code)
     import pypdfium2  # noqa: F401
     _limit_memory(int(memory_mb))

@@ -132,11 +132,15 @@ class DeckRenderer:
                    target_width=RENDER_WIDTH, max_pixels=int(config.get("ROADSHOW_DECK_MAX_PIXELS", 4_000_000)),
                    memory_mb=int(config.get("ROADSHOW_DECK_RENDER_MEMORY_MB", 1024)))
 
-    def render(self, pdf_path: str, folder: str) -> list[RenderedPage]:
-        """Render `pdf_path` into `folder` (`page-N.png`); raises RenderFailed with a `DECK_ERRORS` code."""
+    def render(self, pdf_path: str, folder: str, *, nice: int = 10) -> list[RenderedPage]:
+        """Render `pdf_path` into `folder` (`page-N.png`); raises RenderFailed with a `DECK_ERRORS` code.
+
+        `nice`: the child's niceness, 10 so that the serving processes on the same cores come first; a command
+        that waits for the render and serves nobody (the demo seed) passes 0.
+        """
         with self._slots:
-            child = subprocess.Popen([sys.executable, "-P", str(RENDER_SCRIPT), pdf_path, folder, *self.args],
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            command = [sys.executable, "-P", str(RENDER_SCRIPT), pdf_path, folder, *self.args, str(nice)]
+            child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             try:
                 out, err = child.communicate(timeout=self.timeout)
             except subprocess.TimeoutExpired:
@@ -191,15 +195,15 @@ def upload_deck(*, actor: User, pitch_id: int, data: bytes, render_now: bool = F
         _discard(pitch.id, Path(superseded).parent)
     job = {"pitch_id": pitch.id, "deck_path": str(path), "uploader_id": actor.id}
     if render_now:
-        render_deck(**job)
+        render_deck(**job, nice=0)
     else:
         jobs.enqueue(render_deck, **job)
     db.session.expire(pitch)  # a job run at once (tests, JOBS_INLINE) changed it in its own session
     return pitch
 
 
-def render_deck(*, pitch_id: int, deck_path: str, uploader_id: int | None = None) -> None:
-    """Job: render an uploaded deck in a child process, then show its pages instead of the old ones.
+def render_deck(*, pitch_id: int, deck_path: str, uploader_id: int | None = None, nice: int = 10) -> None:
+    """Job: render an uploaded deck in a child process (at `nice`), then show its pages instead of the old ones.
 
     Idempotent: a deck already shown, failed or replaced by a newer upload is left alone, and the swap is
     a conditional UPDATE, so a retried or doubled job never adds pages twice.
@@ -209,7 +213,7 @@ def render_deck(*, pitch_id: int, deck_path: str, uploader_id: int | None = None
         return
     db.session.rollback()  # hold no transaction (nor, on PostgreSQL, a connection) while the child renders
     try:
-        pages = renderer().render(deck_path, str(Path(deck_path).parent))
+        pages = renderer().render(deck_path, str(Path(deck_path).parent), nice=nice)
     except RenderFailed as failure:
         log.warning("deck %s of pitch %s could not be rendered: %s", deck_path, pitch_id, failure)
         _record_failure(pitch_id=pitch_id, deck_path=deck_path, code=failure.code, uploader_id=uploader_id)

@@ -93,10 +93,10 @@ def test_old_deck_is_served_while_the_new_one_renders(app, deck):
     seen = {}
 
     class WatchingRenderer(decks.DeckRenderer):
-        def render(self, pdf_path, folder):
+        def render(self, pdf_path, folder, **options):
             seen["pitch"] = _deck_state(deck.api, deck.roadshow.id)
             seen["page 3"] = _page(deck.viewer, deck.pitch.id, 3)
-            return super().render(pdf_path, folder)
+            return super().render(pdf_path, folder, **options)
 
     app.extensions["deck_renderer"] = WatchingRenderer.from_config(app.config)
     assert _upload(deck.api, deck.pitch.id, pdf_bytes(1, text="New")).status_code == 201
@@ -129,11 +129,11 @@ def test_a_newer_upload_wins_over_a_render_still_running(app, deck):
     calls = []
 
     class InterruptedRenderer(decks.DeckRenderer):
-        def render(self, pdf_path, folder):
+        def render(self, pdf_path, folder, **options):
             calls.append(pdf_path)
             if len(calls) == 1:  # while the first replacement renders, the founder uploads another one
                 assert _upload(deck.api, deck.pitch.id, pdf_bytes(2, text="Newest")).status_code == 201
-            return super().render(pdf_path, folder)
+            return super().render(pdf_path, folder, **options)
 
     app.extensions["deck_renderer"] = InterruptedRenderer.from_config(app.config)
     _upload(deck.api, deck.pitch.id, pdf_bytes(6, text="Older"))

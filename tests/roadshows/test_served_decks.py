@@ -50,19 +50,20 @@ def _pitch(served, base: str) -> tuple[requests.Session, int, int]:
     return founder, roadshow, pitch.json()["id"]
 
 
-def _renderers_of(pid: int) -> set[int]:
-    """Ids of the deck renderer processes whose parent is `pid` (read from /proc)."""
-    found = set()
+def _renderers_of(pid: int) -> dict[int, int]:
+    """The deck renderer processes whose parent is `pid`, with their niceness (read from /proc)."""
+    found = {}
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
             continue
         try:
             cmdline = (proc / "cmdline").read_bytes()
-            ppid = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            stat = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+            ppid, nice = int(stat[1]), int(stat[16])
         except (OSError, ValueError, IndexError):
             continue
         if ppid == pid and b"deck_render.py" in cmdline:
-            found.add(int(proc.name))
+            found[int(proc.name)] = nice
     return found
 
 
@@ -79,9 +80,9 @@ def test_a_heavy_deck_renders_in_another_process_while_pages_keep_answering():
         assert upload.status_code == 201, upload.text
         assert upload.json()["deck_status"] == "processing"
 
-        latencies, renderers, deadline = [], set(), time.monotonic() + 180
+        latencies, renderers, deadline = [], {}, time.monotonic() + 180
         while time.monotonic() < deadline:
-            renderers |= _renderers_of(server_pid)
+            renderers.update(_renderers_of(server_pid))
             started = time.perf_counter()
             page = visitor.get(f"{base}/roadshows", timeout=30)
             latencies.append(time.perf_counter() - started)
@@ -92,7 +93,7 @@ def test_a_heavy_deck_renders_in_another_process_while_pages_keep_answering():
             time.sleep(0.05)
 
         assert (pitch["deck_status"], pitch["deck_pages"], pitch["deck_revision"]) == ("ready", 30, 1), served.logs()
-        assert renderers and server_pid not in renderers
+        assert renderers and server_pid not in renderers and set(renderers.values()) == {10}  # nice 10
         assert len(latencies) >= 10  # the render took a while, and the site answered all along
         assert max(latencies) < 2.0, (max(latencies), statistics.median(latencies))
         last = visitor.get(f"{base}/roadshows/pitches/{pitch_id}/deck/30.png", timeout=10)
