@@ -147,6 +147,10 @@ class DeckRenderer:
                 child.kill()
                 child.communicate()
                 raise RenderFailed("timeout", f"over {self.timeout:g} s") from None
+            except BaseException:  # the job itself was stopped (RQ's job timeout, a killed greenlet): no orphan
+                child.kill()
+                child.wait()
+                raise
         return self._pages(child.returncode, out, err)
 
     @staticmethod

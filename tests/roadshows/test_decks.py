@@ -234,3 +234,37 @@ def test_the_uploader_is_told_why_in_their_language(deck, settings, login, local
     assert stored.data == {"pitch": "Qubits", "reason": "timeout"}
     assert note in [n["text"] for n in api.get("/api/notifications").get_json()["items"]]
     assert page_text in api.client.get(f"/roadshows/{deck.roadshow.id}").get_data(as_text=True)
+
+
+def test_a_stopped_job_leaves_no_renderer_behind(tmp_path):
+    """RQ stops a job past its own timeout by raising in it from SIGALRM: the child must not outlive it."""
+    import os
+    import signal
+
+    class JobTimeout(Exception):
+        pass
+
+    def stop(signum, frame):
+        raise JobTimeout
+
+    target = tmp_path / "deck.pdf"
+    target.write_bytes(tall_pdf(30))
+    renderer = decks.DeckRenderer(processes=1, timeout=300, target_width=1280, max_pixels=60_000_000, memory_mb=0)
+    previous = signal.signal(signal.SIGALRM, stop)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 1.0)
+        with pytest.raises(JobTimeout):
+            renderer.render(str(target), str(tmp_path))
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    children = [p for p in Path("/proc").iterdir() if p.name.isdigit() and _is_renderer_of(p, os.getpid())]
+    assert children == []
+
+
+def _is_renderer_of(proc: Path, pid: int) -> bool:
+    try:
+        return (b"deck_render.py" in (proc / "cmdline").read_bytes()
+                and int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid)
+    except (OSError, ValueError, IndexError):
+        return False
