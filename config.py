@@ -90,6 +90,11 @@ class Config:
 
     # Rendered roadshow decks (share the folder between processes/machines in production).
     ROADSHOW_MEDIA_DIR = os.environ.get("ROADSHOW_MEDIA_DIR") or None
+    # Decks render in child processes: how many at once per process, and the caps on each one.
+    ROADSHOW_DECK_RENDER_PROCESSES = int(os.environ.get("ROADSHOW_DECK_RENDER_PROCESSES") or 1)
+    ROADSHOW_DECK_RENDER_TIMEOUT = float(os.environ.get("ROADSHOW_DECK_RENDER_TIMEOUT") or 120)  # seconds per deck
+    ROADSHOW_DECK_MAX_PIXELS = int(os.environ.get("ROADSHOW_DECK_MAX_PIXELS") or 4_000_000)  # per page image
+    ROADSHOW_DECK_RENDER_MEMORY_MB = int(os.environ.get("ROADSHOW_DECK_RENDER_MEMORY_MB") or 1024)
     # Seconds a server process may stay silent before its room visits stop counting as presence.
     ROADSHOW_NODE_TIMEOUT = float(os.environ.get("ROADSHOW_NODE_TIMEOUT") or 45)
 

@@ -20,6 +20,10 @@ uses a throwaway PostgreSQL database (TEST_DATABASE_URL, default the local serve
 
     .venv/bin/python bench/roadshow_load.py --target fuhua --viewers 5000 --rate 2 --servers 2 \
         --redis redis://127.0.0.1:6379/5 --database postgresql --procs 6
+
+`--deck 100` (Fuhua) also keeps a 100-page deck rendering during the whole sending phase: a founder uploads it
+for a pitch of the room, waits until it is rendered, and uploads it again (each time replacing the last one),
+so the chat latency can be compared with the same run without it.
 """
 from __future__ import annotations
 
@@ -66,9 +70,10 @@ def _stock_server(kind: str, port: int) -> list[str]:
 class Target:
     """A server to load: its URL, its pid, the room id and an auth payload for the sender."""
 
-    def __init__(self, kind: str, servers: int = 1, redis: str | None = None, database: str = "sqlite"):
+    def __init__(self, kind: str, servers: int = 1, redis: str | None = None, database: str = "sqlite",
+                 deck: bool = False):
         self.kind = kind
-        self.servers, self.redis, self.database = servers, redis, database
+        self.servers, self.redis, self.database, self.deck = servers, redis, database, deck
         self._stack = None
 
     def __enter__(self) -> Target:
@@ -114,6 +119,8 @@ class Target:
         self.urls = [s.url for s in served.servers]
         self.sender_auth = {"token": token}
         self._served = served
+        if self.deck:
+            self.founder, self.pitch_id = _deck_pitch(served.url, session, self.roadshow_id)
 
     def viewer_tokens(self, count: int) -> list[str]:
         """`count` investor accounts, each with an API token (inserted directly: hashing passwords for
@@ -462,6 +469,62 @@ def sender(url: str, roadshow_id: int, auth: dict | None, rate: float, duration:
     return sent, first, last
 
 
+# A deck rendering meanwhile ---------------------------------------------------------------------------
+
+def _deck_pitch(url: str, admin, roadshow_id: int):
+    """A founder's session and a pitch of theirs in the room (not on stage, so its deck may change)."""
+    import requests
+    founder = requests.Session()
+    signup = founder.post(f"{url}/api/auth/register", timeout=10, json={
+        "email": "deck@bench.example", "password": "bench-password-1", "name": "Deck Founder", "role": "founder"})
+    founder.headers["X-CSRFToken"] = signup.json()["csrf_token"]
+    startup = founder.post(f"{url}/api/startups", timeout=10, json={
+        "name": "Deck Works", "sector": "ai_chips", "stage": "seed", "summary": "A hundred slides"}).json()
+    pitch = admin.post(f"{url}/api/roadshows/{roadshow_id}/pitches", timeout=10,
+                       json={"startup_id": startup["id"], "title": "The long deck"}).json()
+    return founder, pitch["id"]
+
+
+def deck_pdf(pages: int) -> bytes:
+    """A plain 16:9 deck: a title, five bullet lines and a bar chart on every page."""
+    from fpdf import FPDF
+    pdf = FPDF(orientation="L", format=(142.9, 254))
+    rng = random.Random(pages)
+    for n in range(pages):
+        pdf.add_page()
+        pdf.set_font("helvetica", "B", 28)
+        pdf.cell(0, 20, f"Slide {n + 1}: the market for chiplets", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("helvetica", size=16)
+        for line in range(5):
+            pdf.cell(0, 10, f"- point {line + 1}: {rng.randint(10, 999)} units, {rng.randint(1, 99)} % growth",
+                     new_x="LMARGIN", new_y="NEXT")
+        for bar in range(8):
+            height = rng.randint(5, 45)
+            pdf.set_fill_color(30 * bar % 255, 120, 200 - 20 * bar)
+            pdf.rect(150 + bar * 11, 130 - height, 8, height, style="F")
+    return bytes(pdf.output())
+
+
+def deck_renderer(target: Target, pdf: bytes, stop, out: dict) -> None:
+    """Upload the deck, wait until it is rendered, upload it again, until `stop` is set."""
+    founder, url = target.founder, target.url
+    durations, statuses, uploads = [], {}, 0
+    while not stop.is_set():
+        began, uploads = time.time(), uploads + 1
+        response = founder.post(f"{url}/api/pitches/{target.pitch_id}/deck", timeout=60,
+                                files={"file": ("deck.pdf", pdf, "application/pdf")})
+        response.raise_for_status()
+        status = "processing"
+        while status == "processing" and not stop.is_set():
+            time.sleep(0.5)
+            pitches = founder.get(f"{url}/api/roadshows/{target.roadshow_id}", timeout=60).json()["pitches"]
+            status = next(p["deck_status"] for p in pitches if p["id"] == target.pitch_id)
+        if status != "processing":
+            durations.append(time.time() - began)
+            statuses[status] = statuses.get(status, 0) + 1
+    out.update(deck_uploads=uploads, deck_renders=statuses, deck_render_s=durations)
+
+
 # One run ------------------------------------------------------------------------------------------
 
 def pct(values: list[float], p: float) -> float:
@@ -472,8 +535,10 @@ def pct(values: list[float], p: float) -> float:
 
 
 def run(kind: str, viewers: int, rate: float, duration: float, procs: int, reactions: bool,
-        servers: int = 1, redis: str | None = None, database: str = "sqlite", reacting: int | None = None) -> dict:
-    with Target(kind, servers, redis, database) as target:
+        servers: int = 1, redis: str | None = None, database: str = "sqlite", reacting: int | None = None,
+        deck_pages: int = 0) -> dict:
+    deck: dict = {}
+    with Target(kind, servers, redis, database, deck=bool(deck_pages)) as target:
         import tempfile
         tmp = Path(tempfile.mkdtemp(prefix="roadshow-bench-"))
         stop_at = time.time() + 300 + duration  # a hard stop; viewers stop at the "end" message
@@ -496,7 +561,15 @@ def run(kind: str, viewers: int, rate: float, duration: float, procs: int, react
         time.sleep(1.0)
         rss_before = sum(rss_mb(pid) for pid in target.pids)
         cpu_before = sum(cpu_seconds(pid) for pid in target.pids)
+        if deck_pages:
+            import threading
+            stop_deck = threading.Event()
+            rendering = threading.Thread(target=deck_renderer, args=(target, deck_pdf(deck_pages), stop_deck, deck))
+            rendering.start()
         sent, first, last = sender(target.url, target.roadshow_id, target.sender_auth, rate, duration)
+        if deck_pages:
+            stop_deck.set()
+            rendering.join(120)
         for w in workers:
             w.wait(120)
         cpu_used = sum(cpu_seconds(pid) for pid in target.pids) - cpu_before
@@ -521,7 +594,7 @@ def run(kind: str, viewers: int, rate: float, duration: float, procs: int, react
                           for c in {c for r in results for c in r["reaction_acks"]["codes"]}},
         "slowest": _slowest(results), **_bursts(results, viewers),
         "cpu_s": cpu_used, "cpu_us_per_copy": cpu_used / delivered * 1e6 if delivered else float("nan"),
-        "rss_mb_before": rss_before, "rss_mb_after": rss_after,
+        "rss_mb_before": rss_before, "rss_mb_after": rss_after, "deck_pages": deck_pages, **deck,
     }
 
 
@@ -579,6 +652,8 @@ def main() -> None:
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--detail", action="store_true", help="also print the slowest messages")
     parser.add_argument("--json", type=Path, help="append each result as a JSON line to this file")
+    parser.add_argument("--deck", type=int, default=0, metavar="PAGES",
+                        help="keep a deck of PAGES pages rendering while the chat runs (Fuhua)")
     args = parser.parse_args()
     if args.servers > 1 and not args.redis:
         parser.error("--servers above 1 needs --redis (the processes share rooms through it)")
@@ -589,7 +664,8 @@ def main() -> None:
     for n in args.viewers:
         for kind in kinds:
             r = run(kind, n, args.rate, args.duration, args.procs, args.reactions and kind == "fuhua",
-                    args.servers if kind == "fuhua" else 1, args.redis, args.database, args.reacting)
+                    args.servers if kind == "fuhua" else 1, args.redis, args.database, args.reacting,
+                    args.deck if kind == "fuhua" else 0)
             label = r["target"] + (f"x{r['servers']}" if r["servers"] > 1 else "")
             print(f"{label:<8} {n:>5} {'yes' if r['reactions'] else 'no':>5} {r['connected']:>5} "
                   f"{r['loss']:>6} {r['p50_ms']:>6.1f}m {r['p99_ms']:>6.1f}m {r['max_ms']:>6.1f}m "
@@ -601,6 +677,11 @@ def main() -> None:
                       f"{r['bursts_per_viewer']:.1f} bursts a viewer, each reaching the room in "
                       f"{r['burst_spread_p50_ms']:.0f} ms (median), {r['burst_spread_max_ms']:.0f} ms (max)",
                       flush=True)
+            if r["deck_pages"]:
+                times = r.get("deck_render_s") or [float("nan")]
+                print(f"         {r['deck_pages']}-page deck rendering meanwhile: {r.get('deck_uploads')} uploads, "
+                      f"finished within the run {r.get('deck_renders')}, "
+                      f"{min(times):.1f}–{max(times):.1f} s from upload to ready", flush=True)
             if args.detail:
                 print("         slowest messages:", r["slowest"], flush=True)
             if args.json:

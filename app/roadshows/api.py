@@ -93,7 +93,8 @@ def update_pitch(data, pitch_id):
 def upload_deck(pitch_id):
     """Upload the pitch deck: multipart `file`, a PDF of at most 20 MB and 100 pages; pages render in the background.
 
-    `deck_status` is `processing` until the page images are ready (`ready`), or `failed`.
+    `deck_status` is `processing` until the page images are ready (`ready`), or `failed` (`deck_error` says why).
+    A deck shown before keeps being shown until the new one is ready, and stays if it fails.
     """
     upload = request.files.get("file")
     if upload is None:

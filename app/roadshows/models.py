@@ -141,7 +141,10 @@ class Pitch(db.Model):
     state: Mapped[str] = mapped_column(String(20), default=PitchState.UPCOMING, server_default="upcoming")
     deck_status: Mapped[str] = mapped_column(String(20), default=DeckStatus.NONE, server_default="none")
     deck_pages: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    deck_path: Mapped[str | None] = mapped_column(String(500))
+    deck_path: Mapped[str | None] = mapped_column(String(500))  # the newest upload (the shown deck's once rendered)
+    # Bumped each time a new deck's pages replace the shown ones: page URLs carry it, so no cache shows old pages.
+    deck_revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    deck_error: Mapped[str | None] = mapped_column(String(40))  # why the newest upload failed (decks.DECK_ERRORS)
     current_slide: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -18,9 +18,10 @@ def user_ref(user) -> dict | None:
     return {"id": user.id, "name": user.name} if user is not None else None
 
 
-def slide_url(pitch_id: int) -> str:
-    """The page image URL with `{n}` for the page number (the client fills it in)."""
-    return f"/roadshows/pitches/{pitch_id}/deck/{{n}}.png"  # the route of views.deck_page
+def slide_url(pitch_id: int, revision: int = 0) -> str:
+    """The page image URL with `{n}` for the page number (the client fills it in); `?v=` names the deck's
+    revision, so a replaced deck's pages are never taken from a cache."""
+    return f"/roadshows/pitches/{pitch_id}/deck/{{n}}.png?v={revision}"  # the route of views.deck_page
 
 
 def pitch(p: Pitch) -> dict:
@@ -42,7 +43,7 @@ def slide(roadshow: Roadshow, event_id: int | None = None) -> dict | None:
         return None
     return {"roadshow_id": roadshow.id, "pitch_id": current.id, "slide": current.current_slide,
             "pages": current.deck_pages, "deck_status": current.deck_status, "event_id": event_id,
-            "image_url": slide_url(current.id) if current.deck_pages else None}
+            "image_url": slide_url(current.id, current.deck_revision) if current.deck_pages else None}
 
 
 def question(q: Question, counts: dict | None = None) -> dict:

@@ -122,11 +122,22 @@ class PitchSchema(Schema):
     stream_url = fields.String(required=True, allow_none=True)
     startup = fields.Nested(StartupRefSchema, required=True)
     presenter = fields.Nested(UserRefSchema, required=True, allow_none=True)
-    deck_status = fields.String(required=True, metadata={"description": "none, processing, ready or failed"})
-    deck_pages = fields.Integer(required=True)
+    deck_status = fields.String(required=True, metadata={
+        "description": "none, processing, ready or failed: the state of the newest upload; the pages of the deck "
+                       "shown before it stay until it is ready"})
+    deck_pages = fields.Integer(required=True, metadata={"description": "Pages of the deck shown"})
+    deck_revision = fields.Integer(required=True, metadata={"description": "Bumped each time a new deck is shown"})
+    deck_error = fields.String(required=True, allow_none=True, metadata={
+        "description": "Why the newest upload failed: timeout, too_large, unreadable or failed"})
+    deck_error_message = fields.Method("_deck_error_message", required=True, allow_none=True,
+                                       metadata={"type": "string", "description": "The same, in words"})
     current_slide = fields.Integer(required=True)
     deadline = Instant(required=True, allow_none=True, attribute="deadline_at")
     started_at = Instant(required=True, allow_none=True)
+
+    def _deck_error_message(self, pitch) -> str | None:
+        from app.roadshows.decks import deck_error_text
+        return deck_error_text(pitch.deck_error)
 
 
 class RoadshowSchema(Schema):

@@ -21,7 +21,8 @@ def _me():
 
 @bp.app_context_processor
 def roadshow_helpers():
-    return {"roadshow_state_label": state_label, "roadshow_pitches_of": _pitches_of}
+    return {"roadshow_state_label": state_label, "roadshow_pitches_of": _pitches_of,
+            "deck_error_text": decks.deck_error_text}
 
 
 def _pitches_of(startup_id: int):

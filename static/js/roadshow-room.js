@@ -310,6 +310,14 @@
     $("[data-slide-controls]").hidden = !(isModerator || me.presenter);
   }
   socket.on("slide:update", onSlide);
+  // A new deck's pages replaced the pitch's old ones (all at once, after rendering elsewhere): show them.
+  socket.on("deck:ready", function (d) {
+    if (!d || d.roadshow_id !== roadshowId || !stage || !stage.pitch || stage.pitch.id !== d.id) return;
+    stage.pitch.deck_pages = d.deck_pages;
+    stage.pitch.deck_status = d.deck_status;
+    onSlide({ roadshow_id: roadshowId, pitch_id: d.id, slide: d.current_slide, pages: d.deck_pages,
+              deck_status: d.deck_status, image_url: d.image_url, event_id: null });
+  });
 
   function turn(delta) {
     if (!slide || !slide.pages || !(isModerator || me.presenter)) return;

@@ -14,7 +14,9 @@ def media_dir(app, tmp_path):
     app.config.update(ROADSHOW_MEDIA_DIR=str(tmp_path / "media"), ROADSHOW_BURST_INTERVAL=0)
     from app.roadshows.live import state
     state.init_app(app)  # a fresh LiveState: ids repeat across rolled-back tests, no right to react carries over
+    app.extensions.pop("deck_renderer", None)  # built from the settings a test may change
     yield tmp_path / "media"
+    app.extensions.pop("deck_renderer", None)
     for key in keys:
         app.config.pop(key, None)
     app.config.update(old)

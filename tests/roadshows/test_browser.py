@@ -1,6 +1,7 @@
 """Two browser contexts in the live room: the moderator turns a slide and the viewer follows; the viewer
 chats and sees the poll; the moderator sees the viewer's question. Real server (seeded), real Chromium."""
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -47,11 +48,11 @@ def test_moderator_and_viewer_in_the_live_room(browser, site):
         mod.click("[data-stage-set='live']")
         expect(viewer.locator("[data-stage-state]")).to_have_text("Live")
         expect(viewer.locator("[data-countdown]")).to_contain_text("left")
-        expect(viewer.locator("[data-slide-img]")).to_have_attribute("src", re.compile(r"/deck/1\.png$"))
+        expect(viewer.locator("[data-slide-img]")).to_have_attribute("src", re.compile(r"/deck/1\.png\?v=1$"))
 
         # Arrow key on the moderator's page turns the slide for everyone.
         mod.locator("body").press("ArrowRight")
-        expect(viewer.locator("[data-slide-img]")).to_have_attribute("src", re.compile(r"/deck/2\.png$"))
+        expect(viewer.locator("[data-slide-img]")).to_have_attribute("src", re.compile(r"/deck/2\.png\?v=1$"))
         expect(viewer.locator("[data-slide-caption]")).to_contain_text("Page 2 of 6")
 
         # The viewer chats; the moderator sees it once.
@@ -104,3 +105,50 @@ def test_anonymous_viewer_watches_a_public_room(browser, site):
         expect(page.locator("[data-chat-form]")).to_be_hidden()
     finally:
         context.close()
+
+
+def test_viewer_switches_to_a_replaced_deck_when_it_is_ready(browser, site):
+    from playwright.sync_api import expect
+
+    from tests.roadshows.conftest import pdf_bytes
+
+    mod_ctx, mod = _page(browser, site, "admin@demo.fuhua.dev")
+    viewer_ctx, viewer = _page(browser, site, "investor@demo.fuhua.dev")
+    try:
+        api = mod.request
+        csrf = {"X-CSRFToken": api.get("/api/auth/csrf").json()["csrf_token"]}
+        startup_id = api.get("/api/startups").json()["items"][0]["id"]
+        roadshow = api.post("/api/roadshows", headers=csrf, data={
+            "title": "Deck swap day", "starts_at": "2030-05-01T09:00:00+08:00",
+            "ends_at": "2030-05-01T12:00:00+08:00"}).json()
+        pitch = api.post(f"/api/roadshows/{roadshow['id']}/pitches", headers=csrf,
+                         data={"startup_id": startup_id, "title": "Swapped"}).json()
+
+        def upload(pages: int) -> None:
+            response = api.post(f"/api/pitches/{pitch['id']}/deck", headers=csrf, multipart={
+                "file": {"name": "deck.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes(pages)}})
+            assert response.status == 201, response.text()
+
+        upload(3)
+        deadline = time.monotonic() + 60
+        while api.get(f"/api/roadshows/{roadshow['id']}").json()["pitches"][0]["deck_status"] != "ready":
+            assert time.monotonic() < deadline, "the first deck was not rendered within 60 s"
+            time.sleep(0.2)
+        for page in (mod, viewer):
+            page.goto(f"/roadshows/{roadshow['id']}/live")
+            expect(page.locator("[data-conn]")).to_have_text("Connected")
+        mod.click("[data-stage-set='done']")  # on the stage, not live: its deck may still change
+        expect(mod.locator("[data-slide-img]")).to_have_attribute("src", re.compile(r"/deck/1\.png\?v=1$"))
+        mod.locator("body").press("ArrowRight")
+        expect(viewer.locator("[data-slide-img]")).to_have_attribute("src", re.compile(r"/deck/2\.png\?v=1$"))
+
+        upload(2)  # the viewer keeps the old deck until the new one is ready, then shows its first page
+        expect(viewer.locator("[data-slide-img]")).to_have_attribute("src", re.compile(r"/deck/1\.png\?v=2$"),
+                                                                      timeout=60_000)
+        expect(viewer.locator("[data-slide-caption]")).to_contain_text("Page 1 of 2")
+        expect(viewer.locator("[data-slide-img]")).to_have_js_property("complete", True)
+        _shot(viewer, "replaced-deck")
+        assert not [e for e in mod.console.errors + viewer.console.errors if "uncaught" in e]
+    finally:
+        mod_ctx.close()
+        viewer_ctx.close()

@@ -453,7 +453,7 @@ def test_slide_set_by_presenter_and_late_joiner_lands_on_it(setup):
     ack = presenter.emit("slide:set", {"roadshow_id": setup.roadshow.id, "slide": 2}, callback=True)
     assert ack == {"ok": True, "slide": 2}
     update = received(viewer, "slide:update")[-1]
-    assert update["slide"] == 2 and update["pages"] == 3 and update["image_url"].endswith("{n}.png")
+    assert update["slide"] == 2 and update["pages"] == 3 and update["image_url"].endswith("{n}.png?v=1")
     late = setup.connect(setup.admin, join=False)
     state = late.emit("roadshow:join", {"roadshow_id": setup.roadshow.id}, callback=True)["state"]
     assert state["slide"]["slide"] == 2
