@@ -54,6 +54,10 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
+    # Server-side sessions: one without remember-me ends after this many idle seconds; the remember-me
+    # token lives in its own cookie (random, stored hashed, replaced each time it is used).
+    SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT") or 60 * 60 * 24)
+    SESSION_REMEMBER_COOKIE = "fuhua_remember"
 
     # CSRF: tokens live as long as the session (an API client keeps one for its session).
     WTF_CSRF_TIME_LIMIT = None

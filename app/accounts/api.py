@@ -1,11 +1,10 @@
 """JSON API: /api/auth/*, /api/me, /api/tokens."""
-from flask import session
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 from flask_smorest import Blueprint
 from flask_wtf.csrf import generate_csrf
 
-from app.accounts import schemas, services
+from app.accounts import auth, schemas, services, sessions
 from app.core.errors import Unauthorized
 from app.extensions import limiter
 
@@ -24,7 +23,7 @@ def _login_limit() -> str:
 def register(data):
     """Create an account (founder, mentor, provider or investor) and sign in."""
     user = services.register_user(**data)
-    login_user(user)
+    auth.sign_in(user)
     return {"user": user, "csrf_token": generate_csrf()}
 
 
@@ -39,8 +38,7 @@ def login(data):
     user = services.authenticate(email=data["email"], password=data["password"])
     if user is None:
         raise Unauthorized(_l("Wrong email or password."), code="invalid_credentials")
-    session.clear()
-    login_user(user, remember=data["remember"])
+    auth.sign_in(user, remember=data["remember"])
     services.record_login(user)
     return {"user": user, "csrf_token": generate_csrf()}
 
@@ -58,11 +56,7 @@ def csrf_token():
 @login_required
 def logout():
     """End the session."""
-    user_id = current_user.id
-    logout_user()
-    session.clear()
-    from app.core.realtime import disconnect_user
-    disconnect_user(user_id)
+    auth.sign_out()
 
 
 @blp.route("/me", methods=["GET"])
@@ -91,7 +85,7 @@ def update_me(data):
 @login_required
 def change_password(data):
     """Change your password (the current one is required)."""
-    services.change_password(user=current_user, **data)
+    services.change_password(user=current_user, keep_session_id=auth.current_session_id(), **data)
 
 
 @blp.route("/tokens", methods=["POST"])
@@ -123,3 +117,26 @@ def list_tokens():
 def revoke_token(token_id):
     """Revoke one of your API tokens."""
     services.revoke_token(user=current_user, token_id=token_id)
+
+
+@blp.route("/me/sessions", methods=["GET"])
+@blp.response(200, schemas.SessionSchema(many=True))
+@blp.alt_response(401, response="DEFAULT_ERROR")
+@login_required
+def list_sessions():
+    """Your signed-in sessions (browsers and clients), most recently active first."""
+    current = auth.current_session_id()
+    rows = sessions.list_sessions(user=current_user)
+    for row in rows:
+        row.is_current = row.id == current
+    return rows
+
+
+@blp.route("/me/sessions/<int:session_id>", methods=["DELETE"])
+@blp.response(204)
+@blp.alt_response(401, response="DEFAULT_ERROR")
+@blp.alt_response(404, response="DEFAULT_ERROR")
+@login_required
+def revoke_session(session_id):
+    """Sign out one of your sessions; its cookies and sockets stop working at once."""
+    sessions.revoke_session(user=current_user, session_id=session_id)

@@ -7,6 +7,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import joinedload
 
+from app.accounts import sessions, sockets
 from app.accounts.models import ApiToken, Role, User
 from app.core.db import utcnow
 from app.core.errors import Conflict, Invalid, NotFound, PermissionDenied
@@ -93,12 +94,16 @@ def update_profile(*, user: User, name: str | None = None, locale: str | None = 
     return user
 
 
-def change_password(*, user: User, current_password: str, new_password: str) -> None:
+def change_password(*, user: User, current_password: str, new_password: str,
+                    keep_session_id: int | None = None) -> None:
+    """Change a password and sign out every other session (a thief's copied cookie included)."""
     if not user.check_password(current_password):
         raise Invalid(_l("The current password is not right."),
                       details={"current_password": [str(_l("The current password is not right."))]})
     user.set_password(new_password)
+    ended = sessions.revoke_user_sessions(user.id, keep_session_id=keep_session_id)
     db.session.commit()
+    sockets.disconnect_sessions(ended)
 
 
 def create_token(*, user: User, name: str = "API token") -> tuple[ApiToken, str]:
@@ -122,6 +127,7 @@ def revoke_token(*, user: User, token_id: int) -> None:
         raise NotFound(_l("Token not found."))
     token.revoked_at = utcnow()
     db.session.commit()
+    sockets.disconnect_token(token.id)
 
 
 def user_for_token(secret: str) -> User | None:
@@ -136,6 +142,22 @@ def user_for_token(secret: str) -> User | None:
         _touch_token(token.id, now)
         return db.session.get(User, user_id)
     return token.user
+
+
+def user_for_token_id(token_id: int) -> User | None:
+    """The active user of a token a socket signed in with, or None once it is revoked."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.revoked_at is not None or not token.user.is_active:
+        return None
+    return token.user
+
+
+def token_for_secret(secret: str) -> ApiToken | None:
+    """The live token row of a secret (for sockets, which remember which token opened them)."""
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_secret(secret)))
+    if token is None or token.revoked_at is not None or not token.user.is_active:
+        return None
+    return token
 
 
 def _touch_token(token_id: int, now) -> None:
@@ -185,9 +207,11 @@ def set_user_active(*, actor: User, user_id: int, active: bool) -> User:
     if user.id == actor.id and not active:
         raise Conflict(_l("You cannot deactivate your own account."), code="cannot_deactivate_self")
     user.is_active_account = active
+    ended = [] if active else sessions.revoke_user_sessions(user.id)
     db.session.commit()
     if not active:
         from app.core.realtime import disconnect_user
+        sockets.disconnect_sessions(ended)
         disconnect_user(user.id)
     return user
 
