@@ -2,12 +2,15 @@
 
 `Config` is the development default: SQLite, in-process Socket.IO, email printed to the log.
 `TestConfig` is what the suite runs with; `ProductionConfig` refuses to start without a real
-`SECRET_KEY`.
+`SECRET_KEY`. Without one, other installs make a random key once and keep it in `instance/secret_key`.
 """
+import logging
 import os
+import secrets
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
+# The key every install used to share by default: known to anyone, so production refuses it.
 DEV_SECRET_KEY = "dev-only-insecure-secret-key"
 
 
@@ -16,6 +19,24 @@ def as_bool(value: str | None, default: bool = False) -> bool:
     if value is None or value == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def install_secret_key(path: Path) -> tuple[str, bool]:
+    """The random key kept at `path`, made (owner-readable only) the first time. Returns (key, created).
+
+    Two processes starting together agree: the file is created exclusively, and the loser reads it.
+    """
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        key = path.read_text().strip()
+        if len(key) < 32:
+            raise RuntimeError(f"{path} holds no usable key; delete it to get a new one, or set SECRET_KEY.") from None
+        return key, False
+    key = secrets.token_urlsafe(48)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key + "\n")
+    return key, True
 
 
 def database_url(url: str | None, default: str) -> str:
@@ -28,7 +49,9 @@ def database_url(url: str | None, default: str) -> str:
 
 
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY") or DEV_SECRET_KEY
+    # Unset: a random key made once per install under instance/ (see init_app); production refuses to start.
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None
+    SECRET_KEY_FILE = BASE_DIR / "instance" / "secret_key"
     SQLALCHEMY_DATABASE_URI = database_url(
         os.environ.get("DATABASE_URL"), f"sqlite:///{BASE_DIR / 'instance' / 'fuhua.db'}")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
@@ -112,6 +135,18 @@ class Config:
     @classmethod
     def init_app(cls, app) -> None:
         (BASE_DIR / "instance").mkdir(exist_ok=True)
+        if not app.config.get("SECRET_KEY"):
+            cls.use_install_key(app)
+
+    @classmethod
+    def use_install_key(cls, app) -> None:
+        """Sign with this install's own random key, never with a key every install shares."""
+        path = Path(app.config["SECRET_KEY_FILE"])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        app.config["SECRET_KEY"], created = install_secret_key(path)
+        logging.getLogger("config").warning(
+            "SECRET_KEY is not set: sessions are signed with the random key %s %s. Set SECRET_KEY to share "
+            "one key between processes or machines.", "made now in" if created else "kept in", path)
 
 
 class DevelopmentConfig(Config):
@@ -136,6 +171,10 @@ class TestConfig(Config):
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+
+    @classmethod
+    def use_install_key(cls, app) -> None:
+        raise RuntimeError("ProductionConfig needs SECRET_KEY set to a random value of 32+ characters.")
 
     @classmethod
     def init_app(cls, app) -> None:
