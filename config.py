@@ -132,6 +132,12 @@ class Config:
     }
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
 
+    # Content-Security-Policy: extra origins pages may connect to, and image hosts besides this site
+    # (space- or comma-separated, e.g. "https://cdn.example.org").
+    CSP_CONNECT_SRC = os.environ.get("CSP_CONNECT_SRC") or ""
+    CSP_IMG_SRC = os.environ.get("CSP_IMG_SRC") or ""
+    HSTS_SECONDS = 0  # production: a year
+
     @classmethod
     def init_app(cls, app) -> None:
         (BASE_DIR / "instance").mkdir(exist_ok=True)
@@ -171,6 +177,7 @@ class TestConfig(Config):
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS") or 365 * 86400)
 
     @classmethod
     def use_install_key(cls, app) -> None:
