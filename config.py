@@ -130,7 +130,9 @@ class Config:
                                 "session cookie (plus the X-CSRFToken header on writes) or with "
                                 "`Authorization: Bearer <personal API token>`."},
     }
-    MAX_CONTENT_LENGTH = 25 * 1024 * 1024
+    MAX_CONTENT_LENGTH = 25 * 1024 * 1024  # uploads
+    MAX_JSON_BYTES = int(os.environ.get("MAX_JSON_BYTES") or 1024 * 1024)  # a JSON body (413 past it)
+    MAX_JSON_DEPTH = 32  # nesting of a JSON body (400 past it)
 
     # Content-Security-Policy: extra origins pages may connect to, and image hosts besides this site
     # (space- or comma-separated, e.g. "https://cdn.example.org").

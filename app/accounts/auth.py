@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
 from app.core.errors import Unauthorized, wants_json
+from app.core.hostile import FORBIDDEN
 from app.extensions import login_manager
 
 SESSION_KEY = "_sid"  # the session's secret, in the signed cookie
@@ -20,7 +21,8 @@ def bearer_token() -> str | None:
 
 
 def _client() -> dict:
-    return {"user_agent": request.user_agent.string, "ip_address": request.remote_addr}
+    agent = FORBIDDEN.sub("", request.user_agent.string)  # shown on the Sessions page, stored as text
+    return {"user_agent": agent, "ip_address": request.remote_addr}
 
 
 def load_user_from_session(user_id: str):

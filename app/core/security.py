@@ -90,5 +90,7 @@ def set_security_headers(response):
 
 
 def init_security(app) -> None:
+    from app.core.hostile import check_request
+    app.before_request(check_request)
     app.before_request(check_csrf)
     app.after_request(set_security_headers)
