@@ -90,7 +90,10 @@ class Config:
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")  # per address, all sign-ins
+    REGISTER_RATE_LIMIT = os.environ.get("REGISTER_RATE_LIMIT", "10 per hour;30 per day")  # new accounts per address
+    # Failed sign-ins per account (from any address) and wrong current passwords per user, in
+    # app.accounts.services; set ACCOUNT_LOGIN_RATE / REAUTH_RATE to change them.
 
     # Background jobs: "inprocess" (embedded default) or "rq" (Redis queue + `flask jobs worker`).
     JOBS_BACKEND = os.environ.get("JOBS_BACKEND", "inprocess")

@@ -4,22 +4,18 @@ from flask_login import current_user, login_required
 from flask_smorest import Blueprint
 from flask_wtf.csrf import generate_csrf
 
-from app.accounts import auth, schemas, services, sessions
+from app.accounts import auth, limits, schemas, services, sessions
 from app.core.errors import Unauthorized
-from app.extensions import limiter
 
 blp = Blueprint("accounts_api", __name__, url_prefix="/api", description="Accounts, sign-in and API tokens")
 
 
-def _login_limit() -> str:
-    from flask import current_app
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
 @blp.route("/auth/register", methods=["POST"])
+@limits.register
 @blp.arguments(schemas.RegisterSchema)
 @blp.response(201, schemas.AuthResultSchema)
 @blp.alt_response(409, response="DEFAULT_ERROR")
+@blp.alt_response(429, response="DEFAULT_ERROR")
 def register(data):
     """Create an account (founder, mentor, provider or investor) and sign in."""
     user = services.register_user(**data)
@@ -28,7 +24,7 @@ def register(data):
 
 
 @blp.route("/auth/login", methods=["POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limits.sign_in
 @blp.arguments(schemas.LoginSchema)
 @blp.response(200, schemas.AuthResultSchema)
 @blp.alt_response(401, response="DEFAULT_ERROR")
@@ -82,6 +78,7 @@ def update_me(data):
 @blp.arguments(schemas.ChangePasswordSchema)
 @blp.response(204)
 @blp.alt_response(401, response="DEFAULT_ERROR")
+@blp.alt_response(429, response="DEFAULT_ERROR")
 @login_required
 def change_password(data):
     """Change your password (the current one is required)."""

@@ -3,9 +3,10 @@ from marshmallow import Schema, ValidationError, fields, pre_load, validate, val
 
 from app.accounts.devices import describe_device
 from app.accounts.models import Role
+from app.accounts.passwords import MIN_LENGTH
 from app.core.i18n import is_valid_timezone
 
-MIN_PASSWORD = 10
+MIN_PASSWORD = MIN_LENGTH  # the shape; app.accounts.passwords has the whole rule
 ROLES = [r.value for r in Role]
 
 

@@ -7,12 +7,11 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from app.accounts import auth, forms, services, sessions
+from app.accounts import auth, forms, limits, services, sessions
 from app.accounts.devices import describe_device
 from app.accounts.models import initials_of
 from app.core.errors import AppError
 from app.core.i18n import timezone_choices
-from app.extensions import limiter
 
 bp = Blueprint("accounts", __name__)
 
@@ -24,12 +23,20 @@ def _safe_next(target: str | None) -> str:
     return url_for("main.home")
 
 
-def _login_limit() -> str:
-    from flask import current_app
-    return current_app.config["LOGIN_RATE_LIMIT"]
+def _show_errors(form, error: AppError, *, default: str) -> None:
+    """Put a service's field errors on the form's fields (the rest on `default`)."""
+    shown = False
+    for name, messages in error.details.items():
+        field = getattr(form, name, None)
+        if field is not None and isinstance(messages, list):
+            field.errors = [*field.errors, *messages]
+            shown = True
+    if not shown:
+        getattr(form, default).errors.append(error.message)
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limits.register
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
@@ -42,7 +49,7 @@ def register():
                                           role=form.role.data, timezone=form.timezone.data or None,
                                           locale=session.get("lang"))
         except AppError as error:
-            form.email.errors.append(error.message)
+            _show_errors(form, error, default="email")
         else:
             auth.sign_in(user)
             flash(_("Welcome to Fuhua, %(name)s!", name=user.name), "success")
@@ -51,13 +58,17 @@ def register():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limits.sign_in
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = forms.LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(email=form.email.data, password=form.password.data)
+        try:
+            user = services.authenticate(email=form.email.data, password=form.password.data)
+        except AppError as error:  # this account's failed sign-ins are over the limit
+            form.password.errors.append(error.message)
+            return render_template("accounts/login.html", form=form), error.status_code
         if user is None:
             form.password.errors.append(_("Wrong email or password."))
         else:
@@ -103,7 +114,7 @@ def change_password():
                                      new_password=password_form.new_password.data,
                                      keep_session_id=auth.current_session_id())
         except AppError as error:
-            password_form.current_password.errors.append(error.message)
+            _show_errors(password_form, error, default="current_password")
         else:
             flash(_("Password changed."), "success")
             return redirect(url_for("accounts.settings"))

@@ -20,3 +20,14 @@ def hit(setting: str, default: str, *key: str) -> None:
     for item in parse_many(rule(setting, default)):
         if not limiter.limiter.hit(item, *key):
             raise RateLimited(_l("You are sending too fast. Wait a moment."), code="rate_limited")
+
+
+def exhausted(setting: str, default: str, *key: str) -> bool:
+    """Whether one of the rule's limits is already used up for `key` (counts nothing)."""
+    return any(not limiter.limiter.test(item, *key) for item in parse_many(rule(setting, default)))
+
+
+def count(setting: str, default: str, *key: str) -> None:
+    """Count one event (a failed sign-in, say) against every limit of the rule, refusing nothing now."""
+    for item in parse_many(rule(setting, default)):
+        limiter.limiter.hit(item, *key)
