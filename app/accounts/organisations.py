@@ -11,7 +11,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -200,8 +200,19 @@ def list_invitations(*, actor: User, organisation_id: int) -> list[Invitation]:
         .order_by(Invitation.created_at.desc(), Invitation.id.desc())))
 
 
+def _lock(table, row_id: int) -> None:
+    """Take the row's write lock before reading what is about to change, so concurrent requests on it go one
+    at a time and each sees the one before: a no-op UPDATE, in a transaction that starts with it (PostgreSQL
+    locks the row; SQLite takes its write lock, waiting for it rather than failing on a stale snapshot).
+    Everything loaded before is expired by the commit and read again after the lock."""
+    db.session.commit()
+    db.session.execute(update(table).where(table.c.id == row_id).values(id=table.c.id))
+
+
 def revoke_invitation(*, actor: User, invitation_id: int) -> Invitation:
     """Withdraw an invitation so its link stops working. Owner only."""
+    if valid_id(invitation_id):
+        _lock(Invitation.__table__, invitation_id)  # an accept running now finishes first, or waits for this
     invitation = db.session.get(Invitation, invitation_id) if valid_id(invitation_id) else None
     if invitation is None:
         raise NotFound(_l("Invitation not found."), code="invitation_not_found")
@@ -255,6 +266,7 @@ def invitation_problem(invitation: Invitation, user: User | None) -> AppError | 
 
 def accept_invitation(*, user: User, token: str) -> Membership:
     """Join the organisation an invitation is for. The signed-in user's email must match it."""
+    _lock(Invitation.__table__, find_invitation(token).id)  # a withdrawal running now finishes first, or waits for this
     invitation = find_invitation(token)
     if problem := invitation_problem(invitation, user):
         raise problem
@@ -280,6 +292,8 @@ def accept_invitation(*, user: User, token: str) -> Membership:
 
 def leave(*, user: User, organisation_id: int) -> None:
     """Leave an organisation. The owner must hand ownership to another member first."""
+    if valid_id(organisation_id):
+        _lock(Organisation.__table__, organisation_id)  # two owners leaving at once: the second sees it is the last
     org = get_organisation(organisation_id)
     membership = _membership(org, user.id)
     if membership is None:
@@ -309,6 +323,8 @@ def remove_member(*, actor: User, organisation_id: int, user_id: int) -> None:
 
 def transfer_ownership(*, actor: User, organisation_id: int, user_id: int) -> Membership:
     """Make another member the owner; the previous owner stays on as a member. Owner only."""
+    if valid_id(organisation_id):
+        _lock(Organisation.__table__, organisation_id)  # two transfers at once: the second finds its actor no owner
     org = require_owner(actor, organisation_id)
     target = _membership(org, user_id) if valid_id(user_id) else None
     if target is None:
