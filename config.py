@@ -2,13 +2,16 @@
 
 `Config` is the development default: SQLite, in-process Socket.IO, email printed to the log.
 `TestConfig` is what the suite runs with; `ProductionConfig` refuses to start without a real
-`SECRET_KEY`.
+`SECRET_KEY`. Without one, other installs make a random key once and keep it in `instance/secret_key`.
 """
 import json
+import logging
 import os
+import secrets
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
+# The key every install used to share by default: known to anyone, so production refuses it.
 DEV_SECRET_KEY = "dev-only-insecure-secret-key"
 
 
@@ -22,6 +25,22 @@ def as_bool(value: str | None, default: bool = False) -> bool:
 def json_utf8(value) -> str:
     """JSON for the database: non-ASCII characters as themselves, not \\u escapes."""
     return json.dumps(value, ensure_ascii=False)
+def install_secret_key(path: Path) -> tuple[str, bool]:
+    """The random key kept at `path`, made (owner-readable only) the first time. Returns (key, created).
+
+    Two processes starting together agree: the file is created exclusively, and the loser reads it.
+    """
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        key = path.read_text().strip()
+        if len(key) < 32:
+            raise RuntimeError(f"{path} holds no usable key; delete it to get a new one, or set SECRET_KEY.") from None
+        return key, False
+    key = secrets.token_urlsafe(48)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key + "\n")
+    return key, True
 
 
 def database_url(url: str | None, default: str) -> str:
@@ -34,7 +53,9 @@ def database_url(url: str | None, default: str) -> str:
 
 
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY") or DEV_SECRET_KEY
+    # Unset: a random key made once per install under instance/ (see init_app); production refuses to start.
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None
+    SECRET_KEY_FILE = BASE_DIR / "instance" / "secret_key"
     SQLALCHEMY_DATABASE_URI = database_url(
         os.environ.get("DATABASE_URL"), f"sqlite:///{BASE_DIR / 'instance' / 'fuhua.db'}")
     # JSON columns hold real UTF-8 ("检测", not "\\u68c0\\u6d4b"), readable by the database's own text functions.
@@ -69,6 +90,10 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
+    # Server-side sessions: one without remember-me ends after this many idle seconds; the remember-me
+    # token lives in its own cookie (random, stored hashed, replaced each time it is used).
+    SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT") or 60 * 60 * 24)
+    SESSION_REMEMBER_COOKIE = "fuhua_remember"
 
     # CSRF: tokens live as long as the session (an API client keeps one for its session).
     WTF_CSRF_TIME_LIMIT = None
@@ -83,7 +108,10 @@ class Config:
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 2}
-    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")  # per address, all sign-ins
+    REGISTER_RATE_LIMIT = os.environ.get("REGISTER_RATE_LIMIT", "10 per hour;30 per day")  # new accounts per address
+    # Failed sign-ins per account (from any address) and wrong current passwords per user, in
+    # app.accounts.services; set ACCOUNT_LOGIN_RATE / REAUTH_RATE to change them.
 
     # Background jobs: "inprocess" (embedded default) or "rq" (Redis queue + `flask jobs worker`).
     JOBS_BACKEND = os.environ.get("JOBS_BACKEND", "inprocess")
@@ -128,11 +156,31 @@ class Config:
                                 "session cookie (plus the X-CSRFToken header on writes) or with "
                                 "`Authorization: Bearer <personal API token>`."},
     }
-    MAX_CONTENT_LENGTH = 25 * 1024 * 1024
+    MAX_CONTENT_LENGTH = 25 * 1024 * 1024  # uploads
+    MAX_JSON_BYTES = int(os.environ.get("MAX_JSON_BYTES") or 1024 * 1024)  # a JSON body (413 past it)
+    MAX_JSON_DEPTH = 32  # nesting of a JSON body (400 past it)
+
+    # Content-Security-Policy: extra origins pages may connect to, and image hosts besides this site
+    # (space- or comma-separated, e.g. "https://cdn.example.org").
+    CSP_CONNECT_SRC = os.environ.get("CSP_CONNECT_SRC") or ""
+    CSP_IMG_SRC = os.environ.get("CSP_IMG_SRC") or ""
+    HSTS_SECONDS = 0  # production: a year
 
     @classmethod
     def init_app(cls, app) -> None:
         (BASE_DIR / "instance").mkdir(exist_ok=True)
+        if not app.config.get("SECRET_KEY"):
+            cls.use_install_key(app)
+
+    @classmethod
+    def use_install_key(cls, app) -> None:
+        """Sign with this install's own random key, never with a key every install shares."""
+        path = Path(app.config["SECRET_KEY_FILE"])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        app.config["SECRET_KEY"], created = install_secret_key(path)
+        logging.getLogger("config").warning(
+            "SECRET_KEY is not set: sessions are signed with the random key %s %s. Set SECRET_KEY to share "
+            "one key between processes or machines.", "made now in" if created else "kept in", path)
 
 
 class DevelopmentConfig(Config):
@@ -157,6 +205,11 @@ class TestConfig(Config):
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS") or 365 * 86400)
+
+    @classmethod
+    def use_install_key(cls, app) -> None:
+        raise RuntimeError("ProductionConfig needs SECRET_KEY set to a random value of 32+ characters.")
 
     @classmethod
     def init_app(cls, app) -> None:

@@ -105,7 +105,7 @@ class Target:
         else:
             os.environ.pop("TEST_DATABASE_URL", None)
         served = self._stack.enter_context(serve(env=env, processes=self.servers))
-        password = "bench-password-1"
+        password = "plum-orchard-lantern-1"
         served.flask("create-admin", "bench@example.com", "--password", password)
         session = requests.Session()
         login = session.post(f"{served.url}/api/auth/login", json={"email": "bench@example.com",

@@ -38,7 +38,7 @@ UTC = timezone.utc
 NOW = datetime.now(UTC).replace(microsecond=0)
 DAYS = 730  # history spread over two years (plus 60 days ahead for bookings and roadshows)
 CHUNK = 20_000
-PASSWORD = "bench-password-1"
+PASSWORD = "plum-orchard-lantern-1"
 STAGES = ["idea", "prototype", "pre_seed", "seed", "series_a", "series_b_plus", "growth"]
 SECTORS = ["quantum", "biotech", "robotics", "ai_chips", "ai", "new_materials", "clean_energy", "aerospace"]
 CATEGORIES = ["compute", "data_models", "concept_verification", "pilot_testing", "inspection_testing",

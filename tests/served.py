@@ -102,8 +102,9 @@ def app_env(database_url: str, *, secret_key: str, extra: dict[str, str] | None 
         "DATABASE_URL": database_url,
         "SECRET_KEY": secret_key,
         "PYTHONUNBUFFERED": "1",
-        # Tests sign in many times from one address; the limit itself is tested in-process.
+        # Tests sign in and sign up many times from one address; the limits themselves are tested in-process.
         "LOGIN_RATE_LIMIT": "1000 per minute",
+        "REGISTER_RATE_LIMIT": "1000 per minute",
     })
     env.update(extra or {})
     return env

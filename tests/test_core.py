@@ -33,7 +33,7 @@ def test_remember_me_sets_a_lasting_cookie(client, make_user):
     user = make_user()
     response = client.post("/api/auth/login", json={"email": user.email, "password": PASSWORD, "remember": True})
     cookies = response.headers.getlist("Set-Cookie")
-    assert any(c.startswith("remember_token=") and "HttpOnly" in c for c in cookies)
+    assert any(c.startswith("fuhua_remember=") and "HttpOnly" in c for c in cookies)
 
 
 def test_production_refuses_to_start_without_a_real_secret_key(monkeypatch):

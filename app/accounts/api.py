@@ -1,36 +1,31 @@
 """JSON API: /api/auth/*, /api/me, /api/tokens."""
-from flask import session
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 from flask_smorest import Blueprint
 from flask_wtf.csrf import generate_csrf
 
-from app.accounts import schemas, services
+from app.accounts import auth, limits, schemas, services, sessions
 from app.core.errors import Unauthorized
 from app.core.i18n import current_language
-from app.extensions import limiter
 
 blp = Blueprint("accounts_api", __name__, url_prefix="/api", description="Accounts, sign-in and API tokens")
 
 
-def _login_limit() -> str:
-    from flask import current_app
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
 @blp.route("/auth/register", methods=["POST"])
+@limits.register
 @blp.arguments(schemas.RegisterSchema)
 @blp.response(201, schemas.AuthResultSchema)
 @blp.alt_response(409, response="DEFAULT_ERROR")
+@blp.alt_response(429, response="DEFAULT_ERROR")
 def register(data):
     """Create an account (founder, mentor, provider or investor) and sign in; `locale` defaults to the request's."""
     user = services.register_user(**{**data, "locale": data.get("locale") or current_language()})
-    login_user(user)
+    auth.sign_in(user)
     return {"user": user, "csrf_token": generate_csrf()}
 
 
 @blp.route("/auth/login", methods=["POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limits.sign_in
 @blp.arguments(schemas.LoginSchema)
 @blp.response(200, schemas.AuthResultSchema)
 @blp.alt_response(401, response="DEFAULT_ERROR")
@@ -40,8 +35,7 @@ def login(data):
     user = services.authenticate(email=data["email"], password=data["password"])
     if user is None:
         raise Unauthorized(_l("Wrong email or password."), code="invalid_credentials")
-    session.clear()
-    login_user(user, remember=data["remember"])
+    auth.sign_in(user, remember=data["remember"])
     services.record_login(user)
     return {"user": user, "csrf_token": generate_csrf()}
 
@@ -59,11 +53,7 @@ def csrf_token():
 @login_required
 def logout():
     """End the session."""
-    user_id = current_user.id
-    logout_user()
-    session.clear()
-    from app.core.realtime import disconnect_user
-    disconnect_user(user_id)
+    auth.sign_out()
 
 
 @blp.route("/me", methods=["GET"])
@@ -89,10 +79,11 @@ def update_me(data):
 @blp.arguments(schemas.ChangePasswordSchema)
 @blp.response(204)
 @blp.alt_response(401, response="DEFAULT_ERROR")
+@blp.alt_response(429, response="DEFAULT_ERROR")
 @login_required
 def change_password(data):
     """Change your password (the current one is required)."""
-    services.change_password(user=current_user, **data)
+    services.change_password(user=current_user, keep_session_id=auth.current_session_id(), **data)
 
 
 @blp.route("/tokens", methods=["POST"])
@@ -124,3 +115,26 @@ def list_tokens():
 def revoke_token(token_id):
     """Revoke one of your API tokens."""
     services.revoke_token(user=current_user, token_id=token_id)
+
+
+@blp.route("/me/sessions", methods=["GET"])
+@blp.response(200, schemas.SessionSchema(many=True))
+@blp.alt_response(401, response="DEFAULT_ERROR")
+@login_required
+def list_sessions():
+    """Your signed-in sessions (browsers and clients), most recently active first."""
+    current = auth.current_session_id()
+    rows = sessions.list_sessions(user=current_user)
+    for row in rows:
+        row.is_current = row.id == current
+    return rows
+
+
+@blp.route("/me/sessions/<int:session_id>", methods=["DELETE"])
+@blp.response(204)
+@blp.alt_response(401, response="DEFAULT_ERROR")
+@blp.alt_response(404, response="DEFAULT_ERROR")
+@login_required
+def revoke_session(session_id):
+    """Sign out one of your sessions; its cookies and sockets stop working at once."""
+    sessions.revoke_session(user=current_user, session_id=session_id)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.core.db import UTCDateTime, created_at, intpk, str200
-from app.extensions import db, login_manager
+from app.extensions import db
 
 
 def _is_cjk(ch: str) -> bool:
@@ -80,13 +80,31 @@ class User(UserMixin, db.Model):
         return [m.organisation for m in self.memberships]
 
 
-@login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    try:
-        user = db.session.get(User, int(user_id))
-    except (TypeError, ValueError):
-        return None
-    return user if user is not None and user.is_active else None
+class UserSession(db.Model):
+    """One signed-in browser or client. The cookie carries a random secret; only its SHA-256 is stored.
+
+    Signing out, a password change or a deactivation sets `revoked_at`, after which the cookie (and any
+    copy of it) no longer signs anyone in. A remember-me token, also stored hashed, belongs to one session
+    and is replaced each time it is used.
+    """
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    remember_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    user_agent: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    ip_address: Mapped[str | None] = mapped_column(String(45))
+    created_at: Mapped[created_at]
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<UserSession {self.id} user={self.user_id}>"
 
 
 class ApiToken(db.Model):

@@ -205,7 +205,8 @@ def list_invitations(*, actor: User, organisation_id: int) -> list[Invitation]:
 
 def revoke_invitation(*, actor: User, invitation_id: int) -> Invitation:
     """Withdraw an invitation so its link stops working. Owner only."""
-    with uow.unit_of_work():
+    # locked first: an accept running now finishes before this reads it, or waits for it
+    with uow.unit_of_work(lock=[(Invitation, invitation_id)] if valid_id(invitation_id) else []):
         invitation = db.session.get(Invitation, invitation_id) if valid_id(invitation_id) else None
         if invitation is None:
             raise NotFound(_l("Invitation not found."), code="invitation_not_found")
@@ -258,7 +259,8 @@ def invitation_problem(invitation: Invitation, user: User | None) -> AppError | 
 
 def accept_invitation(*, user: User, token: str) -> Membership:
     """Join the organisation an invitation is for. The signed-in user's email must match it."""
-    with uow.unit_of_work():
+    found = find_invitation(token)  # locked first: a withdrawal running now finishes first, or waits for this
+    with uow.unit_of_work(lock=[(Invitation, found.id)]):
         invitation = find_invitation(token)
         if problem := invitation_problem(invitation, user):
             raise problem
@@ -283,7 +285,8 @@ def accept_invitation(*, user: User, token: str) -> Membership:
 
 def leave(*, user: User, organisation_id: int) -> None:
     """Leave an organisation. The owner must hand ownership to another member first."""
-    with uow.unit_of_work():
+    # locked first: of two owners leaving at once, the second sees it is the last
+    with uow.unit_of_work(lock=[(Organisation, organisation_id)] if valid_id(organisation_id) else []):
         org = get_organisation(organisation_id)
         membership = _membership(org, user.id)
         if membership is None:
@@ -312,7 +315,8 @@ def remove_member(*, actor: User, organisation_id: int, user_id: int) -> None:
 
 def transfer_ownership(*, actor: User, organisation_id: int, user_id: int) -> Membership:
     """Make another member the owner; the previous owner stays on as a member. Owner only."""
-    with uow.unit_of_work():
+    # locked first: of two transfers at once, the second finds its actor no longer the owner
+    with uow.unit_of_work(lock=[(Organisation, organisation_id)] if valid_id(organisation_id) else []):
         org = require_owner(actor, organisation_id)
         target = _membership(org, user_id) if valid_id(user_id) else None
         if target is None:

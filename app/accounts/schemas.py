@@ -1,10 +1,12 @@
 """Input and output schemas for accounts and API tokens."""
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates
 
+from app.accounts.devices import describe_device
 from app.accounts.models import Role
+from app.accounts.passwords import MIN_LENGTH
 from app.core.i18n import is_valid_timezone
 
-MIN_PASSWORD = 10
+MIN_PASSWORD = MIN_LENGTH  # the shape; app.accounts.passwords has the whole rule
 ROLES = [r.value for r in Role]
 
 
@@ -122,6 +124,17 @@ class TokenSchema(Schema):
 class NewTokenSchema(TokenSchema):
     token = fields.String(required=True, attribute="secret",
                           metadata={"description": "Shown once; send as `Authorization: Bearer`"})
+
+
+class SessionSchema(Schema):
+    id = fields.Integer(required=True)
+    device = fields.Function(lambda row: describe_device(row.user_agent), required=True)
+    user_agent = fields.String(required=True)
+    ip_address = fields.String(allow_none=True)
+    created_at = fields.DateTime(required=True)
+    last_seen_at = fields.DateTime(required=True)
+    is_current = fields.Boolean(load_default=False, dump_default=False,
+                                metadata={"description": "the session this request came with"})
 
 
 user_schema = UserSchema()

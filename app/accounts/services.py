@@ -7,16 +7,20 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import joinedload
 
+from app.accounts import sessions, sockets
 from app.accounts.models import ApiToken, Role, User
-from app.core import uow
+from app.accounts.passwords import password_problems
+from app.core import ratelimit, uow
 from app.core.db import utcnow
-from app.core.errors import Conflict, Invalid, NotFound, PermissionDenied
+from app.core.errors import Conflict, Invalid, NotFound, PermissionDenied, RateLimited
 from app.core.security import hash_secret, new_secret
 from app.extensions import db
 
 log = logging.getLogger(__name__)
 TOKEN_PREFIX = "fh_"
 TOKEN_TOUCH_INTERVAL = timedelta(minutes=5)
+DEFAULT_ACCOUNT_LOGIN_RATE = "5 per minute;20 per hour"  # failed sign-ins per account
+DEFAULT_REAUTH_RATE = "5 per 15 minutes"  # wrong current passwords per user
 # Compared against when the email is unknown, so a miss costs as much time as a wrong password.
 _DUMMY_HASH = None
 
@@ -37,11 +41,17 @@ def find_user_by_email(email: str) -> User | None:
 
 
 def register_user(*, email: str, password: str, name: str, role: str, locale: str | None = None,
-                  timezone: str | None = None, is_admin: bool = False) -> User:
-    """Create an account. Raises Conflict when the email is taken, Invalid on a bad role."""
+                  timezone: str | None = None, is_admin: bool = False, check_password: bool = True) -> User:
+    """Create an account. Raises Conflict when the email is taken, Invalid on a bad role or a weak password.
+
+    :param check_password: False only for the seed's demo accounts, whose password SPEC §7 fixes.
+    """
     if role not in {r.value for r in Role}:
         raise Invalid(details={"role": [str(_l("Choose founder, mentor, provider or investor."))]})
     email = normalise_email(email)
+    problems = password_problems(password, email=email, name=name) if check_password else []
+    if problems:
+        raise Invalid(_l("Choose a stronger password."), details={"password": problems})
     if find_user_by_email(email) is not None:
         raise Conflict(_l("An account with this email already exists."), code="email_taken",
                        details={"email": [str(_l("An account with this email already exists."))]})
@@ -61,8 +71,16 @@ def register_user(*, email: str, password: str, name: str, role: str, locale: st
 
 
 def authenticate(*, email: str, password: str) -> User | None:
-    """The user for these credentials, or None. The same answer whether or not the email exists."""
+    """The user for these credentials, or None. The same answer whether or not the email exists.
+
+    Failed attempts are counted per account (ACCOUNT_LOGIN_RATE, whichever address they come from); once
+    they pass the limit, the account refuses sign-ins (RateLimited) until the window moves on.
+    """
     global _DUMMY_HASH
+    key = ("sign-in", "account", normalise_email(email)[:254])
+    if ratelimit.exhausted("ACCOUNT_LOGIN_RATE", DEFAULT_ACCOUNT_LOGIN_RATE, *key):
+        raise RateLimited(_l("Too many failed sign-ins for this account. Wait a few minutes, then try again."),
+                          code="account_locked")
     user = find_user_by_email(email)
     if user is None:
         if _DUMMY_HASH is None:
@@ -70,9 +88,11 @@ def authenticate(*, email: str, password: str) -> User | None:
             _DUMMY_HASH = generate_password_hash(new_secret())
         from werkzeug.security import check_password_hash
         check_password_hash(_DUMMY_HASH, password)
-        return None
-    if not user.check_password(password) or not user.is_active:
-        return None
+        user = None
+    elif not user.check_password(password) or not user.is_active:
+        user = None
+    if user is None:
+        ratelimit.count("ACCOUNT_LOGIN_RATE", DEFAULT_ACCOUNT_LOGIN_RATE, *key)
     return user
 
 
@@ -94,12 +114,26 @@ def update_profile(*, user: User, name: str | None = None, locale: str | None = 
     return user
 
 
-def change_password(*, user: User, current_password: str, new_password: str) -> None:
+def change_password(*, user: User, current_password: str, new_password: str,
+                    keep_session_id: int | None = None) -> None:
+    """Change a password and sign out every other session (a thief's copied cookie included).
+
+    Wrong current passwords are counted per user (REAUTH_RATE); past the limit, RateLimited.
+    """
+    key = ("reauth", str(user.id))
+    if ratelimit.exhausted("REAUTH_RATE", DEFAULT_REAUTH_RATE, *key):
+        raise RateLimited(_l("Too many wrong passwords. Wait a few minutes, then try again."), code="reauth_locked")
+    if not user.check_password(current_password):
+        ratelimit.count("REAUTH_RATE", DEFAULT_REAUTH_RATE, *key)
+        raise Invalid(_l("The current password is not right."),
+                      details={"current_password": [str(_l("The current password is not right."))]})
+    problems = password_problems(new_password, email=user.email, name=user.name)
+    if problems:
+        raise Invalid(_l("Choose a stronger password."), details={"new_password": problems})
     with uow.unit_of_work():
-        if not user.check_password(current_password):
-            raise Invalid(_l("The current password is not right."),
-                          details={"current_password": [str(_l("The current password is not right."))]})
         user.set_password(new_password)
+        ended = sessions.revoke_user_sessions(user.id, keep_session_id=keep_session_id)
+        uow.after_commit(sockets.disconnect_sessions, ended)
 
 
 def create_token(*, user: User, name: str = "API token") -> tuple[ApiToken, str]:
@@ -123,6 +157,7 @@ def revoke_token(*, user: User, token_id: int) -> None:
         if token is None or token.user_id != user.id or token.revoked_at is not None:
             raise NotFound(_l("Token not found."))
         token.revoked_at = utcnow()
+        uow.after_commit(sockets.disconnect_token, token.id)
 
 
 def user_for_token(secret: str) -> User | None:
@@ -137,6 +172,22 @@ def user_for_token(secret: str) -> User | None:
         _touch_token(token.id, now)
         return db.session.get(User, user_id)
     return token.user
+
+
+def user_for_token_id(token_id: int) -> User | None:
+    """The active user of a token a socket signed in with, or None once it is revoked."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.revoked_at is not None or not token.user.is_active:
+        return None
+    return token.user
+
+
+def token_for_secret(secret: str) -> ApiToken | None:
+    """The live token row of a secret (for sockets, which remember which token opened them)."""
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_secret(secret)))
+    if token is None or token.revoked_at is not None or not token.user.is_active:
+        return None
+    return token
 
 
 def _touch_token(token_id: int, now) -> None:
@@ -189,6 +240,8 @@ def set_user_active(*, actor: User, user_id: int, active: bool) -> User:
             raise Conflict(_l("You cannot deactivate your own account."), code="cannot_deactivate_self")
         user.is_active_account = active
         if not active:
+            ended = sessions.revoke_user_sessions(user.id)
+            uow.after_commit(sockets.disconnect_sessions, ended)
             uow.after_commit(disconnect_user, user.id)
     return user
 

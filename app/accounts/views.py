@@ -1,16 +1,17 @@
 """Pages: sign up, sign in, sign out, profile and settings, API tokens."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_babel import ngettext
+from flask_login import current_user, login_required
 
-from app.accounts import forms, services
+from app.accounts import auth, forms, limits, services, sessions
+from app.accounts.devices import describe_device
 from app.accounts.models import initials_of
 from app.core.errors import AppError
 from app.core.i18n import current_language, timezone_choices
-from app.extensions import limiter
 
 bp = Blueprint("accounts", __name__)
 
@@ -22,12 +23,20 @@ def _safe_next(target: str | None) -> str:
     return url_for("main.home")
 
 
-def _login_limit() -> str:
-    from flask import current_app
-    return current_app.config["LOGIN_RATE_LIMIT"]
+def _show_errors(form, error: AppError, *, default: str) -> None:
+    """Put a service's field errors on the form's fields (the rest on `default`)."""
+    shown = False
+    for name, messages in error.details.items():
+        field = getattr(form, name, None)
+        if field is not None and isinstance(messages, list):
+            field.errors = [*field.errors, *messages]
+            shown = True
+    if not shown:
+        getattr(form, default).errors.append(error.message)
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limits.register
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
@@ -40,30 +49,30 @@ def register():
                                           role=form.role.data, timezone=form.timezone.data or None,
                                           locale=current_language())  # the switcher's, else the browser's
         except AppError as error:
-            form.email.errors.append(error.message)
+            _show_errors(form, error, default="email")
         else:
-            login_user(user)
+            auth.sign_in(user)
             flash(_("Welcome to Fuhua, %(name)s!", name=user.name), "success")
             return redirect(_safe_next(request.args.get("next")))
     return render_template("accounts/register.html", form=form, timezones=timezone_choices())
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limits.sign_in
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = forms.LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(email=form.email.data, password=form.password.data)
+        try:
+            user = services.authenticate(email=form.email.data, password=form.password.data)
+        except AppError as error:  # this account's failed sign-ins are over the limit
+            form.password.errors.append(error.message)
+            return render_template("accounts/login.html", form=form), error.status_code
         if user is None:
             form.password.errors.append(_("Wrong email or password."))
         else:
-            lang = session.get("lang")
-            session.clear()
-            if lang:
-                session["lang"] = lang
-            login_user(user, remember=form.remember.data)
+            auth.sign_in(user, remember=form.remember.data)
             services.record_login(user)
             flash(_("Signed in. Welcome back, %(name)s.", name=user.name), "success")
             return redirect(_safe_next(request.args.get("next")))
@@ -72,15 +81,7 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    user_id = current_user.id if current_user.is_authenticated else None
-    logout_user()
-    lang = session.get("lang")
-    session.clear()
-    if lang:
-        session["lang"] = lang
-    if user_id:
-        from app.core.realtime import disconnect_user
-        disconnect_user(user_id)
+    auth.sign_out()
     flash(_("You are signed out."), "info")
     return redirect(url_for("main.home"))
 
@@ -110,9 +111,10 @@ def change_password():
     if password_form.validate_on_submit():
         try:
             services.change_password(user=current_user, current_password=password_form.current_password.data,
-                                     new_password=password_form.new_password.data)
+                                     new_password=password_form.new_password.data,
+                                     keep_session_id=auth.current_session_id())
         except AppError as error:
-            password_form.current_password.errors.append(error.message)
+            _show_errors(password_form, error, default="current_password")
         else:
             flash(_("Password changed."), "success")
             return redirect(url_for("accounts.settings"))
@@ -140,6 +142,29 @@ def revoke_token(token_id: int):
     return redirect(url_for("accounts.tokens"))
 
 
+@bp.route("/settings/sessions", methods=["GET"])
+@login_required
+def sessions_page():
+    return render_template("accounts/sessions.html", sessions=sessions.list_sessions(user=current_user),
+                           current_session_id=auth.current_session_id())
+
+
+@bp.route("/settings/sessions/<int:session_id>/revoke", methods=["POST"])
+@login_required
+def revoke_session(session_id: int):
+    sessions.revoke_session(user=current_user, session_id=session_id)
+    flash(_("That session is signed out."), "info")
+    return redirect(url_for("accounts.sessions_page"))
+
+
+@bp.route("/settings/sessions/revoke-others", methods=["POST"])
+@login_required
+def revoke_other_sessions():
+    count = sessions.end_other_sessions(user=current_user, keep_session_id=auth.current_session_id())
+    flash(ngettext("%(num)d other session signed out.", "%(num)d other sessions signed out.", count), "info")
+    return redirect(url_for("accounts.sessions_page"))
+
+
 ROLE_LABELS = {"founder": _l("Founder"), "mentor": _l("Mentor"), "provider": _l("Service provider"),
                "investor": _l("Investor")}
 
@@ -149,4 +174,5 @@ def account_helpers():
     return {"role_label": lambda role: str(ROLE_LABELS.get(role, role))}
 
 
+bp.add_app_template_global(describe_device)
 bp.add_app_template_global(initials_of)  # a global, so imported macros see it too

@@ -1,18 +1,35 @@
 """flask-smorest set up for our error envelope, Bearer auth and CSRF in the OpenAPI spec."""
+import flask_smorest
 from flask_smorest import Api
 from marshmallow import Schema, fields
+from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter
+
+from app.core.hostile import FuhuaParser
 
 # Ids are INTEGER columns; a larger number cannot name a row (and SQLite cannot even bind one past 2**63).
 MAX_ID = 2**31 - 1
 
 
 class IdConverter(IntegerConverter):
-    """`<int:...>` bounded to the id range: a larger number does not match the route (404) instead of
-    crashing the query; the bound shows in the OpenAPI spec as the parameter's `maximum`."""
+    """`<int:...>` bounded to the id range: a larger number names nothing (404) instead of crashing the
+    query; the bound shows in the OpenAPI spec as the parameter's `maximum`."""
 
     def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):  # noqa: A002 (werkzeug's names)
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+    def to_python(self, value: str) -> int:
+        # Not a mismatch (werkzeug would then try the path's other rules and answer 405 when one takes
+        # another method): the path is right, the thing it names does not exist.
+        number = int(value)
+        if self.max is not None and number > self.max:
+            raise NotFound()
+        return super().to_python(value)
+
+
+# Every blueprint's @arguments parses with FuhuaParser: flask-smorest's documented hook, set before any
+# blueprint module is imported (they all import app.extensions, which imports this module).
+flask_smorest.Blueprint.ARGUMENTS_PARSER = FuhuaParser()
 
 
 class ErrorBodySchema(Schema):

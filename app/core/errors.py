@@ -1,4 +1,5 @@
 """One error envelope for HTTP and Socket.IO: {"error": {"code", "message", "details"}}."""
+import json
 import logging
 
 from flask import current_app, jsonify, render_template, request
@@ -107,7 +108,33 @@ def wants_json() -> bool:
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
 
 
+def _rollback() -> None:
+    """Leave the database session usable, so the error answer can load the user and their language."""
+    try:
+        from app.extensions import db
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 (answering the error matters more than a clean session)
+        log.exception("rollback before the error answer failed")
+
+
+PLAIN_MESSAGES = {500: "Something went wrong on our side. Please try again."}
+
+
 def _respond(status: int, code: str, message: str, details: dict | None = None, headers=None):
+    """The error answer, which cannot fail: if rendering it fails (a broken database session, a
+    translation that cannot load), roll back and try again, then fall back to the bare envelope."""
+    for attempt in (1, 2):
+        try:
+            return _render(status, code, message, details, headers)
+        except Exception:  # noqa: BLE001
+            log.exception("rendering the %s answer failed (attempt %d)", status, attempt)
+            _rollback()
+    plain = PLAIN_MESSAGES.get(status, "The request could not be processed.")
+    body = {"error": {"code": code, "message": plain, "details": {}}}
+    return current_app.response_class(json.dumps(body), status=status, mimetype="application/json")
+
+
+def _render(status: int, code: str, message: str, details: dict | None = None, headers=None):
     if wants_json():
         response = jsonify(envelope(status, code, message, details))
         response.status_code = status
@@ -164,8 +191,7 @@ def handle_validation_error(error: ValidationError):
 
 
 def handle_db_error(error: SQLAlchemyError):
-    from app.extensions import db
-    db.session.rollback()
+    _rollback()
     if isinstance(error, OperationalError) and "locked" in str(error.orig):
         # SQLite: a write outside a unit of work met another writer's lock; it may simply be tried again
         log.warning("database locked: %s", error.orig)
@@ -178,6 +204,7 @@ def handle_unexpected(error: Exception):
     if isinstance(error, HTTPException):
         return handle_http_exception(error)
     log.exception("unhandled error")
+    _rollback()
     return _respond(500, "internal_error", str(HTTP_CODES[500][1]))
 
 

@@ -31,13 +31,27 @@ def hit(setting: str, default: str, *key: str) -> None:
 
 
 def _hit(item, key: tuple[str, ...]) -> bool:
+    return _ask("hit", item, key)
+
+
+def _ask(method: str, item, key: tuple[str, ...]) -> bool:
+    """`hit` or `test` on the shared storage, or on this process's memory while the storage is unreachable."""
     fallback = current_app.extensions.setdefault("fuhua_ratelimit_fallback", {"limiter": None, "until": 0.0})
     if time.monotonic() >= fallback["until"]:
         try:
-            return limiter.limiter.hit(item, *key)
+            return getattr(limiter.limiter, method)(item, *key)
         except Exception as error:  # noqa: BLE001 (the storage's own errors: redis, connection, timeout)
             log.warning("rate-limit storage unreachable, counting in memory for %.0fs: %s", RETRY_AFTER, error)
             fallback["until"] = time.monotonic() + RETRY_AFTER
     if fallback["limiter"] is None:
         fallback["limiter"] = FixedWindowRateLimiter(MemoryStorage())
-    return fallback["limiter"].hit(item, *key)
+    return getattr(fallback["limiter"], method)(item, *key)
+def exhausted(setting: str, default: str, *key: str) -> bool:
+    """Whether one of the rule's limits is already used up for `key` (counts nothing)."""
+    return any(not _ask("test", item, key) for item in parse_many(rule(setting, default)))
+
+
+def count(setting: str, default: str, *key: str) -> None:
+    """Count one event (a failed sign-in, say) against every limit of the rule, refusing nothing now."""
+    for item in parse_many(rule(setting, default)):
+        _ask("hit", item, key)

@@ -1,8 +1,9 @@
 """CSRF for forms and cookie-authenticated API calls, and security headers on every response."""
+import functools
 import hashlib
 import secrets
 
-from flask import g, request
+from flask import current_app, g, make_response, request, session
 from flask_login import current_user
 
 from app.extensions import csrf
@@ -32,14 +33,54 @@ def check_csrf() -> None:
     csrf.protect()
 
 
+def _sources(setting: str) -> list[str]:
+    value = current_app.config.get(setting) or ""
+    return [item.strip() for item in value.replace(",", " ").split() if item.strip()]
+
+
 def _csp() -> str:
+    """Scripts, sockets and images from this site only, plus the hosts named in CSP_CONNECT_SRC/CSP_IMG_SRC.
+
+    The socket's own origin is named as ws(s)://host too: browsers before CSP level 3 (Safari 15) do not
+    count it as 'self'.
+    """
     style = "'self' 'unsafe-inline'" if request.path.startswith("/api/docs") else "'self'"
-    return ("default-src 'self'; script-src 'self'; style-src " + style + "; img-src 'self' data: https:; "
-            "font-src 'self' data:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'self'; "
+    socket_origin = ("wss://" if request.is_secure else "ws://") + request.host
+    connect = " ".join(["'self'", socket_origin, *_sources("CSP_CONNECT_SRC")])
+    img = " ".join(["'self'", "data:", *_sources("CSP_IMG_SRC")])
+    return (f"default-src 'self'; script-src 'self'; style-src {style}; img-src {img}; "
+            f"font-src 'self' data:; connect-src {connect}; object-src 'none'; base-uri 'self'; "
             "form-action 'self'; frame-ancestors 'none'")
 
 
+def _is_private() -> bool:
+    """Whether this response is someone's own: a signed-in session, a Bearer token, or a view marked
+    private (a secret-URL feed). Checked without loading the user when nothing loaded it."""
+    if g.get("private_response") or request.headers.get("Authorization"):
+        return True
+    user = g.get("_login_user")
+    if user is not None:
+        return bool(user.is_authenticated)
+    return "_user_id" in session
+
+
+def no_store(view):
+    """Mark a view's responses private (never stored by a browser or proxy cache) even without a session."""
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        g.private_response = True
+        return make_response(view(*args, **kwargs))
+    return wrapper
+
+
 def set_security_headers(response):
+    if request.endpoint != "static" and _is_private() and "private" not in response.headers.get("Cache-Control", ""):
+        # Views that already chose `private` caching for their own images keep it.
+        response.headers["Cache-Control"] = "no-store"
+        response.headers.setdefault("Pragma", "no-cache")
+    if current_app.config.get("HSTS_SECONDS"):
+        response.headers.setdefault("Strict-Transport-Security",
+                                    f"max-age={current_app.config['HSTS_SECONDS']}; includeSubDomains")
     response.headers.setdefault("Content-Security-Policy", _csp())
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
@@ -49,5 +90,7 @@ def set_security_headers(response):
 
 
 def init_security(app) -> None:
+    from app.core.hostile import check_request
+    app.before_request(check_request)
     app.before_request(check_csrf)
     app.after_request(set_security_headers)

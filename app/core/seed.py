@@ -281,7 +281,7 @@ def seed_people() -> dict[str, User]:
         if user is None:
             user = account_services.register_user(email=person.email, password=DEMO_PASSWORD, name=person.name,
                                                   role=person.role, locale=person.locale, timezone=person.timezone,
-                                                  is_admin=person.is_admin)
+                                                  is_admin=person.is_admin, check_password=False)
             if person.is_verified:
                 user.is_verified = True
                 db.session.commit()

@@ -13,6 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from app.accounts.models import Role
 from app.core.db import utcnow
 from app.core.errors import AppError
+from app.core.security import no_store
 from app.mentoring import bookings, calendar, forms, room, services
 from app.mentoring.forms import LANGUAGE_LABELS
 from app.mentoring.models import BookingStatus
@@ -263,6 +264,7 @@ def regenerate_feed():
 
 
 @bp.route("/calendar/<token>.ics")
+@no_store
 def calendar_feed(token: str):
     """A personal iCalendar feed; the secret token in the URL is the only credential."""
     return Response(calendar.feed_ics(token[:100]), mimetype="text/calendar")

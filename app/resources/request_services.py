@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from app.accounts import organisations
 from app.accounts.models import Membership, OrgKind
-from app.core import uow
+from app.core import ratelimit, uow
 from app.core.db import utcnow
 from app.core.errors import AppError, Conflict, Invalid, NotFound, PermissionDenied
 from app.core.i18n import format_when
@@ -54,6 +54,10 @@ log = logging.getLogger(__name__)
 AUTO_ACCEPT_AFTER = timedelta(days=14)
 EXPIRE_AFTER = timedelta(days=30)
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+MAX_FILES_PER_MESSAGE = 5
+REQUEST_FILES_QUOTA = 50  # files in one request's thread, all messages together
+REQUEST_BYTES_QUOTA = 100 * 1024 * 1024
+DEFAULT_MESSAGE_RATE = "20 per minute;300 per day"  # NEGOTIATION_MESSAGE_RATE: messages per user in threads
 ALLOWED_ATTACHMENT_TYPES = {
     "application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg", "text/plain": ".txt", "text/csv": ".csv",
     "application/zip": ".zip",
@@ -570,6 +574,8 @@ def post_message(*, actor, request_id: int, body: str, attachments: list[tuple[s
         raise Invalid(details={"body": [str(_l("Keep a message under 10,000 characters."))]})
     for filename, content_type, content in files:
         _check_attachment(filename, content_type, content)
+    _check_quota(req.id, files)
+    ratelimit.hit("NEGOTIATION_MESSAGE_RATE", DEFAULT_MESSAGE_RATE, "negotiation", "message", str(actor.id))
     request_id, actor_id = req.id, actor.id
     excerpt = body[:80] + ("…" if len(body) > 80 else "") if body else str(_l("(a file)"))
     with uow.unit_of_work():
@@ -597,6 +603,24 @@ def _check_attachment(filename: str, content_type: str, content: bytes) -> None:
         raise TooLarge(_l("Attachments can be at most 10 MB."), details={"file": filename})
     if content_type not in ALLOWED_ATTACHMENT_TYPES:
         raise Invalid(details={"file": [str(_l("Attach a PDF, image, text, CSV, ZIP, Word or Excel file."))]})
+
+
+def _check_quota(request_id: int, files: list[tuple[str, str, bytes]]) -> None:
+    """At most MAX_FILES_PER_MESSAGE files a message, and REQUEST_FILES_QUOTA files / REQUEST_BYTES_QUOTA
+    bytes in a request's whole thread: a party cannot fill the database through one negotiation."""
+    if not files:
+        return
+    if len(files) > MAX_FILES_PER_MESSAGE:
+        raise Invalid(details={"file": [str(_l("Attach at most %(num)d files to a message.",
+                                                num=MAX_FILES_PER_MESSAGE))]})
+    count, size = db.session.execute(
+        select(func.count(RequestAttachment.id), func.coalesce(func.sum(RequestAttachment.size), 0))
+        .join(RequestMessage, RequestMessage.id == RequestAttachment.message_id)
+        .where(RequestMessage.request_id == request_id)).one()
+    if count + len(files) > REQUEST_FILES_QUOTA or size + sum(len(f[2]) for f in files) > REQUEST_BYTES_QUOTA:
+        raise TooLarge(_l("This request's thread already holds as many files as it can (%(num)d files or "
+                          "%(mb)d MB). Share further files another way.", num=REQUEST_FILES_QUOTA,
+                          mb=REQUEST_BYTES_QUOTA // (1024 * 1024)), code="attachment_quota")
 
 
 class TooLarge(AppError):

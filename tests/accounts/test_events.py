@@ -1,5 +1,6 @@
 """Socket.IO connect: the session cookie or `auth: {token}` signs a socket in and joins `user:<id>`."""
-from app.accounts import services
+from app.accounts import services, sessions
+from app.accounts.sockets import session_room, token_room
 from app.core.realtime import emit_to_user, user_room
 from app.extensions import socketio
 
@@ -18,7 +19,8 @@ def test_cookie_session_socket_joins_the_users_room(db, make_user, login, socket
     user = make_user()
     sc = socket_client(login(user))
     assert sc.is_connected()
-    assert rooms_of(sc) == {user_room(user.id)}
+    (row,) = sessions.list_sessions(user=user)
+    assert rooms_of(sc) == {user_room(user.id), session_room(row.id)}
     emit_to_user(user.id, "ping:test", {"n": 1})
     assert received(sc, "ping:test") == [{"n": 1}]
 
@@ -27,7 +29,8 @@ def test_token_socket_joins_the_users_room(db, make_user, token_client, socket_c
     user = make_user()
     sc = socket_client(auth={"token": token_client(user).token})
     assert sc.is_connected()
-    assert rooms_of(sc) == {user_room(user.id)}
+    (token,) = services.list_tokens(user=user)
+    assert rooms_of(sc) == {user_room(user.id), token_room(token.id)}
 
 
 def test_token_socket_does_not_sign_in_the_http_client(app, db, make_user, token_client, socket_client):

@@ -26,7 +26,7 @@ def test_register_form_keeps_typed_values_on_error(client):
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert 'value="Grace Hopper"' in html and 'value="grace@example.com"' in html
-    assert "at least 10 characters" in html
+    assert "at least 12 characters" in html
     assert "Choose a time zone from the list." in html
     assert 'aria-invalid="true"' in html
 

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
 
-PASSWORD = "journey-password-1"
+PASSWORD = "lidar-orchard-lantern-1"  # the password rule refuses one containing the name
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 
