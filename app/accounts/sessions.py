@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload
 
 from app.accounts import sockets
 from app.accounts.models import User, UserSession
+from app.core import uow
 from app.core.db import utcnow
 from app.core.errors import NotFound
 from app.core.security import hash_secret, new_secret
@@ -41,15 +42,15 @@ def _lifetime(remembered: bool) -> timedelta:
 
 def start_session(*, user: User, user_agent: str | None, ip_address: str | None, remember: bool = False) -> Started:
     """Begin a session for a user who has just proved who they are."""
-    now = utcnow()
     secret = new_secret()
     remember_secret = new_secret() if remember else None
-    row = UserSession(user=user, token_hash=hash_secret(secret), user_agent=(user_agent or "")[:300],
-                      remember_hash=hash_secret(remember_secret) if remember_secret else None,
-                      ip_address=(ip_address or None) and ip_address[:45], last_seen_at=now,
-                      expires_at=now + _lifetime(remember))
-    db.session.add(row)
-    db.session.commit()
+    with uow.unit_of_work():
+        now = utcnow()
+        row = UserSession(user=user, token_hash=hash_secret(secret), user_agent=(user_agent or "")[:300],
+                          remember_hash=hash_secret(remember_secret) if remember_secret else None,
+                          ip_address=(ip_address or None) and ip_address[:45], last_seen_at=now,
+                          expires_at=now + _lifetime(remember))
+        db.session.add(row)
     return Started(row, secret, remember_secret)
 
 
@@ -95,17 +96,17 @@ def resume_session(*, remember_secret: str, user_agent: str | None, ip_address: 
     now = utcnow()
     if not _is_live(row, now):
         return None
-    secret, new_remember = new_secret(), new_secret()
-    result = db.session.execute(update(UserSession).where(
-        UserSession.id == row.id, UserSession.remember_hash == old_hash, UserSession.revoked_at.is_(None))
-        .values(token_hash=hash_secret(secret), remember_hash=hash_secret(new_remember), last_seen_at=now,
-                expires_at=now + _lifetime(True), ip_address=(ip_address or None) and ip_address[:45],
-                user_agent=(user_agent or "")[:300]))
-    if result.rowcount != 1:
-        db.session.rollback()
+    secret, new_remember, row_id = new_secret(), new_secret(), row.id
+    with uow.unit_of_work():
+        result = db.session.execute(update(UserSession).where(
+            UserSession.id == row_id, UserSession.remember_hash == old_hash, UserSession.revoked_at.is_(None))
+            .values(token_hash=hash_secret(secret), remember_hash=hash_secret(new_remember), last_seen_at=now,
+                    expires_at=now + _lifetime(True), ip_address=(ip_address or None) and ip_address[:45],
+                    user_agent=(user_agent or "")[:300]))
+        resumed = result.rowcount == 1
+    if not resumed:
         return None
-    db.session.commit()
-    return Started(db.session.get(UserSession, row.id), secret, new_remember)
+    return Started(db.session.get(UserSession, row_id), secret, new_remember)
 
 
 def list_sessions(*, user: User) -> list[UserSession]:
@@ -129,25 +130,25 @@ def end_session(*, session_id: int | None) -> None:
     """Sign out one session (the caller's own: logout)."""
     if session_id is None:
         return
-    ids = _revoke(UserSession.id == session_id)
-    db.session.commit()
-    sockets.disconnect_sessions(ids)
+    with uow.unit_of_work():
+        ids = _revoke(UserSession.id == session_id)
+        uow.after_commit(sockets.disconnect_sessions, ids)
 
 
 def revoke_session(*, user: User, session_id: int) -> None:
     """Sign out one of the user's sessions from the Sessions page. NotFound if it is not theirs or has ended."""
-    ids = _revoke(UserSession.id == session_id, UserSession.user_id == user.id)
-    if not ids:
-        raise NotFound(_l("Session not found."))
-    db.session.commit()
-    sockets.disconnect_sessions(ids)
+    with uow.unit_of_work():
+        ids = _revoke(UserSession.id == session_id, UserSession.user_id == user.id)
+        if not ids:
+            raise NotFound(_l("Session not found."))
+        uow.after_commit(sockets.disconnect_sessions, ids)
 
 
 def end_other_sessions(*, user: User, keep_session_id: int | None) -> int:
     """Sign out every session of the user but the current one. Returns how many ended."""
-    ids = revoke_user_sessions(user.id, keep_session_id=keep_session_id)
-    db.session.commit()
-    sockets.disconnect_sessions(ids)
+    with uow.unit_of_work():
+        ids = revoke_user_sessions(user.id, keep_session_id=keep_session_id)
+        uow.after_commit(sockets.disconnect_sessions, ids)
     return len(ids)
 
 
