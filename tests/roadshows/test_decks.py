@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from app.extensions import db as _db
 from app.notifications.models import Notification
-from app.roadshows import deck_render, decks, room
+from app.roadshows import deck_render, decks
+from app.roadshows.live import use_cases
 from app.roadshows.models import DeckPage, Pitch
 from tests.roadshows.conftest import pdf_bytes, received
 
@@ -112,7 +113,7 @@ def _deck_state(api, roadshow_id: int) -> tuple:
 
 
 def test_room_switches_to_the_new_deck_when_it_is_ready(deck, socket_client):
-    room.set_stage(actor=deck.admin, roadshow_id=deck.roadshow.id, pitch_id=deck.pitch.id, state="upcoming")
+    use_cases.set_stage(actor=deck.admin, roadshow_id=deck.roadshow.id, pitch_id=deck.pitch.id, state="upcoming")
     viewer = socket_client(deck.viewer)
     assert viewer.emit("roadshow:join", {"roadshow_id": deck.roadshow.id, "after_id": None}, callback=True)["ok"]
     viewer.get_received()
