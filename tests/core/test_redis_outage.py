@@ -85,21 +85,16 @@ def _wait_for(condition, timeout: float) -> bool:
 
 
 class _RoomPage:
-    """The live room in Debian's Chromium (when installed), watched for the "reconnecting" banner."""
+    """The live room in the session's Chromium (when installed), watched for the "reconnecting" banner."""
 
-    def __init__(self, base: str, roadshow_id: int):
-        self.page = None
-        if not shutil.which("chromium"):
-            return
-        from playwright.sync_api import sync_playwright
-        self.playwright = sync_playwright().start()
-        self.browser = self.playwright.chromium.launch(executable_path=shutil.which("chromium"), headless=True,
-                                                       args=["--no-sandbox", "--disable-gpu"])
-        self.page = self.browser.new_page(locale="zh-CN")
-        self.page.goto(f"{base}/roadshows/{roadshow_id}/live")
+    def __init__(self, browser, base: str, roadshow_id: int):
+        self.context = browser.new_context(locale="zh-CN") if browser is not None else None
+        if self.context is not None:
+            self.page = self.context.new_page()
+            self.page.goto(f"{base}/roadshows/{roadshow_id}/live")
 
     def banner_shown(self, shown: bool) -> bool:
-        if self.page is None:
+        if self.context is None:
             return True
         banner = self.page.locator("[data-realtime-banner]")
         banner.wait_for(state="visible" if shown else "hidden", timeout=15_000)
@@ -108,12 +103,11 @@ class _RoomPage:
         return True
 
     def close(self) -> None:
-        if self.page is not None:
-            self.browser.close()
-            self.playwright.stop()
+        if self.context is not None:
+            self.context.close()
 
 
-def test_the_site_answers_while_redis_is_down_and_recovers_when_it_returns(redis_server):
+def test_the_site_answers_while_redis_is_down_and_recovers_when_it_returns(redis_server, request):
     env = {"REDIS_URL": redis_server.url, "ROADSHOW_CHAT_RATE": "1000/second"}
     with serve(processes=2, env=env) as served:
         first, second = served.servers
@@ -127,7 +121,8 @@ def test_the_site_answers_while_redis_is_down_and_recovers_when_it_returns(redis
         here, there, statuses = [], [], []
         poster = _client(first.url, admin, roadshow_id, [])
         poster.on("realtime:status", statuses.append)
-        browser = _RoomPage(first.url, roadshow_id)
+        chromium = request.getfixturevalue("browser") if shutil.which("chromium") else None  # the session's one
+        browser = _RoomPage(chromium, first.url, roadshow_id)
         local = _client(first.url, _login(first.url, "viewer@example.com"), roadshow_id, here)
         remote = _client(second.url, _login(second.url, "viewer@example.com"), roadshow_id, there)
         try:
