@@ -3,6 +3,7 @@ stored twice); two server processes sharing Redis deliver a chat message across 
 import os
 import queue
 import signal
+import threading
 import time
 
 import pytest
@@ -176,3 +177,64 @@ def test_reactions_on_two_processes_make_one_burst_a_second():
         finally:
             for client in (alice, bob, watcher):
                 client.disconnect()
+
+
+def test_many_users_chat_at_once_on_sqlite_while_the_flush_loop_writes():
+    """Six signed-in users chat at once in one room while the flush loop writes visits and beats often
+    (ROADSHOW_BURST_INTERVAL, ROADSHOW_NODE_TIMEOUT small), a seventh socket keeps leaving and re-joining
+    and someone keeps saving their profile over HTTP (another writer for SQLite's one write lock): every message
+    is acknowledged ok (none `database_busy` or `internal_error`) and stored exactly once."""
+    if os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"):
+        pytest.skip("SQLite's single writer is what this test is about")
+    env = {**FAST_CHAT, "ROADSHOW_BURST_INTERVAL": "0.05", "ROADSHOW_NODE_TIMEOUT": "0.4"}
+    with serve(env=env) as served:
+        base = served.server.url
+        roadshow_id = _roadshow(served, base)
+        writers = [_client(base, _token(_session(base, f"chat{n}@example.com"), base), roadshow_id) for n in range(6)]
+        churner = _client(base, _token(_session(base, "churn@example.com"), base), roadshow_id)
+        editor = _session(base, "editor@example.com")
+        acks: dict[str, dict] = {}
+        stop = threading.Event()
+        edits: list[int] = []
+
+        def chat(n: int, client: socketio.Client) -> None:
+            for k in range(15):
+                client_id = f"u{n}-m{k}"
+                acks[client_id] = _send(client, roadshow_id, client_id)
+
+        def churn() -> None:  # every join and leave is a visit row or closing for the flush loop to write
+            while not stop.is_set():
+                churner.call("roadshow:leave", {"roadshow_id": roadshow_id}, timeout=5)
+                churner.call("roadshow:join", {"roadshow_id": roadshow_id, "after_id": None}, timeout=5)
+
+        def edit() -> None:
+            n = 0
+            while not stop.is_set():
+                n += 1
+                edits.append(editor.patch(f"{base}/api/me", json={"name": f"Editor {n}"}, timeout=10).status_code)
+
+        threads = [threading.Thread(target=chat, args=(n, c)) for n, c in enumerate(writers)]
+        background = [threading.Thread(target=churn), threading.Thread(target=edit)]
+        try:
+            for thread in background:
+                thread.start()
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(60)
+        finally:
+            stop.set()
+            for thread in background:
+                thread.join(10)
+            for client in (*writers, churner):
+                client.disconnect()
+        failed = {cid: ack for cid, ack in acks.items() if not ack.get("ok")}
+        assert not failed
+        assert len(acks) == 90
+        assert edits and set(edits) == {200}
+        viewer = _session(base, "reader@example.com")
+        history = viewer.get(f"{base}/api/roadshows/{roadshow_id}/messages?after_id=0&limit=1000",
+                             timeout=10).json()["items"]
+        assert sorted(m["client_id"] for m in history) == sorted(acks)  # each once
+        assert {m["client_id"]: m["id"] for m in history} == {cid: ack["message"]["id"] for cid, ack in acks.items()}
+        assert "database is locked" not in served.logs()

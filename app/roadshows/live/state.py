@@ -12,7 +12,6 @@ they meet in Redis so that one burst a second goes to each room (`LiveState._flu
 """
 from __future__ import annotations
 
-import functools
 import logging
 import os
 import threading
@@ -24,9 +23,8 @@ from datetime import timedelta
 from flask import Flask, current_app
 from limits import parse
 from sqlalchemy import bindparam, delete, event, select, update
-from sqlalchemy.exc import OperationalError
 
-from app.core import realtime
+from app.core import realtime, uow
 from app.core.db import utcnow
 from app.extensions import db, socketio
 from app.roadshows import payloads
@@ -60,31 +58,6 @@ def current() -> LiveState:
 def of(app: Flask) -> LiveState:
     """The live-room state of `app` (for code that runs without an app context)."""
     return app.extensions[EXTENSION]
-
-
-def retry_when_locked(func):
-    """Re-run a use case whose commit met SQLite's "database is locked" (a write racing another one).
-
-    In WAL mode a transaction that read before another connection committed cannot then write
-    (SQLITE_BUSY_SNAPSHOT, reported as "locked" at once). Nothing was stored and nothing was broadcast
-    (emits come after the commit), so running the whole use case again is safe; chat resends are
-    idempotent anyway. PostgreSQL never raises this.
-    """
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        for attempt in range(6):
-            try:
-                if db.engine.dialect.name != "sqlite":
-                    return func(*args, **kwargs)
-                with current().sqlite_writes:  # one room write at a time per process: SQLite has one writer anyway
-                    return func(*args, **kwargs)
-            except OperationalError as error:
-                if "locked" not in str(error) or attempt == 5:
-                    raise
-                db.session.rollback()
-                socketio.sleep(0.005 * (attempt + 1))
-        raise AssertionError("unreachable")
-    return wrapper
 
 
 def burst_interval() -> float:
@@ -134,7 +107,6 @@ class LiveState:
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.sqlite_writes = threading.RLock()  # gevent makes this cooperative when serving
         self.views = ViewCache()
         self._reactions: dict[int, Counter] = defaultdict(Counter)
         self._presence: set[int] = set()
@@ -315,8 +287,9 @@ class LiveState:
     def write_visits(self) -> int:
         """Write the waiting visits and closings (commits); returns how many rows were written.
 
-        On SQLite the write queues behind the room's other writes (`retry_when_locked`); if it still fails
-        the rows are dropped and logged rather than retried for ever.
+        One unit of work: on SQLite it waits (cooperatively) for the write lock like every other writer;
+        if the database stays locked or the write fails, the rows are dropped and logged rather than
+        retried for ever.
         """
         with self.lock:
             rows, closings = list(self._new_visits.values()), list(self._closings)
@@ -325,7 +298,8 @@ class LiveState:
         if not rows and not closings:
             return 0
         try:
-            retry_when_locked(_write_visits)(rows, closings)
+            with uow.unit_of_work():
+                _write_visits(rows, closings)
         except Exception:
             db.session.rollback()
             log.exception("could not write %d visits and %d closings", len(rows), len(closings))
@@ -467,10 +441,11 @@ class LiveState:
     def heartbeat(self) -> None:
         """Record that this process is alive (an UPDATE, or the INSERT the first time); commits."""
         now = utcnow()
-        done = db.session.execute(update(LiveNode).where(LiveNode.id == self.node_id()).values(seen_at=now)).rowcount
-        if not done:
-            db.session.add(LiveNode(id=self.node_id(), started_at=now, seen_at=now))
-        db.session.commit()
+        with uow.unit_of_work():
+            done = db.session.execute(
+                update(LiveNode).where(LiveNode.id == self.node_id()).values(seen_at=now)).rowcount
+            if not done:
+                db.session.add(LiveNode(id=self.node_id(), started_at=now, seen_at=now))
 
     def sweep(self) -> int:
         """Close the open visits of silent nodes (at their last beat) and of visits whose node never beat;
@@ -478,18 +453,20 @@ class LiveState:
         cutoff = utcnow() - timedelta(seconds=node_timeout())
         me = self.node_id()
         closed, rooms = 0, set()
-        for node in db.session.scalars(select(LiveNode).where(LiveNode.seen_at < cutoff, LiveNode.id != me)):
-            open_visits = (RoomVisit.node_id == node.id) & RoomVisit.left_at.is_(None)
-            rooms.update(db.session.scalars(select(RoomVisit.roadshow_id).where(open_visits).distinct()))
-            closed += db.session.execute(update(RoomVisit).where(open_visits).values(left_at=node.seen_at)).rowcount
-            db.session.execute(delete(LiveNode).where(LiveNode.id == node.id))
-        orphans = (RoomVisit.left_at.is_(None) & (RoomVisit.joined_at < cutoff)
-                   & RoomVisit.node_id.not_in(select(LiveNode.id)) & (RoomVisit.node_id != me))
-        rooms.update(db.session.scalars(select(RoomVisit.roadshow_id).where(orphans).distinct()))
-        closed += db.session.execute(update(RoomVisit).where(orphans).values(left_at=RoomVisit.joined_at)).rowcount
-        db.session.commit()
-        for roadshow_id in rooms:
-            self.mark_presence(roadshow_id)
+        with uow.unit_of_work():
+            for node in list(db.session.scalars(select(LiveNode).where(LiveNode.seen_at < cutoff, LiveNode.id != me))):
+                open_visits = (RoomVisit.node_id == node.id) & RoomVisit.left_at.is_(None)
+                rooms.update(db.session.scalars(select(RoomVisit.roadshow_id).where(open_visits).distinct()))
+                closed += db.session.execute(
+                    update(RoomVisit).where(open_visits).values(left_at=node.seen_at)).rowcount
+                db.session.execute(delete(LiveNode).where(LiveNode.id == node.id))
+            orphans = (RoomVisit.left_at.is_(None) & (RoomVisit.joined_at < cutoff)
+                       & RoomVisit.node_id.not_in(select(LiveNode.id)) & (RoomVisit.node_id != me))
+            rooms.update(db.session.scalars(select(RoomVisit.roadshow_id).where(orphans).distinct()))
+            closed += db.session.execute(
+                update(RoomVisit).where(orphans).values(left_at=RoomVisit.joined_at)).rowcount
+            for roadshow_id in sorted(rooms):
+                uow.after_commit(self.mark_presence, roadshow_id)
         if closed:
             log.info("closed %d visits of silent server processes", closed)
         return closed
@@ -497,16 +474,16 @@ class LiveState:
     def _keep_node(self, now: float) -> None:
         """From the flush loop: beat every quarter of the timeout, sweep as often.
 
-        Both write, so on SQLite they queue behind the room's other writes (`retry_when_locked`): a write
+        Both write in a unit of work, which on SQLite waits for the write lock cooperatively: a write
         that waited inside SQLite for a lock held by a paused greenlet would stall the whole process.
         """
         period = node_timeout() / 4
         if now - self._node["beat"] >= period:
-            retry_when_locked(self.heartbeat)()
+            self.heartbeat()
             self._node["beat"] = now
         if now - self._node["swept"] >= period:
             self._node["swept"] = now
-            retry_when_locked(self.sweep)()
+            self.sweep()
 
 
 def _write_visits(rows: list[dict], closings: list[dict]) -> None:
@@ -517,7 +494,6 @@ def _write_visits(rows: list[dict], closings: list[dict]) -> None:
         db.session.execute(table.update().where(
             table.c.sid == bindparam("b_sid"), table.c.roadshow_id == bindparam("b_room"),
             table.c.left_at.is_(None)).values(left_at=bindparam("b_left")), closings)
-    db.session.commit()
 
 
 # Views follow commits ------------------------------------------------------------------------------
