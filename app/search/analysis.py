@@ -21,7 +21,9 @@ from functools import lru_cache
 from app.search.lexicon import CONCEPTS
 
 CONCEPT_PREFIX = "@"
-_TOKEN = re.compile(r"[a-z0-9]+|[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+# Runs are cut into pieces of at most 100 Latin or 200 CJK characters: nothing real is longer, and PostgreSQL
+# refuses a tsvector word over 2,047 bytes (a pasted 20,000-character run gave a 500).
+_TOKEN = re.compile(r"[a-z0-9]{1,100}|[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{1,200}")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # Characters that only glue Chinese words together: as a word of their own they find nothing worth finding.
 _CJK_FUNCTION = frozenset("的了和与及或在是为对等我你他她它将并从到其这那个也于把被让之而且已很更最都还就所如但可以用")

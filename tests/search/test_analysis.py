@@ -59,3 +59,10 @@ def test_the_segmenter_loads_on_first_use_not_at_start():
             "from app.search.analysis import index_terms; index_terms('专利'); assert 'rjieba' in sys.modules")
     env = {"FUHUA_ENV": "development", "DATABASE_URL": "sqlite://", "PATH": ""}
     subprocess.run([sys.executable, "-c", code], check=True, env=env)
+
+
+def test_a_run_too_long_for_any_word_is_cut_into_pieces():
+    """PostgreSQL refuses a tsvector word over 2,047 bytes: no indexed term may come near it."""
+    from app.search.analysis import index_terms
+    terms = index_terms("0" * 20_000 + " 专" * 3 + "利" * 5000)
+    assert terms and max(len(term.encode()) for term in terms) <= 1000
