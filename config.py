@@ -125,6 +125,8 @@ class Config:
     ROADSHOW_DECK_RENDER_MEMORY_MB = int(os.environ.get("ROADSHOW_DECK_RENDER_MEMORY_MB") or 1024)
     # Seconds a server process may stay silent before its room visits stop counting as presence.
     ROADSHOW_NODE_TIMEOUT = float(os.environ.get("ROADSHOW_NODE_TIMEOUT") or 45)
+    # Seconds after leaving a room within which coming back restores a raised hand (a reconnect, not a new visit).
+    ROADSHOW_RECONNECT_GRACE = float(os.environ.get("ROADSHOW_RECONNECT_GRACE") or 120)
 
     # Email: printed to the log unless MAIL_SERVER is set.
     MAIL_SERVER = os.environ.get("MAIL_SERVER") or None

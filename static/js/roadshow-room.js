@@ -93,6 +93,10 @@
 
   function applyState(state) {
     me = state.me || me;
+    raised = !!me.hand_raised;
+    interests = {};
+    (me.interests || []).forEach(function (id) { interests[id] = true; });
+    showHand();
     root.classList.toggle("is-moderator", !!me.moderator);
     onStage(state.stage);
     onSlide(state.slide);
@@ -167,13 +171,23 @@
     seen[m.id] = true;
     var pending = messagesEl.querySelector('.is-pending[data-client-id="' + cssEscape(m.client_id) + '"]');
     if (pending && m.user && m.user.id === myId) {
-      pending.replaceWith(messageEl(m, false));
+      pending.remove();
       dropFromOutbox(m.client_id);
-    } else {
-      messagesEl.appendChild(messageEl(m, false));
     }
+    placeMessage(messageEl(m, false), m.id);
     while (messagesEl.children.length > 500) messagesEl.removeChild(messagesEl.firstChild);
     scrollChat();
+  }
+
+  // Sent messages sit in server order (by id) for everyone, the sender included: one typed while
+  // offline goes below what others sent meanwhile. Messages still sending stay last.
+  function placeMessage(el, id) {
+    var before = null;  // the first later message, or the first one still sending; null: the end
+    for (var node = messagesEl.lastElementChild; node; node = node.previousElementSibling) {
+      if (node.dataset.id && parseInt(node.dataset.id, 10) < id) break;
+      before = node;
+    }
+    messagesEl.insertBefore(el, before);
   }
 
   function cssEscape(s) { return window.CSS && CSS.escape ? CSS.escape(String(s)) : String(s).replace(/"/g, '\\"'); }
@@ -188,8 +202,8 @@
     emit("chat:send", { roadshow_id: roadshowId, body: item.body, client_id: item.client_id }, function (ack) {
       var el = messagesEl.querySelector('.is-pending[data-client-id="' + cssEscape(item.client_id) + '"]');
       if (ack.ok) {
-        if (el && !seen[ack.message.id]) { seen[ack.message.id] = true; el.replaceWith(messageEl(ack.message, false)); }
-        else if (el) el.remove();
+        if (el) el.remove();
+        if (!seen[ack.message.id]) { seen[ack.message.id] = true; placeMessage(messageEl(ack.message, false), ack.message.id); }
         dropFromOutbox(item.client_id);
         if (lastId === null || ack.message.id > lastId) lastId = ack.message.id;
       } else if (ack.error && ack.error.code !== "timeout" && ack.error.code !== "rate_limited" && ack.error.code !== "not_joined") {
@@ -273,6 +287,7 @@
     $("[data-slide-controls]").hidden = !(p && p.deck_pages && (isModerator || me.presenter));
     var sel = root.querySelector("[data-stage-pitch]");
     if (sel && p) sel.value = String(p.id);
+    showInterest();
     updatePostHint();
     tick();
   }
@@ -353,23 +368,42 @@
   }
   socket.on("presence:update", onPresence);
 
+  // The hand and the interest marks come back with every (re)join's state (`me`), so a reconnect
+  // or a reload shows what the server holds, not what this page last clicked.
   var hand = $("[data-hand]");
+  var raised = false;
+  function showHand() {
+    if (!hand) return;
+    hand.textContent = raised ? T.hand_down : T.hand_up;
+    hand.setAttribute("aria-pressed", String(raised));
+  }
   if (hand) {
-    var raised = false;
     hand.addEventListener("click", function () {
       emit("hand:raise", { roadshow_id: roadshowId, raised: !raised }, function (ack) {
-        if (ack.ok) { raised = ack.raised; hand.textContent = raised ? T.hand_down : T.hand_up; hand.setAttribute("aria-pressed", raised); }
+        if (ack.ok) { raised = ack.raised; showHand(); }
         report(ack);
       });
     });
   }
 
   var interest = $("[data-interest]");
+  var interests = {};           // pitch id -> true for the pitches this investor marked
+  function showInterest() {
+    if (!interest) return;
+    var marked = !!(stage && stage.pitch && interests[stage.pitch.id]);
+    interest.textContent = marked ? T.interest_marked : T.interested;
+    interest.setAttribute("aria-pressed", String(marked));
+    interest.title = marked ? T.interest_withdraw : "";
+  }
   if (interest) {
     interest.addEventListener("click", function () {
       if (!stage || !stage.pitch) return;
-      emit("interest:mark", { pitch_id: stage.pitch.id, interested: true }, function (ack) {
-        if (ack.ok) interest.textContent = T.interest_marked;
+      var pitchId = stage.pitch.id;
+      emit("interest:mark", { pitch_id: pitchId, interested: !interests[pitchId] }, function (ack) {
+        if (ack.ok) {
+          if (ack.interested) interests[ack.pitch_id] = true; else delete interests[ack.pitch_id];
+          showInterest();
+        }
         report(ack);
       });
     });

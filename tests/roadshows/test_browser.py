@@ -152,3 +152,59 @@ def test_viewer_switches_to_a_replaced_deck_when_it_is_ready(browser, site):
     finally:
         mod_ctx.close()
         viewer_ctx.close()
+
+
+def test_a_viewer_who_drops_and_comes_back_keeps_hand_interest_and_message_order(browser, site):
+    """Item 2 of the live-room issue: a reconnect restores what the person had, and a message typed while
+    offline takes its place in server order (below what others sent meanwhile) for the sender too."""
+    from playwright.sync_api import expect
+
+    mod_ctx, mod = _page(browser, site, "admin@demo.fuhua.dev")
+    viewer_ctx, viewer = _page(browser, site, "investor@demo.fuhua.dev")
+    try:
+        _enter_room(mod)
+        _enter_room(viewer)
+        mod.click("[data-stage-set='live']")
+        expect(viewer.locator("[data-stage-state]")).to_have_text("Live")
+        viewer.click("[data-hand]")
+        expect(viewer.locator("[data-hand]")).to_have_text("Lower hand")
+        if viewer.locator("[data-interest]").get_attribute("aria-pressed") != "true":  # the demo may have it
+            viewer.click("[data-interest]")
+        expect(viewer.locator("[data-interest]")).to_have_attribute("aria-pressed", "true")
+        expect(mod.locator("[data-people]")).to_contain_text("✋")
+
+        viewer.evaluate("window.Fuhua.socket.disconnect()")  # the network drops
+        expect(viewer.locator("[data-conn]")).to_contain_text("Reconnecting…")
+        viewer.fill("#chat-body", "typed while offline")
+        viewer.press("#chat-body", "Enter")
+        mod.fill("#chat-body", "sent by the moderator meanwhile")
+        mod.press("#chat-body", "Enter")
+        expect(mod.locator("[data-messages] li", has_text="sent by the moderator meanwhile")).to_have_count(1)
+        time.sleep(2.5)  # the server has closed the viewer's visit and sent presence since
+
+        viewer.evaluate("window.Fuhua.socket.connect()")
+        expect(viewer.locator("[data-conn]")).to_have_text("Connected")
+        for page in (mod, viewer):
+            texts = page.locator("[data-messages] li:not(.is-pending)")
+            expect(texts.last).to_contain_text("typed while offline")
+            expect(texts.nth(-2)).to_contain_text("sent by the moderator meanwhile")
+        expect(viewer.locator("[data-hand]")).to_have_text("Lower hand")
+        expect(mod.locator("[data-people]")).to_contain_text("✋")
+        expect(mod.locator("[data-presence-count]")).to_contain_text("1 hand raised")
+
+        viewer.reload()  # a reload is a reconnect too
+        expect(viewer.locator("[data-conn]")).to_have_text("Connected")
+        expect(viewer.locator("[data-hand]")).to_have_text("Lower hand")
+        expect(viewer.locator("[data-interest]")).to_have_text("Interest marked ✓")
+        viewer.click("[data-interest]")  # withdrawn
+        expect(viewer.locator("[data-interest]")).to_have_text("I'm interested")
+        viewer.reload()
+        expect(viewer.locator("[data-conn]")).to_have_text("Connected")
+        expect(viewer.locator("[data-interest]")).to_have_text("I'm interested")
+        _shot(viewer, "viewer-after-reconnect")
+        viewer.click("[data-interest]")  # as the demo had it, for the tests that share the site
+        expect(viewer.locator("[data-interest]")).to_have_text("Interest marked ✓")
+        assert not [e for e in mod.console.errors + viewer.console.errors if "uncaught" in e]
+    finally:
+        mod_ctx.close()
+        viewer_ctx.close()

@@ -3,6 +3,7 @@ import pytest
 
 from app.roadshows.live import queries
 from app.roadshows.live.state import current as live_state
+from app.roadshows.live.state import of as live_of
 from app.roadshows.models import ChatMessage
 from tests.roadshows.conftest import received
 
@@ -485,6 +486,62 @@ def test_hand_raise_shows_in_the_moderators_list(setup):
     live_state().flush()
     users = [p for p in received(mod, "presence:update") if "users" in p][-1]["users"]
     assert {u["name"]: u["hand_raised"] for u in users} == {"Mo Derator": False, "Vi Ewer": True}
+
+
+@pytest.mark.parametrize("batched", [False, True], ids=["written-at-once", "batched"])
+def test_a_reconnect_keeps_the_raised_hand_and_a_lowered_one_stays_down(setup, app, monkeypatch, batched):
+    if batched:  # visits wait for the flush, as when served (the loop itself does not run: the test flushes)
+        monkeypatch.setitem(app.config, "ROADSHOW_BURST_INTERVAL", 1)
+        monkeypatch.setattr(live_of(app), "ensure_running", lambda: None)
+    viewer, mod = setup.connect(setup.viewer), setup.connect(setup.mod)
+    assert viewer.emit("hand:raise", {"roadshow_id": setup.roadshow.id}, callback=True)["raised"] is True
+    viewer.disconnect()  # the network drops; the socket's visit closes
+    live_state().flush()
+    again = setup.connect(setup.viewer, join=False)
+    ack = again.emit("roadshow:join", {"roadshow_id": setup.roadshow.id}, callback=True)
+    assert ack["state"]["me"]["hand_raised"] is True
+    live_state().flush()
+    users = [p for p in received(mod, "presence:update") if "users" in p][-1]["users"]
+    assert {u["name"]: u["hand_raised"] for u in users}["Vi Ewer"] is True  # still on the moderators' list
+    assert queries.presence(setup.roadshow.id, with_users=False)["hands"] == 1
+
+    assert again.emit("hand:raise", {"roadshow_id": setup.roadshow.id, "raised": False}, callback=True)["ok"]
+    again.disconnect()
+    live_state().flush()
+    third = setup.connect(setup.viewer, join=False)
+    assert third.emit("roadshow:join", {"roadshow_id": setup.roadshow.id}, callback=True)["state"]["me"][
+        "hand_raised"] is False
+
+
+def test_a_hand_is_not_restored_after_the_grace(setup, app, db, monkeypatch):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from app.core.db import utcnow
+    from app.roadshows.models import RoomVisit
+    viewer = setup.connect(setup.viewer)
+    viewer.emit("hand:raise", {"roadshow_id": setup.roadshow.id}, callback=True)
+    viewer.disconnect()
+    db.session.execute(update(RoomVisit).values(left_at=utcnow() - timedelta(seconds=121)))
+    db.session.commit()
+    back = setup.connect(setup.viewer, join=False)
+    assert back.emit("roadshow:join", {"roadshow_id": setup.roadshow.id}, callback=True)["state"]["me"][
+        "hand_raised"] is False  # a visit two minutes later is a new one
+
+
+def test_interest_marks_come_back_with_the_join_state_and_can_be_withdrawn(setup):
+    viewer = setup.connect(setup.viewer)
+    assert viewer.emit("interest:mark", {"pitch_id": setup.second.id}, callback=True)["interested"] is True
+    viewer.disconnect()
+    back = setup.connect(setup.viewer, join=False)
+    ack = back.emit("roadshow:join", {"roadshow_id": setup.roadshow.id}, callback=True)
+    assert ack["state"]["me"]["interests"] == [setup.second.id]
+    assert back.emit("interest:mark", {"pitch_id": setup.second.id, "interested": False},
+                     callback=True) == {"ok": True, "pitch_id": setup.second.id, "interested": False, "count": 0}
+    mod = setup.connect(setup.mod, join=False)
+    assert mod.emit("roadshow:join", {"roadshow_id": setup.roadshow.id}, callback=True)["state"]["me"][
+        "interests"] == []
 
 
 def test_investor_marks_interest_and_founder_is_notified(setup, db):

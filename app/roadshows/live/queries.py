@@ -16,6 +16,7 @@ from app.roadshows.live.access import can_post, is_moderator, is_muted, is_prese
 from app.roadshows.models import (
     ChatMessage,
     Cue,
+    Interest,
     Pitch,
     Poll,
     PollVote,
@@ -54,6 +55,27 @@ def presence(roadshow_id: int, *, with_users: bool) -> dict:
     return data
 
 
+def last_hand(roadshow_id: int, user_id: int, since) -> tuple[bool, object]:
+    """The raised hand of this person's latest visit still open or left after `since`: (found, raised_at)."""
+    row = db.session.execute(select(RoomVisit.hand_raised_at).where(
+        RoomVisit.roadshow_id == roadshow_id, RoomVisit.user_id == user_id,
+        RoomVisit.left_at.is_(None) | (RoomVisit.left_at > since)).order_by(RoomVisit.id.desc()).limit(1)).first()
+    return (row is not None, row[0] if row is not None else None)
+
+
+def hand_raised(roadshow_id: int, user_id: int) -> bool:
+    """Whether this person's hand is up on any of their open visits."""
+    return db.session.scalar(select(RoomVisit.id).where(
+        RoomVisit.roadshow_id == roadshow_id, RoomVisit.user_id == user_id, RoomVisit.left_at.is_(None),
+        RoomVisit.hand_raised_at.is_not(None)).limit(1)) is not None
+
+
+def interests(roadshow_id: int, user_id: int) -> list[int]:
+    """The pitches of this roadshow this person has marked interest in."""
+    return list(db.session.scalars(select(Interest.pitch_id).join(Pitch, Pitch.id == Interest.pitch_id).where(
+        Pitch.roadshow_id == roadshow_id, Interest.user_id == user_id).order_by(Interest.pitch_id)))
+
+
 def room_state(user, roadshow: Roadshow, presence: dict) -> dict:
     """The whole room as this person sees it (moderators join with it; viewers get `snapshot.viewer_state`).
 
@@ -72,9 +94,11 @@ def room_state(user, roadshow: Roadshow, presence: dict) -> dict:
         "agenda": [payloads.pitch(p) for p in roadshow.pitches],
         "me": {"id": user.id if signed_in(user) else None, "moderator": moderator,
                "presenter": is_presenter(user, current), "can_post": can_post(user, roadshow),
-               "muted": is_muted(user, roadshow)},
+               "muted": is_muted(user, roadshow), "hand_raised": False, "interests": []},
     }
     if signed_in(user):
+        state["me"]["hand_raised"] = hand_raised(roadshow.id, user.id)
+        state["me"]["interests"] = interests(roadshow.id, user.id)
         state["cues"] = [payloads.cue(c) for c in db.session.scalars(select(Cue).where(
             Cue.roadshow_id == roadshow.id, Cue.user_id == user.id, Cue.acknowledged_at.is_(None)))]
     return state

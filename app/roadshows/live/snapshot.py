@@ -188,7 +188,7 @@ def build(roadshow_id: int, version_seen: int) -> View:
 
 # A viewer's own state --------------------------------------------------------------------------
 
-def viewer_state(view: View, user, presence: dict) -> dict:
+def viewer_state(view: View, user, presence: dict, *, hand_raised: bool = False) -> dict:
     """The join state of a viewer who is not a moderator: the view plus what is theirs.
 
     Matches `queries.room_state` for the same person (the tests compare the two).
@@ -197,7 +197,8 @@ def viewer_state(view: View, user, presence: dict) -> dict:
     state["stage"] = {**state["stage"], "server_time": payloads.iso(payloads._now())}
     state["presence"] = presence
     if user is None:
-        state["me"] = {"id": None, "moderator": False, "presenter": False, "can_post": False, "muted": False}
+        state["me"] = {"id": None, "moderator": False, "presenter": False, "can_post": False, "muted": False,
+                       "hand_raised": False, "interests": []}
         return state
     muted = db.session.scalar(select(Mute.id).where(
         Mute.roadshow_id == view.roadshow_id, Mute.user_id == user.id)) is not None
@@ -210,7 +211,8 @@ def viewer_state(view: View, user, presence: dict) -> dict:
     may_post = access.post_refusal(signed_in=True, may_watch=lambda: True,  # they joined: the watch rule passed
                                    room_open=view.is_open, muted=lambda: muted) is None
     state["me"] = {"id": user.id, "moderator": False, "presenter": user.id == view.current_presenter_id,
-                   "can_post": may_post, "muted": muted}
+                   "can_post": may_post, "muted": muted, "hand_raised": hand_raised,
+                   "interests": queries.interests(view.roadshow_id, user.id)}
     state["cues"] = []
     if user.id in view.presenter_ids:
         state["cues"] = [payloads.cue(c) for c in db.session.scalars(select(Cue).where(

@@ -254,7 +254,7 @@ class LiveState:
     # the flush loop runs, visits and their closings wait here and the loop writes them once a second, in
     # one statement each. (Without the loop, as in the tests, `use_cases` writes them at once.)
 
-    def record_visit(self, roadshow_id: int, user_id: int | None, sid: str) -> None:
+    def record_visit(self, roadshow_id: int, user_id: int | None, sid: str, hand_raised_at=None) -> None:
         with self.lock:
             rooms = self._open.setdefault(sid, set())
             if roadshow_id in rooms:
@@ -262,7 +262,7 @@ class LiveState:
             rooms.add(roadshow_id)
             self._new_visits[(sid, roadshow_id)] = {
                 "roadshow_id": roadshow_id, "user_id": user_id, "sid": sid, "node_id": self.node_id(),
-                "joined_at": utcnow(), "left_at": None, "hand_raised_at": None}
+                "joined_at": utcnow(), "left_at": None, "hand_raised_at": hand_raised_at}
         self.mark_presence(roadshow_id)
 
     def record_leave(self, sid: str, roadshow_id: int | None = None) -> list[int]:
@@ -305,6 +305,16 @@ class LiveState:
             log.exception("could not write %d visits and %d closings", len(rows), len(closings))
             return 0
         return len(rows) + len(closings)
+
+    def pending_hand(self, roadshow_id: int, user_id: int, since) -> tuple[bool, object]:
+        """Like `queries.last_hand`, among this person's visits not written yet: (found, raised_at)."""
+        with self.lock:
+            rows = [r for r in self._new_visits.values() if r["roadshow_id"] == roadshow_id
+                    and r["user_id"] == user_id and (r["left_at"] is None or r["left_at"] > since)]
+        if not rows:
+            return (False, None)
+        latest = max(rows, key=lambda r: r["joined_at"])
+        return (True, latest["hand_raised_at"])
 
     def raise_pending_hand(self, roadshow_id: int, user_id: int, raised_at) -> int:
         """Set or clear the raised hand on this user's visits still waiting to be written; returns how many."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -94,34 +95,52 @@ def join(*, user, roadshow_id: int, after_id: int | None, sid: str, enter=None,
     moderator = user is not None and view.is_moderator(user)
     if not (view.is_public or moderator or (user is not None and user.id in view.judge_ids)):
         require_watch(user, get_roadshow(roadshow_id))  # invite-only: registration, the cast
+    hand = _hand_to_restore(view.roadshow_id, user.id) if user is not None else None
     if batching():
-        live.record_visit(view.roadshow_id, user.id if user else None, sid)
+        live.record_visit(view.roadshow_id, user.id if user else None, sid, hand)
     else:
-        _write_visit(view.roadshow_id, user.id if user else None, sid)
+        _write_visit(view.roadshow_id, user.id if user else None, sid, hand)
     if enter is not None:
         enter(moderator)
     if moderator:
         roadshow = get_roadshow(roadshow_id)
-        return {"state": queries.room_state(user, roadshow, queries.presence(roadshow.id, with_users=True)),
+        state = queries.room_state(user, roadshow, queries.presence(roadshow.id, with_users=True))
+        state["me"]["hand_raised"] = hand is not None  # this socket's visit may not be written yet
+        return {"state": state,
                 "messages": [chat_message_schema.dump(m) for m in queries.messages_after(roadshow.id, after_id)]}
     view = live.view(roadshow_id)  # again: this socket now hears every change after this one
     messages = snapshot_messages_after(view, after_id)
     if messages is None:
         messages = [chat_message_schema.dump(m) for m in queries.messages_after(view.roadshow_id, after_id)]
-    joined = viewer_state(view, user, live.recent_presence(view.roadshow_id))
+    joined = viewer_state(view, user, live.recent_presence(view.roadshow_id), hand_raised=hand is not None)
     if joined["me"]["can_post"]:
         live.set_reaction_rate(rate_rule("reaction", "10/second"))
         live.allow_reactions(view.roadshow_id, user.id)  # their first reaction needs no query
     return {"state": joined, "messages": messages}
 
 
-def _write_visit(roadshow_id: int, user_id: int | None, sid: str) -> None:
+def _hand_to_restore(roadshow_id: int, user_id: int):
+    """A raised hand carried over from this person's latest visit, if it is open or ended moments ago.
+
+    A reconnect closes the old socket's visit and opens a new one; without this the hand went down
+    on the moderators' list while the viewer's button still said "Lower hand". The latest visit
+    decides, so a hand lowered after it was raised stays lowered.
+    """
+    since = utcnow() - timedelta(seconds=current_app.config["ROADSHOW_RECONNECT_GRACE"])
+    found, raised_at = live_state().pending_hand(roadshow_id, user_id, since)
+    if not found:
+        found, raised_at = queries.last_hand(roadshow_id, user_id, since)
+    return raised_at
+
+
+def _write_visit(roadshow_id: int, user_id: int | None, sid: str, hand_raised_at=None) -> None:
     """Record a visit at once (when visits are not batched by the flush loop)."""
     live = live_state()
     with uow.unit_of_work():
         if db.session.scalar(select(RoomVisit.id).where(RoomVisit.sid == sid, RoomVisit.roadshow_id == roadshow_id,
                                                         RoomVisit.left_at.is_(None))) is None:
-            db.session.add(RoomVisit(roadshow_id=roadshow_id, user_id=user_id, sid=sid, node_id=live.node_id()))
+            db.session.add(RoomVisit(roadshow_id=roadshow_id, user_id=user_id, sid=sid, node_id=live.node_id(),
+                                     hand_raised_at=hand_raised_at))
         uow.after_commit(live.mark_presence, roadshow_id)
 
 
