@@ -26,7 +26,7 @@ def room_name(booking_id: int) -> str:
     return f"booking:{booking_id}"
 
 
-def _participant_booking(user: User, booking_id: int) -> Booking:
+def participant_booking(user: User, booking_id: int) -> Booking:
     """The booking if `user` is its founder or mentor (admins do not read private sessions)."""
     booking = get_booking(user=user, booking_id=booking_id)
     if user.id not in (booking.founder_id, booking.mentor.user_id):
@@ -63,7 +63,7 @@ def carry_over(booking: Booking) -> None:
 
 def room_state(*, user: User, booking_id: int) -> dict:
     """What a participant sees on joining: the last messages, the notes and the action items."""
-    booking = _participant_booking(user, booking_id)
+    booking = participant_booking(user, booking_id)
     if booking.status in (BookingStatus.REQUESTED, BookingStatus.CONFIRMED):
         with uow.unit_of_work():
             carry_over(booking)
@@ -76,12 +76,12 @@ def room_state(*, user: User, booking_id: int) -> dict:
 
 
 def post_message(*, user: User, booking_id: int, body: str) -> SessionMessage:
-    _participant_booking(user, booking_id)
+    participant_booking(user, booking_id)
     body = (body or "").strip()
     if not body or len(body) > MAX_MESSAGE:
         raise Invalid(details={"body": [str(_l("Write 1 to %(n)d characters.", n=MAX_MESSAGE))]})
     with uow.unit_of_work():
-        booking = _participant_booking(user, booking_id)
+        booking = participant_booking(user, booking_id)
         message = SessionMessage(booking_id=booking.id, user_id=user.id, body=body)
         db.session.add(message)
         db.session.flush()
@@ -95,11 +95,11 @@ def _emit(booking_id: int, event: str, payload) -> None:
 
 
 def save_notes(*, user: User, booking_id: int, notes: str) -> Booking:
-    _participant_booking(user, booking_id)
+    participant_booking(user, booking_id)
     if len(notes or "") > MAX_NOTES:
         raise Invalid(details={"notes": [str(_l("Keep notes under %(n)d characters.", n=MAX_NOTES))]})
     with uow.unit_of_work():
-        booking = _participant_booking(user, booking_id)
+        booking = participant_booking(user, booking_id)
         booking.notes = notes or ""
         uow.after_commit(_emit, booking.id, "session:notes",
                          lambda: {"booking_id": booking.id, "notes": booking.notes,
@@ -108,12 +108,12 @@ def save_notes(*, user: User, booking_id: int, notes: str) -> Booking:
 
 
 def add_item(*, user: User, booking_id: int, text: str) -> ActionItem:
-    _participant_booking(user, booking_id)
+    participant_booking(user, booking_id)
     text = (text or "").strip()
     if not text or len(text) > 500:
         raise Invalid(details={"text": [str(_l("Write 1 to %(n)d characters.", n=500))]})
     with uow.unit_of_work():
-        booking = _participant_booking(user, booking_id)
+        booking = participant_booking(user, booking_id)
         item = ActionItem(booking_id=booking.id, text=text, created_by_id=user.id)
         db.session.add(item)
         db.session.flush()
@@ -126,7 +126,7 @@ def set_item_done(*, user: User, item_id: int, done: bool) -> ActionItem:
         item = db.session.get(ActionItem, item_id) if 0 < item_id < 2**31 else None
         if item is None:
             raise NotFound(_l("Action item not found."))
-        _participant_booking(user, item.booking_id)
+        participant_booking(user, item.booking_id)
         item.is_done, item.done_at = bool(done), utcnow() if done else None
         uow.after_commit(_emit, item.booking_id, "session:item", lambda: item_payload(item))
     return item
