@@ -224,3 +224,24 @@ def test_ticking_pushes_the_item_to_every_room_that_shows_it(db, login, socket_c
     for sc, room_id in ((first_room, booking.id), (second_room, second.id)):
         pushed = [m["args"][0] for m in sc.get_received() if m["name"] == "session:item"]
         assert [(p["room_booking_id"], p["is_done"]) for p in pushed] == [(room_id, True)]
+
+
+# the page ------------------------------------------------------------------------------------------------------
+
+def test_the_room_page_names_its_style_nonce_in_the_csp_and_other_pages_do_not(db, login, booking, make_user):
+    import re
+
+    response = login(booking.founder).get(f"/sessions/{booking.id}")
+    nonce = re.search(r'data-style-nonce="([^"]+)"', response.get_data(as_text=True)).group(1)
+    style_src = re.search(r"style-src ([^;]+)", response.headers["Content-Security-Policy"]).group(1).split()
+    assert style_src == ["'self'", f"'nonce-{nonce}'"]
+    again = login(booking.founder).get(f"/sessions/{booking.id}")
+    assert nonce not in again.headers["Content-Security-Policy"]  # one per response
+    other = login(booking.founder).get("/sessions")
+    assert re.search(r"style-src ([^;]+)", other.headers["Content-Security-Policy"]).group(1) == "'self'"
+
+
+def test_an_admin_opens_the_room_and_an_outsider_does_not(db, login, booking, make_user):
+    admin = make_user("investor", is_admin=True)
+    assert "data-notes-editor" in login(admin).get(f"/sessions/{booking.id}").get_data(as_text=True)
+    assert login(make_user("founder")).get(f"/sessions/{booking.id}").status_code == 404
