@@ -55,8 +55,9 @@
 
     function flush() {
       timer = null;
-      if (!synced || inFlight || !pending.length) return;
-      if (!socket.connected) { say("data-offline"); return; }
+      if (!pending.length) return;
+      if (!socket.connected) { say("data-offline"); return; }  // the sync on reconnecting sends it
+      if (!synced || inFlight) return;
       var update = N.Y.mergeUpdates(pending);
       pending = [];
       inFlight = true;
@@ -79,7 +80,7 @@
     ydoc.on("update", function (update, origin) {
       if (origin === REMOTE) return;
       pending.push(update);
-      say("data-saving");
+      say(socket.connected ? "data-saving" : "data-offline");
       schedule();
     });
     awareness.on("update", function (changes, origin) {

@@ -151,3 +151,37 @@ def test_an_action_item_ticked_done_in_the_next_session_stays_done(browser, site
     finally:
         mentor_context.close()
         founder_context.close()
+
+
+def test_words_typed_while_the_connection_is_down_are_merged_when_it_returns(browser, site, shot):  # noqa: F811
+    from playwright.sync_api import expect
+
+    booking = _shared_bookings(site.url)[-1]
+    mentor_context, mentor = _context(browser, site, "en-US")
+    founder_context, founder = _context(browser, site, "zh-CN")
+    try:
+        sign_in(mentor, MENTOR)
+        sign_in(founder, FOUNDER, lang="zh")
+        for page in (mentor, founder):
+            page.goto(f"/sessions/{booking['id']}")
+            expect(page.locator(EDITOR)).to_be_visible()
+            page.wait_for_function("window.Fuhua.socket.connected")
+        founder.evaluate("window.Fuhua.socket.disconnect()")
+        founder.click(EDITOR)
+        founder.keyboard.press("Control+End")
+        founder.keyboard.type("断线时写的一句话。")
+        expect(founder.locator("[data-notes-status]")).to_have_text("已离线：您的修改会保留，并在连接恢复后发送。")
+        mentor.click(EDITOR)
+        mentor.keyboard.press("Control+Home")
+        mentor.keyboard.type("Written while the founder was away. ")
+        expect(founder.locator(EDITOR)).not_to_contain_text("Written while the founder was away.")
+        founder.evaluate("window.Fuhua.socket.connect()")
+        for page in (mentor, founder):
+            expect(page.locator(EDITOR)).to_contain_text("断线时写的一句话。")
+            expect(page.locator(EDITOR)).to_contain_text("Written while the founder was away. ")
+        expect(founder.locator("[data-notes-status]")).to_have_text("已保存。")
+        assert _notes(mentor) == _notes(founder)
+        shot(founder, "reconnected")
+    finally:
+        mentor_context.close()
+        founder_context.close()
