@@ -9,8 +9,10 @@ Cursors and selections (Yjs awareness) are relayed to the room and never stored.
 """
 from __future__ import annotations
 
+import json
+
 from flask_babel import lazy_gettext as _l
-from pycrdt import Doc, Text
+from pycrdt import Decoder, Doc, Text, write_var_uint
 
 from app.accounts.models import User
 from app.core import uow
@@ -24,6 +26,8 @@ MAX_UPDATE_BYTES = 256 * 1024         # one update (the browser sends its edits 
 MAX_DOC_BYTES = 2 * 1024 * 1024       # the whole stored document, history of deletions included
 MAX_STATE_VECTOR_BYTES = 64 * 1024
 MAX_AWARENESS_BYTES = 8 * 1024
+MAX_AWARENESS_CLIENTS = 8             # states in one awareness update (a tab sends its own)
+PEER_COLOURS = 6                      # cm-yPeer-0 … 5 (static/css/app.css)
 
 
 class NotesTooLarge(AppError):
@@ -119,10 +123,37 @@ def _merge(doc: Doc, update: bytes) -> str:
 
 
 def relay_awareness(*, user: User, booking_id: int, update, sid: str | None = None) -> None:
-    """Pass a client's awareness update (its cursor, selection and name) on to the rest of the room."""
+    """Pass a client's awareness update (its cursor and selection) on to the rest of the room, with the name and
+    colour of the signed-in user in it (whatever the client said)."""
     update = _binary(update, field="update", limit=MAX_AWARENESS_BYTES)
     participant_booking(user, booking_id)
-    _emit(booking_id, "notes:awareness", {"booking_id": booking_id, "update": update}, sid)
+    _emit(booking_id, "notes:awareness", {"booking_id": booking_id, "update": _as_user(update, user)}, sid)
+
+
+def _as_user(update: bytes, user: User) -> bytes:
+    """Re-encode a y-protocols awareness update (count, then client id, clock and JSON state each), each state's
+    `user` set to who sent it; Invalid when it is no such update."""
+    try:
+        decoder = Decoder(update)
+        count = decoder.read_var_uint()
+        if count > MAX_AWARENESS_CLIENTS:
+            raise ValueError("too many states")
+        out = [write_var_uint(count)]
+        for _ in range(count):
+            client_id, clock = decoder.read_var_uint(), decoder.read_var_uint()
+            raw = decoder.read_message()
+            state = json.loads(raw.decode()) if raw and raw != b"null" else None
+            if state is not None and not isinstance(state, dict):
+                raise ValueError("a state is an object or null")
+            if state is not None:
+                state["user"] = {"name": user.name, "colorIndex": user.id % PEER_COLOURS}
+            encoded = json.dumps(state, ensure_ascii=False).encode() if state is not None else b"null"
+            out += [write_var_uint(client_id), write_var_uint(clock), write_var_uint(len(encoded)), encoded]
+        if decoder.length:
+            raise ValueError("trailing bytes")
+    except (ValueError, IndexError, RuntimeError, UnicodeDecodeError, TypeError):
+        raise Invalid(details={"update": [str(_l("Not a Yjs awareness update."))]}) from None
+    return b"".join(out)
 
 
 def _emit(booking_id: int, event: str, payload: dict, skip_sid: str | None) -> None:

@@ -1,6 +1,8 @@
 """Shared notes as a Yjs document (pycrdt): merge, persist, sync, access; action items that stay done."""
+import json
+
 import pytest
-from pycrdt import Doc, Map, Text
+from pycrdt import Doc, Map, Text, write_var_uint
 
 from app.core.errors import Invalid, NotFound
 from app.mentoring import bookings, notes, room
@@ -25,6 +27,13 @@ def _edit(doc: Doc, at: int, words: str) -> bytes:
     before = doc.get_state()
     _text(doc).insert(at, words)
     return doc.get_update(before)
+
+
+def _awareness(client_id: int, clock: int, state) -> bytes:
+    """A y-protocols awareness update with one state, as y-protocols/awareness encodes it."""
+    encoded = json.dumps(state, ensure_ascii=False).encode()
+    return b"".join([write_var_uint(1), write_var_uint(client_id), write_var_uint(clock), write_var_uint(len(encoded)),
+                     encoded])
 
 
 def _client(user, booking) -> Doc:
@@ -160,10 +169,28 @@ def test_updates_and_cursors_reach_the_other_side_over_the_socket(db, login, soc
     mentor_doc.apply_update(pushed[0]["update"])
     assert str(_text(mentor_doc)) == "会议纪要"
     assert [m for m in founder_socket.get_received() if m["name"] == "notes:update"] == []  # not back to the sender
-    assert founder_socket.emit("notes:awareness", {"booking_id": booking.id, "update": b"\x01\x02"},
-                               callback=True)["ok"]
+    cursor = _awareness(7, 3, {"cursor": {"anchor": 1, "head": 2}})
+    assert founder_socket.emit("notes:awareness", {"booking_id": booking.id, "update": cursor}, callback=True)["ok"]
     relayed = [m["args"][0]["update"] for m in mentor_socket.get_received() if m["name"] == "notes:awareness"]
-    assert relayed == [b"\x01\x02"]
+    assert len(relayed) == 1 and relayed[0].startswith(b"\x01\x07\x03") and b'"anchor": 1' in relayed[0]
+
+
+def test_a_relayed_cursor_carries_the_senders_own_name(db, login, socket_client, booking):
+    mentor_socket = socket_client(login(booking.mentor.user))
+    mentor_socket.emit("session:join", {"booking_id": booking.id}, callback=True)
+    mentor_socket.get_received()
+    impostor = _awareness(7, 3, {"cursor": None, "user": {"name": "周明 (not really)", "colorIndex": 9}})
+    notes.relay_awareness(user=booking.founder, booking_id=booking.id, update=impostor)
+    relayed = [m["args"][0]["update"] for m in mentor_socket.get_received() if m["name"] == "notes:awareness"]
+    honest = {"cursor": None, "user": {"name": "李雷", "colorIndex": booking.founder.id % 6}}
+    assert relayed == [_awareness(7, 3, honest)]
+
+
+@pytest.mark.parametrize("update", [b"\x01\x02", b"\x01\x07\x01\x05[1,2]", b"\x02\x07\x01\x02{}",
+                                    b"\x63" + b"\x00" * 10, b"\x01\x07\x01\x02{}junk"])
+def test_a_malformed_awareness_update_is_refused(db, booking, update):
+    with pytest.raises(Invalid):
+        notes.relay_awareness(user=booking.founder, booking_id=booking.id, update=update)
 
 
 def test_a_malformed_update_over_the_socket_gets_a_clear_error(db, login, socket_client, booking):
