@@ -90,9 +90,13 @@ def test_mentor_and_founder_type_at_once_and_both_texts_survive(browser, site, s
         for mentor_words, founder_words in zip(english, chinese, strict=True):  # neither waits for the other
             mentor.keyboard.type(mentor_words)
             founder.keyboard.type(founder_words)
+        mentor.keyboard.press("Enter")
+        mentor.keyboard.type("Next: a pilot in Suzhou.")
         for page in (mentor, founder):
             expect(page.locator(EDITOR)).to_contain_text("Mentor: price the pilot per line, not per robot. ")
             expect(page.locator(EDITOR)).to_contain_text("创始人：下周一前发送路演材料和样品测试报告。")
+            expect(page.locator(EDITOR)).to_contain_text("Next: a pilot in Suzhou.")
+        assert "\nNext: a pilot in Suzhou." in _notes(founder)  # Enter made a new line on both sides
         expect(mentor.locator(".cm-ySelectionInfo")).to_contain_text(booking["founder"]["name"])
         expect(founder.locator(".cm-ySelectionInfo")).to_contain_text(booking["mentor"]["name"])
         expect(mentor.locator("[data-notes-status]")).to_have_text("Saved.")
