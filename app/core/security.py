@@ -38,6 +38,14 @@ def _sources(setting: str) -> list[str]:
     return [item.strip() for item in value.replace(",", " ").split() if item.strip()]
 
 
+def style_nonce() -> str:
+    """A nonce for the <style> elements a page's script creates (CodeMirror's `EditorView.cspNonce`): one per
+    response, and named in its Content-Security-Policy only when a page asked for it."""
+    if "style_nonce" not in g:
+        g.style_nonce = secrets.token_urlsafe(16)
+    return g.style_nonce
+
+
 def _csp() -> str:
     """Scripts, sockets and images from this site only, plus the hosts named in CSP_CONNECT_SRC/CSP_IMG_SRC.
 
@@ -45,6 +53,8 @@ def _csp() -> str:
     count it as 'self'.
     """
     style = "'self' 'unsafe-inline'" if request.path.startswith("/api/docs") else "'self'"
+    if "style_nonce" in g:
+        style += f" 'nonce-{g.style_nonce}'"
     socket_origin = ("wss://" if request.is_secure else "ws://") + request.host
     connect = " ".join(["'self'", socket_origin, *_sources("CSP_CONNECT_SRC")])
     img = " ".join(["'self'", "data:", *_sources("CSP_IMG_SRC")])
@@ -94,3 +104,4 @@ def init_security(app) -> None:
     app.before_request(check_request)
     app.before_request(check_csrf)
     app.after_request(set_security_headers)
+    app.jinja_env.globals["style_nonce"] = style_nonce

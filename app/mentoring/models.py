@@ -21,6 +21,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     SmallInteger,
     String,
     Text,
@@ -176,7 +177,8 @@ class Booking(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    notes: Mapped[str] = mapped_column(Text, default="", server_default="")  # shared by both sides
+    # the shared notes' plain text, for display and search; the document both sides edit is `SessionNotes`
+    notes: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     mentor: Mapped[MentorProfile] = relationship()
     session_type: Mapped[SessionType] = relationship()
@@ -281,7 +283,12 @@ class SessionMessage(db.Model):
 
 
 class ActionItem(db.Model):
-    """A to-do agreed in a session; open ones carry over into the next booking with the same mentor."""
+    """A to-do agreed in a session: one item across the founder's sessions with this mentor.
+
+    It belongs to the session it was written in and shows in every later session of the same founder and
+    mentor while it is open; ticked done (in whichever session), it is done everywhere and shows, done, only
+    in its own session and in the one where it was ticked (`done_in_booking_id`).
+    """
 
     __tablename__ = "mentor_action_items"
 
@@ -290,9 +297,24 @@ class ActionItem(db.Model):
     text: Mapped[str] = mapped_column(String(500))
     is_done: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    carried_from_id: Mapped[int | None] = mapped_column(ForeignKey("mentor_action_items.id", ondelete="SET NULL"))
     created_at: Mapped[created_at]
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    done_in_booking_id: Mapped[int | None] = mapped_column(ForeignKey("mentor_bookings.id", ondelete="SET NULL"))
+
+
+class SessionNotes(db.Model):
+    """The shared notes of a booking as a Yjs document (the pycrdt encoding of its whole state).
+
+    Both sides' edits are merged into it as CRDT updates, so concurrent typing loses nothing;
+    `Booking.notes` keeps the document's text.
+    """
+
+    __tablename__ = "mentor_session_notes"
+
+    booking_id: Mapped[int] = mapped_column(ForeignKey("mentor_bookings.id", ondelete="CASCADE"), primary_key=True)
+    ydoc: Mapped[bytes] = mapped_column(LargeBinary)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
 
 class WaitlistEntry(db.Model):

@@ -1,4 +1,4 @@
-// The session room of a booking: live chat, shared notes and action items over Socket.IO.
+// The session room of a booking: live chat, shared notes (Yjs, edited together) and action items over Socket.IO.
 (function () {
   "use strict";
   var root = document.querySelector("[data-session-room]");
@@ -7,9 +7,8 @@
   var bookingId = parseInt(root.getAttribute("data-booking-id"), 10);
   var chat = root.querySelector("[data-chat-list]");
   var chatForm = root.querySelector("[data-chat-form]");
-  var notes = root.querySelector("[data-notes]");
-  var notesForm = root.querySelector("[data-notes-form]");
   var notesStatus = root.querySelector("[data-notes-status]");
+  var notes = window.FuhuaNotesRoom(root.querySelector("[data-notes-editor]"), socket, bookingId, notesStatus);
   var items = root.querySelector("[data-items]");
   var itemForm = root.querySelector("[data-item-form]");
   var seen = {};
@@ -37,7 +36,7 @@
       var box = document.createElement("input");
       box.type = "checkbox";
       box.addEventListener("change", function () {
-        socket.emit("session:item_done", { item_id: item.id, done: box.checked });
+        socket.emit("session:item_done", { item_id: item.id, done: box.checked, booking_id: bookingId });
       });
       var text = document.createElement("span");
       label.appendChild(box);
@@ -58,20 +57,15 @@
         return;
       }
       ack.messages.forEach(addMessage);
-      if (document.activeElement !== notes) notes.value = ack.notes || "";
       ack.action_items.forEach(renderItem);
+      notes.sync();
     });
   }
 
   socket.on("connect", join);
   if (socket.connected) join();
   socket.on("session:message", function (m) { if (m.booking_id === bookingId) addMessage(m); });
-  socket.on("session:item", function (item) { if (item.booking_id === bookingId) renderItem(item); });
-  socket.on("session:notes", function (n) {
-    if (n.booking_id !== bookingId || document.activeElement === notes) return;
-    notes.value = n.notes;
-    notesStatus.textContent = notesStatus.getAttribute("data-updated-by").replace("__NAME__", n.user.name);
-  });
+  socket.on("session:item", function (item) { if (item.room_booking_id === bookingId) renderItem(item); });
 
   chatForm.addEventListener("submit", function (ev) {
     ev.preventDefault();
@@ -80,12 +74,6 @@
     if (!body) return;
     socket.emit("session:chat", { booking_id: bookingId, body: body }, function (ack) {
       if (ack && ack.ok) { input.value = ""; addMessage(ack.message); }
-    });
-  });
-  notesForm.addEventListener("submit", function (ev) {
-    ev.preventDefault();
-    socket.emit("session:notes", { booking_id: bookingId, notes: notes.value }, function (ack) {
-      notesStatus.textContent = ack && ack.ok ? notesStatus.getAttribute("data-saved") : ack.error.message;
     });
   });
   itemForm.addEventListener("submit", function (ev) {

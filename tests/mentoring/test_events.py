@@ -43,19 +43,18 @@ def test_outsiders_cannot_join_or_post(db, login, make_user, socket_client, book
     assert anonymous.emit("session:join", {"booking_id": booking.id}, callback=True)["ok"] is False
 
 
-def test_notes_and_action_items_are_shared(db, login, socket_client, booking):
+def test_action_items_are_shared(db, login, socket_client, booking):
     founder_socket = socket_client(login(booking.founder))
     mentor_socket = socket_client(login(booking.mentor.user))
     for sc in (founder_socket, mentor_socket):
         sc.emit("session:join", {"booking_id": booking.id}, callback=True)
     mentor_socket.get_received()
-    assert founder_socket.emit("session:notes", {"booking_id": booking.id, "notes": "Pilot pricing"},
-                               callback=True)["ok"]
-    assert received(mentor_socket, "session:notes")[0]["notes"] == "Pilot pricing"
     item = founder_socket.emit("session:item_add", {"booking_id": booking.id, "text": "Send the deck"},
                                callback=True)["item"]
+    assert [i["text"] for i in received(mentor_socket, "session:item")] == ["Send the deck"]
     done = mentor_socket.emit("session:item_done", {"item_id": item["id"], "done": True}, callback=True)
     assert done["ok"] and done["item"]["is_done"] is True
+    assert [i["is_done"] for i in received(founder_socket, "session:item")] == [False, True]
     assert founder_socket.emit("session:chat", {"booking_id": booking.id, "body": ""}, callback=True)["ok"] is False
 
 
