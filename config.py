@@ -128,6 +128,11 @@ class Config:
     # Seconds after leaving a room within which coming back restores a raised hand (a reconnect, not a new visit).
     ROADSHOW_RECONNECT_GRACE = float(os.environ.get("ROADSHOW_RECONNECT_GRACE") or 120)
 
+    # How new passwords are hashed (Werkzeug's method string). Leave it: scrypt is deliberately slow. The tests
+    # (and the servers they start) set a fast one, because the suite makes thousands of accounts and sign-ins;
+    # production refuses anything but scrypt.
+    PASSWORD_HASH_METHOD = os.environ.get("PASSWORD_HASH_METHOD") or "scrypt"
+
     # Email: printed to the log unless MAIL_SERVER is set.
     MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
     MAIL_PORT = int(os.environ.get("MAIL_PORT") or 25)
@@ -189,6 +194,9 @@ class DevelopmentConfig(Config):
     DEBUG = False
 
 
+FAST_TEST_PASSWORD_HASH = "pbkdf2:sha256:1000"  # tests only: fast, and still a real salted hash
+
+
 class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test-secret-key"
@@ -202,6 +210,7 @@ class TestConfig(Config):
     MAIL_SERVER = os.environ.get("TEST_MAIL_SERVER") or None
     SITE_URL = "http://localhost"
     SERVER_NAME = None
+    PASSWORD_HASH_METHOD = FAST_TEST_PASSWORD_HASH
 
 
 class ProductionConfig(Config):
@@ -219,6 +228,8 @@ class ProductionConfig(Config):
         key = app.config.get("SECRET_KEY")
         if not key or key == DEV_SECRET_KEY or len(key) < 32:
             raise RuntimeError("ProductionConfig needs SECRET_KEY set to a random value of 32+ characters.")
+        if not app.config["PASSWORD_HASH_METHOD"].startswith("scrypt"):
+            raise RuntimeError("ProductionConfig hashes passwords with scrypt: unset PASSWORD_HASH_METHOD.")
 
 
 configs = {"development": DevelopmentConfig, "testing": TestConfig, "production": ProductionConfig}

@@ -34,6 +34,8 @@ from urllib.request import urlopen
 
 import pytest
 
+from config import FAST_TEST_PASSWORD_HASH
+
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 30.0
 # Settings the parent test process may carry that must not leak into a served app.
@@ -105,6 +107,7 @@ def app_env(database_url: str, *, secret_key: str, extra: dict[str, str] | None 
         # Tests sign in and sign up many times from one address; the limits themselves are tested in-process.
         "LOGIN_RATE_LIMIT": "1000 per minute",
         "REGISTER_RATE_LIMIT": "1000 per minute",
+        "PASSWORD_HASH_METHOD": FAST_TEST_PASSWORD_HASH,  # seeding makes dozens of accounts
     })
     env.update(extra or {})
     return env

@@ -7,7 +7,7 @@ from enum import StrEnum
 from flask_login import UserMixin
 from sqlalchemy import JSON, Boolean, ForeignKey, String, Text, UniqueConstraint, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import check_password_hash
 
 from app.core.db import UTCDateTime, created_at, intpk, str200
 from app.extensions import db
@@ -66,7 +66,8 @@ class User(UserMixin, db.Model):
         return self.is_active_account
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)  # scrypt, Werkzeug's current default
+        from app.accounts.passwords import hash_password
+        self.password_hash = hash_password(password)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

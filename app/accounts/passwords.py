@@ -4,7 +4,9 @@ At least MIN_LENGTH characters, not guessable: zxcvbn (Dropbox's estimator, with
 passwords, names and words, keyboard patterns and repeats) must put it at 10^8 guesses or more, and it
 may not contain the email address (or its name part) or the person's name.
 """
+from flask import current_app
 from flask_babel import lazy_gettext as _l
+from werkzeug.security import generate_password_hash
 from zxcvbn import zxcvbn
 
 MIN_LENGTH = 12
@@ -31,3 +33,8 @@ def password_problems(password: str, *, email: str | None = None, name: str | No
     if zxcvbn(password[:SCORED_PREFIX], user_inputs=_parts(email, name))["score"] < MIN_SCORE:
         return [str(_l("This password is too common or too easy to guess. Add more words or mix them up."))]
     return []
+
+
+def hash_password(password: str) -> str:
+    """A salted hash of `password` by the configured method (scrypt unless the tests ask for speed)."""
+    return generate_password_hash(password, method=current_app.config.get("PASSWORD_HASH_METHOD") or "scrypt")

@@ -84,8 +84,8 @@ def authenticate(*, email: str, password: str) -> User | None:
     user = find_user_by_email(email)
     if user is None:
         if _DUMMY_HASH is None:
-            from werkzeug.security import generate_password_hash
-            _DUMMY_HASH = generate_password_hash(new_secret())
+            from app.accounts.passwords import hash_password
+            _DUMMY_HASH = hash_password(new_secret())
         from werkzeug.security import check_password_hash
         check_password_hash(_DUMMY_HASH, password)
         user = None

@@ -127,3 +127,25 @@ def test_wrong_current_passwords_are_limited(app, make_user, login, monkeypatch)
         assert wrong.status_code == 422
     locked = api.post("/api/me/password", json={"current_password": PASSWORD, "new_password": STRONG})
     assert locked.status_code == 429 and locked.get_json()["error"]["code"] == "reauth_locked"
+
+
+def test_production_refuses_a_fast_password_hash():
+    """The suite hashes fast (PASSWORD_HASH_METHOD); production insists on scrypt."""
+    from flask import Flask
+
+    import config
+
+    class Production(config.ProductionConfig):
+        SECRET_KEY = "x" * 40
+        PASSWORD_HASH_METHOD = config.FAST_TEST_PASSWORD_HASH
+    app = Flask(__name__)
+    app.config.from_object(Production)
+    with pytest.raises(RuntimeError, match="scrypt"):
+        Production.init_app(app)
+
+
+def test_the_configured_method_hashes_new_passwords(app, db, make_user, monkeypatch):
+    monkeypatch.setitem(app.config, "PASSWORD_HASH_METHOD", "scrypt")
+    user = make_user("founder")
+    user.set_password("a quiet orchard under snow")
+    assert user.password_hash.startswith("scrypt:") and user.check_password("a quiet orchard under snow")

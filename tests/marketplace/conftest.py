@@ -7,15 +7,6 @@ COMPUTE_FIELDS = {"accelerator_model": "A100", "accelerator_memory_gb": 80, "acc
                   "queue_sla": "starts within 24 h"}
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashes(monkeypatch):
-    """Many users sign in here; scrypt's deliberate slowness is not under test."""
-    from werkzeug.security import generate_password_hash
-
-    monkeypatch.setattr("app.accounts.models.generate_password_hash",
-                        lambda password: generate_password_hash(password, method="pbkdf2:sha256:1000"))
-
-
 @pytest.fixture
 def request_ctx(app, db):
     """A request context for calling services directly (error messages are translated when raised)."""
