@@ -19,15 +19,6 @@ def _counts(db) -> dict[str, int]:
     }
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashes(monkeypatch):
-    """The seed hashes ~30 passwords; scrypt's deliberate slowness is not under test here."""
-    from werkzeug.security import generate_password_hash
-
-    monkeypatch.setattr("app.accounts.models.generate_password_hash",
-                        lambda password: generate_password_hash(password, method="pbkdf2:sha256:1000"))
-
-
 @pytest.fixture
 def seeded(app, db):
     result = app.test_cli_runner().invoke(args=["seed-demo"])

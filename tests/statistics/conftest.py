@@ -10,15 +10,6 @@ from app.core.db import utcnow
 UTC = timezone.utc
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashes(monkeypatch):
-    """Many users are made here; scrypt's deliberate slowness is not under test."""
-    from werkzeug.security import generate_password_hash
-
-    monkeypatch.setattr("app.accounts.models.generate_password_hash",
-                        lambda password: generate_password_hash(password, method="pbkdf2:sha256:1000"))
-
-
 @pytest.fixture
 def request_ctx(app, db):
     with app.test_request_context():
