@@ -31,7 +31,7 @@ from app.matching.lexicon import GENERIC_FIELDS, SECTOR_CONCEPTS
 from app.mentoring import services as mentor_services
 from app.mentoring import slots as slot_engine
 from app.mentoring.models import MentorProfile, SessionType
-from app.resources.models import Listing, ListingStatus, PricingModel, Provider
+from app.providers.models import Listing, ListingStatus, PricingModel, Provider
 from app.startups.models import Startup
 
 log = logging.getLogger(__name__)

@@ -20,16 +20,10 @@ from app.accounts.models import Organisation, OrgKind
 from app.core.db import UTCDateTime, utcnow
 from app.core.errors import Invalid, NotFound, PermissionDenied
 from app.extensions import db
+from app.marketplace.models import RequestEvent, ResourceRequest, Settlement, SettlementMethod, VoucherEntry
+from app.marketplace.models import RequestState as S
 from app.mentoring.models import Booking, BookingFeedback, BookingStatus
-from app.resources.models import (
-    Listing,
-    RequestEvent,
-    ResourceRequest,
-    Settlement,
-    SettlementMethod,
-    VoucherEntry,
-)
-from app.resources.models import RequestState as S
+from app.providers.models import Listing
 from app.roadshows.models import (
     ChatMessage,
     Interest,

@@ -5,9 +5,9 @@ import pytest
 
 from app.core.db import utcnow
 from app.core.errors import InvalidState, PermissionDenied
-from app.resources import request_services as rs
-from app.resources import states
-from app.resources.models import RequestState
+from app.marketplace import services as rs
+from app.marketplace import states
+from app.marketplace.models import RequestState
 
 ALL = [(state, action, party) for state in states.STATES for action in states.ACTIONS for party in states.PARTIES]
 API_ACTIONS = {"quote": "quote", "counter": "counter", "accept": "accept", "decline": "decline", "cancel": "cancel",

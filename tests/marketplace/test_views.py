@@ -137,7 +137,7 @@ def test_the_listing_editor_shows_field_errors_in_chinese(market, login):
 
 def test_the_voucher_ledger_names_requests_in_chinese(market, login, make_user, make_request):
     from app.extensions import db
-    from app.resources import vouchers
+    from app.marketplace import vouchers
     vouchers.grant(actor=make_user("investor", is_admin=True), startup_id=market.startup.id, amount=Decimal("500"),
                    note="Q3")
     req = make_request(state="submitted")

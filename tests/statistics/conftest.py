@@ -57,10 +57,12 @@ def world(db, app, make_user):
     viewers + 1 anonymous socket, 2 questions (1 answered), 1 interest mark, 1 chat message; a compute listing
     with 3 requests (completed with a cash settlement, quoted, submitted); 500.00 voucher credit granted.
     The range is the 30 days before and after today (UTC)."""
+    from app.marketplace import services as request_services
+    from app.marketplace import vouchers
     from app.mentoring import bookings
     from app.mentoring import services as mentoring
-    from app.resources import listings, request_services, vouchers
-    from app.resources import services as providers
+    from app.providers import listings
+    from app.providers import services as providers
     from app.roadshows import engagement
     from app.roadshows import services as roadshows
     from app.roadshows.live import use_cases

@@ -4,8 +4,9 @@ from decimal import Decimal
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from app.core.pagination import PageArgsSchema
-from app.resources.models import Category, ListingStatus, PricingModel, RequestState
-from app.resources.search import SORTS
+from app.marketplace.models import RequestState
+from app.providers.models import Category, ListingStatus, PricingModel
+from app.providers.search import SORTS
 
 CATEGORIES = [c.value for c in Category]
 PRICING_MODELS = [p.value for p in PricingModel]
@@ -156,7 +157,7 @@ class ListingSchema(Schema):
         "description": "In search results for `q`: the words of this listing that matched (in either language)"})
 
     def render_description(self, obj):
-        from app.resources.listings import render_markdown
+        from app.providers.listings import render_markdown
         return str(render_markdown(obj.description))
 
 

@@ -13,7 +13,7 @@ from app.accounts import organisations
 from app.core.db import utcnow
 from app.core.errors import Invalid, NotFound, PermissionDenied
 from app.extensions import db
-from app.resources.models import Category, Listing, ListingStatus, PricingModel, Provider
+from app.providers.models import Category, Listing, ListingStatus, PricingModel, Provider
 
 log = logging.getLogger(__name__)
 

@@ -26,17 +26,10 @@ from app.core.i18n import format_when
 from app.core.pagination import Page, paginate
 from app.core.realtime import emit_to_room
 from app.extensions import db
-from app.resources import (
-    marketplace_notifications,  # noqa: F401  (registers the notification kinds)
-    states,
-    vouchers,
-)
-from app.resources.listings import unit_total
-from app.resources.models import (
+from app.marketplace import notifications as marketplace_notifications  # noqa: F401  (registers the notification kinds)
+from app.marketplace import states, vouchers
+from app.marketplace.models import (
     Agreement,
-    Listing,
-    ListingStatus,
-    PricingModel,
     RequestAttachment,
     RequestEvent,
     RequestMessage,
@@ -45,8 +38,10 @@ from app.resources.models import (
     Settlement,
     SettlementMethod,
 )
-from app.resources.models import RequestState as S
-from app.resources.states import Action, Party
+from app.marketplace.models import RequestState as S
+from app.marketplace.states import Action, Party
+from app.providers.listings import unit_total
+from app.providers.models import Listing, ListingStatus, PricingModel
 from app.startups.models import Startup
 
 log = logging.getLogger(__name__)
@@ -444,7 +439,7 @@ def agreement_terms(req: ResourceRequest) -> str:
 
 
 def _terms_in(locale: str, req: ResourceRequest) -> str:
-    from app.resources.listings import CATEGORY_LABELS, PRICING_LABELS
+    from app.providers.listings import CATEGORY_LABELS, PRICING_LABELS
 
     listing = req.listing
     with force_locale(locale):

@@ -13,8 +13,8 @@ from sqlalchemy.orm import selectinload
 from app.accounts.models import Organisation
 from app.core.pagination import Page
 from app.extensions import db
-from app.resources.listings import CATEGORY_LABELS
-from app.resources.models import Listing, ListingStatus, Provider
+from app.providers.listings import CATEGORY_LABELS
+from app.providers.models import Listing, ListingStatus, Provider
 from app.search.engine import join_matches
 from app.search.highlight import matched_words
 from app.search.index import Fields, Source, city_names, in_every_language, register

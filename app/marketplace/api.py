@@ -9,9 +9,11 @@ from flask_smorest import Blueprint
 from app.core.api import error_responses
 from app.core.errors import Invalid
 from app.core.pagination import page_schema
-from app.resources import listings, request_services, search, services, vouchers
-from app.resources import marketplace_schemas as s
-from app.resources.states import actions_for
+from app.marketplace import schemas as s
+from app.marketplace import services as request_services
+from app.marketplace import vouchers
+from app.marketplace.states import actions_for
+from app.providers import listings, search, services
 
 blp = Blueprint("marketplace_api", __name__, url_prefix="/api", description="Resource marketplace")
 

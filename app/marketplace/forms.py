@@ -18,7 +18,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
 
-from app.resources.listings import ACCREDITATIONS, CATEGORY_LABELS, PRICING_LABELS, STATUS_LABELS
+from app.providers.listings import ACCREDITATIONS, CATEGORY_LABELS, PRICING_LABELS, STATUS_LABELS
 
 
 def choices(pairs) -> list[SelectChoice]:

@@ -11,7 +11,7 @@ organisation) and `system` (scheduled jobs: expiry, auto-acceptance of a deliver
 from flask_babel import lazy_gettext as _l
 
 from app.core.errors import InvalidState, PermissionDenied
-from app.resources.models import RequestState as S
+from app.marketplace.models import RequestState as S
 
 
 class Party:

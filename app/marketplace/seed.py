@@ -11,10 +11,11 @@ from app.accounts import organisations
 from app.accounts.models import OrgKind
 from app.core.db import utcnow
 from app.extensions import db
-from app.resources import listings as listing_services
-from app.resources import request_services as rs
-from app.resources import vouchers
-from app.resources.models import Listing, ResourceRequest
+from app.marketplace import services as rs
+from app.marketplace import vouchers
+from app.marketplace.models import ResourceRequest
+from app.providers import listings as listing_services
+from app.providers.models import Listing
 
 log = logging.getLogger(__name__)
 
