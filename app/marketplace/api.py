@@ -246,17 +246,16 @@ def post_message(data, request_id):
 
 
 @blp.route("/requests/<int:request_id>/attachments", methods=["POST"])
-@blp.arguments(s.MessageFormSchema, location="form")
-@blp.arguments(s.AttachmentFileSchema, location="files")
+@blp.arguments(s.AttachmentUploadSchema, location="multipart")
 @blp.response(201, s.MessageSchema)
 @_errors(401, 403, 404, 413)
 @login_required
-def post_attachment(form, files, request_id):
+def post_attachment(data, request_id):
     """Attach a file (PDF, image, text, CSV, ZIP, Word, Excel; at most 10 MB) to the thread, with an optional body."""
-    upload = files["file"]
+    upload = data["file"]
     content = upload.read(request_services.MAX_ATTACHMENT_BYTES + 1)
     message = request_services.post_message(
-        actor=_me(), request_id=request_id, body=form.get("body", ""),
+        actor=_me(), request_id=request_id, body=data["body"],
         attachments=[(upload.filename or "file", upload.mimetype or "application/octet-stream", content)])
     return message
 

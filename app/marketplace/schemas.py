@@ -1,7 +1,9 @@
 """Input and output schemas of the marketplace API (listings, requests, threads, agreements, vouchers)."""
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
+from werkzeug.datastructures import FileStorage
 
 from app.core.pagination import PageArgsSchema
 from app.marketplace.models import RequestState
@@ -352,12 +354,26 @@ class MessageSchema(Schema):
     attachments = fields.List(fields.Nested(AttachmentSchema), required=True)
 
 
-class MessageFormSchema(Schema):
-    body = fields.String(load_default="", validate=validate.Length(max=10000))
+class FileUpload(fields.Field):
+    """A multipart file part (a text field of the same name is refused: it has no content to store)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("metadata", {})
+        kwargs["metadata"] = {"type": "string", "format": "binary", **kwargs["metadata"]}
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, FileStorage):
+            raise ValidationError(str(_l("Attach the file as a multipart file part.")))
+        return value
 
 
-class AttachmentFileSchema(Schema):
-    file = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
+class AttachmentUploadSchema(Schema):
+    """A thread message with one file: multipart/form-data fields `file` (required) and `body` (optional)."""
+
+    file = FileUpload(required=True, metadata={"description": "PDF, image, text, CSV, ZIP, Word or Excel; 10 MB"})
+    body = fields.String(load_default="", validate=validate.Length(max=10000),
+                         metadata={"description": "The message's text (optional)"})
 
 
 # Vouchers -----------------------------------------------------------------------------------

@@ -291,6 +291,18 @@ class TestThread:
                            content_type="multipart/form-data")
         assert big.status_code == 413
 
+    @pytest.mark.parametrize("data", [{"file": "not a file"}, {"body": "no file"}, {"body": "x" * 10001, "file": None},
+                                      {"file": None, "extra": "field"}])
+    def test_malformed_attachment_upload_is_a_422(self, make_request, market, login, data):
+        import io
+        req = make_request("quoted")
+        data = {k: (io.BytesIO(b"%PDF-1.4 x"), "spec.pdf", "application/pdf") if v is None else v
+                for k, v in data.items()}
+        response = login(market.founder).post(f"/api/requests/{req.id}/attachments", data=data,
+                                              content_type="multipart/form-data")
+        assert response.status_code == 422, response.get_json()
+        assert response.get_json()["error"]["code"] == "validation_error"
+
 
 class TestVouchers:
     def test_grant_spend_refund(self, market, make_listing, make_request, login, make_user):
