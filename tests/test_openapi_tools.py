@@ -89,6 +89,7 @@ def test_generated_client_runs_a_marketplace_deal(client, tmp_path):
         from fuhua_client.api.providers_api import post_api_providers
         from fuhua_client.api.startups_api import post_api_startups
         from fuhua_client.models import (
+            Accept,
             CreateListing,
             CreateListingCategory,
             CreateListingCategoryFields,
@@ -119,7 +120,10 @@ def test_generated_client_runs_a_marketplace_deal(client, tmp_path):
         quoted = post_api_requests_request_id_quote.sync(request_id=made.id, client=provider,
                                                          body=Offer(price=18.0, note="含技术支持"))
         assert quoted.state == "quoted" and quoted.quoted_price == 18.0
-        accepted = post_api_requests_request_id_accept.sync(request_id=made.id, client=founder)
+        seen = get_api_requests_request_id.sync(request_id=made.id, client=founder)
+        assert seen.quote_id == quoted.quote_id and seen.quoted_price == 18.0
+        accepted = post_api_requests_request_id_accept.sync(request_id=made.id, client=founder,
+                                                            body=Accept(quote_id=seen.quote_id))
         assert accepted.state == "accepted"
         seen = get_api_requests_request_id.sync(request_id=made.id, client=provider)
         assert seen.state == "accepted" and seen.quantity == 2

@@ -172,9 +172,17 @@ def _noted_move(name: str, func, doc: str):
     return view
 
 
-_simple_move("accept", request_services.accept,
-             "The startup accepts the quote: capacity is reserved, vouchers paid, the agreement drawn up (409 if no "
-             "capacity).")
+@blp.route("/requests/<int:request_id>/accept", methods=["POST"])
+@blp.arguments(s.AcceptSchema)
+@blp.response(200, s.RequestSchema)
+@_errors(401, 403, 404, 409)
+@login_required
+def accept_request(data, request_id):
+    """The startup accepts the quote it saw (`quote_id`): capacity is reserved, vouchers paid, the agreement drawn
+    up. 409 `quote_changed` if the provider re-quoted since (nothing is charged), or if no capacity is left."""
+    return _with_actions(request_services.accept(actor=_me(), request_id=request_id, **data), _me())
+
+
 _noted_move("decline", request_services.decline,
             "The provider declines a request or counter-offer; the startup a quote.")
 _noted_move("cancel", request_services.cancel, "Either party cancels before delivery; capacity and vouchers come back.")

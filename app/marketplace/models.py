@@ -19,8 +19,10 @@ from sqlalchemy import (
     String,
     Text,
     false,
+    func,
+    select,
 )
-from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, deferred, mapped_column, relationship
 
 from app.accounts.models import Organisation, User
 from app.core.db import UTCDateTime, created_at, intpk
@@ -258,3 +260,10 @@ class Review(db.Model):
     def __repr__(self) -> str:
         return f"<Review {self.id} {self.rating}>"
 
+
+# The quote the startup sees and accepts is named by the id of the "quote" event that made it (each quote and
+# re-quote records one), loaded with the request in the same query.
+ResourceRequest.quote_id = column_property(
+    select(func.max(RequestEvent.id))
+    .where(RequestEvent.request_id == ResourceRequest.id, RequestEvent.action == "quote")
+    .correlate_except(RequestEvent).scalar_subquery())

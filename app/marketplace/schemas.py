@@ -202,6 +202,11 @@ class OfferSchema(Schema):
                                               "type": "number", "minimum": 0.01, "maximum": 100})
 
 
+class AcceptSchema(Schema):
+    quote_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1),
+                              metadata={"description": "The quote you saw (the request's `quote_id`)"})
+
+
 class MoveNoteSchema(Schema):
     note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=5000))
 
@@ -250,6 +255,8 @@ class RequestSchema(Schema):
     needed_by = fields.Date(required=True, allow_none=True)
     state = fields.String(required=True)
     pricing_model = fields.String(required=True)
+    quote_id = fields.Integer(required=True, allow_none=True,
+                              metadata={"description": "The current quote: send it back to accept exactly this one"})
     quoted_price = fields.Float(required=True, allow_none=True)
     quote_note = fields.String(required=True, allow_none=True)
     equity_percent = fields.Float(required=True, allow_none=True)

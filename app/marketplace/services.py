@@ -305,10 +305,26 @@ def _release(req: ResourceRequest, actor_id: int | None) -> None:
         req.voucher_debited = False
 
 
-def accept(*, actor, request_id: int) -> ResourceRequest:
-    """The startup accepts the quote: capacity is reserved, vouchers paid, the agreement signed by the startup."""
-    req, _party = _move(actor=actor, request_id=request_id, action=Action.ACCEPT, before=_reserve,
-                        kind="request_accepted", to_side=Party.PROVIDER)
+def current_quote_id(request_id: int) -> int | None:
+    """The id of the request's current quote (its latest "quote" event), read inside the accepting transaction."""
+    return db.session.scalar(select(func.max(RequestEvent.id))
+                             .where(RequestEvent.request_id == request_id, RequestEvent.action == Action.QUOTE))
+
+
+def accept(*, actor, request_id: int, quote_id: int) -> ResourceRequest:
+    """The startup accepts the quote it saw (`quote_id`): capacity is reserved, vouchers paid, the agreement signed
+    by the startup. A re-quote since then is a Conflict (`quote_changed`) and nothing is charged."""
+    def reserve(req: ResourceRequest, actor_id: int | None) -> None:
+        # after the conditional state UPDATE (PostgreSQL: the row is locked; SQLite: the write lock is held), so a
+        # re-quote either committed before this read or cannot commit until this unit has ended
+        current = current_quote_id(req.id)
+        if current != quote_id:
+            raise Conflict(_l("The provider changed the quote since you saw it. Read the new quote, then accept it "
+                              "if it suits you."), code="quote_changed", details={"quote_id": current})
+        _reserve(req, actor_id)
+
+    req, _party = _move(actor=actor, request_id=request_id, action=Action.ACCEPT, before=reserve,
+                        kind="request_accepted", to_side=Party.PROVIDER, data={"quote_id": quote_id})
     return req
 
 

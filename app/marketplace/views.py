@@ -232,6 +232,12 @@ def request_move(request_id: int, action: str):
                 flash(f"{form[name].label.text}: {' '.join(errors)}", "error")
             return redirect(url_for("marketplace.request_detail", request_id=request_id))
         kwargs = {"price": form.price.data, "note": form.note.data, "equity_percent": form.equity_percent.data}
+    elif action == "accept":
+        form = forms.AcceptForm()
+        if not form.validate_on_submit():
+            flash(_("Reload the request and accept the quote it shows."), "error")
+            return redirect(url_for("marketplace.request_detail", request_id=request_id))
+        kwargs = {"quote_id": form.quote_id.data}
     else:
         form = forms.NoteForm()
         if not form.validate_on_submit():

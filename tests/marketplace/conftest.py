@@ -112,7 +112,7 @@ def make_request(db, market):
                 rs.counter(actor=market.founder, request_id=req.id, price=Decimal("20.00"), note="less?",
                            equity_percent=Decimal("1") if listing.pricing_model == "equity" else None)
             elif step == "accept":
-                rs.accept(actor=market.founder, request_id=req.id)
+                rs.accept(actor=market.founder, request_id=req.id, quote_id=rs.current_quote_id(req.id))
             elif step == "start":
                 rs.start(actor=market.provider_user, request_id=req.id)
             elif step == "deliver":

@@ -46,18 +46,20 @@ def _setup(base: str, *, pricing_model: str, capacity: int, requests_count: int,
         rid = made.json()["id"]
         quoted = provider.post(f"{base}/api/requests/{rid}/quote", json={"price": price}, timeout=TIMEOUT)
         assert quoted.status_code == 200, quoted.text
-        ids.append(rid)
+        ids.append((rid, quoted.json()["quote_id"]))
     return founder, listing, ids
 
 
-def _accept_all_at_once(servers, headers: dict, ids: list[int]) -> list[requests.Response]:
+def _accept_all_at_once(servers, headers: dict, ids: list[tuple[int, int]]) -> list[requests.Response]:
+    """Accept each (request id, quote id) at the same instant, spread over the served processes."""
     barrier = Barrier(len(ids))
 
     def accept(i_rid):
-        i, rid = i_rid
+        i, (rid, quote_id) = i_rid
         base = servers[i % len(servers)].url
         barrier.wait()
-        return requests.post(f"{base}/api/requests/{rid}/accept", headers=headers, timeout=TIMEOUT)
+        return requests.post(f"{base}/api/requests/{rid}/accept", headers=headers, json={"quote_id": quote_id},
+                             timeout=TIMEOUT)
 
     with ThreadPoolExecutor(max_workers=len(ids)) as pool:
         return list(pool.map(accept, enumerate(ids)))
@@ -76,7 +78,7 @@ def test_concurrent_accepts_never_overbook_capacity():
                                                                                           "state_changed"}
         assert requests.get(f"{base}/api/listings/{listing['id']}", timeout=TIMEOUT).json()["capacity"] == 0
         # cancelling an accepted request gives its unit back
-        accepted = next(rid for rid, r in zip(ids, responses, strict=True) if r.status_code == 200)
+        accepted = next(rid for (rid, _), r in zip(ids, responses, strict=True) if r.status_code == 200)
         assert requests.post(f"{base}/api/requests/{accepted}/cancel", headers=headers, json={},
                              timeout=TIMEOUT).status_code == 200
         assert requests.get(f"{base}/api/listings/{listing['id']}", timeout=TIMEOUT).json()["capacity"] == 1

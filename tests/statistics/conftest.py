@@ -121,7 +121,7 @@ def world(db, app, make_user):
     rs = request_services
     done = rs.create_request(founder=founder, listing_id=listing.id, quantity=2, message="Please")
     rs.quote(actor=provider_user, request_id=done.id, price=Decimal("25.00"), note="ok")
-    rs.accept(actor=founder, request_id=done.id)
+    rs.accept(actor=founder, request_id=done.id, quote_id=rs.current_quote_id(done.id))
     rs.start(actor=provider_user, request_id=done.id)
     rs.deliver(actor=provider_user, request_id=done.id)
     rs.complete(actor=founder, request_id=done.id)
