@@ -98,3 +98,60 @@ def test_gpu_hours_from_listing_to_review(browser, site, shot):  # noqa: F811
     finally:
         provider.context.close()
         founder.context.close()
+
+
+def _api(page, method: str, path: str, body: dict | None = None) -> dict:
+    """Call the JSON API as the page's signed-in user (session cookie plus a fresh CSRF token)."""
+    token = page.request.get("/api/auth/csrf").json()["csrf_token"]
+    response = page.request.fetch(path, method=method, data=body, headers={"X-CSRFToken": token})
+    assert response.ok, response.text()
+    return response.json()
+
+
+def test_a_requote_the_founder_has_not_seen_is_not_accepted(browser, site, shot):  # noqa: F811
+    """The founder reads a quote of ¥10 in Chinese; the provider re-quotes ¥190; the founder's click on
+    接受报价 is refused with the reason and nothing is reserved; after reading ¥190 the founder accepts it."""
+    from playwright.sync_api import expect
+
+    provider = _page(browser, site)
+    founder = _page(browser, site)
+    try:
+        sign_in(provider, "provider@demo.fuhua.dev")
+        sign_in(founder, "founder@demo.fuhua.dev", lang="zh")
+        org_id = next(o["id"] for o in _api(provider, "GET", "/api/me")["organisations"] if o["kind"] == "provider")
+        listing = _api(provider, "POST", "/api/listings", {
+            "provider_id": org_id, "title": f"芯片测试台 {uuid.uuid4().hex[:6]}", "category": "compute",
+            "unit": "GPU-hour", "pricing_model": "fixed", "price": 10, "capacity": 3, "status": "published",
+            "category_fields": {"accelerator_model": "昇腾 910"}})
+        startup_id = next(o["id"] for o in _api(founder, "GET", "/api/me")["organisations"] if o["kind"] == "startup")
+        made = _api(founder, "POST", f"/api/listings/{listing['id']}/requests",
+                    {"quantity": 1, "message": "试用", "startup_id": startup_id})
+        request_url = f"/requests/{made['id']}"
+
+        provider.goto(request_url)
+        provider.fill("#quote-price", "10")
+        provider.click("main button:has-text('Send quote')")
+        expect(provider.locator(".flash-success")).to_be_visible()
+
+        founder.goto(request_url)
+        expect(founder.locator("main")).to_contain_text("¥10.00")
+        provider.reload()
+        provider.fill("#quote-price", "190")
+        provider.click("main button:has-text('Send quote')")
+        expect(provider.locator(".flash-success")).to_be_visible()
+
+        founder.click("main button:has-text('接受报价')")  # the page still shows ¥10
+        expect(founder.locator(".flash-error")).to_contain_text("服务方已修改报价")
+        expect(founder.locator("[data-request-state]")).to_contain_text("已报价")
+        expect(founder.locator("main")).to_contain_text("¥190.00")
+        expect(founder.locator("main")).to_contain_text("已重新报价")  # the timeline names the re-quote
+        shot(founder, "1-quote-changed")
+        assert _api(founder, "GET", f"/api/listings/{listing['id']}")["capacity"] == 3
+
+        founder.click("main button:has-text('接受报价')")
+        expect(founder.locator("[data-request-state]")).to_contain_text("已接受")
+        assert _api(founder, "GET", f"/api/listings/{listing['id']}")["capacity"] == 2
+        assert founder.console.errors == [], founder.console.errors
+    finally:
+        provider.context.close()
+        founder.context.close()
