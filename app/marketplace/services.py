@@ -389,17 +389,26 @@ def complete(*, actor, request_id: int) -> ResourceRequest:
 
 
 def mark_settlement_paid(*, actor, request_id: int) -> Settlement:
-    """The provider confirms that a cash settlement was paid."""
-    with uow.unit_of_work():
+    """The provider confirms that a cash settlement was paid (once: a repeat, also at the same instant, is a 409)."""
+    with uow.unit_of_work(lock=_request_lock(request_id)):
         req = get_request(request_id, viewer=actor)
         if Party.PROVIDER not in parties_of(actor, req):
             raise PermissionDenied(_l("Only the provider confirms a payment."), code="wrong_party")
         settlement = req.settlement
-        if settlement is None or settlement.status != "pending":
+        paid = settlement is not None and db.session.execute(
+            update(Settlement).where(Settlement.id == settlement.id, Settlement.status == "pending")
+            .values(status="paid", paid_at=utcnow()).execution_options(synchronize_session=False)).rowcount == 1
+        if not paid:
             raise Conflict(_l("There is no pending payment on this request."), code="no_pending_settlement")
-        settlement.status, settlement.paid_at = "paid", utcnow()
+        db.session.refresh(settlement)
         _event(req, actor.id, "settlement_paid", req.state, req.state, {"amount": str(settlement.amount)})
     return settlement
+
+
+def _request_lock(request_id: int) -> list[tuple[type, int]]:
+    """The unit-of-work lock that serialises one request's one-off writes (review, payment mark, signature):
+    PostgreSQL row-locks the request, so a second writer waits and then finds the first one's row."""
+    return [(ResourceRequest, request_id)] if organisations.valid_id(request_id) else []
 
 
 def _other(party: str) -> str:
@@ -489,7 +498,7 @@ def get_agreement(*, actor, request_id: int) -> Agreement:
 
 def sign_agreement(*, actor, request_id: int) -> Agreement:
     """The provider (or a startup member, if not yet recorded) accepts the agreement's terms."""
-    with uow.unit_of_work():
+    with uow.unit_of_work(lock=_request_lock(request_id)):
         agreement = get_agreement(actor=actor, request_id=request_id)
         req = agreement.request
         sides = parties_of(actor, req)
@@ -511,8 +520,9 @@ def sign_agreement(*, actor, request_id: int) -> Agreement:
 # Reviews ------------------------------------------------------------------------------------
 
 def review(*, actor, request_id: int, rating: int, comment: str = "") -> Review:
-    """The startup rates a completed request (once); the listing's rating is updated."""
-    with uow.unit_of_work():
+    """The startup rates a completed request (once: a repeat, also at the same instant, is a 409); the listing's
+    rating is updated."""
+    with uow.unit_of_work(lock=_request_lock(request_id)):
         req = get_request(request_id, viewer=actor)
         if Party.STARTUP not in parties_of(actor, req):
             raise PermissionDenied(_l("Only the startup that made the request can review it."), code="wrong_party")
