@@ -149,6 +149,9 @@ def create_request(*, founder, listing_id: int, quantity: int, message: str = ""
     startup = _startup_for(founder, startup_id)
     if quantity < 1:
         raise Invalid(details={"quantity": [str(_l("Ask for at least one unit."))]})
+    if listing.capacity <= 0:
+        raise Conflict(_l("This resource is sold out: nothing is available right now."), code="sold_out",
+                       details={"capacity": 0})
     if quantity > listing.capacity:
         raise Conflict(_l("Only %(n)s units are available.", n=listing.capacity), code="insufficient_capacity",
                        details={"capacity": listing.capacity})

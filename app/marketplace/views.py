@@ -297,6 +297,23 @@ def post_message(request_id: int):
     return redirect(url_for("marketplace.request_detail", request_id=request_id) + "#thread")
 
 
+@bp.route("/requests/<int:request_id>/settlement/paid", methods=["POST"])
+@login_required
+def mark_settlement_paid(request_id: int):
+    """The provider confirms from the request page that the cash payment was received."""
+    if not forms.NoteForm().validate_on_submit():
+        abort(400)
+    try:
+        request_services.mark_settlement_paid(actor=_me(), request_id=request_id)
+    except AppError as error:
+        if error.status_code not in (403, 409):
+            raise
+        flash(error.message, "error")
+    else:
+        flash(_("Payment received: the settlement is marked paid."), "success")
+    return redirect(url_for("marketplace.request_detail", request_id=request_id))
+
+
 @bp.route("/requests/<int:request_id>/agreement")
 @login_required
 def agreement(request_id: int):

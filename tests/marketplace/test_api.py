@@ -213,6 +213,11 @@ class TestRequests:
         response = login(market.founder).post(f"/api/listings/{market.listing.id}/requests", json={"quantity": 101})
         assert response.status_code == 409 and response.get_json()["error"]["code"] == "insufficient_capacity"
 
+    def test_requesting_a_sold_out_listing_is_409_sold_out(self, market, make_listing, login):
+        listing = make_listing(provider=market.provider, capacity=0)
+        response = login(market.founder).post(f"/api/listings/{listing.id}/requests", json={"quantity": 1})
+        assert response.status_code == 409 and response.get_json()["error"]["code"] == "sold_out"
+
     def test_accept_without_capacity_is_409(self, make_request, market, login, db):
         first, second = make_request("quoted", quantity=60), make_request("quoted", quantity=60)
         founder = login(market.founder)

@@ -155,3 +155,51 @@ def test_a_requote_the_founder_has_not_seen_is_not_accepted(browser, site, shot)
     finally:
         provider.context.close()
         founder.context.close()
+
+
+def test_sold_out_listing_and_a_cash_payment_marked_received(browser, site, shot):  # noqa: F811
+    """A listing whose one unit is taken says "Sold out" and offers no request form; a second quote on it has no
+    Accept button; the provider, in Chinese, marks the first request's cash payment received from its page."""
+    from playwright.sync_api import expect
+
+    provider = _page(browser, site)
+    founder = _page(browser, site)
+    try:
+        sign_in(provider, "provider@demo.fuhua.dev", lang="zh")
+        sign_in(founder, "founder@demo.fuhua.dev")
+        org_id = next(o["id"] for o in _api(provider, "GET", "/api/me")["organisations"] if o["kind"] == "provider")
+        startup_id = next(o["id"] for o in _api(founder, "GET", "/api/me")["organisations"] if o["kind"] == "startup")
+        listing = _api(provider, "POST", "/api/listings", {
+            "provider_id": org_id, "title": f"EMC chamber day {uuid.uuid4().hex[:6]}", "category": "compute",
+            "unit": "day", "pricing_model": "fixed", "price": 800, "capacity": 1, "status": "published",
+            "category_fields": {"accelerator_model": "—"}})
+        first, second = (_api(founder, "POST", f"/api/listings/{listing['id']}/requests",
+                              {"quantity": 1, "startup_id": startup_id}) for _ in range(2))
+        quotes = [_api(provider, "POST", f"/api/requests/{r['id']}/quote", {"price": 800}) for r in (first, second)]
+        _api(founder, "POST", f"/api/requests/{first['id']}/accept", {"quote_id": quotes[0]["quote_id"]})
+        for move in ("start", "deliver"):
+            _api(provider, "POST", f"/api/requests/{first['id']}/{move}", {})
+        _api(founder, "POST", f"/api/requests/{first['id']}/complete", {})
+
+        founder.goto(f"/resources/{listing['id']}")
+        expect(founder.locator("[data-sold-out]")).to_contain_text("Sold out")
+        expect(founder.locator("main button:has-text('Send request')")).to_have_count(0)
+        founder.goto(f"/requests/{second['id']}")
+        expect(founder.locator("[data-sold-out]")).to_contain_text("cannot be accepted")
+        expect(founder.locator("main button:has-text('Accept quote')")).to_have_count(0)
+        shot(founder, "1-no-accept")
+
+        provider.goto(f"/requests/{first['id']}")
+        provider.once("dialog", lambda dialog: dialog.accept())
+        provider.click("#mark-paid")
+        expect(provider.locator(".flash-success")).to_contain_text("已确认收款")
+        expect(provider.locator("main")).to_contain_text("已支付")
+        expect(provider.locator("#mark-paid")).to_have_count(0)
+        shot(provider, "2-paid")
+        founder.goto(f"/requests/{first['id']}")
+        expect(founder.locator("main")).to_contain_text("Payment confirmed")
+        assert _api(founder, "GET", f"/api/requests/{first['id']}")["settlement"]["status"] == "paid"
+        assert provider.console.errors == [] and founder.console.errors == []
+    finally:
+        provider.context.close()
+        founder.context.close()
