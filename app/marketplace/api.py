@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 
 from app.core.api import error_responses
 from app.core.errors import Invalid
-from app.core.pagination import page_schema
+from app.core.pagination import PageArgsSchema, page_schema
 from app.marketplace import schemas as s
 from app.marketplace import services as request_services
 from app.marketplace import vouchers
@@ -113,6 +113,19 @@ def create_request(data, listing_id):
 def list_requests(args):
     """The requests you are a party to: made by your startups and made to your provider organisations."""
     page = request_services.list_requests(actor=_me(), **args)
+    for req in page.items:
+        _with_actions(req, _me())
+    return page
+
+
+@blp.route("/requests/flagged", methods=["GET"])
+@blp.arguments(PageArgsSchema, location="query")
+@blp.response(200, page_schema(s.RequestSchema))
+@_errors(401, 403)
+@login_required
+def list_flagged_requests(args):
+    """Admins: open requests whose provider's listings are hidden (deactivated or unverified provider)."""
+    page = request_services.flagged_requests(actor=_me(), **args)
     for req in page.items:
         _with_actions(req, _me())
     return page

@@ -40,8 +40,8 @@ from app.marketplace.models import (
 )
 from app.marketplace.models import RequestState as S
 from app.marketplace.states import Action, Party
-from app.providers.listings import unit_total
-from app.providers.models import Listing, ListingStatus, PricingModel
+from app.providers.listings import is_requestable, live_provider, unit_total
+from app.providers.models import Listing, PricingModel
 from app.startups.models import Startup
 
 log = logging.getLogger(__name__)
@@ -123,6 +123,22 @@ def list_requests(*, actor, side: str | None = None, state: str | None = None, l
     return paginate(stmt, page=page, per_page=per_page)
 
 
+OPEN_STATES = (S.SUBMITTED, S.QUOTED, S.COUNTERED, S.ACCEPTED, S.IN_PROGRESS, S.DELIVERED, S.CHANGES_REQUESTED)
+
+
+def flagged_requests(*, actor, page: int = 1, per_page: int = 20) -> Page:
+    """For admins: open requests whose provider is no longer shown (no active member left, or unverified under
+    the "verified" policy), so nobody may answer them; oldest first."""
+    if not getattr(actor, "is_admin", False):
+        raise PermissionDenied(_l("Only admins see flagged requests."), code="admin_only")
+    stmt = (select(ResourceRequest)
+            .where(ResourceRequest.state.in_(OPEN_STATES), ~live_provider(ResourceRequest.provider_id))
+            .options(selectinload(ResourceRequest.listing), selectinload(ResourceRequest.startup),
+                     selectinload(ResourceRequest.provider))
+            .order_by(ResourceRequest.id))
+    return paginate(stmt, page=page, per_page=per_page)
+
+
 # Submitting ---------------------------------------------------------------------------------
 
 def _startup_for(founder, startup_id: int | None) -> Startup:
@@ -144,7 +160,7 @@ def create_request(*, founder, listing_id: int, quantity: int, message: str = ""
                    startup_id: int | None = None) -> ResourceRequest:
     """A founder asks for a published listing on behalf of their startup."""
     listing = db.session.get(Listing, listing_id) if organisations.valid_id(listing_id) else None
-    if listing is None or listing.status != ListingStatus.PUBLISHED:
+    if listing is None or not is_requestable(listing):
         raise NotFound(_l("Listing not found."))
     startup = _startup_for(founder, startup_id)
     if quantity < 1:

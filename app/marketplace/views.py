@@ -365,6 +365,14 @@ def admin_vouchers():
         422 if request.method == "POST" else 200
 
 
+@bp.route("/admin/requests/flagged")
+@login_required
+def admin_flagged_requests():
+    """Admins: open requests waiting on a provider whose listings are hidden."""
+    page = request_services.flagged_requests(actor=_me(), page=request.args.get("page", 1, type=int) or 1)
+    return render_template("marketplace/admin_flagged.html", page=page)
+
+
 @bp.route("/startups/<int:startup_id>/vouchers")
 @login_required
 def startup_vouchers(startup_id: int):

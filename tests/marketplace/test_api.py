@@ -378,3 +378,41 @@ class TestVouchers:
 
     def test_outsiders_cannot_see_the_ledger(self, market, login):
         assert login(market.outsider).get(f"/api/startups/{market.startup.id}/vouchers").status_code == 403
+
+
+class TestHiddenProviders:
+    @staticmethod
+    def _ids(client) -> set[int]:
+        return {item["id"] for item in client.get("/api/listings?per_page=100").get_json()["items"]}
+
+    def test_a_provider_with_no_active_member_is_hidden_and_its_open_requests_flagged(
+            self, db, client, market, make_request, login, make_user):
+        open_request = make_request("quoted")
+        admin = login(make_user("investor", is_admin=True))
+        founder = login(market.founder)
+        assert market.listing.id in self._ids(client)
+        assert admin.get("/api/requests/flagged").get_json()["total"] == 0
+        market.provider_user.is_active_account = False
+        db.session.commit()
+        assert market.listing.id not in self._ids(client)
+        assert client.get(f"/api/listings/{market.listing.id}").status_code == 404
+        refused = founder.post(f"/api/listings/{market.listing.id}/requests", json={"quantity": 1})
+        assert refused.status_code == 404
+        flagged = admin.get("/api/requests/flagged").get_json()
+        assert [r["id"] for r in flagged["items"]] == [open_request.id] and flagged["total"] == 1
+        assert founder.get("/api/requests/flagged").status_code == 403
+        page = admin.client.get("/admin/requests/flagged").get_data(as_text=True)
+        assert f"#{open_request.id}" in page and market.listing.title in page
+
+    def test_the_verified_policy_hides_unverified_providers(self, app, db, client, market, monkeypatch):
+        monkeypatch.setitem(app.config, "MARKETPLACE_PROVIDER_POLICY", "verified")
+        assert market.listing.id not in self._ids(client)
+        assert client.get(f"/api/listings/{market.listing.id}").status_code == 404
+        market.provider.is_verified = True
+        db.session.commit()
+        assert market.listing.id in self._ids(client)
+        assert client.get(f"/api/listings/{market.listing.id}").status_code == 200
+
+    def test_members_still_see_their_hidden_listings(self, app, db, market, login, monkeypatch):
+        monkeypatch.setitem(app.config, "MARKETPLACE_PROVIDER_POLICY", "verified")
+        assert login(market.provider_user).get(f"/api/listings/{market.listing.id}").status_code == 200

@@ -203,3 +203,43 @@ def test_sold_out_listing_and_a_cash_payment_marked_received(browser, site, shot
     finally:
         provider.context.close()
         founder.context.close()
+
+
+def test_admin_finds_a_request_left_by_a_deactivated_provider(browser, site, shot):  # noqa: F811
+    """A provider's only member is deactivated: its listing disappears from the marketplace, and the admin, in
+    Chinese, finds the founder's open request under 待处理的异常申请 and opens it."""
+    from playwright.sync_api import expect
+
+    word = uuid.uuid4().hex[:6]
+    provider, founder, admin = _page(browser, site), _page(browser, site), _page(browser, site)
+    try:
+        signed_up = provider.request.post("/api/auth/register", data={
+            "email": f"lab-{word}@example.com", "password": "quiet-harbour-lantern-7", "name": "Lab Owner",
+            "role": "provider"}).json()
+        headers = {"X-CSRFToken": signed_up["csrf_token"]}
+        org = provider.request.post("/api/providers", data={"name": f"孤岛实验室 {word}"}, headers=headers).json()
+        listing = provider.request.post("/api/listings", headers=headers, data={
+            "provider_id": org["id"], "title": f"盐雾试验 {word}", "category": "compute", "unit": "run",
+            "pricing_model": "fixed", "price": 300, "capacity": 5, "status": "published",
+            "category_fields": {"accelerator_model": "—"}}).json()
+        sign_in(founder, "founder@demo.fuhua.dev")
+        startup_id = next(o["id"] for o in _api(founder, "GET", "/api/me")["organisations"] if o["kind"] == "startup")
+        made = _api(founder, "POST", f"/api/listings/{listing['id']}/requests", {"quantity": 1,
+                                                                                "startup_id": startup_id})
+        sign_in(admin, "admin@demo.fuhua.dev", lang="zh")
+        _api(admin, "POST", f"/api/admin/users/{signed_up['user']['id']}/deactivate", {})
+
+        founder.goto(f"/resources?q={word}")
+        expect(founder.locator(f"main .listing-card:has-text('{word}')")).to_have_count(0)
+        admin.goto("/admin")
+        admin.click("nav.tabs a:has-text('待处理的异常申请')")
+        row = admin.locator(f"[data-flagged-requests] tr:has-text('{word}')")
+        expect(row).to_contain_text(f"#{made['id']}")
+        expect(row).to_contain_text("未认证")
+        shot(admin, "1-flagged")
+        row.locator("a").first.click()
+        expect(admin).to_have_url(re.compile(rf"/requests/{made['id']}$"))
+        assert admin.console.errors == []
+    finally:
+        for page in (provider, founder, admin):
+            page.context.close()
