@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 from marshmallow import Schema, ValidationError, fields, validate
-from sqlalchemy import and_, select
+from sqlalchemy import and_, case, func, select
 
 from app.accounts import organisations
 from app.accounts.models import Membership, Organisation, User
@@ -217,11 +217,12 @@ def verified_only() -> bool:
 
 
 def live_provider(provider_id_column):
-    """SQL: the provider in `provider_id_column` may be shown (MARKETPLACE_PROVIDER_POLICY): it has an active
-    member, and under "verified" an admin has verified it."""
-    active = (select(Membership.organisation_id).join(User, User.id == Membership.user_id)
-              .where(User.is_active_account.is_(True)))
-    condition = provider_id_column.in_(active)
+    """SQL: the provider in `provider_id_column` may be shown (MARKETPLACE_PROVIDER_POLICY): not deactivated (it
+    has members and every one of them is deactivated), and under "verified" an admin has verified it."""
+    deactivated = (select(Membership.organisation_id).join(User, User.id == Membership.user_id)
+                   .group_by(Membership.organisation_id)
+                   .having(func.max(case((User.is_active_account.is_(True), 1), else_=0)) == 0))
+    condition = provider_id_column.not_in(deactivated)
     if verified_only():
         condition = and_(condition, provider_id_column.in_(select(Organisation.id)
                                                            .where(Organisation.is_verified.is_(True))))
@@ -230,8 +231,8 @@ def live_provider(provider_id_column):
 
 def is_live(provider: Provider) -> bool:
     """Whether `provider`'s listings may be shown and requested (see `live_provider`)."""
-    has_member = any(m.user.is_active_account for m in provider.memberships)
-    return has_member and (provider.is_verified or not verified_only())
+    deactivated = bool(provider.memberships) and not any(m.user.is_active_account for m in provider.memberships)
+    return not deactivated and (provider.is_verified or not verified_only())
 
 
 def get_listing(listing_id: int, *, viewer=None) -> Listing:
