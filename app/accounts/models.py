@@ -5,7 +5,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, String, Text, UniqueConstraint, false, true
+from sqlalchemy import JSON, Boolean, ForeignKey, String, Text, UniqueConstraint, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -146,6 +146,7 @@ class Organisation(db.Model):
     logo_url: Mapped[str | None] = mapped_column(String(300))
     is_verified: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[created_at]
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)  # any organisation may carry tags
     # A startup's own fields are declared on `app.startups.models.Startup` (same table: NULL for providers).
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="organisation", cascade="all, delete-orphan")

@@ -1,7 +1,7 @@
 """Startups: the organisations founders belong to, shown in the showcase."""
 from enum import StrEnum
 
-from sqlalchemy import JSON, String, Text
+from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.accounts.models import Organisation, OrgKind
@@ -43,4 +43,3 @@ class Startup(Organisation):
     summary: Mapped[str | None] = mapped_column(String(500))
     needs: Mapped[str | None] = mapped_column(Text)
     highlights: Mapped[str | None] = mapped_column(Text)
-    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
