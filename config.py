@@ -133,6 +133,11 @@ class Config:
     # production refuses anything but scrypt.
     PASSWORD_HASH_METHOD = os.environ.get("PASSWORD_HASH_METHOD") or "scrypt"
 
+    # Whose listings the marketplace shows: "active" hides those of a provider with no active member left (nobody
+    # would answer); "verified" also hides providers an admin has not verified. Their open requests are flagged to
+    # admins (/admin/requests/flagged).
+    MARKETPLACE_PROVIDER_POLICY = os.environ.get("MARKETPLACE_PROVIDER_POLICY", "active")
+
     # Email: printed to the log unless MAIL_SERVER is set.
     MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
     MAIL_PORT = int(os.environ.get("MAIL_PORT") or 25)

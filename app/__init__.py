@@ -79,7 +79,7 @@ def _socket_origins(app: Flask) -> list[str] | None:
 def _init_search(app: Flask) -> None:
     """Each domain's searchable items (importing its search module registers them); the highlighting helpers."""
     from app.mentoring import search as _mentors  # noqa: F401
-    from app.resources import search as _listings  # noqa: F401
+    from app.providers import search as _listings  # noqa: F401
     from app.roadshows import search as _roadshows  # noqa: F401
     from app.search.highlight import highlight, matched_words
     from app.startups import search as _startups  # noqa: F401
@@ -100,16 +100,16 @@ def _register_blueprints(app: Flask) -> None:
     from app.core.docs import bp as docs_views
     from app.core.views import bp as main_views
     from app.extensions import api
+    from app.marketplace.api import blp as marketplace_api
+    from app.marketplace.views import bp as marketplace_views
     from app.matching.api import blp as matching_api
     from app.matching.views import bp as matching_views
     from app.mentoring.api import blp as mentoring_api
     from app.mentoring.views import bp as mentoring_views
     from app.notifications.api import blp as notifications_api
     from app.notifications.views import bp as notifications_views
-    from app.resources.api import blp as providers_api
-    from app.resources.marketplace_api import blp as marketplace_api
-    from app.resources.marketplace_views import bp as marketplace_views
-    from app.resources.views import bp as providers_views
+    from app.providers.api import blp as providers_api
+    from app.providers.views import bp as providers_views
     from app.roadshows.api import blp as roadshows_api
     from app.roadshows.views import bp as roadshows_views
     from app.startups.api import blp as startups_api
@@ -136,8 +136,8 @@ def _register_blueprints(app: Flask) -> None:
 def _register_socket_handlers(app: Flask) -> None:
     from app.accounts import events as account_events  # noqa: F401  (connect/disconnect)
     from app.core.realtime import register_socket_error_handler, register_unknown_event_handler
+    from app.marketplace import events as marketplace_events  # noqa: F401
     from app.mentoring import events as mentoring_events  # noqa: F401
-    from app.resources import marketplace_events  # noqa: F401
     from app.roadshows.live import events as roadshow_events
     from app.roadshows.live import state as live_state
 

@@ -73,7 +73,7 @@ def fill(url: str, count: int, rng: random.Random, words: list[str], chinese: li
                               "VALUES ('provider', :name, '', false, '[]', :now)"),
                          {"name": f"Bench provider {i}", "now": now.replace(tzinfo=None)})
         provider_ids = [row[0] for row in conn.execute(text("SELECT id FROM organisations WHERE kind='provider'"))]
-    from app.resources.models import Listing  # the table definition only
+    from app.providers.models import Listing  # the table definition only
 
     table = Listing.__table__
     batch = []

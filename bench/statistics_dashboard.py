@@ -81,8 +81,9 @@ class Loader:
 def build(db, args) -> dict[str, int]:
     """Fill the empty database; returns row counts per table."""
     from app.accounts.models import Membership, Organisation, User
+    from app.marketplace.models import RequestEvent, ResourceRequest, Settlement, VoucherEntry
     from app.mentoring.models import Booking, BookingFeedback, MentorProfile, SessionType
-    from app.resources.models import Listing, RequestEvent, ResourceRequest, Settlement, VoucherEntry
+    from app.providers.models import Listing
     from app.roadshows.models import ChatMessage, Interest, Pitch, Question, Registration, Roadshow, RoomVisit
 
     rng = random.Random(20261122)

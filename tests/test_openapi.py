@@ -37,7 +37,7 @@ def _make_org(kind: str, owner: User, **fields):
     if kind == "startup":
         from app.startups.models import Startup as Org
     else:
-        from app.resources.models import Provider as Org
+        from app.providers.models import Provider as Org
     org = Org(**fields)
     _db.session.add(org)
     _db.session.add(Membership(organisation=org, user=owner, role=MemberRole.OWNER))

@@ -147,13 +147,8 @@ class Organisation(db.Model):
     logo_url: Mapped[str | None] = mapped_column(String(300))
     is_verified: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[created_at]
-    # Startup fields (NULL for providers)
-    sector: Mapped[str | None] = mapped_column(String(40), index=True)
-    stage: Mapped[str | None] = mapped_column(String(40), index=True)
-    summary: Mapped[str | None] = mapped_column(String(500))
-    needs: Mapped[str | None] = mapped_column(Text)
-    highlights: Mapped[str | None] = mapped_column(Text)
-    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)  # any organisation may carry tags
+    # A startup's own fields are declared on `app.startups.models.Startup` (same table: NULL for providers).
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="organisation", cascade="all, delete-orphan")
     invitations: Mapped[list[Invitation]] = relationship(back_populates="organisation", cascade="all, delete-orphan")

@@ -22,7 +22,7 @@ from app.core.db import utcnow
 from app.core.errors import NotFound, PermissionDenied
 from app.extensions import db
 from app.notifications import services as notifications
-from app.resources.models import Provider  # noqa: F401  (registers the polymorphic subclass)
+from app.providers.models import Provider  # noqa: F401  (registers the polymorphic subclass)
 from app.startups.models import Startup  # noqa: F401  (registers the polymorphic subclass)
 
 log = logging.getLogger(__name__)

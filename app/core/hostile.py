@@ -12,6 +12,7 @@ from flask import current_app, request
 from flask_babel import lazy_gettext as _l
 from marshmallow import fields
 from webargs.flaskparser import FlaskParser
+from werkzeug.datastructures import CombinedMultiDict
 
 from app.core.errors import AppError, Invalid
 
@@ -124,6 +125,13 @@ def _schema_fractions(schema, data) -> dict:
 class FuhuaParser(FlaskParser):
     """webargs' Flask parser, refusing fractions where a schema wants a whole number (marshmallow's
     Integer would silently load 1.5 as 1)."""
+
+    __location_map__ = dict(FlaskParser.__location_map__, multipart="load_multipart")
+
+    def load_multipart(self, req, schema):
+        """A multipart/form-data body: its text fields and its files, read by one schema (so the OpenAPI spec
+        documents them as one `requestBody`, which is all OpenAPI 3 allows)."""
+        return self._makeproxy(CombinedMultiDict([req.form, req.files]), schema)
 
     def pre_load(self, location_data, *, schema, req, location):
         errors = _schema_fractions(schema, location_data) if location == "json" else {}

@@ -322,7 +322,7 @@ def seed_startups(users: dict[str, User]) -> list[Organisation]:
 
 def seed_providers(users: dict[str, User]) -> list[Organisation]:
     """Provider organisations with their owner (through the resources service) and members."""
-    from app.resources import services as resource_services
+    from app.providers import services as resource_services
 
     providers = []
     for seed in PROVIDERS:
@@ -339,7 +339,7 @@ def seed_providers(users: dict[str, User]) -> list[Organisation]:
 
 
 # Each feature domain seeds its own demo data: a module with `seed(users=, startups=, providers=)`.
-DOMAIN_SEEDERS = ("app.mentoring.seed", "app.resources.marketplace_seed", "app.roadshows.seed",
+DOMAIN_SEEDERS = ("app.mentoring.seed", "app.marketplace.seed", "app.roadshows.seed",
                   "app.conversations.seed")
 
 

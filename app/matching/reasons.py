@@ -9,7 +9,7 @@ from flask_babel import format_date, get_locale, ngettext, to_user_timezone
 from flask_babel import gettext as _
 
 from app.core.places import city_label
-from app.resources.listings import CATEGORY_LABELS
+from app.providers.listings import CATEGORY_LABELS
 from app.search.lexicon import concept_label
 from app.startups.labels import sector_label, stage_label
 

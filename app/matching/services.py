@@ -31,7 +31,8 @@ from app.matching.lexicon import GENERIC_FIELDS, SECTOR_CONCEPTS
 from app.mentoring import services as mentor_services
 from app.mentoring import slots as slot_engine
 from app.mentoring.models import MentorProfile, SessionType
-from app.resources.models import Listing, ListingStatus, PricingModel, Provider
+from app.providers.listings import live_provider
+from app.providers.models import Listing, ListingStatus, PricingModel, Provider
 from app.startups.models import Startup
 
 log = logging.getLogger(__name__)
@@ -105,7 +106,8 @@ def _listed_mentors() -> list[MentorProfile]:
 
 
 def _published_listings() -> list[Listing]:
-    return list(db.session.scalars(select(Listing).where(Listing.status == ListingStatus.PUBLISHED)
+    return list(db.session.scalars(select(Listing).where(Listing.status == ListingStatus.PUBLISHED,
+                                                         live_provider(Listing.provider_id))
                                    .options(selectinload(Listing.provider)).order_by(Listing.id)))
 
 

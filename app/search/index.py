@@ -1,6 +1,6 @@
 """Keeping the search index in step with the data: sources, the flush hook, and reindexing.
 
-Each domain registers a `Source` for what it makes searchable (`app/resources/search.py` for listings, …): which
+Each domain registers a `Source` for what it makes searchable (`app/providers/search.py` for listings, …): which
 model changes touch which documents, and how to read the documents' text. After every ORM flush the documents of
 the touched items are rebuilt in the same transaction, so the index commits (or rolls back) with the data and no
 service has to remember it. `flask search reindex` and the migration rebuild everything.

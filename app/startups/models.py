@@ -1,6 +1,9 @@
 """Startups: the organisations founders belong to, shown in the showcase."""
 from enum import StrEnum
 
+from sqlalchemy import String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
 from app.accounts.models import Organisation, OrgKind
 
 
@@ -31,4 +34,12 @@ class Stage(StrEnum):
 
 
 class Startup(Organisation):
+    """A startup. Single-table inheritance: its columns live in `organisations` and are NULL for providers."""
+
     __mapper_args__ = {"polymorphic_identity": OrgKind.STARTUP}
+
+    sector: Mapped[str | None] = mapped_column(String(40), index=True)
+    stage: Mapped[str | None] = mapped_column(String(40), index=True)
+    summary: Mapped[str | None] = mapped_column(String(500))
+    needs: Mapped[str | None] = mapped_column(Text)
+    highlights: Mapped[str | None] = mapped_column(Text)

@@ -16,20 +16,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, distinct, func, literal, select
 
 from app.accounts import organisations
-from app.accounts.models import Organisation, OrgKind
+from app.accounts.models import Organisation
 from app.core.db import UTCDateTime, utcnow
 from app.core.errors import Invalid, NotFound, PermissionDenied
 from app.extensions import db
+from app.marketplace.models import RequestEvent, ResourceRequest, Settlement, SettlementMethod, VoucherEntry
+from app.marketplace.models import RequestState as S
 from app.mentoring.models import Booking, BookingFeedback, BookingStatus
-from app.resources.models import (
-    Listing,
-    RequestEvent,
-    ResourceRequest,
-    Settlement,
-    SettlementMethod,
-    VoucherEntry,
-)
-from app.resources.models import RequestState as S
+from app.providers.models import Listing
 from app.roadshows.models import (
     ChatMessage,
     Interest,
@@ -145,8 +139,8 @@ def dashboard(*, actor, period: Period, sections: tuple[str, ...] | None = None)
 def startup_figures(period: Period) -> dict:
     """Startups by current stage, with how many of them joined in the range."""
     joined = case((and_(*_in(Organisation.created_at, period)), 1), else_=0)
-    rows = db.session.execute(select(Organisation.stage, func.count(Organisation.id), func.sum(joined))
-                              .where(Organisation.kind == OrgKind.STARTUP).group_by(Organisation.stage)).all()
+    rows = db.session.execute(select(Startup.stage, func.count(Startup.id), func.sum(joined))
+                              .group_by(Startup.stage)).all()
     counts = {stage: {"stage": stage, "startups": 0, "new": 0} for stage in STAGES}
     for stage, n, new in rows:
         key = stage if stage in counts else (stage or "")

@@ -15,8 +15,8 @@ from decimal import Decimal
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 
-from app.resources.listings import CATEGORY_LABELS
-from app.resources.states import STATE_LABELS
+from app.marketplace.states import STATE_LABELS
+from app.providers.listings import CATEGORY_LABELS
 from app.startups.labels import stage_label
 from app.statistics.services import BOOKING_STATUSES, REQUEST_STATES, Dashboard
 

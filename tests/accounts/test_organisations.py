@@ -39,7 +39,7 @@ def startup(make_user):
 
 @pytest.fixture
 def provider_org(make_user):
-    from app.resources import services
+    from app.providers import services
     return services.create_provider(actor=make_user("provider"), name="GPU Hub", description="", city="Beijing")
 
 

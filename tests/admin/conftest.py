@@ -11,7 +11,7 @@ def admin(make_user):
 def make_org(db):
     """make_org(kind="startup"|"provider", owner=None, name=..., city=None, is_verified=False)."""
     from app.accounts.models import MemberRole, Membership
-    from app.resources.models import Provider
+    from app.providers.models import Provider
     from app.startups.models import Startup
 
     counter = {"n": 0}

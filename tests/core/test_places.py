@@ -20,7 +20,7 @@ def test_a_reason_names_the_city_in_chinese(app):
 
 
 def test_marketplace_cards_and_facets_name_cities_in_chinese(client, db):
-    from app.resources.models import Listing, Provider
+    from app.providers.models import Listing, Provider
     provider = Provider(name="P", description="", tags=[])
     db.session.add(Listing(provider=provider, title="EMC", category="other", description="", unit="run",
                            pricing_model="quote", city="Shenzhen", tags=[], specs={}, category_fields={},

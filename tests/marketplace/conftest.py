@@ -16,7 +16,7 @@ def request_ctx(app, db):
 
 @pytest.fixture
 def make_provider(db, make_user):
-    from app.resources import services
+    from app.providers import services
 
     counter = {"n": 0}
 
@@ -48,7 +48,7 @@ def make_startup(db, make_user):
 @pytest.fixture
 def make_listing(db, make_provider):
     """make_listing(provider=None, **fields) -> a published compute listing by default."""
-    from app.resources import listings
+    from app.providers import listings
 
     def factory(provider=None, **fields):
         provider = provider or make_provider()
@@ -82,7 +82,7 @@ def market(db, make_user, make_provider, make_startup, make_listing):
 def make_request(db, market):
     """make_request(state="submitted", listing=None, quantity=2) -> a request walked to `state` via the services."""
     from app.core.db import utcnow
-    from app.resources import request_services as rs
+    from app.marketplace import services as rs
 
     paths = {
         "submitted": [], "quoted": ["quote"], "countered": ["quote", "counter"], "accepted": ["quote", "accept"],
@@ -103,7 +103,7 @@ def make_request(db, market):
                 rs.counter(actor=market.founder, request_id=req.id, price=Decimal("20.00"), note="less?",
                            equity_percent=Decimal("1") if listing.pricing_model == "equity" else None)
             elif step == "accept":
-                rs.accept(actor=market.founder, request_id=req.id)
+                rs.accept(actor=market.founder, request_id=req.id, quote_id=rs.current_quote_id(req.id))
             elif step == "start":
                 rs.start(actor=market.provider_user, request_id=req.id)
             elif step == "deliver":

@@ -10,6 +10,11 @@ LISTING = {"title": "H100 cluster hours", "category": "compute", "description": 
            "tags": ["GPU", "h100"], "status": "published", "category_fields": dict(COMPUTE_FIELDS)}
 
 
+def _seen(client, request_id) -> dict:
+    """The accept body of a startup that read the request first: the quote id it saw."""
+    return {"quote_id": client.get(f"/api/requests/{request_id}").get_json()["quote_id"]}
+
+
 class TestListings:
     def test_provider_creates_and_edits_a_listing(self, market, login):
         api = login(market.provider_user)
@@ -168,7 +173,7 @@ class TestRequests:
         assert provider.get("/api/requests").get_json()["total"] == 1
         assert provider.post(f"/api/requests/{rid}/quote", json={"price": "120.00", "note": "incl. support"}
                              ).get_json()["quoted_price"] == 120.0
-        assert founder.post(f"/api/requests/{rid}/accept").status_code == 200
+        assert founder.post(f"/api/requests/{rid}/accept", json=_seen(founder, rid)).status_code == 200
         assert founder.client.get(f"/api/listings/{market.listing.id}").get_json()["capacity"] == 90
         agreement = founder.get(f"/api/requests/{rid}/agreement").get_json()
         assert agreement["startup_accepted_by"]["id"] == market.founder.id and agreement["provider_accepted_at"] is None
@@ -208,13 +213,50 @@ class TestRequests:
         response = login(market.founder).post(f"/api/listings/{market.listing.id}/requests", json={"quantity": 101})
         assert response.status_code == 409 and response.get_json()["error"]["code"] == "insufficient_capacity"
 
+    def test_requesting_a_sold_out_listing_is_409_sold_out(self, market, make_listing, login):
+        listing = make_listing(provider=market.provider, capacity=0)
+        response = login(market.founder).post(f"/api/listings/{listing.id}/requests", json={"quantity": 1})
+        assert response.status_code == 409 and response.get_json()["error"]["code"] == "sold_out"
+
     def test_accept_without_capacity_is_409(self, make_request, market, login, db):
         first, second = make_request("quoted", quantity=60), make_request("quoted", quantity=60)
         founder = login(market.founder)
-        assert founder.post(f"/api/requests/{first.id}/accept").status_code == 200
-        response = founder.post(f"/api/requests/{second.id}/accept")
+        assert founder.post(f"/api/requests/{first.id}/accept", json=_seen(founder, first.id)).status_code == 200
+        response = founder.post(f"/api/requests/{second.id}/accept", json=_seen(founder, second.id))
         assert response.status_code == 409 and response.get_json()["error"]["code"] == "insufficient_capacity"
         assert founder.get(f"/api/requests/{second.id}").get_json()["state"] == "quoted"
+
+    def test_accepting_a_replaced_quote_is_a_conflict_and_charges_nothing(self, market, make_listing, make_request,
+                                                                          login, make_user):
+        login(make_user("investor", is_admin=True)).post("/api/vouchers/grants",
+                                                         json={"startup_id": market.startup.id, "amount": "500"})
+        listing = make_listing(provider=market.provider, pricing_model="voucher", price=Decimal("10"), capacity=5)
+        req = make_request("submitted", listing=listing)
+        founder, provider = login(market.founder), login(market.provider_user)
+        first = provider.post(f"/api/requests/{req.id}/quote", json={"price": "10"}).get_json()
+        seen = founder.get(f"/api/requests/{req.id}").get_json()
+        assert seen["quote_id"] == first["quote_id"] and seen["quoted_price"] == 10.0
+        second = provider.post(f"/api/requests/{req.id}/quote", json={"price": "190"}).get_json()
+        assert second["quote_id"] > first["quote_id"]
+        stale = founder.post(f"/api/requests/{req.id}/accept", json={"quote_id": seen["quote_id"]})
+        assert stale.status_code == 409 and stale.get_json()["error"]["code"] == "quote_changed"
+        assert stale.get_json()["error"]["details"] == {"quote_id": second["quote_id"]}
+        after = founder.get(f"/api/requests/{req.id}").get_json()
+        assert after["state"] == "quoted" and not after["capacity_reserved"]
+        assert founder.get(f"/api/startups/{market.startup.id}/vouchers").get_json()["balance"] == 500.0
+        assert founder.client.get(f"/api/listings/{listing.id}").get_json()["capacity"] == 5
+        assert founder.get(f"/api/requests/{req.id}/agreement").status_code == 404
+        assert [e["action"] for e in after["events"]] == ["submit", "quote", "quote"]
+        accepted = founder.post(f"/api/requests/{req.id}/accept", json={"quote_id": second["quote_id"]})
+        assert accepted.status_code == 200, accepted.get_json()
+        assert founder.get(f"/api/startups/{market.startup.id}/vouchers").get_json()["balance"] == 310.0
+
+    @pytest.mark.parametrize("body", [None, {}, {"quote_id": "x"}, {"quote_id": 0}, {"quote_id": 2**40}])
+    def test_accept_needs_the_quote_id(self, make_request, market, login, body):
+        req = make_request("quoted")
+        response = login(market.founder).post(f"/api/requests/{req.id}/accept", json=body)
+        assert response.status_code in (400, 422), response.get_json()
+        assert login(market.founder).get(f"/api/requests/{req.id}").get_json()["state"] == "quoted"
 
     def test_cancelling_releases_capacity(self, make_request, market, login):
         req = make_request("in_progress", quantity=30)
@@ -230,7 +272,8 @@ class TestRequests:
         assert provider.post(f"/api/requests/{req.id}/quote", json={"price": 0}).status_code == 422
         body = provider.post(f"/api/requests/{req.id}/quote", json={"price": 0, "equity_percent": 1.5}).get_json()
         assert body["equity_percent"] == 1.5
-        assert login(market.founder).post(f"/api/requests/{req.id}/accept").status_code == 200
+        founder = login(market.founder)
+        assert founder.post(f"/api/requests/{req.id}/accept", json=_seen(founder, req.id)).status_code == 200
 
     def test_only_founders_with_a_startup_request(self, market, login):
         response = login(market.outsider).post(f"/api/listings/{market.listing.id}/requests", json={"quantity": 1})
@@ -291,6 +334,18 @@ class TestThread:
                            content_type="multipart/form-data")
         assert big.status_code == 413
 
+    @pytest.mark.parametrize("data", [{"file": "not a file"}, {"body": "no file"}, {"body": "x" * 10001, "file": None},
+                                      {"file": None, "extra": "field"}])
+    def test_malformed_attachment_upload_is_a_422(self, make_request, market, login, data):
+        import io
+        req = make_request("quoted")
+        data = {k: (io.BytesIO(b"%PDF-1.4 x"), "spec.pdf", "application/pdf") if v is None else v
+                for k, v in data.items()}
+        response = login(market.founder).post(f"/api/requests/{req.id}/attachments", data=data,
+                                              content_type="multipart/form-data")
+        assert response.status_code == 422, response.get_json()
+        assert response.get_json()["error"]["code"] == "validation_error"
+
 
 class TestVouchers:
     def test_grant_spend_refund(self, market, make_listing, make_request, login, make_user):
@@ -300,11 +355,11 @@ class TestVouchers:
         listing = make_listing(provider=market.provider, pricing_model="voucher", price=Decimal("10"))
         req = make_request("quoted", listing=listing)  # quoted at 25.00
         founder = login(market.founder)
-        assert founder.post(f"/api/requests/{req.id}/accept").status_code == 200
+        assert founder.post(f"/api/requests/{req.id}/accept", json=_seen(founder, req.id)).status_code == 200
         account = founder.get(f"/api/startups/{market.startup.id}/vouchers").get_json()
         assert account["balance"] == 5.0 and [e["kind"] for e in account["entries"]] == ["spend", "grant"]
         second = make_request("quoted", listing=listing)
-        response = founder.post(f"/api/requests/{second.id}/accept")
+        response = founder.post(f"/api/requests/{second.id}/accept", json=_seen(founder, second.id))
         assert response.status_code == 409 and response.get_json()["error"]["code"] == "insufficient_voucher_balance"
         assert founder.post(f"/api/requests/{req.id}/cancel", json={}).status_code == 200
         assert founder.get(f"/api/startups/{market.startup.id}/vouchers").get_json()["balance"] == 30.0
@@ -323,3 +378,41 @@ class TestVouchers:
 
     def test_outsiders_cannot_see_the_ledger(self, market, login):
         assert login(market.outsider).get(f"/api/startups/{market.startup.id}/vouchers").status_code == 403
+
+
+class TestHiddenProviders:
+    @staticmethod
+    def _ids(client) -> set[int]:
+        return {item["id"] for item in client.get("/api/listings?per_page=100").get_json()["items"]}
+
+    def test_a_provider_with_no_active_member_is_hidden_and_its_open_requests_flagged(
+            self, db, client, market, make_request, login, make_user):
+        open_request = make_request("quoted")
+        admin = login(make_user("investor", is_admin=True))
+        founder = login(market.founder)
+        assert market.listing.id in self._ids(client)
+        assert admin.get("/api/requests/flagged").get_json()["total"] == 0
+        market.provider_user.is_active_account = False
+        db.session.commit()
+        assert market.listing.id not in self._ids(client)
+        assert client.get(f"/api/listings/{market.listing.id}").status_code == 404
+        refused = founder.post(f"/api/listings/{market.listing.id}/requests", json={"quantity": 1})
+        assert refused.status_code == 404
+        flagged = admin.get("/api/requests/flagged").get_json()
+        assert [r["id"] for r in flagged["items"]] == [open_request.id] and flagged["total"] == 1
+        assert founder.get("/api/requests/flagged").status_code == 403
+        page = admin.client.get("/admin/requests/flagged").get_data(as_text=True)
+        assert f"#{open_request.id}" in page and market.listing.title in page
+
+    def test_the_verified_policy_hides_unverified_providers(self, app, db, client, market, monkeypatch):
+        monkeypatch.setitem(app.config, "MARKETPLACE_PROVIDER_POLICY", "verified")
+        assert market.listing.id not in self._ids(client)
+        assert client.get(f"/api/listings/{market.listing.id}").status_code == 404
+        market.provider.is_verified = True
+        db.session.commit()
+        assert market.listing.id in self._ids(client)
+        assert client.get(f"/api/listings/{market.listing.id}").status_code == 200
+
+    def test_members_still_see_their_hidden_listings(self, app, db, market, login, monkeypatch):
+        monkeypatch.setitem(app.config, "MARKETPLACE_PROVIDER_POLICY", "verified")
+        assert login(market.provider_user).get(f"/api/listings/{market.listing.id}").status_code == 200

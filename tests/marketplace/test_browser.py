@@ -98,3 +98,148 @@ def test_gpu_hours_from_listing_to_review(browser, site, shot):  # noqa: F811
     finally:
         provider.context.close()
         founder.context.close()
+
+
+def _api(page, method: str, path: str, body: dict | None = None) -> dict:
+    """Call the JSON API as the page's signed-in user (session cookie plus a fresh CSRF token)."""
+    token = page.request.get("/api/auth/csrf").json()["csrf_token"]
+    response = page.request.fetch(path, method=method, data=body, headers={"X-CSRFToken": token})
+    assert response.ok, response.text()
+    return response.json()
+
+
+def test_a_requote_the_founder_has_not_seen_is_not_accepted(browser, site, shot):  # noqa: F811
+    """The founder reads a quote of ¥10 in Chinese; the provider re-quotes ¥190; the founder's click on
+    接受报价 is refused with the reason and nothing is reserved; after reading ¥190 the founder accepts it."""
+    from playwright.sync_api import expect
+
+    provider = _page(browser, site)
+    founder = _page(browser, site)
+    try:
+        sign_in(provider, "provider@demo.fuhua.dev")
+        sign_in(founder, "founder@demo.fuhua.dev", lang="zh")
+        org_id = next(o["id"] for o in _api(provider, "GET", "/api/me")["organisations"] if o["kind"] == "provider")
+        listing = _api(provider, "POST", "/api/listings", {
+            "provider_id": org_id, "title": f"芯片测试台 {uuid.uuid4().hex[:6]}", "category": "compute",
+            "unit": "GPU-hour", "pricing_model": "fixed", "price": 10, "capacity": 3, "status": "published",
+            "category_fields": {"accelerator_model": "昇腾 910"}})
+        startup_id = next(o["id"] for o in _api(founder, "GET", "/api/me")["organisations"] if o["kind"] == "startup")
+        made = _api(founder, "POST", f"/api/listings/{listing['id']}/requests",
+                    {"quantity": 1, "message": "试用", "startup_id": startup_id})
+        request_url = f"/requests/{made['id']}"
+
+        provider.goto(request_url)
+        provider.fill("#quote-price", "10")
+        provider.click("main button:has-text('Send quote')")
+        expect(provider.locator(".flash-success")).to_be_visible()
+
+        founder.goto(request_url)
+        expect(founder.locator("main")).to_contain_text("¥10.00")
+        provider.reload()
+        provider.fill("#quote-price", "190")
+        provider.click("main button:has-text('Send quote')")
+        expect(provider.locator(".flash-success")).to_be_visible()
+
+        founder.click("main button:has-text('接受报价')")  # the page still shows ¥10
+        expect(founder.locator(".flash-error")).to_contain_text("服务方已修改报价")
+        expect(founder.locator("[data-request-state]")).to_contain_text("已报价")
+        expect(founder.locator("main")).to_contain_text("¥190.00")
+        expect(founder.locator("main")).to_contain_text("已重新报价")  # the timeline names the re-quote
+        shot(founder, "1-quote-changed")
+        assert _api(founder, "GET", f"/api/listings/{listing['id']}")["capacity"] == 3
+
+        founder.click("main button:has-text('接受报价')")
+        expect(founder.locator("[data-request-state]")).to_contain_text("已接受")
+        assert _api(founder, "GET", f"/api/listings/{listing['id']}")["capacity"] == 2
+        assert founder.console.errors == [], founder.console.errors
+    finally:
+        provider.context.close()
+        founder.context.close()
+
+
+def test_sold_out_listing_and_a_cash_payment_marked_received(browser, site, shot):  # noqa: F811
+    """A listing whose one unit is taken says "Sold out" and offers no request form; a second quote on it has no
+    Accept button; the provider, in Chinese, marks the first request's cash payment received from its page."""
+    from playwright.sync_api import expect
+
+    provider = _page(browser, site)
+    founder = _page(browser, site)
+    try:
+        sign_in(provider, "provider@demo.fuhua.dev", lang="zh")
+        sign_in(founder, "founder@demo.fuhua.dev")
+        org_id = next(o["id"] for o in _api(provider, "GET", "/api/me")["organisations"] if o["kind"] == "provider")
+        startup_id = next(o["id"] for o in _api(founder, "GET", "/api/me")["organisations"] if o["kind"] == "startup")
+        listing = _api(provider, "POST", "/api/listings", {
+            "provider_id": org_id, "title": f"EMC chamber day {uuid.uuid4().hex[:6]}", "category": "compute",
+            "unit": "day", "pricing_model": "fixed", "price": 800, "capacity": 1, "status": "published",
+            "category_fields": {"accelerator_model": "—"}})
+        first, second = (_api(founder, "POST", f"/api/listings/{listing['id']}/requests",
+                              {"quantity": 1, "startup_id": startup_id}) for _ in range(2))
+        quotes = [_api(provider, "POST", f"/api/requests/{r['id']}/quote", {"price": 800}) for r in (first, second)]
+        _api(founder, "POST", f"/api/requests/{first['id']}/accept", {"quote_id": quotes[0]["quote_id"]})
+        for move in ("start", "deliver"):
+            _api(provider, "POST", f"/api/requests/{first['id']}/{move}", {})
+        _api(founder, "POST", f"/api/requests/{first['id']}/complete", {})
+
+        founder.goto(f"/resources/{listing['id']}")
+        expect(founder.locator("[data-sold-out]")).to_contain_text("Sold out")
+        expect(founder.locator("main button:has-text('Send request')")).to_have_count(0)
+        founder.goto(f"/requests/{second['id']}")
+        expect(founder.locator("[data-sold-out]")).to_contain_text("cannot be accepted")
+        expect(founder.locator("main button:has-text('Accept quote')")).to_have_count(0)
+        shot(founder, "1-no-accept")
+
+        provider.goto(f"/requests/{first['id']}")
+        provider.once("dialog", lambda dialog: dialog.accept())
+        provider.click("#mark-paid")
+        expect(provider.locator(".flash-success")).to_contain_text("已确认收款")
+        expect(provider.locator("main")).to_contain_text("已支付")
+        expect(provider.locator("#mark-paid")).to_have_count(0)
+        shot(provider, "2-paid")
+        founder.goto(f"/requests/{first['id']}")
+        expect(founder.locator("main")).to_contain_text("Payment confirmed")
+        assert _api(founder, "GET", f"/api/requests/{first['id']}")["settlement"]["status"] == "paid"
+        assert provider.console.errors == [] and founder.console.errors == []
+    finally:
+        provider.context.close()
+        founder.context.close()
+
+
+def test_admin_finds_a_request_left_by_a_deactivated_provider(browser, site, shot):  # noqa: F811
+    """A provider's only member is deactivated: its listing disappears from the marketplace, and the admin, in
+    Chinese, finds the founder's open request under 待处理的异常申请 and opens it."""
+    from playwright.sync_api import expect
+
+    word = uuid.uuid4().hex[:6]
+    provider, founder, admin = _page(browser, site), _page(browser, site), _page(browser, site)
+    try:
+        signed_up = provider.request.post("/api/auth/register", data={
+            "email": f"lab-{word}@example.com", "password": "quiet-harbour-lantern-7", "name": "Lab Owner",
+            "role": "provider"}).json()
+        headers = {"X-CSRFToken": signed_up["csrf_token"]}
+        org = provider.request.post("/api/providers", data={"name": f"孤岛实验室 {word}"}, headers=headers).json()
+        listing = provider.request.post("/api/listings", headers=headers, data={
+            "provider_id": org["id"], "title": f"盐雾试验 {word}", "category": "compute", "unit": "run",
+            "pricing_model": "fixed", "price": 300, "capacity": 5, "status": "published",
+            "category_fields": {"accelerator_model": "—"}}).json()
+        sign_in(founder, "founder@demo.fuhua.dev")
+        startup_id = next(o["id"] for o in _api(founder, "GET", "/api/me")["organisations"] if o["kind"] == "startup")
+        made = _api(founder, "POST", f"/api/listings/{listing['id']}/requests", {"quantity": 1,
+                                                                                "startup_id": startup_id})
+        sign_in(admin, "admin@demo.fuhua.dev", lang="zh")
+        _api(admin, "POST", f"/api/admin/users/{signed_up['user']['id']}/deactivate", {})
+
+        founder.goto(f"/resources?q={word}")
+        expect(founder.locator(f"main .listing-card:has-text('{word}')")).to_have_count(0)
+        admin.goto("/admin")
+        admin.click("nav.tabs a:has-text('待处理的异常申请')")
+        row = admin.locator(f"[data-flagged-requests] tr:has-text('{word}')")
+        expect(row).to_contain_text(f"#{made['id']}")
+        expect(row).to_contain_text("未认证")
+        shot(admin, "1-flagged")
+        row.locator("a").first.click()
+        expect(admin).to_have_url(re.compile(rf"/requests/{made['id']}$"))
+        assert admin.console.errors == []
+    finally:
+        for page in (provider, founder, admin):
+            page.context.close()

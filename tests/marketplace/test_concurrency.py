@@ -46,18 +46,20 @@ def _setup(base: str, *, pricing_model: str, capacity: int, requests_count: int,
         rid = made.json()["id"]
         quoted = provider.post(f"{base}/api/requests/{rid}/quote", json={"price": price}, timeout=TIMEOUT)
         assert quoted.status_code == 200, quoted.text
-        ids.append(rid)
+        ids.append((rid, quoted.json()["quote_id"]))
     return founder, listing, ids
 
 
-def _accept_all_at_once(servers, headers: dict, ids: list[int]) -> list[requests.Response]:
+def _accept_all_at_once(servers, headers: dict, ids: list[tuple[int, int]]) -> list[requests.Response]:
+    """Accept each (request id, quote id) at the same instant, spread over the served processes."""
     barrier = Barrier(len(ids))
 
     def accept(i_rid):
-        i, rid = i_rid
+        i, (rid, quote_id) = i_rid
         base = servers[i % len(servers)].url
         barrier.wait()
-        return requests.post(f"{base}/api/requests/{rid}/accept", headers=headers, timeout=TIMEOUT)
+        return requests.post(f"{base}/api/requests/{rid}/accept", headers=headers, json={"quote_id": quote_id},
+                             timeout=TIMEOUT)
 
     with ThreadPoolExecutor(max_workers=len(ids)) as pool:
         return list(pool.map(accept, enumerate(ids)))
@@ -76,7 +78,7 @@ def test_concurrent_accepts_never_overbook_capacity():
                                                                                           "state_changed"}
         assert requests.get(f"{base}/api/listings/{listing['id']}", timeout=TIMEOUT).json()["capacity"] == 0
         # cancelling an accepted request gives its unit back
-        accepted = next(rid for rid, r in zip(ids, responses, strict=True) if r.status_code == 200)
+        accepted = next(rid for (rid, _), r in zip(ids, responses, strict=True) if r.status_code == 200)
         assert requests.post(f"{base}/api/requests/{accepted}/cancel", headers=headers, json={},
                              timeout=TIMEOUT).status_code == 200
         assert requests.get(f"{base}/api/listings/{listing['id']}", timeout=TIMEOUT).json()["capacity"] == 1
@@ -104,3 +106,62 @@ def test_concurrent_voucher_spends_never_go_negative():
         assert min(e["balance_after"] for e in account["entries"]) >= 0
         # capacity was not kept by the refused accepts
         assert requests.get(f"{base}/api/listings/{listing['id']}", timeout=TIMEOUT).json()["capacity"] == 96
+
+
+def _at_once(servers, n: int, method: str, path: str, headers: dict, body: dict | None = None):
+    """`n` identical requests released together, spread over the served processes."""
+    barrier = Barrier(n)
+
+    def send(i):
+        base = servers[i % len(servers)].url
+        barrier.wait()
+        return requests.request(method, f"{base}{path}", headers=headers, json=body, timeout=TIMEOUT)
+
+    with ThreadPoolExecutor(max_workers=n) as pool:
+        return list(pool.map(send, range(n)))
+
+
+def _codes(responses) -> list[int]:
+    return sorted(r.status_code for r in responses)
+
+
+def test_duplicate_accepts_reviews_and_payment_marks_answer_409_once():
+    """Ten identical accepts, then ten reviews, then ten "paid" marks of one request, each at the same instant:
+    one succeeds, nine are 409 with a code, none is a 500, and the timeline records each move once."""
+    with serve(processes=2) as served:
+        base = served.url
+        founder, _listing, ids = _setup(base, pricing_model="fixed", capacity=5, requests_count=1, price=10)
+        (rid, quote_id), = ids
+        founder_headers = _token_session(base, founder)
+        provider = requests.Session()
+        logged_in = provider.post(f"{base}/api/auth/login", timeout=TIMEOUT,
+                                  json={"email": "provider@example.com", "password": PASSWORD})
+        provider.headers["X-CSRFToken"] = logged_in.json()["csrf_token"]
+        provider_headers = _token_session(base, provider)
+
+        accepts = _at_once(served.servers, 10, "POST", f"/api/requests/{rid}/accept", founder_headers,
+                           {"quote_id": quote_id})
+        assert _codes(accepts) == [200] + [409] * 9, [(r.status_code, r.text[:200]) for r in accepts]
+        assert {r.json()["error"]["code"] for r in accepts if r.status_code == 409} <= {"state_changed",
+                                                                                        "invalid_transition"}
+        for move in ("start", "deliver"):
+            assert requests.post(f"{base}/api/requests/{rid}/{move}", headers=provider_headers, json={},
+                                 timeout=TIMEOUT).status_code == 200
+        assert requests.post(f"{base}/api/requests/{rid}/complete", headers=founder_headers, json={},
+                             timeout=TIMEOUT).status_code == 200
+
+        reviews = _at_once(served.servers, 10, "POST", f"/api/requests/{rid}/review", founder_headers,
+                           {"rating": 5, "comment": "准时交付"})
+        assert _codes(reviews) == [201] + [409] * 9, [(r.status_code, r.text[:200]) for r in reviews]
+        assert {r.json()["error"]["code"] for r in reviews if r.status_code == 409} == {"already_reviewed"}
+
+        marks = _at_once(served.servers, 10, "POST", f"/api/requests/{rid}/settlement/paid", provider_headers)
+        assert _codes(marks) == [200] + [409] * 9, [(r.status_code, r.text[:200]) for r in marks]
+        assert {r.json()["error"]["code"] for r in marks if r.status_code == 409} == {"no_pending_settlement"}
+
+        detail = requests.get(f"{base}/api/requests/{rid}", headers=founder_headers, timeout=TIMEOUT).json()
+        actions = [e["action"] for e in detail["events"]]
+        assert actions == ["submit", "quote", "accept", "start", "deliver", "complete", "review", "settlement_paid"]
+        assert detail["settlement"]["status"] == "paid"
+        listing = requests.get(f"{base}/api/listings/{detail['listing_id']}", timeout=TIMEOUT).json()
+        assert listing["rating_count"] == 1 and listing["capacity"] == 4

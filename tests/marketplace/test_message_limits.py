@@ -2,7 +2,7 @@
 import pytest
 
 from app.core.errors import Invalid, RateLimited
-from app.resources import request_services as rs
+from app.marketplace import services as rs
 
 PDF = ("brief.pdf", "application/pdf", b"%PDF-1.4 tiny")
 

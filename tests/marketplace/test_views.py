@@ -1,4 +1,5 @@
 """Marketplace pages: browse with facets, listing, editor, requests on both sides, agreement, vouchers."""
+import re
 from decimal import Decimal
 
 
@@ -66,7 +67,8 @@ def test_founder_requests_and_walks_the_flow_through_pages(market, login):
     assert "A100 GPU hours" in provider.get("/requests?side=provider").get_data(as_text=True)
     form_post(provider, f"/requests/{rid}/quote", {"quote-price": "36.00", "quote-note": "ok",
                                                    "quote-csrf_token": provider.csrf_token})
-    form_post(founder, f"/requests/{rid}/accept", {})
+    quote_id = re.search(r'name="quote_id" value="(\d+)"', founder.get(path).get_data(as_text=True)).group(1)
+    form_post(founder, f"/requests/{rid}/accept", {"quote_id": quote_id})
     form_post(provider, f"/requests/{rid}/start", {})
     form_post(provider, f"/requests/{rid}/deliver", {"note": "done"})
     form_post(founder, f"/requests/{rid}/complete", {})
@@ -137,7 +139,7 @@ def test_the_listing_editor_shows_field_errors_in_chinese(market, login):
 
 def test_the_voucher_ledger_names_requests_in_chinese(market, login, make_user, make_request):
     from app.extensions import db
-    from app.resources import vouchers
+    from app.marketplace import vouchers
     vouchers.grant(actor=make_user("investor", is_admin=True), startup_id=market.startup.id, amount=Decimal("500"),
                    note="Q3")
     req = make_request(state="submitted")

@@ -46,7 +46,7 @@ def make_mentor(make_user):
 
 @pytest.fixture
 def make_provider(make_user):
-    from app.resources import services
+    from app.providers import services
 
     counter = {"n": 0}
 
@@ -62,7 +62,7 @@ def make_provider(make_user):
 @pytest.fixture
 def make_listing(make_provider):
     """make_listing(provider=None, title=, category=, tags=, description=, city=, is_remote=, status="published")."""
-    from app.resources import listings
+    from app.providers import listings
 
     def factory(provider=None, *, title="Listing", category="other", tags=(), description="", city="Shanghai",
                 is_remote=False, status="published", **fields):

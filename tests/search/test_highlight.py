@@ -3,7 +3,7 @@ from markupsafe import Markup
 
 from app.accounts.models import User
 from app.mentoring.models import MentorProfile
-from app.resources.models import Listing, Provider
+from app.providers.models import Listing, Provider
 from app.search.highlight import highlight, matched_words
 from app.startups.models import Startup
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.mentoring.models import MentorProfile
-from app.resources.models import Listing, Provider
+from app.providers.models import Listing, Provider
 from app.search import services
 from app.search.models import SearchDocument
 from app.startups.models import Startup
@@ -120,5 +120,5 @@ def test_json_columns_hold_real_utf8(db, listing):
 
 
 def test_a_listing_is_found_by_its_city_in_either_language(db, listing):
-    from app.resources import search
+    from app.providers import search
     assert [item.id for item in search.search(search.Filters(q="深圳")).page.items] == [listing.id]

@@ -10,8 +10,8 @@ import pytest
 
 from app.mentoring import services as mentoring
 from app.mentoring.models import MentorProfile
-from app.resources import search as listings
-from app.resources.models import Listing, Provider
+from app.providers import search as listings
+from app.providers.models import Listing, Provider
 from app.startups import services as startups
 from app.startups.models import Startup
 from tests.search.labelled import LISTINGS, MENTORS, QUERIES, STARTUPS

@@ -99,7 +99,7 @@ def test_missing_startup_is_not_found():
 
 
 def test_provider_id_is_not_a_startup(make_user, db):
-    from app.resources import services as provider_services
+    from app.providers import services as provider_services
     provider = provider_services.create_provider(actor=make_user("provider"), name="Lab", description="", city="X")
     with pytest.raises(NotFound):
         services.get_startup(provider.id)

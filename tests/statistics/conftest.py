@@ -48,10 +48,12 @@ def world(db, app, make_user):
     viewers + 1 anonymous socket, 2 questions (1 answered), 1 interest mark, 1 chat message; a compute listing
     with 3 requests (completed with a cash settlement, quoted, submitted); 500.00 voucher credit granted.
     The range is the 30 days before and after today (UTC)."""
+    from app.marketplace import services as request_services
+    from app.marketplace import vouchers
     from app.mentoring import bookings
     from app.mentoring import services as mentoring
-    from app.resources import listings, request_services, vouchers
-    from app.resources import services as providers
+    from app.providers import listings
+    from app.providers import services as providers
     from app.roadshows import engagement
     from app.roadshows import services as roadshows
     from app.roadshows.live import use_cases
@@ -110,7 +112,7 @@ def world(db, app, make_user):
     rs = request_services
     done = rs.create_request(founder=founder, listing_id=listing.id, quantity=2, message="Please")
     rs.quote(actor=provider_user, request_id=done.id, price=Decimal("25.00"), note="ok")
-    rs.accept(actor=founder, request_id=done.id)
+    rs.accept(actor=founder, request_id=done.id, quote_id=rs.current_quote_id(done.id))
     rs.start(actor=provider_user, request_id=done.id)
     rs.deliver(actor=provider_user, request_id=done.id)
     rs.complete(actor=founder, request_id=done.id)

@@ -1,11 +1,14 @@
 """Input and output schemas of the marketplace API (listings, requests, threads, agreements, vouchers)."""
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
+from werkzeug.datastructures import FileStorage
 
 from app.core.pagination import PageArgsSchema
-from app.resources.models import Category, ListingStatus, PricingModel, RequestState
-from app.resources.search import SORTS
+from app.marketplace.models import RequestState
+from app.providers.models import Category, ListingStatus, PricingModel
+from app.providers.search import SORTS
 
 CATEGORIES = [c.value for c in Category]
 PRICING_MODELS = [p.value for p in PricingModel]
@@ -156,7 +159,7 @@ class ListingSchema(Schema):
         "description": "In search results for `q`: the words of this listing that matched (in either language)"})
 
     def render_description(self, obj):
-        from app.resources.listings import render_markdown
+        from app.providers.listings import render_markdown
         return str(render_markdown(obj.description))
 
 
@@ -197,6 +200,11 @@ class OfferSchema(Schema):
                                     validate=_within(Decimal("0.01"), 100, "Must be above 0 and at most 100."),
                                     metadata={"description": "Services-for-equity: the proposed share",
                                               "type": "number", "minimum": 0.01, "maximum": 100})
+
+
+class AcceptSchema(Schema):
+    quote_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1),
+                              metadata={"description": "The quote you saw (the request's `quote_id`)"})
 
 
 class MoveNoteSchema(Schema):
@@ -247,6 +255,8 @@ class RequestSchema(Schema):
     needed_by = fields.Date(required=True, allow_none=True)
     state = fields.String(required=True)
     pricing_model = fields.String(required=True)
+    quote_id = fields.Integer(required=True, allow_none=True,
+                              metadata={"description": "The current quote: send it back to accept exactly this one"})
     quoted_price = fields.Float(required=True, allow_none=True)
     quote_note = fields.String(required=True, allow_none=True)
     equity_percent = fields.Float(required=True, allow_none=True)
@@ -351,12 +361,26 @@ class MessageSchema(Schema):
     attachments = fields.List(fields.Nested(AttachmentSchema), required=True)
 
 
-class MessageFormSchema(Schema):
-    body = fields.String(load_default="", validate=validate.Length(max=10000))
+class FileUpload(fields.Field):
+    """A multipart file part (a text field of the same name is refused: it has no content to store)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("metadata", {})
+        kwargs["metadata"] = {"type": "string", "format": "binary", **kwargs["metadata"]}
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, FileStorage):
+            raise ValidationError(str(_l("Attach the file as a multipart file part.")))
+        return value
 
 
-class AttachmentFileSchema(Schema):
-    file = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
+class AttachmentUploadSchema(Schema):
+    """A thread message with one file: multipart/form-data fields `file` (required) and `body` (optional)."""
+
+    file = FileUpload(required=True, metadata={"description": "PDF, image, text, CSV, ZIP, Word or Excel; 10 MB"})
+    body = fields.String(load_default="", validate=validate.Length(max=10000),
+                         metadata={"description": "The message's text (optional)"})
 
 
 # Vouchers -----------------------------------------------------------------------------------

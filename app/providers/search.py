@@ -13,8 +13,8 @@ from sqlalchemy.orm import selectinload
 from app.accounts.models import Organisation
 from app.core.pagination import Page
 from app.extensions import db
-from app.resources.listings import CATEGORY_LABELS
-from app.resources.models import Listing, ListingStatus, Provider
+from app.providers.listings import CATEGORY_LABELS, live_provider
+from app.providers.models import Listing, ListingStatus, Provider
 from app.search.engine import join_matches
 from app.search.highlight import matched_words
 from app.search.index import Fields, Source, city_names, in_every_language, register
@@ -47,7 +47,7 @@ def _like(word: str) -> str:
 
 
 def _filtered(filters: Filters, *, skip: str | None = None) -> tuple[Select, object | None]:
-    stmt = select(Listing).where(Listing.status == ListingStatus.PUBLISHED)
+    stmt = select(Listing).where(Listing.status == ListingStatus.PUBLISHED, live_provider(Listing.provider_id))
     stmt, rank = join_matches(stmt, KIND, Listing.id, filters.q)
     if filters.category and skip != "category":
         stmt = stmt.where(Listing.category == filters.category)

@@ -11,7 +11,7 @@ organisation) and `system` (scheduled jobs: expiry, auto-acceptance of a deliver
 from flask_babel import lazy_gettext as _l
 
 from app.core.errors import InvalidState, PermissionDenied
-from app.resources.models import RequestState as S
+from app.marketplace.models import RequestState as S
 
 
 class Party:
@@ -86,8 +86,8 @@ STATE_LABELS = {
     S.CHANGES_REQUESTED: _l("Changes requested"), S.COMPLETED: _l("Completed"), S.DECLINED: _l("Declined"),
     S.CANCELLED: _l("Cancelled"), S.EXPIRED: _l("Expired"),
 }
-EVENT_LABELS = {"submit": _l("Submitted"), "review": _l("Reviewed"), "sign": _l("Agreement accepted"),
-                "settlement_paid": _l("Payment confirmed")}
+EVENT_LABELS = {"submit": _l("Submitted"), "quote": _l("Re-quoted"), "review": _l("Reviewed"),
+                "sign": _l("Agreement accepted"), "settlement_paid": _l("Payment confirmed")}
 SETTLEMENT_LABELS = {"cash": _l("cash"), "voucher": _l("voucher"), "equity": _l("equity"), "pending": _l("pending"),
                      "paid": _l("paid"), "recorded": _l("recorded")}
 PARTY_LABELS = {P: _l("the provider"), ST: _l("the startup"), SY: _l("the platform")}

@@ -3,17 +3,19 @@ import logging
 from decimal import Decimal
 
 import nh3
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 from marshmallow import Schema, ValidationError, fields, validate
-from sqlalchemy import select
+from sqlalchemy import and_, case, func, select
 
 from app.accounts import organisations
+from app.accounts.models import Membership, Organisation, User
 from app.core.db import utcnow
 from app.core.errors import Invalid, NotFound, PermissionDenied
 from app.extensions import db
-from app.resources.models import Category, Listing, ListingStatus, PricingModel, Provider
+from app.providers.models import Category, Listing, ListingStatus, PricingModel, Provider
 
 log = logging.getLogger(__name__)
 
@@ -210,12 +212,41 @@ def update_listing(*, actor, listing_id: int, **fields) -> Listing:
     return listing
 
 
+def verified_only() -> bool:
+    return current_app.config.get("MARKETPLACE_PROVIDER_POLICY", "active") == "verified"
+
+
+def live_provider(provider_id_column):
+    """SQL: the provider in `provider_id_column` may be shown (MARKETPLACE_PROVIDER_POLICY): not deactivated (it
+    has members and every one of them is deactivated), and under "verified" an admin has verified it."""
+    deactivated = (select(Membership.organisation_id).join(User, User.id == Membership.user_id)
+                   .group_by(Membership.organisation_id)
+                   .having(func.max(case((User.is_active_account.is_(True), 1), else_=0)) == 0))
+    condition = provider_id_column.not_in(deactivated)
+    if verified_only():
+        condition = and_(condition, provider_id_column.in_(select(Organisation.id)
+                                                           .where(Organisation.is_verified.is_(True))))
+    return condition
+
+
+def is_live(provider: Provider) -> bool:
+    """Whether `provider`'s listings may be shown and requested (see `live_provider`)."""
+    deactivated = bool(provider.memberships) and not any(m.user.is_active_account for m in provider.memberships)
+    return not deactivated and (provider.is_verified or not verified_only())
+
+
 def get_listing(listing_id: int, *, viewer=None) -> Listing:
-    """A listing; drafts and archived ones only for the provider's members (and admins)."""
+    """A listing; drafts and archived ones, and those of a provider that is not live, only for the provider's
+    members (and admins)."""
     listing = db.session.get(Listing, listing_id) if organisations.valid_id(listing_id) else None
-    if listing is None or (listing.status != ListingStatus.PUBLISHED and not can_manage(viewer, listing)):
+    if listing is None or (not is_requestable(listing) and not can_manage(viewer, listing)):
         raise NotFound(_l("Listing not found."))
     return listing
+
+
+def is_requestable(listing: Listing) -> bool:
+    """Published, by a live provider (capacity is checked separately: a sold-out listing still shows)."""
+    return listing.status == ListingStatus.PUBLISHED and is_live(listing.provider)
 
 
 def listings_of_provider(provider_id: int, *, viewer=None, published_only: bool = False) -> list[Listing]:
@@ -224,7 +255,7 @@ def listings_of_provider(provider_id: int, *, viewer=None, published_only: bool 
                                                                               Listing.id.desc())
     provider = db.session.get(Provider, provider_id)
     if published_only or provider is None or not organisations.can_edit(viewer, provider):
-        stmt = stmt.where(Listing.status == ListingStatus.PUBLISHED)
+        stmt = stmt.where(Listing.status == ListingStatus.PUBLISHED, live_provider(Listing.provider_id))
     return list(db.session.scalars(stmt))
 
 

@@ -11,10 +11,11 @@ from app.accounts import organisations
 from app.accounts.models import OrgKind
 from app.core.db import utcnow
 from app.extensions import db
-from app.resources import listings as listing_services
-from app.resources import request_services as rs
-from app.resources import vouchers
-from app.resources.models import Listing, ResourceRequest
+from app.marketplace import services as rs
+from app.marketplace import vouchers
+from app.marketplace.models import ResourceRequest
+from app.providers import listings as listing_services
+from app.providers.models import Listing
 
 log = logging.getLogger(__name__)
 
@@ -130,8 +131,10 @@ def _walk(req_id: int, state: str, startup_user, provider_user, listing: Listing
             rs.counter(actor=startup_user, request_id=req_id, price=Decimal("0") if equity else Decimal("45000"),
                        equity_percent=Decimal("1") if equity else None,
                        note="Could you match 45,000 for both batches?")
-        elif step in ("accept", "complete"):
-            getattr(rs, step)(actor=startup_user, request_id=req_id)
+        elif step == "accept":
+            rs.accept(actor=startup_user, request_id=req_id, quote_id=rs.current_quote_id(req_id))
+        elif step == "complete":
+            rs.complete(actor=startup_user, request_id=req_id)
         elif step in ("start", "deliver"):
             getattr(rs, step)(actor=provider_user, request_id=req_id)
         elif step == "request_changes":

@@ -10,7 +10,7 @@ from app.accounts.models import Membership, OrgKind, Role, User
 from app.core.errors import Invalid, NotFound, PermissionDenied
 from app.core.pagination import Page, paginate
 from app.extensions import db
-from app.resources.models import Provider
+from app.providers.models import Provider
 
 log = logging.getLogger(__name__)
 

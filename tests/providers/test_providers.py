@@ -3,7 +3,7 @@ import pytest
 
 from app.accounts.models import MemberRole, Membership
 from app.core.errors import Invalid, NotFound, PermissionDenied
-from app.resources import services
+from app.providers import services
 
 FIELDS = {"id", "name", "description", "city", "website", "logo_url", "is_verified", "created_at", "members"}
 

@@ -3,7 +3,7 @@ from flask_login import current_user, login_required
 from flask_smorest import Blueprint
 
 from app.core.pagination import page_schema
-from app.resources import schemas, services
+from app.providers import schemas, services
 
 blp = Blueprint("providers_api", __name__, url_prefix="/api", description="Service provider organisations")
 

@@ -5,7 +5,7 @@ import pytest
 @pytest.fixture
 def make_provider(db, make_user):
     """make_provider(owner=None, **fields) -> a Provider owned by `owner` (a new provider user by default)."""
-    from app.resources import services
+    from app.providers import services
 
     counter = {"n": 0}
 

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from app.accounts import organisations
 from app.accounts.organisations_views import apply_service_errors, members_page
 from app.core.errors import AppError, PermissionDenied
-from app.resources import forms, services
+from app.providers import forms, services
 
 bp = Blueprint("providers", __name__)
 

@@ -17,8 +17,9 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
 
-from app.resources.listings import ACCREDITATIONS, CATEGORY_LABELS, PRICING_LABELS, STATUS_LABELS
+from app.providers.listings import ACCREDITATIONS, CATEGORY_LABELS, PRICING_LABELS, STATUS_LABELS
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -145,6 +146,13 @@ class OfferForm(FlaskForm):
     equity_percent = DecimalField(_l("Equity share (%)"), places=2, validators=[Optional(), NumberRange(0.01, 100)])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])
     submit = SubmitField(_l("Send"))
+
+
+class AcceptForm(FlaskForm):
+    """Accepting names the quote the page showed (a hidden field), so a re-quote in between is caught."""
+
+    quote_id = IntegerField(_l("Quote"), widget=HiddenInput(),
+                            validators=[DataRequired(), NumberRange(min=1, max=2**31 - 1)])
 
 
 class NoteForm(FlaskForm):

@@ -15,7 +15,7 @@ from app.accounts import organisations
 from app.core import uow
 from app.core.errors import Conflict, Invalid, NotFound, PermissionDenied
 from app.extensions import db
-from app.resources.models import VoucherAccount, VoucherEntry
+from app.marketplace.models import VoucherAccount, VoucherEntry
 from app.startups.models import Startup
 
 log = logging.getLogger(__name__)

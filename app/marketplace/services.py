@@ -26,17 +26,10 @@ from app.core.i18n import format_when
 from app.core.pagination import Page, paginate
 from app.core.realtime import emit_to_room
 from app.extensions import db
-from app.resources import (
-    marketplace_notifications,  # noqa: F401  (registers the notification kinds)
-    states,
-    vouchers,
-)
-from app.resources.listings import unit_total
-from app.resources.models import (
+from app.marketplace import notifications as marketplace_notifications  # noqa: F401  (registers the notification kinds)
+from app.marketplace import states, vouchers
+from app.marketplace.models import (
     Agreement,
-    Listing,
-    ListingStatus,
-    PricingModel,
     RequestAttachment,
     RequestEvent,
     RequestMessage,
@@ -45,8 +38,10 @@ from app.resources.models import (
     Settlement,
     SettlementMethod,
 )
-from app.resources.models import RequestState as S
-from app.resources.states import Action, Party
+from app.marketplace.models import RequestState as S
+from app.marketplace.states import Action, Party
+from app.providers.listings import is_requestable, live_provider, unit_total
+from app.providers.models import Listing, PricingModel
 from app.startups.models import Startup
 
 log = logging.getLogger(__name__)
@@ -128,6 +123,22 @@ def list_requests(*, actor, side: str | None = None, state: str | None = None, l
     return paginate(stmt, page=page, per_page=per_page)
 
 
+OPEN_STATES = (S.SUBMITTED, S.QUOTED, S.COUNTERED, S.ACCEPTED, S.IN_PROGRESS, S.DELIVERED, S.CHANGES_REQUESTED)
+
+
+def flagged_requests(*, actor, page: int = 1, per_page: int = 20) -> Page:
+    """For admins: open requests whose provider is no longer shown (no active member left, or unverified under
+    the "verified" policy), so nobody may answer them; oldest first."""
+    if not getattr(actor, "is_admin", False):
+        raise PermissionDenied(_l("Only admins see flagged requests."), code="admin_only")
+    stmt = (select(ResourceRequest)
+            .where(ResourceRequest.state.in_(OPEN_STATES), ~live_provider(ResourceRequest.provider_id))
+            .options(selectinload(ResourceRequest.listing), selectinload(ResourceRequest.startup),
+                     selectinload(ResourceRequest.provider))
+            .order_by(ResourceRequest.id))
+    return paginate(stmt, page=page, per_page=per_page)
+
+
 # Submitting ---------------------------------------------------------------------------------
 
 def _startup_for(founder, startup_id: int | None) -> Startup:
@@ -149,11 +160,14 @@ def create_request(*, founder, listing_id: int, quantity: int, message: str = ""
                    startup_id: int | None = None) -> ResourceRequest:
     """A founder asks for a published listing on behalf of their startup."""
     listing = db.session.get(Listing, listing_id) if organisations.valid_id(listing_id) else None
-    if listing is None or listing.status != ListingStatus.PUBLISHED:
+    if listing is None or not is_requestable(listing):
         raise NotFound(_l("Listing not found."))
     startup = _startup_for(founder, startup_id)
     if quantity < 1:
         raise Invalid(details={"quantity": [str(_l("Ask for at least one unit."))]})
+    if listing.capacity <= 0:
+        raise Conflict(_l("This resource is sold out: nothing is available right now."), code="sold_out",
+                       details={"capacity": 0})
     if quantity > listing.capacity:
         raise Conflict(_l("Only %(n)s units are available.", n=listing.capacity), code="insufficient_capacity",
                        details={"capacity": listing.capacity})
@@ -310,10 +324,26 @@ def _release(req: ResourceRequest, actor_id: int | None) -> None:
         req.voucher_debited = False
 
 
-def accept(*, actor, request_id: int) -> ResourceRequest:
-    """The startup accepts the quote: capacity is reserved, vouchers paid, the agreement signed by the startup."""
-    req, _party = _move(actor=actor, request_id=request_id, action=Action.ACCEPT, before=_reserve,
-                        kind="request_accepted", to_side=Party.PROVIDER)
+def current_quote_id(request_id: int) -> int | None:
+    """The id of the request's current quote (its latest "quote" event), read inside the accepting transaction."""
+    return db.session.scalar(select(func.max(RequestEvent.id))
+                             .where(RequestEvent.request_id == request_id, RequestEvent.action == Action.QUOTE))
+
+
+def accept(*, actor, request_id: int, quote_id: int) -> ResourceRequest:
+    """The startup accepts the quote it saw (`quote_id`): capacity is reserved, vouchers paid, the agreement signed
+    by the startup. A re-quote since then is a Conflict (`quote_changed`) and nothing is charged."""
+    def reserve(req: ResourceRequest, actor_id: int | None) -> None:
+        # after the conditional state UPDATE (PostgreSQL: the row is locked; SQLite: the write lock is held), so a
+        # re-quote either committed before this read or cannot commit until this unit has ended
+        current = current_quote_id(req.id)
+        if current != quote_id:
+            raise Conflict(_l("The provider changed the quote since you saw it. Read the new quote, then accept it "
+                              "if it suits you."), code="quote_changed", details={"quote_id": current})
+        _reserve(req, actor_id)
+
+    req, _party = _move(actor=actor, request_id=request_id, action=Action.ACCEPT, before=reserve,
+                        kind="request_accepted", to_side=Party.PROVIDER, data={"quote_id": quote_id})
     return req
 
 
@@ -378,17 +408,26 @@ def complete(*, actor, request_id: int) -> ResourceRequest:
 
 
 def mark_settlement_paid(*, actor, request_id: int) -> Settlement:
-    """The provider confirms that a cash settlement was paid."""
-    with uow.unit_of_work():
+    """The provider confirms that a cash settlement was paid (once: a repeat, also at the same instant, is a 409)."""
+    with uow.unit_of_work(lock=_request_lock(request_id)):
         req = get_request(request_id, viewer=actor)
         if Party.PROVIDER not in parties_of(actor, req):
             raise PermissionDenied(_l("Only the provider confirms a payment."), code="wrong_party")
         settlement = req.settlement
-        if settlement is None or settlement.status != "pending":
+        paid = settlement is not None and db.session.execute(
+            update(Settlement).where(Settlement.id == settlement.id, Settlement.status == "pending")
+            .values(status="paid", paid_at=utcnow()).execution_options(synchronize_session=False)).rowcount == 1
+        if not paid:
             raise Conflict(_l("There is no pending payment on this request."), code="no_pending_settlement")
-        settlement.status, settlement.paid_at = "paid", utcnow()
+        db.session.refresh(settlement)
         _event(req, actor.id, "settlement_paid", req.state, req.state, {"amount": str(settlement.amount)})
     return settlement
+
+
+def _request_lock(request_id: int) -> list[tuple[type, int]]:
+    """The unit-of-work lock that serialises one request's one-off writes (review, payment mark, signature):
+    PostgreSQL row-locks the request, so a second writer waits and then finds the first one's row."""
+    return [(ResourceRequest, request_id)] if organisations.valid_id(request_id) else []
 
 
 def _other(party: str) -> str:
@@ -444,7 +483,7 @@ def agreement_terms(req: ResourceRequest) -> str:
 
 
 def _terms_in(locale: str, req: ResourceRequest) -> str:
-    from app.resources.listings import CATEGORY_LABELS, PRICING_LABELS
+    from app.providers.listings import CATEGORY_LABELS, PRICING_LABELS
 
     listing = req.listing
     with force_locale(locale):
@@ -478,7 +517,7 @@ def get_agreement(*, actor, request_id: int) -> Agreement:
 
 def sign_agreement(*, actor, request_id: int) -> Agreement:
     """The provider (or a startup member, if not yet recorded) accepts the agreement's terms."""
-    with uow.unit_of_work():
+    with uow.unit_of_work(lock=_request_lock(request_id)):
         agreement = get_agreement(actor=actor, request_id=request_id)
         req = agreement.request
         sides = parties_of(actor, req)
@@ -500,8 +539,9 @@ def sign_agreement(*, actor, request_id: int) -> Agreement:
 # Reviews ------------------------------------------------------------------------------------
 
 def review(*, actor, request_id: int, rating: int, comment: str = "") -> Review:
-    """The startup rates a completed request (once); the listing's rating is updated."""
-    with uow.unit_of_work():
+    """The startup rates a completed request (once: a repeat, also at the same instant, is a 409); the listing's
+    rating is updated."""
+    with uow.unit_of_work(lock=_request_lock(request_id)):
         req = get_request(request_id, viewer=actor)
         if Party.STARTUP not in parties_of(actor, req):
             raise PermissionDenied(_l("Only the startup that made the request can review it."), code="wrong_party")

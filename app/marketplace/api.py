@@ -8,10 +8,12 @@ from flask_smorest import Blueprint
 
 from app.core.api import error_responses
 from app.core.errors import Invalid
-from app.core.pagination import page_schema
-from app.resources import listings, request_services, search, services, vouchers
-from app.resources import marketplace_schemas as s
-from app.resources.states import actions_for
+from app.core.pagination import PageArgsSchema, page_schema
+from app.marketplace import schemas as s
+from app.marketplace import services as request_services
+from app.marketplace import vouchers
+from app.marketplace.states import actions_for
+from app.providers import listings, search, services
 
 blp = Blueprint("marketplace_api", __name__, url_prefix="/api", description="Resource marketplace")
 
@@ -116,6 +118,19 @@ def list_requests(args):
     return page
 
 
+@blp.route("/requests/flagged", methods=["GET"])
+@blp.arguments(PageArgsSchema, location="query")
+@blp.response(200, page_schema(s.RequestSchema))
+@_errors(401, 403)
+@login_required
+def list_flagged_requests(args):
+    """Admins: open requests whose provider's listings are hidden (deactivated or unverified provider)."""
+    page = request_services.flagged_requests(actor=_me(), **args)
+    for req in page.items:
+        _with_actions(req, _me())
+    return page
+
+
 @blp.route("/requests/<int:request_id>", methods=["GET"])
 @blp.response(200, s.RequestDetailSchema)
 @_errors(401, 404)
@@ -170,9 +185,17 @@ def _noted_move(name: str, func, doc: str):
     return view
 
 
-_simple_move("accept", request_services.accept,
-             "The startup accepts the quote: capacity is reserved, vouchers paid, the agreement drawn up (409 if no "
-             "capacity).")
+@blp.route("/requests/<int:request_id>/accept", methods=["POST"])
+@blp.arguments(s.AcceptSchema)
+@blp.response(200, s.RequestSchema)
+@_errors(401, 403, 404, 409)
+@login_required
+def accept_request(data, request_id):
+    """The startup accepts the quote it saw (`quote_id`): capacity is reserved, vouchers paid, the agreement drawn
+    up. 409 `quote_changed` if the provider re-quoted since (nothing is charged), or if no capacity is left."""
+    return _with_actions(request_services.accept(actor=_me(), request_id=request_id, **data), _me())
+
+
 _noted_move("decline", request_services.decline,
             "The provider declines a request or counter-offer; the startup a quote.")
 _noted_move("cancel", request_services.cancel, "Either party cancels before delivery; capacity and vouchers come back.")
@@ -244,17 +267,16 @@ def post_message(data, request_id):
 
 
 @blp.route("/requests/<int:request_id>/attachments", methods=["POST"])
-@blp.arguments(s.MessageFormSchema, location="form")
-@blp.arguments(s.AttachmentFileSchema, location="files")
+@blp.arguments(s.AttachmentUploadSchema, location="multipart")
 @blp.response(201, s.MessageSchema)
 @_errors(401, 403, 404, 413)
 @login_required
-def post_attachment(form, files, request_id):
+def post_attachment(data, request_id):
     """Attach a file (PDF, image, text, CSV, ZIP, Word, Excel; at most 10 MB) to the thread, with an optional body."""
-    upload = files["file"]
+    upload = data["file"]
     content = upload.read(request_services.MAX_ATTACHMENT_BYTES + 1)
     message = request_services.post_message(
-        actor=_me(), request_id=request_id, body=form.get("body", ""),
+        actor=_me(), request_id=request_id, body=data["body"],
         attachments=[(upload.filename or "file", upload.mimetype or "application/octet-stream", content)])
     return message
 

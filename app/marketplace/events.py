@@ -7,8 +7,8 @@ from marshmallow import Schema, fields, validate
 from app.core.errors import PermissionDenied, Unauthorized
 from app.core.realtime import ok
 from app.extensions import socketio
-from app.resources import request_services
-from app.resources.request_services import request_room
+from app.marketplace import services as request_services
+from app.marketplace.services import request_room
 
 
 class _JoinSchema(Schema):

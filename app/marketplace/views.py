@@ -9,9 +9,10 @@ from app.accounts import organisations
 from app.accounts.models import OrgKind
 from app.core.errors import AppError, Invalid, PermissionDenied
 from app.extensions import db
-from app.resources import listings, request_services, search, services, states, vouchers
-from app.resources import marketplace_forms as forms
-from app.resources.marketplace_schemas import ListingSearchArgsSchema
+from app.marketplace import forms, states, vouchers
+from app.marketplace import services as request_services
+from app.marketplace.schemas import ListingSearchArgsSchema
+from app.providers import listings, search, services
 from app.startups.models import Startup
 
 bp = Blueprint("marketplace", __name__)
@@ -71,7 +72,7 @@ def browse():
         params = {**current, **changes}
         return url_for("marketplace.browse", **{k: v for k, v in params.items() if v not in (None, "")})
 
-    return render_template("resources/browse.html", page=result.page, facets=result.facets, filters=args,
+    return render_template("marketplace/browse.html", page=result.page, facets=result.facets, filters=args,
                            filtered=bool(current), link=link, sorts=search.SORTS)
 
 
@@ -86,7 +87,7 @@ def listing(listing_id: int):
             form = forms.RequestForm()
             form.startup_id.choices = forms.choices((s.id, s.name) for s in mine)
     rating = request_services.provider_rating(item.provider_id)
-    return render_template("resources/listing.html", listing=item, form=form,
+    return render_template("marketplace/listing.html", listing=item, form=form,
                            description=listings.render_markdown(item.description),
                            reviews=request_services.reviews_of_listing(item.id), provider_rating=rating,
                            can_manage=listings.can_manage(current_user, item))
@@ -109,7 +110,7 @@ def create_request(listing_id: int):
         else:
             flash(_("Request sent. The provider will answer with a quote."), "success")
             return redirect(url_for("marketplace.request_detail", request_id=req.id))
-    return render_template("resources/listing.html", listing=item, form=form,
+    return render_template("marketplace/listing.html", listing=item, form=form,
                            description=listings.render_markdown(item.description),
                            reviews=request_services.reviews_of_listing(item.id),
                            provider_rating=request_services.provider_rating(item.provider_id),
@@ -143,7 +144,7 @@ def _editor(item=None):
         else:
             return redirect(url_for("marketplace.listing", listing_id=item.id))
     status = 422 if request.method == "POST" else 200
-    return render_template("resources/editor.html", form=form, listing=item,
+    return render_template("marketplace/editor.html", form=form, listing=item,
                            category_fields=forms.ListingForm.CATEGORY_FIELDS), status
 
 
@@ -168,7 +169,7 @@ def edit_listing(listing_id: int):
 def my_listings():
     """The listings of the provider organisations you belong to (drafts included)."""
     providers = services.providers_for(_me())
-    return render_template("resources/mine.html", providers=providers,
+    return render_template("marketplace/mine.html", providers=providers,
                            listings={p.id: listings.listings_of_provider(p.id, viewer=_me()) for p in providers})
 
 
@@ -186,7 +187,7 @@ def requests_index():
     state = request.args.get("state") if request.args.get("state") in [s.value for s in states.STATES] else None
     page = request_services.list_requests(actor=_me(), side=side, state=state,
                                           page=min(max(request.args.get("page", 1, type=int) or 1, 1), 100_000))
-    return render_template("resources/requests.html", page=page, side=side, state=state, has_startup=has_startup,
+    return render_template("marketplace/requests.html", page=page, side=side, state=state, has_startup=has_startup,
                            has_provider=has_provider)
 
 
@@ -203,7 +204,7 @@ def request_detail(request_id: int):
     offers["quote"].price.data = req.counter_price if req.state == "countered" else suggested
     offers["counter"].price.data = suggested
     messages = request_services.list_messages(actor=_me(), request_id=req.id)
-    return render_template("resources/request.html", req=req, sides=sides, actions=actions, offers=offers,
+    return render_template("marketplace/request.html", req=req, sides=sides, actions=actions, offers=offers,
                            note_form=forms.NoteForm(), review_form=forms.ReviewForm(), message_form=forms.MessageForm(),
                            messages=messages, is_party=bool(sides))
 
@@ -231,6 +232,12 @@ def request_move(request_id: int, action: str):
                 flash(f"{form[name].label.text}: {' '.join(errors)}", "error")
             return redirect(url_for("marketplace.request_detail", request_id=request_id))
         kwargs = {"price": form.price.data, "note": form.note.data, "equity_percent": form.equity_percent.data}
+    elif action == "accept":
+        form = forms.AcceptForm()
+        if not form.validate_on_submit():
+            flash(_("Reload the request and accept the quote it shows."), "error")
+            return redirect(url_for("marketplace.request_detail", request_id=request_id))
+        kwargs = {"quote_id": form.quote_id.data}
     else:
         form = forms.NoteForm()
         if not form.validate_on_submit():
@@ -290,12 +297,29 @@ def post_message(request_id: int):
     return redirect(url_for("marketplace.request_detail", request_id=request_id) + "#thread")
 
 
+@bp.route("/requests/<int:request_id>/settlement/paid", methods=["POST"])
+@login_required
+def mark_settlement_paid(request_id: int):
+    """The provider confirms from the request page that the cash payment was received."""
+    if not forms.NoteForm().validate_on_submit():
+        abort(400)
+    try:
+        request_services.mark_settlement_paid(actor=_me(), request_id=request_id)
+    except AppError as error:
+        if error.status_code not in (403, 409):
+            raise
+        flash(error.message, "error")
+    else:
+        flash(_("Payment received: the settlement is marked paid."), "success")
+    return redirect(url_for("marketplace.request_detail", request_id=request_id))
+
+
 @bp.route("/requests/<int:request_id>/agreement")
 @login_required
 def agreement(request_id: int):
     """The printable cooperation agreement."""
     item = request_services.get_agreement(actor=_me(), request_id=request_id)
-    return render_template("resources/agreement.html", agreement=item, req=item.request,
+    return render_template("marketplace/agreement.html", agreement=item, req=item.request,
                            sides=request_services.parties_of(_me(), item.request))
 
 
@@ -337,8 +361,16 @@ def admin_vouchers():
             flash(_("Voucher credit granted."), "success")
             return redirect(url_for("marketplace.admin_vouchers"))
     balances = {s.id: vouchers.balance_of(s.id) for s in startups}
-    return render_template("resources/admin_vouchers.html", form=form, startups=startups, balances=balances), \
+    return render_template("marketplace/admin_vouchers.html", form=form, startups=startups, balances=balances), \
         422 if request.method == "POST" else 200
+
+
+@bp.route("/admin/requests/flagged")
+@login_required
+def admin_flagged_requests():
+    """Admins: open requests waiting on a provider whose listings are hidden."""
+    page = request_services.flagged_requests(actor=_me(), page=request.args.get("page", 1, type=int) or 1)
+    return render_template("marketplace/admin_flagged.html", page=page)
 
 
 @bp.route("/startups/<int:startup_id>/vouchers")
@@ -346,7 +378,7 @@ def admin_vouchers():
 def startup_vouchers(startup_id: int):
     """A startup's voucher balance and ledger (its members and admins)."""
     balance, entries = vouchers.account(actor=_me(), startup_id=startup_id)
-    return render_template("resources/vouchers.html", startup=db.session.get(Startup, startup_id), balance=balance,
+    return render_template("marketplace/vouchers.html", startup=db.session.get(Startup, startup_id), balance=balance,
                            entries=entries)
 
 
