@@ -1,7 +1,9 @@
 """One interface for background work: `enqueue(func, **kwargs)`, called after the caller's commit.
 
 Backends (config `JOBS_BACKEND`):
-- `inprocess` (the embedded default): a greenlet/thread in the web process;
+- `inprocess` (the embedded default): a greenlet/thread in the web process; inside a CLI command (the
+  scheduled `flask ... send-reminders` and the like) the job runs at once instead, since the command's
+  process exits when the command returns and would take a background thread's email with it;
 - `rq`: a Redis-backed RQ queue served by separate `flask jobs worker` processes (production);
 - tests set `JOBS_INLINE`, which runs the job at once, in the caller's context.
 
@@ -22,7 +24,7 @@ QUEUE_NAME = "fuhua"
 def enqueue(func: Callable, **kwargs) -> None:
     """Run `func(**kwargs)` in the background, with an app context."""
     app = current_app._get_current_object()
-    if app.config.get("JOBS_INLINE"):
+    if app.config.get("JOBS_INLINE") or (app.config.get("JOBS_BACKEND") != "rq" and _in_cli_command()):
         _run(app, func, kwargs)
     elif app.config.get("JOBS_BACKEND") == "rq":
         from rq import Retry
@@ -31,6 +33,11 @@ def enqueue(func: Callable, **kwargs) -> None:
     else:
         from app.extensions import socketio
         socketio.start_background_task(_run, app, func, kwargs)
+
+
+def _in_cli_command() -> bool:
+    """Whether this thread runs a click command (`flask mentoring send-reminders`), not a served request."""
+    return click.get_current_context(silent=True) is not None
 
 
 def run_job(path: str, kwargs: dict) -> None:
