@@ -71,7 +71,8 @@ def send_due_reminders(*, now: datetime | None = None) -> int:
 
 def _send(booking: Booking, kind: str) -> None:
     data = {"booking_id": booking.id, "session": booking.session_type.name,
-            "starts_at": booking.starts_at.isoformat()}
+            "starts_at": booking.starts_at.isoformat(), "where_kind": booking.session_type.location_kind,
+            "where_detail": booking.session_type.location_detail}
     mentor = booking.mentor.user
     for user, other in ((booking.founder, mentor.name), (mentor, booking.founder.name)):
         notifications.notify(user=user, kind=f"booking_reminder_{kind}", data={**data, "other": other},
