@@ -54,9 +54,34 @@ def _slot_taken() -> Conflict:
 
 # Occupying time -------------------------------------------------------------------------------
 
-def _mentor_unit(profile_id: int):
-    """The unit of work of a use case that changes the mentor's calendar: the mentor is locked first."""
-    return uow.unit_of_work(lock=[(MentorProfile, profile_id)])
+def _mentor_unit(profile_id: int, *user_ids: int):
+    """The unit of work of a use case that changes the mentor's calendar: the mentor is locked first, and the
+    people whose calendars it checks (the founder, the mentor's user: as meeting offers lock them)."""
+    return uow.unit_of_work(lock=[(MentorProfile, profile_id), *((User, uid) for uid in user_ids)])
+
+
+def _check_calendars(*, actor: User, founder_id: int, mentor_user_id: int, starts_at: datetime,
+                     ends_at: datetime, exclude_booking_id: int | None = None) -> None:
+    """One person, one calendar: refuse a time that overlaps the founder's other requested or confirmed
+    bookings or confirmed meetings, or the mentor's confirmed meetings (409 `calendar_conflict`). The actor
+    is told what their own time clashes with; the other side's calendar is only said to be busy."""
+    from app.conversations.meetings import calendar_clashes
+
+    for user_id, bookings in ((founder_id, True), (mentor_user_id, False)):
+        clashes = [c for c in calendar_clashes(user_id, starts_at, ends_at, bookings=bookings)
+                   if not (c["kind"] == "booking" and c["id"] == exclude_booking_id)]
+        if not clashes:
+            continue
+        if user_id == actor.id:
+            raise Conflict(_l("That time clashes with your calendar: %(what)s",
+                              what=" ".join(c["text"] for c in clashes)), code="calendar_conflict",
+                           details={"conflicts": [{"kind": c["kind"], "id": c["id"], "label": c["label"],
+                                                   "starts_at": c["starts_at"].isoformat(),
+                                                   "ends_at": c["ends_at"].isoformat()} for c in clashes]})
+        message = (_l("The founder is busy at that time.") if user_id == founder_id
+                   else _l("The mentor is busy at that time."))
+        raise Conflict(message, code="calendar_conflict", details={"busy": "founder" if user_id == founder_id
+                                                                   else "mentor"})
 
 
 def _grains(starts_at: datetime, session_type: SessionType) -> list[datetime]:
@@ -153,8 +178,8 @@ def book(*, founder: User, session_type_id: int, starts_at: datetime, topic: str
     if startup_id is not None:
         organisations.require_member(founder, startup_id, allow_admin=False)
     starts_at = _aligned(starts_at)
-    founder_id, profile_id = founder.id, profile.id
-    with _mentor_unit(profile_id):
+    founder_id, profile_id, mentor_user_id = founder.id, profile.id, profile.user_id
+    with _mentor_unit(profile_id, founder_id, mentor_user_id):
         profile = db.session.get(MentorProfile, profile_id)
         session_type = get_session_type(profile, session_type_id)
         _check_bookable(profile, session_type, starts_at)
@@ -162,6 +187,8 @@ def book(*, founder: User, session_type_id: int, starts_at: datetime, topic: str
                 Booking.founder_id == founder_id, Booking.session_type_id == session_type.id,
                 Booking.starts_at == starts_at, Booking.status.in_(ACTIVE_STATUSES)))):
             raise Conflict(_l("You have already booked this session."), code="already_booked")
+        _check_calendars(actor=founder, founder_id=founder_id, mentor_user_id=mentor_user_id, starts_at=starts_at,
+                         ends_at=starts_at + timedelta(minutes=session_type.duration_minutes))
         status = BookingStatus.REQUESTED if session_type.requires_approval else BookingStatus.CONFIRMED
         booking = Booking(mentor_id=profile.id, session_type_id=session_type.id, founder_id=founder_id,
                           startup_id=startup_id, starts_at=starts_at,
@@ -256,8 +283,8 @@ def _mentor_only(side: str) -> None:
 
 def _run(func, user: User, booking_id: int, **kwargs) -> Booking:
     """Run a move in one unit of work holding the booking's mentor (its notifications go with it)."""
-    profile_id = get_booking(user=user, booking_id=booking_id).mentor_id
-    with _mentor_unit(profile_id):
+    booking = get_booking(user=user, booking_id=booking_id)
+    with _mentor_unit(booking.mentor_id, booking.founder_id, booking.mentor.user_id):
         booking = func(user, booking_id, **kwargs)
     return booking
 
@@ -359,6 +386,9 @@ def reschedule(*, actor: User, booking_id: int, starts_at: datetime) -> Booking:
             raise Invalid(details={"starts_at": [str(_l("Pick a different time."))]})
         session_type = booking.session_type
         _check_bookable(booking.mentor, session_type, starts_at, exclude_booking_id=booking.id)
+        _check_calendars(actor=user, founder_id=booking.founder_id, mentor_user_id=booking.mentor.user_id,
+                         starts_at=starts_at, ends_at=starts_at + timedelta(minutes=session_type.duration_minutes),
+                         exclude_booking_id=booking.id)
         _release(booking)
         promoted = _promote_waitlist(booking)
         booking.starts_at = starts_at
@@ -425,7 +455,10 @@ def _promote_waitlist(freed: Booking) -> list[Booking]:
     entries = db.session.scalars(select(WaitlistEntry).where(
         WaitlistEntry.session_type_id == session_type.id, WaitlistEntry.starts_at == freed.starts_at,
         WaitlistEntry.booking_id.is_(None)).order_by(WaitlistEntry.id)).all()
+    from app.conversations.meetings import calendar_clashes
     for entry in entries:
+        if calendar_clashes(entry.founder_id, freed.starts_at, freed.ends_at):
+            continue  # busy by now: the seat goes to the next in line
         status = BookingStatus.REQUESTED if session_type.requires_approval else BookingStatus.CONFIRMED
         booking = Booking(mentor_id=freed.mentor_id, session_type_id=session_type.id, founder_id=entry.founder_id,
                           starts_at=freed.starts_at, ends_at=freed.ends_at, topic=entry.topic, status=status,
