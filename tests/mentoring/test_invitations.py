@@ -154,3 +154,43 @@ def test_request_confirm_and_decline(served, smtp, mentor):
         check(declined, method="CANCEL", sequence=1, starts_at=two, url=page, location=page, mentor=mentor,
               founder=founder)
     assert founder.get(f"/sessions/{ids[0]}").status_code == 200
+
+
+def _reminders(handler, booking_id: int) -> list:
+    return [m for m in handler.messages if f"/sessions/{booking_id}" in m.get_body(("plain",)).get_content()
+            and ("Tomorrow" in m["Subject"] or "In an hour" in m["Subject"])]
+
+
+def test_scheduled_command_emails_each_reminder_once_and_again_after_a_move(served, smtp, mentor):
+    """`flask mentoring send-reminders` as cron runs it (its own process, no SITE_URL: links follow PORT)."""
+    handler = smtp[1]
+    founder = _founder(served)
+    type_id = session_type(mentor, name="Soon", duration_minutes=30, location_kind="phone",
+                           location_detail="+86 10 6275 1234")
+    now = datetime.now(UTC)
+    slots = mentor.get(f"/api/mentors/{mentor.id}/slots", params={
+        "session_type_id": type_id, "start": (now + timedelta(hours=3)).isoformat(),
+        "end": (now + timedelta(hours=20)).isoformat()}).json()
+    first, later = slots[0]["starts_at"], slots[-1]["starts_at"]
+    response = founder.post("/api/bookings", {"session_type_id": type_id, "starts_at": first})
+    assert response.status_code == 201, response.text
+    booking_id = response.json()["id"]
+
+    def run() -> int:
+        result = served.flask("mentoring", "send-reminders", PORT="5999")
+        assert result.returncode == 0, result.stderr
+        time.sleep(0.5)
+        return len(_reminders(handler, booking_id))
+
+    assert run() == 2  # the 24 h reminder, to the founder and to the mentor
+    assert run() == 2 and run() == 2  # repeated runs send nothing more
+    sent = _reminders(handler, booking_id)
+    assert {m["To"].addresses[0].addr_spec for m in sent} == {founder.email, mentor.email}
+    body = sent[0].get_body(("plain",)).get_content()
+    assert f"http://127.0.0.1:5999/sessions/{booking_id}" in body and "+86 10 6275 1234" in body
+
+    assert founder.post(f"/api/bookings/{booking_id}/reschedule", {"starts_at": later}).status_code == 200
+    assert run() == 4  # re-armed for the new time
+    assert run() == 4
+    assert founder.post(f"/api/bookings/{booking_id}/cancel", {}).status_code == 200
+    assert run() == 4  # never for a cancelled one
