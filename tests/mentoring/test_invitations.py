@@ -4,8 +4,12 @@ Every email of every change (book, reschedule, cancel; request, confirm, decline
 server and its attached invitation parsed with python `icalendar`: METHOD, UID, SEQUENCE, URL, LOCATION,
 ORGANIZER and ATTENDEEs; the page the invitation links to opens for both parties and for nobody else.
 """
+import json
+import shutil
+import subprocess
 import time
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import icalendar
 import pytest
@@ -19,6 +23,14 @@ from tests.served import serve
 pytestmark = pytest.mark.served
 UTC = timezone.utc
 LINK = "https://meet.example.org/fuhua-42"
+NODE = shutil.which("node")
+ICALJS = Path(__file__).with_name("icaljs_parse.cjs")
+
+
+def read_with_icaljs(ics: bytes) -> dict:
+    """What Mozilla's ical.js (the calendar library of Thunderbird's lineage) reads in the invitation."""
+    result = subprocess.run([NODE, str(ICALJS)], input=ics, capture_output=True, timeout=30, check=True)
+    return json.loads(result.stdout)
 
 
 @pytest.fixture(scope="module")
@@ -89,6 +101,12 @@ def check(found, *, method, sequence, starts_at, url, location, mentor, founder)
     assert f"mailto:{founder.email}" in attendees
     assert str(event["status"]) == ("CANCELLED" if method == "CANCEL" else "CONFIRMED")
     assert url in message.get_body(("plain",)).get_content()
+    if NODE:
+        read = read_with_icaljs(part.get_payload(decode=True))
+        assert (read["method"], read["uid"], read["sequence"]) == (method, str(event["uid"]), sequence)
+        assert (read["url"], read["location"]) == (url, location)
+        assert datetime.fromisoformat(read["start"].replace("Z", "+00:00")) == starts_at
+        assert read["organizer"] == f"mailto:{mentor.email}" and f"mailto:{founder.email}" in read["attendees"]
 
 
 def test_book_reschedule_cancel_send_request_request_cancel(served, smtp, mentor):
