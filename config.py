@@ -43,6 +43,18 @@ def install_secret_key(path: Path) -> tuple[str, bool]:
     return key, True
 
 
+def served_address(env) -> str:
+    """The address `wsgi.py` serves on (HOST, PORT; 127.0.0.1:5000 by default) as a URL. A wildcard host
+    (0.0.0.0, ::) is not an address a browser can open, so links then name this machine's loopback."""
+    host = (env.get("HOST") or "127.0.0.1").strip()
+    port = (env.get("PORT") or "5000").strip()
+    if host in ("0.0.0.0", "::", "*", ""):
+        host = "127.0.0.1"
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
 def database_url(url: str | None, default: str) -> str:
     """Normalise a DATABASE_URL so SQLAlchemy uses psycopg 3 for PostgreSQL."""
     url = url or default
@@ -147,8 +159,9 @@ class Config:
     MAIL_USE_SSL = as_bool(os.environ.get("MAIL_USE_SSL"))
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Fuhua <no-reply@fuhua.local>")
 
-    # The public address used in links inside emails and invitations.
-    SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000").rstrip("/")
+    # The public address used in links of pages, emails, invitations, feeds and scheduled commands.
+    # Unset: the address being served (HOST/PORT, as `make run` and wsgi.py use them); see init_app.
+    SITE_URL = (os.environ.get("SITE_URL") or "").rstrip("/") or None
 
     # i18n
     LANGUAGES = ["en", "zh"]
@@ -181,6 +194,8 @@ class Config:
     @classmethod
     def init_app(cls, app) -> None:
         (BASE_DIR / "instance").mkdir(exist_ok=True)
+        if not app.config.get("SITE_URL"):
+            app.config["SITE_URL"] = served_address(os.environ)
         if not app.config.get("SECRET_KEY"):
             cls.use_install_key(app)
 

@@ -350,13 +350,9 @@ def cancel_meeting(*, actor: User, meeting_id: int, reason: str = "") -> Meeting
     return meeting
 
 
-def meeting_ics(meeting: Meeting) -> bytes:
-    """The meeting as an iCalendar file (cancelled ones say so, so calendars remove them)."""
+def meeting_event(meeting: Meeting) -> Event:
+    """The meeting as a VEVENT (the founder organises, the investor attends; cancelled ones say so)."""
     site = current_app.config["SITE_URL"].rstrip("/")
-    cal = Calendar()
-    cal.add("prodid", "-//Fuhua//Meetings//EN")
-    cal.add("version", "2.0")
-    cal.add("method", "PUBLISH")
     event = Event()
     event.add("uid", f"meeting-{meeting.id}@fuhua")
     event.add("dtstamp", utcnow())
@@ -366,8 +362,7 @@ def meeting_ics(meeting: Meeting) -> bytes:
     link = f"{site}/conversations/{meeting.conversation_id}"
     event.add("description", f"{meeting.note}\n\n{link}".strip())
     event.add("url", link)
-    if meeting.location:
-        event.add("location", vText(meeting.location))
+    event.add("location", vText(meeting.location or link))
     event.add("status", "CANCELLED" if meeting.status == MeetingStatus.CANCELLED else "CONFIRMED")
     event.add("sequence", 1 if meeting.status == MeetingStatus.CANCELLED else 0)
     organizer = vCalAddress(f"mailto:{meeting.founder.email}")
@@ -377,7 +372,16 @@ def meeting_ics(meeting: Meeting) -> bytes:
     attendee.params["cn"] = vText(meeting.investor.name)
     attendee.params["role"] = vText("REQ-PARTICIPANT")
     event.add("attendee", attendee, encode=0)
-    cal.add_component(event)
+    return event
+
+
+def meeting_ics(meeting: Meeting) -> bytes:
+    """The meeting as an iCalendar file (cancelled ones say so, so calendars remove them)."""
+    cal = Calendar()
+    cal.add("prodid", "-//Fuhua//Meetings//EN")
+    cal.add("version", "2.0")
+    cal.add("method", "PUBLISH")
+    cal.add_component(meeting_event(meeting))
     return cal.to_ical()
 
 

@@ -1,7 +1,9 @@
 """One interface for background work: `enqueue(func, **kwargs)`, called after the caller's commit.
 
 Backends (config `JOBS_BACKEND`):
-- `inprocess` (the embedded default): a greenlet/thread in the web process;
+- `inprocess` (the embedded default): a greenlet/thread in the web process; jobs queued by a CLI command
+  (the scheduled `flask ... send-reminders` and the like) run when the command has finished, in the
+  command's process, since it exits right after and would take a background thread's email with it;
 - `rq`: a Redis-backed RQ queue served by separate `flask jobs worker` processes (production);
 - tests set `JOBS_INLINE`, which runs the job at once, in the caller's context.
 
@@ -22,8 +24,11 @@ QUEUE_NAME = "fuhua"
 def enqueue(func: Callable, **kwargs) -> None:
     """Run `func(**kwargs)` in the background, with an app context."""
     app = current_app._get_current_object()
+    command = click.get_current_context(silent=True)
     if app.config.get("JOBS_INLINE"):
         _run(app, func, kwargs)
+    elif command is not None and app.config.get("JOBS_BACKEND") != "rq":
+        command.call_on_close(lambda: _run(app, func, kwargs))
     elif app.config.get("JOBS_BACKEND") == "rq":
         from rq import Retry
         _queue(app).enqueue_call(run_job, kwargs={"path": _path(func), "kwargs": kwargs},

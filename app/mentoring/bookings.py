@@ -9,9 +9,11 @@ A request awaiting approval holds its seat; declining or cancelling gives it bac
 """
 from __future__ import annotations
 
+import base64
 import logging
 from datetime import datetime, timedelta
 
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -41,6 +43,7 @@ from app.mentoring.models import (
 )
 from app.mentoring.services import get_session_type, profile_for
 from app.notifications import services as notifications
+from app.notifications.kinds import user_locale
 
 log = logging.getLogger(__name__)
 
@@ -51,9 +54,34 @@ def _slot_taken() -> Conflict:
 
 # Occupying time -------------------------------------------------------------------------------
 
-def _mentor_unit(profile_id: int):
-    """The unit of work of a use case that changes the mentor's calendar: the mentor is locked first."""
-    return uow.unit_of_work(lock=[(MentorProfile, profile_id)])
+def _mentor_unit(profile_id: int, *user_ids: int):
+    """The unit of work of a use case that changes the mentor's calendar: the mentor is locked first, and the
+    people whose calendars it checks (the founder, the mentor's user: as meeting offers lock them)."""
+    return uow.unit_of_work(lock=[(MentorProfile, profile_id), *((User, uid) for uid in user_ids)])
+
+
+def _check_calendars(*, actor: User, founder_id: int, mentor_user_id: int, starts_at: datetime,
+                     ends_at: datetime, exclude_booking_id: int | None = None) -> None:
+    """One person, one calendar: refuse a time that overlaps the founder's other requested or confirmed
+    bookings or confirmed meetings, or the mentor's confirmed meetings (409 `calendar_conflict`). The actor
+    is told what their own time clashes with; the other side's calendar is only said to be busy."""
+    from app.conversations.meetings import calendar_clashes
+
+    for user_id, bookings in ((founder_id, True), (mentor_user_id, False)):
+        clashes = [c for c in calendar_clashes(user_id, starts_at, ends_at, bookings=bookings)
+                   if not (c["kind"] == "booking" and c["id"] == exclude_booking_id)]
+        if not clashes:
+            continue
+        if user_id == actor.id:
+            raise Conflict(_l("That time clashes with your calendar: %(what)s",
+                              what=" ".join(c["text"] for c in clashes)), code="calendar_conflict",
+                           details={"conflicts": [{"kind": c["kind"], "id": c["id"], "label": c["label"],
+                                                   "starts_at": c["starts_at"].isoformat(),
+                                                   "ends_at": c["ends_at"].isoformat()} for c in clashes]})
+        message = (_l("The founder is busy at that time.") if user_id == founder_id
+                   else _l("The mentor is busy at that time."))
+        raise Conflict(message, code="calendar_conflict", details={"busy": "founder" if user_id == founder_id
+                                                                   else "mentor"})
 
 
 def _grains(starts_at: datetime, session_type: SessionType) -> list[datetime]:
@@ -150,8 +178,8 @@ def book(*, founder: User, session_type_id: int, starts_at: datetime, topic: str
     if startup_id is not None:
         organisations.require_member(founder, startup_id, allow_admin=False)
     starts_at = _aligned(starts_at)
-    founder_id, profile_id = founder.id, profile.id
-    with _mentor_unit(profile_id):
+    founder_id, profile_id, mentor_user_id = founder.id, profile.id, profile.user_id
+    with _mentor_unit(profile_id, founder_id, mentor_user_id):
         profile = db.session.get(MentorProfile, profile_id)
         session_type = get_session_type(profile, session_type_id)
         _check_bookable(profile, session_type, starts_at)
@@ -159,6 +187,8 @@ def book(*, founder: User, session_type_id: int, starts_at: datetime, topic: str
                 Booking.founder_id == founder_id, Booking.session_type_id == session_type.id,
                 Booking.starts_at == starts_at, Booking.status.in_(ACTIVE_STATUSES)))):
             raise Conflict(_l("You have already booked this session."), code="already_booked")
+        _check_calendars(actor=founder, founder_id=founder_id, mentor_user_id=mentor_user_id, starts_at=starts_at,
+                         ends_at=starts_at + timedelta(minutes=session_type.duration_minutes))
         status = BookingStatus.REQUESTED if session_type.requires_approval else BookingStatus.CONFIRMED
         booking = Booking(mentor_id=profile.id, session_type_id=session_type.id, founder_id=founder_id,
                           startup_id=startup_id, starts_at=starts_at,
@@ -171,8 +201,8 @@ def book(*, founder: User, session_type_id: int, starts_at: datetime, topic: str
         if booking.status == BookingStatus.REQUESTED:
             _notify(booking, booking.mentor.user, "booking_requested")
         else:
-            _notify(booking, booking.mentor.user, "booking_created")
-            _notify_confirmed(booking)
+            _invite(booking, booking.mentor.user, "booking_created")
+            _invite(booking, booking.founder, "booking_confirmed")
     log.info("booking %s by user %s (%s)", booking.id, founder_id, booking.status)
     return booking
 
@@ -253,8 +283,8 @@ def _mentor_only(side: str) -> None:
 
 def _run(func, user: User, booking_id: int, **kwargs) -> Booking:
     """Run a move in one unit of work holding the booking's mentor (its notifications go with it)."""
-    profile_id = get_booking(user=user, booking_id=booking_id).mentor_id
-    with _mentor_unit(profile_id):
+    booking = get_booking(user=user, booking_id=booking_id)
+    with _mentor_unit(booking.mentor_id, booking.founder_id, booking.mentor.user_id):
         booking = func(user, booking_id, **kwargs)
     return booking
 
@@ -269,7 +299,9 @@ def confirm(*, mentor: User, booking_id: int) -> Booking:
         if booking.ends_at <= utcnow():
             raise InvalidState(_l("This request is in the past."), code="in_past")
         booking.status, booking.confirmed_at = BookingStatus.CONFIRMED, utcnow()
-        _notify_confirmed(booking)
+        _changed(booking)
+        _invite(booking, booking.founder, "booking_confirmed")
+        _invite(booking, user, "booking_calendar_update")
         return booking
     return _run(move, mentor, booking_id)
 
@@ -284,7 +316,9 @@ def decline(*, mentor: User, booking_id: int, reason: str = "") -> Booking:
         booking.status, booking.cancel_reason = BookingStatus.DECLINED, (reason or "").strip()[:500]
         _release(booking)
         _notify_promoted(_promote_waitlist(booking))
-        _notify(booking, booking.founder, "booking_declined")
+        _changed(booking)
+        _invite(booking, booking.founder, "booking_declined")
+        _invite(booking, user, "booking_calendar_cancel")
         return booking
     return _run(move, mentor, booking_id)
 
@@ -305,7 +339,9 @@ def cancel(*, actor: User, booking_id: int, reason: str = "") -> Booking:
         _release(booking)
         _notify_promoted(_promote_waitlist(booking))
         other = booking.mentor.user if side == "founder" else booking.founder
-        _notify(booking, other, "booking_cancelled", actor=user.name)
+        _changed(booking)
+        _invite(booking, other, "booking_cancelled", actor=user.name)
+        _invite(booking, user, "booking_calendar_cancel")
         return booking
     return _run(move, actor, booking_id)
 
@@ -350,6 +386,9 @@ def reschedule(*, actor: User, booking_id: int, starts_at: datetime) -> Booking:
             raise Invalid(details={"starts_at": [str(_l("Pick a different time."))]})
         session_type = booking.session_type
         _check_bookable(booking.mentor, session_type, starts_at, exclude_booking_id=booking.id)
+        _check_calendars(actor=user, founder_id=booking.founder_id, mentor_user_id=booking.mentor.user_id,
+                         starts_at=starts_at, ends_at=starts_at + timedelta(minutes=session_type.duration_minutes),
+                         exclude_booking_id=booking.id)
         _release(booking)
         promoted = _promote_waitlist(booking)
         booking.starts_at = starts_at
@@ -359,7 +398,9 @@ def reschedule(*, actor: User, booking_id: int, starts_at: datetime) -> Booking:
         if side == "founder" and session_type.requires_approval:
             booking.status, booking.confirmed_at = BookingStatus.REQUESTED, None
         other = booking.mentor.user if side == "founder" else booking.founder
-        _notify(booking, other, "booking_rescheduled", actor=user.name)
+        _changed(booking)
+        _invite(booking, other, "booking_rescheduled", actor=user.name)
+        _invite(booking, user, "booking_calendar_update")
         _notify_promoted(promoted)
         return booking
     return _run(move, actor, booking_id)
@@ -414,7 +455,10 @@ def _promote_waitlist(freed: Booking) -> list[Booking]:
     entries = db.session.scalars(select(WaitlistEntry).where(
         WaitlistEntry.session_type_id == session_type.id, WaitlistEntry.starts_at == freed.starts_at,
         WaitlistEntry.booking_id.is_(None)).order_by(WaitlistEntry.id)).all()
+    from app.conversations.meetings import calendar_clashes
     for entry in entries:
+        if calendar_clashes(entry.founder_id, freed.starts_at, freed.ends_at):
+            continue  # busy by now: the seat goes to the next in line
         status = BookingStatus.REQUESTED if session_type.requires_approval else BookingStatus.CONFIRMED
         booking = Booking(mentor_id=freed.mentor_id, session_type_id=session_type.id, founder_id=entry.founder_id,
                           starts_at=freed.starts_at, ends_at=freed.ends_at, topic=entry.topic, status=status,
@@ -429,10 +473,11 @@ def _promote_waitlist(freed: Booking) -> list[Booking]:
 
 def _notify_promoted(promoted: list[Booking]) -> None:
     for booking in promoted:
-        _notify(booking, booking.founder, "waitlist_promoted")
         if booking.status == BookingStatus.CONFIRMED:
-            _notify_confirmed(booking)
+            _invite(booking, booking.founder, "waitlist_promoted")
+            _invite(booking, booking.mentor.user, "booking_created")
         else:
+            _notify(booking, booking.founder, "waitlist_promoted", email=False)
             _notify(booking, booking.mentor.user, "booking_requested")
 
 
@@ -475,8 +520,10 @@ def status_label(status: str) -> str:
 
 
 def _data(booking: Booking, **extra) -> dict:
-    return {"booking_id": booking.id, "session": booking.session_type.name, "mentor": booking.mentor.user.name,
-            "founder": booking.founder.name, "starts_at": booking.starts_at.isoformat(), **extra}
+    session_type = booking.session_type
+    return {"booking_id": booking.id, "session": session_type.name, "mentor": booking.mentor.user.name,
+            "founder": booking.founder.name, "starts_at": booking.starts_at.isoformat(),
+            "where_kind": session_type.location_kind, "where_detail": session_type.location_detail, **extra}
 
 
 def _notify(booking: Booking, user: User, kind: str, email: bool | None = None, **extra) -> None:
@@ -485,17 +532,31 @@ def _notify(booking: Booking, user: User, kind: str, email: bool | None = None, 
                          email=email)
 
 
-def _notify_confirmed(booking: Booking) -> None:
-    """In-app for the founder, and an email with the .ics attached (both after the unit's commit)."""
-    note = notifications.notify(user=booking.founder, kind="booking_confirmed", data=_data(booking),
-                                url=f"/sessions/{booking.id}", email=False)
-    if booking.founder.is_active:
-        uow.after_commit(jobs.enqueue, send_confirmation_email, notification_id=note.id, booking_id=booking.id)
+def _changed(booking: Booking) -> None:
+    """A change calendars must apply: the invitation's SEQUENCE grows by one."""
+    booking.ics_sequence = (booking.ics_sequence or 0) + 1
+    db.session.flush()
 
 
-def send_confirmation_email(*, notification_id: int, booking_id: int) -> bool:
-    """Job: the confirmation email with the booking's .ics, sent at most once (claims `emailed_at`)."""
-    from app.mentoring.calendar import booking_ics
+def _invite(booking: Booking, user: User, kind: str, **extra) -> None:
+    """Notify `user` in-app and email them the booking's invitation as it stands now: REQUEST (add or update)
+    or CANCEL, at the booking's current SEQUENCE. The .ics is made here, inside the change's unit of work, so
+    a later change cannot alter what this email says; it is sent after the commit, at most once."""
+    from app.mentoring import calendar
+
+    db.session.flush()
+    method = calendar.invitation_method(booking)
+    with force_locale(user_locale(user)):  # its description in the recipient's language
+        ics = base64.b64encode(calendar.booking_ics(booking, method)).decode("ascii")
+    note = notifications.notify(user=user, kind=kind, data=_data(booking, **extra), url=f"/sessions/{booking.id}",
+                                email=False)
+    if user.is_active:
+        uow.after_commit(jobs.enqueue, send_invitation_email, notification_id=note.id, ics=ics, method=method)
+
+
+def send_invitation_email(*, notification_id: int, ics: str, method: str) -> bool:
+    """Job: the notification's email with the invitation attached (`text/calendar; method=...`), sent at most
+    once (claims `emailed_at`; a failed send gives the claim back)."""
     from app.notifications import email as mail
     from app.notifications.models import Notification
 
@@ -506,11 +567,17 @@ def send_confirmation_email(*, notification_id: int, booking_id: int) -> bool:
     if not claimed.rowcount:
         return False
     note = db.session.get(Notification, notification_id)
-    booking = db.session.get(Booking, booking_id)
     user = db.session.get(User, note.user_id)
     msg = notifications.notification_email(note, user)
-    msg.add_attachment(booking_ics(booking), maintype="text", subtype="calendar", filename="booking.ics")
-    return mail.deliver(msg)
+    msg.add_attachment(base64.b64decode(ics), maintype="text", subtype="calendar",
+                       filename="cancel.ics" if method == "CANCEL" else "invite.ics",
+                       params={"method": method, "charset": "utf-8"})
+    if mail.deliver(msg):
+        return True
+    with uow.unit_of_work():
+        db.session.execute(update(Notification).where(Notification.id == notification_id)
+                           .values(emailed_at=None).execution_options(synchronize_session=False))
+    return False
 
 
 def count_active(mentor_profile_id: int) -> int:

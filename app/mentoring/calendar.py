@@ -1,63 +1,95 @@
-"""iCalendar: one .ics per booking, and a personal feed reached with a secret, regenerable token."""
+"""iCalendar: invitations per booking (RFC 5545/5546), and a personal feed reached with a secret token.
+
+An invitation is the booking's VEVENT with a stable UID (`booking-<id>@fuhua`), the mentor as ORGANIZER and
+both people as ATTENDEEs, and the booking's `ics_sequence` as SEQUENCE: 0 when first sent, one more with
+each change sent (confirmed, moved, cancelled, declined), so a calendar applies the latest and ignores
+older ones. `METHOD:REQUEST` adds or updates the event; `METHOD:CANCEL` removes it. URL is the session's
+page; LOCATION the meeting link, phone number or address, else the session's page (its room).
+
+The feed (`feed_ics`) lists everything the person has committed to; see `app.mentoring.feed`.
+"""
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
 
 from flask import current_app
 from icalendar import Calendar, Event, vCalAddress, vText
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from app.accounts.models import User
 from app.core.db import utcnow
 from app.core.errors import NotFound
 from app.extensions import db
-from app.mentoring.models import Booking, BookingStatus, CalendarFeed, MentorProfile
+from app.mentoring import locations
+from app.mentoring.models import Booking, BookingStatus, CalendarFeed
 
-FEED_PAST_DAYS = 90
+REQUEST, CANCEL, PUBLISH = "REQUEST", "CANCEL", "PUBLISH"
 STATUS = {BookingStatus.REQUESTED: "TENTATIVE", BookingStatus.CONFIRMED: "CONFIRMED",
-          BookingStatus.COMPLETED: "CONFIRMED", BookingStatus.NO_SHOW: "CONFIRMED"}
+          BookingStatus.COMPLETED: "CONFIRMED", BookingStatus.NO_SHOW: "CONFIRMED",
+          BookingStatus.CANCELLED: "CANCELLED", BookingStatus.DECLINED: "CANCELLED"}
 
 
-def _calendar() -> Calendar:
+def new_calendar(name: str = "Mentor booking") -> Calendar:
     cal = Calendar()
-    cal.add("prodid", "-//Fuhua//Mentor booking//EN")
+    cal.add("prodid", f"-//Fuhua//{name}//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     return cal
 
 
-def _event(booking: Booking) -> Event:
-    site = current_app.config["SITE_URL"].rstrip("/")
-    mentor_user = booking.mentor.user
+def booking_uid(booking_id: int) -> str:
+    return f"booking-{booking_id}@fuhua"
+
+
+def person(user: User, *, partstat: str | None = None) -> vCalAddress:
+    address = vCalAddress(f"mailto:{user.email}")
+    address.params["cn"] = vText(user.name)
+    if partstat:
+        address.params["role"] = vText("REQ-PARTICIPANT")
+        address.params["partstat"] = vText(partstat)
+    return address
+
+
+def booking_event(booking: Booking, *, founders: list[User] | None = None, uid: str | None = None,
+                  sequence: int | None = None) -> Event:
+    """The booking as a VEVENT. `founders`/`uid`/`sequence` let the feed show a group session once."""
+    session_type, mentor_user = booking.session_type, booking.mentor.user
+    kind, detail = session_type.location_kind, session_type.location_detail
+    page = locations.session_url(booking.id)
     event = Event()
-    event.add("uid", f"booking-{booking.id}@fuhua")
+    event.add("uid", uid or booking_uid(booking.id))
     event.add("dtstamp", utcnow())
     event.add("dtstart", booking.starts_at)
     event.add("dtend", booking.ends_at)
-    event.add("summary", f"{booking.session_type.name}: {mentor_user.name} / {booking.founder.name}")
-    description = booking.topic or ""
-    event.add("description", f"{description}\n\n{site}/sessions/{booking.id}".strip())
-    event.add("url", f"{site}/sessions/{booking.id}")
-    event.add("location", vText(f"{site}/sessions/{booking.id}/room"))
-    cancelled = booking.status in (BookingStatus.CANCELLED, BookingStatus.DECLINED)
-    event.add("status", "CANCELLED" if cancelled else STATUS.get(booking.status, "CONFIRMED"))
-    event.add("sequence", int(booking.updated_at.timestamp()) % 2_000_000_000 if booking.updated_at else 0)
-    organizer = vCalAddress(f"mailto:{mentor_user.email}")
-    organizer.params["cn"] = vText(mentor_user.name)
-    event["organizer"] = organizer
-    attendee = vCalAddress(f"mailto:{booking.founder.email}")
-    attendee.params["cn"] = vText(booking.founder.name)
-    attendee.params["role"] = vText("REQ-PARTICIPANT")
-    event.add("attendee", attendee, encode=0)
+    event.add("sequence", booking.ics_sequence if sequence is None else sequence)
+    founders = founders if founders is not None else [booking.founder]
+    who = booking.founder.name if len(founders) == 1 else f"{len(founders)} founders"
+    event.add("summary", f"{session_type.name}: {mentor_user.name} / {who}")
+    where = locations.describe(kind, detail)
+    lines = [booking.topic or "", f"{where}", f"{page}"]
+    event.add("description", "\n\n".join(line for line in lines if line).strip())
+    event.add("url", page)
+    event.add("location", vText(locations.ics_location(kind, detail, booking.id)))
+    event.add("status", STATUS.get(booking.status, "CONFIRMED"))
+    event["organizer"] = person(mentor_user)
+    event.add("attendee", person(mentor_user, partstat="ACCEPTED"), encode=0)
+    for founder in founders:
+        partstat = "DECLINED" if booking.status in (BookingStatus.CANCELLED, BookingStatus.DECLINED) else "ACCEPTED"
+        event.add("attendee", person(founder, partstat=partstat), encode=0)
     return event
 
 
-def booking_ics(booking: Booking) -> bytes:
-    cal = _calendar()
-    cal.add("method", "PUBLISH")
-    cal.add_component(_event(booking))
+def booking_ics(booking: Booking, method: str = PUBLISH) -> bytes:
+    """The booking as an .ics file: PUBLISH (a download), REQUEST (an invitation or its update), CANCEL."""
+    cal = new_calendar()
+    cal.add("method", method)
+    cal.add_component(booking_event(booking))
     return cal.to_ical()
+
+
+def invitation_method(booking: Booking) -> str:
+    """REQUEST while the booking stands, CANCEL once it is cancelled or declined."""
+    return CANCEL if booking.status in (BookingStatus.CANCELLED, BookingStatus.DECLINED) else REQUEST
 
 
 # The personal feed --------------------------------------------------------------------------
@@ -84,18 +116,10 @@ def feed_url(feed: CalendarFeed) -> str:
 
 
 def feed_ics(token: str) -> bytes:
-    """Every booking of the token's owner (as founder or mentor) from 90 days ago on."""
+    """Everything the token's owner has committed to, from 90 days ago on (see `app.mentoring.feed`)."""
+    from app.mentoring import feed as feed_builder
     feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.token == token)) if token else None
     user = db.session.get(User, feed.user_id) if feed else None
     if user is None or not user.is_active:
         raise NotFound()
-    profile_ids = select(MentorProfile.id).where(MentorProfile.user_id == user.id)
-    bookings = db.session.scalars(
-        select(Booking).where(or_(Booking.founder_id == user.id, Booking.mentor_id.in_(profile_ids)),
-                              Booking.starts_at >= utcnow() - timedelta(days=FEED_PAST_DAYS))
-        .order_by(Booking.starts_at)).all()
-    cal = _calendar()
-    cal.add("x-wr-calname", f"Fuhua · {user.name}")
-    for booking in bookings:
-        cal.add_component(_event(booking))
-    return cal.to_ical()
+    return feed_builder.build(user)

@@ -15,6 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.core.i18n import timezone_choices
+from app.mentoring.locations import LABELS as LOCATION_LABELS
 from app.startups.labels import SECTOR_LABELS
 
 LANGUAGE_LABELS = {"en": _l("English"), "zh": _l("Chinese"), "ja": _l("Japanese"), "ko": _l("Korean"),
@@ -52,13 +53,18 @@ class SessionTypeForm(FlaskForm):
                                                validators=[NumberRange(0, 60 * 24 * 30)])
     requires_approval = BooleanField(_l("I approve each booking"))
     is_active = BooleanField(_l("Open for booking"), default=True)
+    location_kind = SelectField(_l("Where it happens"), default="platform", choices=[
+        SelectChoice(kind, label) for kind, label in LOCATION_LABELS.items()])
+    location_detail = StringField(_l("Meeting link, phone number or address"),
+                                  validators=[Optional(), Length(max=500)])
     submit = SubmitField(_l("Save session type"))
 
     def service_fields(self) -> dict:
         return {name: getattr(self, name).data for name in (
             "name", "duration_minutes", "capacity", "min_notice_minutes", "max_days_ahead", "buffer_before_minutes",
-            "buffer_after_minutes", "cancellation_window_minutes", "requires_approval", "is_active")} | {
-            "description": self.description.data or ""}
+            "buffer_after_minutes", "cancellation_window_minutes", "requires_approval", "is_active",
+            "location_kind")} | {"description": self.description.data or "",
+                                 "location_detail": self.location_detail.data or ""}
 
 
 class OverrideForm(FlaskForm):

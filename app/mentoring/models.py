@@ -51,6 +51,15 @@ class BookingStatus(StrEnum):
 ACTIVE_STATUSES = (BookingStatus.REQUESTED, BookingStatus.CONFIRMED)
 
 
+class LocationKind(StrEnum):
+    """Where a session type's sessions happen."""
+
+    PLATFORM = "platform"    # the booking's own session room on Fuhua (chat, notes, call)
+    LINK = "link"            # an external meeting link (Zoom, Tencent Meeting...)
+    PHONE = "phone"          # a phone call (the number in `location_detail`)
+    IN_PERSON = "in_person"  # an address
+
+
 class MentorProfile(db.Model):
     __tablename__ = "mentor_profiles"
 
@@ -101,6 +110,8 @@ class SessionType(db.Model):
     buffer_after_minutes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     requires_approval: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     cancellation_window_minutes: Mapped[int] = mapped_column(Integer, default=1440, server_default="1440")
+    location_kind: Mapped[str] = mapped_column(String(20), default=LocationKind.PLATFORM, server_default="platform")
+    location_detail: Mapped[str] = mapped_column(String(500), default="", server_default="")  # link, number, address
     is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[created_at]
 
@@ -179,6 +190,8 @@ class Booking(db.Model):
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # the shared notes' plain text, for display and search; the document both sides edit is `SessionNotes`
     notes: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The invitation's SEQUENCE (RFC 5545): 0 when first sent, one more with each change sent to calendars.
+    ics_sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     mentor: Mapped[MentorProfile] = relationship()
     session_type: Mapped[SessionType] = relationship()
@@ -246,14 +259,16 @@ class BookingFeedback(db.Model):
 
 
 class BookingReminder(db.Model):
-    """One row per reminder sent: the unique key makes each reminder go out exactly once."""
+    """One row per reminder sent: the unique key makes each reminder go out exactly once per booking time
+    (a booking that moves gets its reminders again, for the new time)."""
 
     __tablename__ = "mentor_booking_reminders"
-    __table_args__ = (UniqueConstraint("booking_id", "kind"),)
+    __table_args__ = (UniqueConstraint("booking_id", "kind", "starts_at"),)
 
     id: Mapped[intpk]
     booking_id: Mapped[int] = mapped_column(ForeignKey("mentor_bookings.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(10))  # "24h" or "1h"
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())  # the booking time this reminder was for
     sent_at: Mapped[created_at]
 
 

@@ -1,11 +1,22 @@
-"""The mentoring notification kinds (registered at import; imported by the booking services)."""
+"""The mentoring notification kinds (registered at import; imported by the booking services).
+
+Booking kinds carry `where_kind`/`where_detail` in their data: the email says where the session happens
+(the session room, a link, a phone number, an address), in the reader's language.
+"""
 from flask_babel import lazy_gettext as _l
 
 from app.notifications.kinds import format_time, register
 
+WHERE = _l("Where: %(where)s")
+WHERE_AND_INVITE = _l("Where: %(where)s. The calendar invitation is attached: open it to add or update the "
+                      "event in your calendar.")
+WHERE_AND_CANCEL = _l("The calendar cancellation is attached: open it to remove the event from your calendar.")
+
 
 def _when(data: dict, user) -> dict:
-    return {**data, "when": format_time(data.get("starts_at"), user)}
+    from app.mentoring import locations
+    where = locations.describe(data.get("where_kind") or "platform", data.get("where_detail") or "")
+    return {**data, "when": format_time(data.get("starts_at"), user), "where": where}
 
 
 register("booking_requested",
@@ -17,38 +28,48 @@ register("booking_requested",
 register("booking_created",
          text=_l("%(founder)s booked %(session)s on %(when)s."),
          subject=_l("New booking: %(session)s on %(when)s"),
-         important=True, prepare=_when)
+         body=WHERE_AND_INVITE, important=True, prepare=_when)
 
 register("booking_confirmed",
          text=_l("%(mentor)s confirmed %(session)s on %(when)s."),
          subject=_l("Confirmed: %(session)s with %(mentor)s on %(when)s"),
-         body=_l("The calendar file is attached."),
-         important=True, prepare=_when)
+         body=WHERE_AND_INVITE, important=True, prepare=_when)
 
 register("booking_declined",
          text=_l("%(mentor)s declined your request for %(session)s on %(when)s."),
          subject=_l("Declined: %(session)s on %(when)s"),
-         important=True, prepare=_when)
+         body=WHERE_AND_CANCEL, important=True, prepare=_when)
 
 register("booking_cancelled",
          text=_l("%(actor)s cancelled %(session)s on %(when)s."),
          subject=_l("Cancelled: %(session)s on %(when)s"),
-         important=True, prepare=_when)
+         body=WHERE_AND_CANCEL, important=True, prepare=_when)
 
 register("booking_rescheduled",
          text=_l("%(actor)s moved %(session)s to %(when)s."),
          subject=_l("Rescheduled: %(session)s, now on %(when)s"),
-         important=True, prepare=_when)
+         body=WHERE_AND_INVITE, important=True, prepare=_when)
+
+# The copy for the person who made the change: their own calendar needs the update too.
+register("booking_calendar_update",
+         text=_l("Your calendar invitation for %(session)s on %(when)s is attached."),
+         subject=_l("Calendar: %(session)s on %(when)s"),
+         body=WHERE_AND_INVITE, important=True, prepare=_when)
+
+register("booking_calendar_cancel",
+         text=_l("%(session)s on %(when)s is off: the cancellation for your calendar is attached."),
+         subject=_l("Calendar: %(session)s on %(when)s is cancelled"),
+         body=WHERE_AND_CANCEL, important=True, prepare=_when)
 
 register("booking_reminder_24h",
          text=_l("Reminder: %(session)s with %(other)s starts tomorrow, %(when)s."),
          subject=_l("Tomorrow: %(session)s with %(other)s"),
-         important=True, prepare=_when)
+         body=WHERE, important=True, prepare=_when)
 
 register("booking_reminder_1h",
          text=_l("Reminder: %(session)s with %(other)s starts within the hour (%(when)s)."),
          subject=_l("In an hour: %(session)s with %(other)s"),
-         important=True, prepare=_when)
+         body=WHERE, important=True, prepare=_when)
 
 register("booking_feedback",
          text=_l("%(author)s left feedback on %(session)s."))
@@ -56,4 +77,4 @@ register("booking_feedback",
 register("waitlist_promoted",
          text=_l("A seat opened up: you are now booked for %(session)s with %(mentor)s on %(when)s."),
          subject=_l("You got a seat: %(session)s on %(when)s"),
-         important=True, prepare=_when)
+         body=WHERE_AND_INVITE, important=True, prepare=_when)

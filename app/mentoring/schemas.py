@@ -4,6 +4,7 @@ from marshmallow import Schema, ValidationError, fields, pre_load, validate, val
 from app.core.fields import Instant
 from app.core.i18n import is_valid_timezone
 from app.core.pagination import PageArgsSchema
+from app.mentoring import locations
 from app.mentoring.models import BookingStatus
 from app.mentoring.services import LANGUAGES
 from app.startups.services import MAX_TAG_LENGTH, MAX_TAGS, SECTORS
@@ -73,6 +74,12 @@ class SessionTypeSchema(Schema):
     requires_approval = fields.Boolean(required=True)
     cancellation_window_minutes = fields.Integer(required=True)
     is_active = fields.Boolean(required=True)
+    location_kind = fields.String(required=True, metadata={"description": "platform (the session room on Fuhua), "
+                                                           "link, phone or in_person"})
+    location_detail = fields.Function(lambda t: locations.public_detail(t.location_kind, t.location_detail),
+                                      required=True, metadata={"type": "string", "description": (
+                                          "The address of an in-person session; links and numbers are shown "
+                                          "to the booking's parties only")})
 
 
 class MentorSchema(Schema):
@@ -111,6 +118,10 @@ class _SessionTypeFields(_Input):
     requires_approval = fields.Boolean()
     cancellation_window_minutes = fields.Integer(validate=validate.Range(min=0, max=60 * 24 * 30))
     is_active = fields.Boolean()
+    location_kind = fields.String(validate=validate.OneOf(locations.KINDS),
+                                  metadata={"description": "platform (default), link, phone or in_person"})
+    location_detail = fields.String(validate=validate.Length(max=locations.MAX_DETAIL),
+                                    metadata={"description": "The meeting link, phone number or address"})
 
     def expand(self, data: dict) -> dict:
         buffer = data.pop("buffer_minutes", None)
@@ -279,6 +290,13 @@ class BookingSchema(Schema):
     confirmed_at = fields.DateTime(required=True, allow_none=True)
     cancelled_at = fields.DateTime(required=True, allow_none=True)
     feedback = fields.List(fields.Nested(FeedbackSchema), required=True)
+    location = fields.Function(lambda b: {
+        "kind": b.session_type.location_kind, "detail": b.session_type.location_detail,
+        "text": locations.describe(b.session_type.location_kind, b.session_type.location_detail),
+        "url": locations.meeting_link(b.session_type.location_kind, b.session_type.location_detail)
+        or locations.session_url(b.id)}, required=True, metadata={"type": "object", "description": (
+            "Where it happens: kind, detail (link, number or address), text, and url (the meeting link, "
+            "else the session's page)")})
 
 
 class CalendarFeedSchema(Schema):

@@ -6,6 +6,7 @@ import logging
 from datetime import timedelta
 
 from app.core.db import utcnow
+from app.core.errors import AppError
 from app.extensions import db
 from app.mentoring import bookings, services
 from app.mentoring.models import Booking, BookingFeedback, BookingStatus
@@ -55,14 +56,14 @@ FEEDBACK = [(5, "Concrete next steps for our pilot pricing."), (4, "Very useful 
 
 def seed(*, users, startups, providers) -> None:
     founders = [u for key, u in users.items() if u.role == "founder"]
-    for key, spec in MENTORS.items():
+    for index, (key, spec) in enumerate(MENTORS.items()):
         mentor = users.get(key)
         if mentor is None or services.profile_for(mentor) is not None:
             continue
-        _seed_mentor(mentor, spec, founders, startups)
+        _seed_mentor(mentor, spec, founders, startups, index)
 
 
-def _seed_mentor(mentor, spec, founders, startups) -> None:
+def _seed_mentor(mentor, spec, founders, startups, index: int) -> None:
     services.update_my_profile(mentor=mentor, headline=spec["headline"], bio=spec["bio"], tags=spec["tags"],
                                sectors=spec["sectors"], languages=spec["languages"], timezone=mentor.timezone)
     services.replace_week(mentor=mentor, windows=[{"weekday": d, "start_time": s, "end_time": e}
@@ -79,15 +80,16 @@ def _seed_mentor(mentor, spec, founders, startups) -> None:
         mentor=mentor, name="Open day (group)", description="Office hours for up to 6 founders.",
         duration_minutes=90, capacity=6, min_notice_minutes=24 * 60, max_days_ahead=60, buffer_before_minutes=0,
         buffer_after_minutes=0, requires_approval=False, cancellation_window_minutes=24 * 60)
-    _past_sessions(mentor, one_to_one, founders, startups)
+    _past_sessions(mentor, one_to_one, founders, startups, index)
     _upcoming_sessions(mentor, one_to_one, open_day, founders)
 
 
-def _past_sessions(mentor, session_type, founders, startups) -> None:
+def _past_sessions(mentor, session_type, founders, startups, index: int) -> None:
     profile = services.profile_for(mentor)
     now = utcnow().replace(minute=0, second=0, microsecond=0)
     for i, founder in enumerate(founders[:4]):
-        starts_at = now - timedelta(days=7 * (i + 1), hours=i)
+        # a day apart per mentor: one founder is never in two sessions at once
+        starts_at = now - timedelta(days=7 * (i + 1) + index, hours=i)
         startup = next((s for s in startups if s.member_role(founder)), None)
         status = BookingStatus.NO_SHOW if i == 3 else BookingStatus.COMPLETED
         booking = Booking(mentor_id=profile.id, session_type_id=session_type.id, founder_id=founder.id,
@@ -112,11 +114,17 @@ def _upcoming_sessions(mentor, one_to_one, open_day, founders) -> None:
     for session_type, takers in ((one_to_one, founders[:2]), (open_day, founders[2:5])):
         free = compute_slots(profile, session_type, now, now + timedelta(days=30), now=now)
         for slot_index, founder in enumerate(takers):
-            if not free:
-                break
-            slot = free[min(slot_index * 3, len(free) - 1)] if session_type.capacity == 1 else free[0]
-            try:
-                bookings.book(founder=founder, session_type_id=session_type.id, starts_at=slot.starts_at,
-                              topic="Preparing our seed round")
-            except Exception:  # a demo slot already gone is not worth failing the seed for
-                log.info("demo booking skipped for %s", founder.email)
+            first = min(slot_index * 3, len(free) - 1) if session_type.capacity == 1 else 0
+            _book_first_free(founder, session_type, free[first:first + 40])
+
+
+def _book_first_free(founder, session_type, slots) -> None:
+    """Book the first of `slots` the founder is free for (another mentor's demo session may hold the others)."""
+    for slot in slots:
+        try:
+            bookings.book(founder=founder, session_type_id=session_type.id, starts_at=slot.starts_at,
+                          topic="Preparing our seed round")
+            return
+        except AppError:  # taken, or the founder is busy then: try the next one
+            continue
+    log.info("demo booking skipped for %s", founder.email)

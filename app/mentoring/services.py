@@ -40,7 +40,7 @@ LANGUAGES = ["en", "zh", "ja", "ko", "de", "fr", "es", "hi", "ru", "ar", "pt", "
 PROFILE_FIELDS = {"bio", "tags", "sectors", "languages", "timezone", "headline"}
 SESSION_TYPE_FIELDS = {"name", "description", "duration_minutes", "capacity", "min_notice_minutes", "max_days_ahead",
                        "buffer_before_minutes", "buffer_after_minutes", "requires_approval",
-                       "cancellation_window_minutes", "is_active"}
+                       "cancellation_window_minutes", "is_active", "location_kind", "location_detail"}
 MAX_SLOT_RANGE_DAYS = 92
 
 
@@ -181,7 +181,13 @@ def decorate(profiles: list[MentorProfile]) -> list[MentorProfile]:
 
 # Session types -------------------------------------------------------------------------------
 
-def _check_session_type(fields: dict) -> None:
+def _check_session_type(fields: dict, current: SessionType | None = None) -> None:
+    """Shape rules the schema cannot see; cleans the location in `fields` (kind and detail go together)."""
+    if "location_kind" in fields or "location_detail" in fields:
+        from app.mentoring import locations
+        kind = fields.get("location_kind", current.location_kind if current else None)
+        detail = fields.get("location_detail", current.location_detail if current else "")
+        fields["location_kind"], fields["location_detail"] = locations.clean(kind, detail)
     details = {}
     for key in ("duration_minutes", "buffer_before_minutes", "buffer_after_minutes"):
         value = fields.get(key)
@@ -213,7 +219,7 @@ def _own_session_type(mentor: User, session_type_id: int) -> SessionType:
 def update_session_type(*, mentor: User, session_type_id: int, **fields) -> SessionType:
     with uow.unit_of_work():
         session_type = _own_session_type(mentor, session_type_id)
-        _check_session_type(fields)
+        _check_session_type(fields, session_type)
         for key, value in fields.items():
             if key in SESSION_TYPE_FIELDS:
                 setattr(session_type, key, value)

@@ -14,7 +14,7 @@ from app.accounts.models import Role
 from app.core.db import utcnow
 from app.core.errors import AppError
 from app.core.security import no_store
-from app.mentoring import bookings, calendar, forms, room, services
+from app.mentoring import bookings, calendar, forms, locations, room, services
 from app.mentoring.forms import LANGUAGE_LABELS
 from app.mentoring.models import BookingStatus
 from app.startups.forms import split_tags
@@ -28,7 +28,11 @@ WEEKDAYS = [0, 1, 2, 3, 4, 5, 6]
 
 @bp.app_context_processor
 def mentoring_helpers():
-    return {"booking_status_label": bookings.status_label, "LANGUAGE_LABELS": LANGUAGE_LABELS}
+    return {"booking_status_label": bookings.status_label, "LANGUAGE_LABELS": LANGUAGE_LABELS,
+            "location_label": locations.label, "describe_location": locations.describe,
+            "public_location": lambda t: locations.describe(t.location_kind,
+                                                            locations.public_detail(t.location_kind,
+                                                                                    t.location_detail))}
 
 
 def _me():
@@ -385,7 +389,7 @@ def session_types():
         try:
             services.create_session_type(mentor=_me(), **form.service_fields())
         except AppError as error:
-            flash(error.message + " " + " ".join(str(m) for ms in error.details.values() for m in ms), "error")
+            _form_errors(form, error)
         else:
             flash(_("Session type added."), "success")
             return redirect(url_for("mentoring.session_types"))
@@ -405,11 +409,22 @@ def edit_session_type(session_type_id: int):
         try:
             services.update_session_type(mentor=_me(), session_type_id=session_type_id, **form.service_fields())
         except AppError as error:
-            flash(error.message + " " + " ".join(str(m) for ms in error.details.values() for m in ms), "error")
+            _form_errors(form, error)
         else:
             flash(_("Session type saved."), "success")
             return redirect(url_for("mentoring.session_types"))
     return render_template("mentoring/session_type_form.html", form=form, session_type=session_type)
+
+
+def _form_errors(form, error: AppError) -> None:
+    """Show a service's field errors on the form's fields (what was typed stays), the rest as a message."""
+    rest = []
+    for key, messages in (error.details or {}).items():
+        if hasattr(form, key) and isinstance(messages, list):
+            getattr(form, key).errors = [str(m) for m in messages]
+        else:
+            rest.extend(str(m) for m in (messages if isinstance(messages, list) else [messages]))
+    flash(" ".join([error.message, *rest]), "error")
 
 
 @bp.route("/mentoring/session-types/<int:session_type_id>/delete", methods=["POST"])

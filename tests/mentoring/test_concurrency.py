@@ -151,3 +151,29 @@ def test_approval_requests_hold_the_slot_and_confirm_happens_once(mentor, founde
     booking_id = next(r.json()["id"] for r in responses if r.status_code == 201)
     confirms = at_once([lambda: mentor.post(f"/api/bookings/{booking_id}/confirm") for _ in range(10)])
     assert outcome(confirms) == {(200, None): 1, (409, "invalid_state"): 9}
+
+
+def _mentor(served):
+    client = Client(served.url, "mentor")
+    assert client.http.put(served.url + "/api/mentors/me", json={"timezone": "UTC"}).status_code == 200
+    for weekday in range(7):
+        assert client.post("/api/mentors/me/availability",
+                           json={"weekday": weekday, "start_time": "00:00", "end_time": "24:00"}).status_code == 201
+    return client
+
+
+def test_one_founder_booking_several_mentors_at_once_gets_one(served, founders):
+    """One person, one calendar: the same founder asks four mentors for overlapping times at the same instant
+    (through both server processes); one booking stands, the others are 409 calendar_conflict."""
+    mentors = [_mentor(served) for _ in range(4)]
+    types = [session_type(m, duration_minutes=60 if i % 2 else 30) for i, m in enumerate(mentors)]
+    founder = founders[-1]
+    other = Client(served.servers[-1].url, "founder")
+    other.http.cookies.update(founder.http.cookies)  # the same person, through the other process
+    other.http.headers["X-CSRFToken"] = founder.http.headers["X-CSRFToken"]
+    for _round in range(3):
+        day = fresh_day()
+        calls = [book(founder if i % 2 else other, type_id, day.replace(hour=10))
+                 for i, type_id in enumerate(types)]
+        result = outcome(at_once(calls))
+        assert result == {(201, None): 1, (409, "calendar_conflict"): 3}, result

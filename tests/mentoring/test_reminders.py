@@ -70,3 +70,22 @@ def test_cli_command_runs(app, db, make_mentor, make_user, make_session_type):
     assert "reminder" in result.output
     assert isinstance(db.session.scalar(select(func.count(Booking.id))), int)
     assert UTC and datetime
+
+
+def test_a_moved_booking_is_reminded_again_for_its_new_time(db, make_mentor, make_user, make_session_type,
+                                                            smtp_server):
+    _mentor, founder, booking = _booking(make_mentor, make_user, make_session_type)
+    old = booking.starts_at
+    assert send_due_reminders(now=old - timedelta(hours=23)) == 1
+    new = old + timedelta(days=1)
+    bookings.reschedule(actor=founder, booking_id=booking.id, starts_at=new)
+    assert send_due_reminders(now=old - timedelta(minutes=30)) == 0  # nothing for the time it left
+    assert send_due_reminders(now=new - timedelta(hours=23)) == 1
+    assert send_due_reminders(now=new - timedelta(hours=22)) == 0
+    assert send_due_reminders(now=new - timedelta(minutes=30)) == 1
+    assert send_due_reminders(now=new - timedelta(minutes=20)) == 0
+    assert _kinds(db, founder) == ["booking_reminder_1h", "booking_reminder_24h", "booking_reminder_24h"]
+    subjects = [m["Subject"] for m in smtp_server.messages if m["To"].addresses[0].addr_spec == founder.email]
+    assert sum("Tomorrow" in s for s in subjects) == 2 and sum("In an hour" in s for s in subjects) == 1
+    times = sorted(r.starts_at for r in db.session.scalars(select(BookingReminder)))
+    assert times == [old, new, new]
