@@ -10,6 +10,7 @@ import logging
 from dataclasses import dataclass, field
 
 import click
+from flask import current_app
 from sqlalchemy import func, select
 
 from app.accounts import services as account_services
@@ -383,6 +384,8 @@ def register(app) -> None:
         if if_empty and db.session.scalar(select(func.count()).select_from(User)):
             click.echo("The database already has users; demo data not loaded.")
         else:
+            # The demo's bookings and offers notify demo people at made-up addresses: never mail them.
+            current_app.config["MAIL_SERVER"] = None
             counts = seed_demo()
             click.echo(f"Demo data: {counts['people']} people, {counts['startups']} startups, "
                        f"{counts['providers']} provider organisations.")
