@@ -4,6 +4,7 @@ from flask_login import current_user
 from flask_socketio import join_room, leave_room
 
 from app.core.errors import PermissionDenied
+from app.core.hostile import checked_payload
 from app.core.realtime import ok
 from app.extensions import socketio
 from app.mentoring import room
@@ -24,6 +25,7 @@ def _int(data, key) -> int:
 
 
 @socketio.on("session:join")
+@checked_payload
 def on_join(data):
     """A participant opens the session room: ack with messages, notes and action items; joins `booking:<id>`."""
     booking_id = _int(data, "booking_id")
@@ -33,6 +35,7 @@ def on_join(data):
 
 
 @socketio.on("session:leave")
+@checked_payload
 def on_leave(data):
     """Leave the room (no broadcast)."""
     leave_room(room.room_name(_int(data, "booking_id")))
@@ -40,6 +43,7 @@ def on_leave(data):
 
 
 @socketio.on("session:chat")
+@checked_payload
 def on_chat(data):
     """A participant posts a message; `session:message` goes to the room."""
     body = str((data or {}).get("body", ""))
@@ -48,6 +52,7 @@ def on_chat(data):
 
 
 @socketio.on("session:notes")
+@checked_payload
 def on_notes(data):
     """A participant saves the shared notes; `session:notes` goes to the room."""
     room.save_notes(user=_user(), booking_id=_int(data, "booking_id"), notes=str((data or {}).get("notes", "")))
@@ -55,6 +60,7 @@ def on_notes(data):
 
 
 @socketio.on("session:item_add")
+@checked_payload
 def on_item_add(data):
     """Add an action item; `session:item` goes to the room."""
     item = room.add_item(user=_user(), booking_id=_int(data, "booking_id"), text=str((data or {}).get("text", "")))
@@ -62,6 +68,7 @@ def on_item_add(data):
 
 
 @socketio.on("session:item_done")
+@checked_payload
 def on_item_done(data):
     """Tick or untick an action item; `session:item` goes to the room."""
     item = room.set_item_done(user=_user(), item_id=_int(data, "item_id"), done=bool((data or {}).get("done")))
