@@ -1,7 +1,8 @@
 """Pages: sign up, sign in, sign out, profile and settings, API tokens."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+import click
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -212,6 +213,16 @@ def revoke_other_sessions():
     count = sessions.end_other_sessions(user=current_user, keep_session_id=auth.current_session_id())
     flash(ngettext("%(num)d other session signed out.", "%(num)d other sessions signed out.", count), "info")
     return redirect(url_for("accounts.sessions_page"))
+
+
+@bp.cli.command("purge-sessions")
+@click.option("--days", type=click.IntRange(min=0), default=None,
+              help="Delete what ended more than this many days ago (default: SESSION_PURGE_DAYS, 30).")
+def purge_sessions_command(days: int | None):
+    """Delete ended sign-in sessions and dead password-reset links (run daily from cron or a timer)."""
+    days = current_app.config["SESSION_PURGE_DAYS"] if days is None else days
+    ended, resets = sessions.purge_ended(older_than_days=days)
+    click.echo(f"Deleted {ended} ended session(s) and {resets} dead reset link(s) older than {days} day(s).")
 
 
 ROLE_LABELS = {"founder": _l("Founder"), "mentor": _l("Mentor"), "provider": _l("Service provider"),
