@@ -122,8 +122,14 @@ class Config:
     RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 2}
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")  # per address, all sign-ins
     REGISTER_RATE_LIMIT = os.environ.get("REGISTER_RATE_LIMIT", "10 per hour;30 per day")  # new accounts per address
+    # Password reset requests per address (the page and the API together); per account see ACCOUNT_RESET_RATE.
+    PASSWORD_RESET_RATE_LIMIT = os.environ.get("PASSWORD_RESET_RATE_LIMIT", "5 per hour;20 per day")
+    # `flask accounts purge-sessions` deletes sessions and reset links that ended more than this many days ago.
+    SESSION_PURGE_DAYS = int(os.environ.get("SESSION_PURGE_DAYS") or 30)
+    PASSWORD_RESET_MAX_AGE = int(os.environ.get("PASSWORD_RESET_MAX_AGE") or 3600)  # seconds a reset link works
     # Failed sign-ins per account (from any address) and wrong current passwords per user, in
-    # app.accounts.services; set ACCOUNT_LOGIN_RATE / REAUTH_RATE to change them.
+    # app.accounts.services; set ACCOUNT_LOGIN_RATE / REAUTH_RATE to change them (reset emails per account:
+    # ACCOUNT_RESET_RATE, app.accounts.password_reset).
 
     # Background jobs: "inprocess" (embedded default) or "rq" (Redis queue + `flask jobs worker`).
     JOBS_BACKEND = os.environ.get("JOBS_BACKEND", "inprocess")

@@ -4,10 +4,14 @@ Fails on any 5xx and on any response that breaks its own documented schema, stat
 type. Runs on a throwaway database of its own (a SQLite file, or a fresh PostgreSQL database when
 TEST_DATABASE_URL is set), because hypothesis makes hundreds of requests that really commit.
 
-Each call is authenticated with a Bearer token of a user suited to the path (an admin for /api/admin,
-a provider who owns an organisation for provider paths, otherwise a founder who owns a startup). Before
-each call the acting accounts are healed (tokens un-revoked, accounts reactivated), so revoking the
-token in use, deactivating an account or signing out cannot lock the test out.
+Every operation is fuzzed twice over. Once with the token of a user suited to its path (an admin for
+/api/admin, a provider who owns an organisation for provider paths, otherwise a founder who owns a startup),
+through schemathesis' coverage phase (boundary and invalid values of every parameter, which only reach the
+validation when the caller may act) and a few generated cases. Then with each role's Bearer token in turn
+(admin, founder, mentor, provider, investor), EXAMPLES_PER_ROLE generated cases each, so what one role may
+do and what another must be refused both run, and no role meets a 500. Before each call the
+acting accounts are healed (tokens un-revoked, accounts reactivated), so revoking the token in use,
+deactivating an account or signing out cannot lock the test out.
 """
 import pytest
 import schemathesis
@@ -27,10 +31,12 @@ from config import database_url
 from tests.served import throwaway_database
 
 CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance, content_type_conformance]
-MAX_EXAMPLES = 15
-FUZZ_PASSWORD = "plum-orchard-lantern-1"  # the password rule refuses one holding the name ("Fuzz …")
-# Which demo actor calls which paths (longest prefix wins); everything else is the founder.
+EXAMPLES = 3  # generated cases per operation with the suited actor, after the coverage phase's own
+EXAMPLES_PER_ROLE = 1  # generated cases per operation and role (5 roles x ~140 operations)
+ROLES = ["admin", "founder", "mentor", "provider", "investor"]
+# Which demo actor calls which paths in the coverage run (longest prefix wins); everything else is the founder.
 ACTOR_BY_PREFIX = {"/api/admin": "admin", "/api/providers": "provider", "/api/listings": "provider"}
+FUZZ_PASSWORD = "plum-orchard-lantern-1"  # the password rule refuses one holding the name ("Fuzz …")
 
 
 def _make_org(kind: str, owner: User, **fields):
@@ -54,6 +60,10 @@ def _make_actors() -> dict[str, dict]:
                                                    name="Fuzz Provider", role="provider"),
         "admin": account_services.register_user(email="fuzz-admin@example.test", password=FUZZ_PASSWORD,
                                                 name="Fuzz Admin", role="investor", is_admin=True),
+        "mentor": account_services.register_user(email="fuzz-mentor@example.test", password=FUZZ_PASSWORD,
+                                                 name="Fuzz Mentor", role="mentor"),
+        "investor": account_services.register_user(email="fuzz-investor@example.test", password=FUZZ_PASSWORD,
+                                                   name="Fuzz Investor", role="investor"),
     }
     _make_org("startup", users["founder"], name="Fuzz Robotics", sector="robotics", stage="seed",
               summary="Fuzzed robots.", needs="Compute.", tags=["robots"], city="Beijing")
@@ -91,14 +101,23 @@ def fuzz_app(app):
             engine.dispose()
 
 
-@pytest.fixture(scope="module")
-def api_schema(fuzz_app):
+def _load_schema(app, *, examples: int, coverage: bool):
     config = schemathesis.Config.from_dict({
         "seed": 20261122,
-        "generation": {"max-examples": MAX_EXAMPLES, "deterministic": True, "database": "none"},
-        "phases": {"stateful": {"enabled": False}},
+        "generation": {"max-examples": examples, "deterministic": True, "database": "none"},
+        "phases": {"stateful": {"enabled": False}, "coverage": {"enabled": coverage}},
     })
-    return schemathesis.openapi.from_wsgi("/api/openapi.json", fuzz_app, config=config)
+    return schemathesis.openapi.from_wsgi("/api/openapi.json", app, config=config)
+
+
+@pytest.fixture(scope="module")
+def api_schema(fuzz_app):
+    return _load_schema(fuzz_app, examples=EXAMPLES, coverage=True)
+
+
+@pytest.fixture(scope="module")
+def api_schema_per_role(fuzz_app):
+    return _load_schema(fuzz_app, examples=EXAMPLES_PER_ROLE, coverage=False)
 
 
 def _heal(app) -> None:
@@ -120,6 +139,7 @@ def _actor_for(path: str) -> str:
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")
+schema_per_role = schemathesis.pytest.from_fixture("api_schema_per_role")
 
 
 @pytest.fixture(autouse=True)
@@ -130,12 +150,32 @@ def _node_id_shim(request):
 
 
 @schema.parametrize()
-@settings(max_examples=MAX_EXAMPLES, deadline=None, derandomize=True, database=None, print_blob=True,
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None, print_blob=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large])
 def test_api_conforms_to_its_openapi_spec(case, fuzz_app):
     _heal(fuzz_app)
     actor = fuzz_app.config["FUZZ_ACTORS"][_actor_for(case.path)]
     case.call_and_validate(headers={"Authorization": f"Bearer {actor['secret']}"}, checks=CHECKS)
+
+
+def _fuzz_as(role: str):
+    """The fuzz test of every operation, each call carrying `role`'s token."""
+    @schema_per_role.parametrize()
+    @settings(max_examples=EXAMPLES_PER_ROLE, deadline=None, derandomize=True, database=None, print_blob=True,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large])
+    def fuzz(case, fuzz_app):
+        _heal(fuzz_app)
+        actor = fuzz_app.config["FUZZ_ACTORS"][role]
+        case.call_and_validate(headers={"Authorization": f"Bearer {actor['secret']}"}, checks=CHECKS)
+    fuzz.__name__ = f"test_api_conforms_to_its_openapi_spec_as_{role}"
+    return fuzz
+
+
+test_api_conforms_to_its_openapi_spec_as_admin = _fuzz_as("admin")
+test_api_conforms_to_its_openapi_spec_as_founder = _fuzz_as("founder")
+test_api_conforms_to_its_openapi_spec_as_mentor = _fuzz_as("mentor")
+test_api_conforms_to_its_openapi_spec_as_provider = _fuzz_as("provider")
+test_api_conforms_to_its_openapi_spec_as_investor = _fuzz_as("investor")
 
 
 def test_spec_lists_the_core_contract(fuzz_app):
@@ -148,7 +188,7 @@ def test_spec_lists_the_core_contract(fuzz_app):
     assert "bearerAuth" in spec["components"]["securitySchemes"]
 
 
-@pytest.mark.parametrize("actor", ["founder", "provider", "admin"])
+@pytest.mark.parametrize("actor", ROLES)
 def test_fuzz_actors_are_signed_in(fuzz_app, actor):
     """The fuzzing above really runs signed in: each actor's token opens /api/me, healed after abuse."""
     _heal(fuzz_app)
@@ -156,7 +196,9 @@ def test_fuzz_actors_are_signed_in(fuzz_app, actor):
     body = fuzz_app.test_client().get("/api/me", headers={"Authorization": f"Bearer {secret}"}).get_json()
     assert body["email"] == f"fuzz-{actor}@example.test"
     assert body["is_admin"] is (actor == "admin")
-    assert (len(body["organisations"]) >= 1) is (actor != "admin")  # the fuzzing may have created more
+    assert body["role"] == ("investor" if actor == "admin" else actor)
+    if actor in ("founder", "provider"):
+        assert len(body["organisations"]) >= 1  # the fuzzing may have created more
 
 
 def test_an_id_past_the_integer_range_is_a_404_not_a_crash(fuzz_app):

@@ -1,10 +1,11 @@
 """JSON API: /api/auth/*, /api/me, /api/tokens."""
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_smorest import Blueprint
 from flask_wtf.csrf import generate_csrf
 
-from app.accounts import auth, limits, schemas, services, sessions
+from app.accounts import auth, limits, password_reset, schemas, services, sessions
 from app.core.errors import Unauthorized
 from app.core.i18n import current_language
 
@@ -38,6 +39,26 @@ def login(data):
     auth.sign_in(user, remember=data["remember"])
     services.record_login(user)
     return {"user": user, "csrf_token": generate_csrf()}
+
+
+@blp.route("/auth/password-reset", methods=["POST"])
+@limits.password_reset
+@blp.arguments(schemas.PasswordResetRequestSchema)
+@blp.response(202, schemas.PasswordResetRequestedSchema)
+@blp.alt_response(429, response="DEFAULT_ERROR")
+def request_password_reset(data):
+    """Email a link to set a new password. The same 202 whether or not an account uses the address."""
+    password_reset.request_reset(email=data["email"], ip_address=request.remote_addr)
+    return {"message": _l("If an account uses this address, we have emailed it a link to set a new password.")}
+
+
+@blp.route("/auth/password-reset/confirm", methods=["POST"])
+@blp.arguments(schemas.PasswordResetSchema)
+@blp.response(204)
+@blp.alt_response(404, response="DEFAULT_ERROR")
+def confirm_password_reset(data):
+    """Set a new password with the emailed link's token; every session of the account ends (404 for a dead link)."""
+    password_reset.reset_password(token=data["token"], new_password=data["password"])
 
 
 @blp.route("/auth/csrf", methods=["GET"])

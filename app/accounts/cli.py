@@ -4,6 +4,7 @@ import getpass
 import click
 
 from app.accounts import services
+from app.accounts.passwords import MIN_LENGTH
 from app.core.errors import AppError
 
 
@@ -15,9 +16,9 @@ def register(app) -> None:
     def create_admin(email: str, name: str | None, password: str | None) -> None:
         """Make EMAIL an admin, creating the account if it does not exist."""
         if services.find_user_by_email(email) is None and not password:
-            password = getpass.getpass("Password for the new admin (10+ characters): ")
-        if password is not None and len(password) < 10:
-            raise click.ClickException("The password needs at least 10 characters.")
+            password = getpass.getpass(f"Password for the new admin ({MIN_LENGTH}+ characters): ")
+        if password is not None and len(password) < MIN_LENGTH:
+            raise click.ClickException(f"The password needs at least {MIN_LENGTH} characters.")
         try:
             user, created = services.make_admin(email=email, password=password, name=name)
         except AppError as error:

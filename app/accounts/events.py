@@ -6,6 +6,7 @@ from flask_socketio import ConnectionRefusedError, join_room
 
 from app.accounts import services, sockets
 from app.accounts.auth import SESSION_KEY, TOKEN_KEY
+from app.core.hostile import FORBIDDEN
 from app.core.realtime import track_socket, untrack_socket, user_room
 from app.extensions import socketio
 
@@ -23,7 +24,9 @@ def on_connect(auth=None):
     """
     secret = auth.get("token") if isinstance(auth, dict) else None
     if secret:
-        token = services.token_for_secret(str(secret))
+        if not isinstance(secret, str) or FORBIDDEN.search(secret) or len(secret) > 200:
+            raise ConnectionRefusedError("invalid_token")
+        token = services.token_for_secret(secret)
         if token is None:
             raise ConnectionRefusedError("invalid_token")
         session.pop(SESSION_KEY, None)

@@ -12,3 +12,5 @@ def _setting(name: str):
 sign_in = limiter.shared_limit(_setting("LOGIN_RATE_LIMIT"), scope="sign-in", methods=["POST"])
 #: New accounts (the /register page and POST /api/auth/register together).
 register = limiter.shared_limit(_setting("REGISTER_RATE_LIMIT"), scope="register", methods=["POST"])
+#: Password reset requests (the /password/forgot page and POST /api/auth/password-reset together).
+password_reset = limiter.shared_limit(_setting("PASSWORD_RESET_RATE_LIMIT"), scope="password-reset", methods=["POST"])

@@ -108,6 +108,28 @@ class UserSession(db.Model):
         return f"<UserSession {self.id} user={self.user_id}>"
 
 
+class PasswordReset(db.Model):
+    """An emailed "set a new password" link. Only the SHA-256 of its token is stored; it works once and expires.
+
+    Using it (or asking for a newer one, or any successful reset) sets `used_at`, after which it opens nothing.
+    """
+
+    __tablename__ = "password_resets"
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    ip_address: Mapped[str | None] = mapped_column(String(45))
+    created_at: Mapped[created_at]
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<PasswordReset {self.id} user={self.user_id}>"
+
+
 class ApiToken(db.Model):
     """A personal API token. Only its SHA-256 is stored; the token itself is shown once."""
 

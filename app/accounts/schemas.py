@@ -65,6 +65,23 @@ class ChangePasswordSchema(Schema):
     new_password = fields.String(required=True, load_only=True, validate=validate.Length(min=MIN_PASSWORD, max=200))
 
 
+class PasswordResetRequestSchema(Schema):
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+
+    @pre_load
+    def strip(self, data, **kwargs):
+        return _strip(data)
+
+
+class PasswordResetRequestedSchema(Schema):
+    message = fields.String(required=True)
+
+
+class PasswordResetSchema(Schema):
+    token = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
+    password = fields.String(required=True, load_only=True, validate=validate.Length(min=MIN_PASSWORD, max=200))
+
+
 class OrganisationRefSchema(Schema):
     id = fields.Integer(required=True)
     kind = fields.String(required=True)

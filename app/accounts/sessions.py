@@ -9,12 +9,12 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload
 
 from app.accounts import sockets
-from app.accounts.models import User, UserSession
+from app.accounts.models import PasswordReset, User, UserSession
 from app.core import uow
 from app.core.db import utcnow
 from app.core.errors import NotFound
@@ -159,3 +159,18 @@ def revoke_user_sessions(user_id: int, *, keep_session_id: int | None = None) ->
     if keep_session_id is not None:
         conditions.append(UserSession.id != keep_session_id)
     return _revoke(*conditions)
+
+
+def purge_ended(*, older_than_days: int, now=None) -> tuple[int, int]:
+    """Delete sessions that ended (revoked or expired) and reset links that died (used or expired) more than
+    `older_than_days` ago. Returns (sessions, reset links) deleted. Live ones are never touched."""
+    cutoff = (now or utcnow()) - timedelta(days=older_than_days)
+    with uow.unit_of_work():
+        sessions_gone = db.session.execute(
+            delete(UserSession).where(or_(UserSession.revoked_at < cutoff, UserSession.expires_at < cutoff))
+            .execution_options(synchronize_session=False)).rowcount
+        resets_gone = db.session.execute(
+            delete(PasswordReset).where(or_(PasswordReset.used_at < cutoff, PasswordReset.expires_at < cutoff))
+            .execution_options(synchronize_session=False)).rowcount
+    log.info("purged %d ended sessions and %d dead reset links", sessions_gone, resets_gone)
+    return sessions_gone, resets_gone

@@ -1,17 +1,20 @@
 """Pages: sign up, sign in, sign out, profile and settings, API tokens."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+import click
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from app.accounts import auth, forms, limits, services, sessions
+from app.accounts import auth, forms, limits, password_reset, services, sessions
 from app.accounts.devices import describe_device
 from app.accounts.models import initials_of
+from app.accounts.passwords import MIN_LENGTH
 from app.core.errors import AppError
 from app.core.i18n import current_language, timezone_choices
+from app.core.security import no_store
 
 bp = Blueprint("accounts", __name__)
 
@@ -77,6 +80,53 @@ def login():
             flash(_("Signed in. Welcome back, %(name)s.", name=user.name), "success")
             return redirect(_safe_next(request.args.get("next")))
     return render_template("accounts/login.html", form=form)
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limits.password_reset
+def forgot_password():
+    """Ask for a reset link. The answer is the same whether or not an account uses the address."""
+    form = forms.ForgotPasswordForm()
+    if form.validate_on_submit():
+        password_reset.request_reset(email=form.email.data, ip_address=request.remote_addr)
+        flash(_("If an account uses %(email)s, we have emailed it a link to set a new password. Check your inbox.",
+                email=form.email.data.strip()), "info")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/forgot_password.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@no_store
+def reset_password(token: str):
+    """The emailed link: set a new password (with the password rule), then sign in again everywhere."""
+    try:
+        account = password_reset.user_for_token(token)
+    except AppError as error:
+        return _no_referrer(render_template("accounts/reset_password.html", form=None, problem=error.message),
+                            error.status_code)
+    form = forms.ResetPasswordForm()
+    status = 200
+    if form.validate_on_submit():
+        signed_in_here = current_user.is_authenticated and current_user.id == account.id
+        try:
+            password_reset.reset_password(token=token, new_password=form.password.data)
+        except AppError as error:
+            _show_errors(form, error, default="password")
+        else:
+            if signed_in_here:  # that session has ended with the others: drop its cookies too
+                auth.sign_out()
+            flash(_("Your password is changed and every session signed out. Sign in with the new password."),
+                  "success")
+            return redirect(url_for("accounts.login"))
+    if form.errors:
+        status = 422
+    return _no_referrer(render_template("accounts/reset_password.html", form=form, account=account,
+                                        min_length=MIN_LENGTH), status)
+
+
+def _no_referrer(body: str, status: int):
+    """The reset token is in this page's address: no link on it may send that address anywhere."""
+    return body, status, {"Referrer-Policy": "no-referrer"}
 
 
 @bp.route("/logout", methods=["POST"])
@@ -163,6 +213,16 @@ def revoke_other_sessions():
     count = sessions.end_other_sessions(user=current_user, keep_session_id=auth.current_session_id())
     flash(ngettext("%(num)d other session signed out.", "%(num)d other sessions signed out.", count), "info")
     return redirect(url_for("accounts.sessions_page"))
+
+
+@bp.cli.command("purge-sessions")
+@click.option("--days", type=click.IntRange(min=0), default=None,
+              help="Delete what ended more than this many days ago (default: SESSION_PURGE_DAYS, 30).")
+def purge_sessions_command(days: int | None):
+    """Delete ended sign-in sessions and dead password-reset links (run daily from cron or a timer)."""
+    days = current_app.config["SESSION_PURGE_DAYS"] if days is None else days
+    ended, resets = sessions.purge_ended(older_than_days=days)
+    click.echo(f"Deleted {ended} ended session(s) and {resets} dead reset link(s) older than {days} day(s).")
 
 
 ROLE_LABELS = {"founder": _l("Founder"), "mentor": _l("Mentor"), "provider": _l("Service provider"),

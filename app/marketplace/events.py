@@ -5,6 +5,7 @@ from flask_socketio import join_room, leave_room
 from marshmallow import Schema, fields, validate
 
 from app.core.errors import PermissionDenied, Unauthorized
+from app.core.hostile import checked_payload
 from app.core.realtime import ok
 from app.extensions import socketio
 from app.marketplace import services as request_services
@@ -31,6 +32,7 @@ def _party_request(request_id: int):
 
 
 @socketio.on("request:join")
+@checked_payload
 def on_join(data=None):
     """A party joins a request's room; the ack carries the messages after `after_id`.
 
@@ -44,6 +46,7 @@ def on_join(data=None):
 
 
 @socketio.on("request:leave")
+@checked_payload
 def on_leave(data=None):
     """Leave a request's room."""
     args = _JoinSchema().load(data if isinstance(data, dict) else {})
@@ -52,6 +55,7 @@ def on_leave(data=None):
 
 
 @socketio.on("request:send")
+@checked_payload
 def on_send(data=None):
     """A party writes in the thread; the message is stored, then broadcast as `request:message`."""
     args = _SendSchema().load(data if isinstance(data, dict) else {})

@@ -5,6 +5,7 @@ from flask_login import current_user
 from flask_socketio import join_room, leave_room
 
 from app.core.errors import PermissionDenied
+from app.core.hostile import checked_payload
 from app.core.realtime import ok
 from app.extensions import socketio
 from app.mentoring import notes, room
@@ -25,6 +26,7 @@ def _int(data, key) -> int:
 
 
 @socketio.on("session:join")
+@checked_payload
 def on_join(data):
     """A participant opens the session room: ack with messages, the notes' text and action items; joins
     `booking:<id>`."""
@@ -35,6 +37,7 @@ def on_join(data):
 
 
 @socketio.on("session:leave")
+@checked_payload
 def on_leave(data):
     """Leave the room (no broadcast)."""
     leave_room(room.room_name(_int(data, "booking_id")))
@@ -42,6 +45,7 @@ def on_leave(data):
 
 
 @socketio.on("session:chat")
+@checked_payload
 def on_chat(data):
     """A participant posts a message; `session:message` goes to the room."""
     body = str((data or {}).get("body", ""))
@@ -50,6 +54,7 @@ def on_chat(data):
 
 
 @socketio.on("notes:sync")
+@checked_payload
 def on_notes_sync(data):
     """Yjs sync with the shared notes: `{booking_id, state_vector}` → ack `{update, state_vector, text}` (what the
     client lacks and the server's state vector, so the client can send back what the server lacks)."""
@@ -58,6 +63,7 @@ def on_notes_sync(data):
 
 
 @socketio.on("notes:update")
+@checked_payload
 def on_notes_update(data):
     """A Yjs update of the shared notes `{booking_id, update}`: merged and saved; `notes:update` (the new part)
     goes to the rest of the room."""
@@ -67,6 +73,7 @@ def on_notes_update(data):
 
 
 @socketio.on("notes:awareness")
+@checked_payload
 def on_notes_awareness(data):
     """A Yjs awareness update (cursor, selection, name) `{booking_id, update}`: relayed to the rest of the room as
     `notes:awareness`, not stored."""
@@ -76,6 +83,7 @@ def on_notes_awareness(data):
 
 
 @socketio.on("session:item_add")
+@checked_payload
 def on_item_add(data):
     """Add an action item; `session:item` goes to every room that shows it."""
     item = room.add_item(user=_user(), booking_id=_int(data, "booking_id"), text=str((data or {}).get("text", "")))
@@ -83,6 +91,7 @@ def on_item_add(data):
 
 
 @socketio.on("session:item_done")
+@checked_payload
 def on_item_done(data):
     """Tick or untick an action item `{item_id, done, booking_id}` from the room of `booking_id` (default: the
     item's own session); `session:item` goes to every room that shows it."""

@@ -1,4 +1,8 @@
 """Socket.IO connect: the session cookie or `auth: {token}` signs a socket in and joins `user:<id>`."""
+import logging
+
+import pytest
+
 from app.accounts import services, sessions
 from app.accounts.sockets import session_room, token_room
 from app.core.realtime import emit_to_user, user_room
@@ -107,3 +111,12 @@ def test_sign_out_closes_the_users_sockets(login, make_user, socket_client):
     assert sc.is_connected()
     assert api.post("/api/auth/logout").status_code == 204
     assert not sc.is_connected()
+
+
+
+@pytest.mark.parametrize("token", ["fh_\x00abc", "fh_\ud800", 12345, ["fh_x"], "x" * 5000])
+def test_a_hostile_token_is_refused_at_connect_without_an_error(db, socket_client, token, caplog):
+    caplog.set_level(logging.ERROR)
+    sc = socket_client(auth={"token": token})
+    assert not sc.is_connected()
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []

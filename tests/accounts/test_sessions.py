@@ -1,6 +1,6 @@
 """Server-side sessions: a copied cookie dies with its session; remember-me tokens rotate; the Sessions page."""
 from flask import g
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from app.accounts import sessions
 from app.accounts.models import ApiToken
@@ -240,3 +240,57 @@ def test_revoked_sessions_socket_can_no_longer_post_even_if_left_open(db, make_u
     db.session.execute(update(UserSession).where(UserSession.user_id == user.id).values(revoked_at=utcnow()))
     db.session.commit()
     assert _ack(sc, "session:join", {"booking_id": 0})["error"]["code"] == "unauthorized"
+
+
+def _session_row(user, *, revoked_days_ago=None, expired_days_ago=None):
+    from datetime import timedelta
+
+    from app.accounts.models import UserSession
+    from app.core.security import hash_secret, new_secret
+    now = utcnow()
+    row = UserSession(user_id=user.id, token_hash=hash_secret(new_secret()), last_seen_at=now,
+                      expires_at=now - timedelta(days=expired_days_ago) if expired_days_ago is not None
+                      else now + timedelta(days=1),
+                      revoked_at=now - timedelta(days=revoked_days_ago) if revoked_days_ago is not None else None)
+    _db.session.add(row)
+    _db.session.commit()
+    return row.id
+
+
+def test_purge_deletes_only_what_ended_long_ago(app, make_user, login):
+    from datetime import timedelta
+
+    from app.accounts.models import PasswordReset, UserSession
+    from app.core.security import hash_secret, new_secret
+    user = make_user()
+    browser = login(user)  # a live session, in use
+    old_revoked = _session_row(user, revoked_days_ago=40)
+    old_expired = _session_row(user, expired_days_ago=31)
+    recent_revoked = _session_row(user, revoked_days_ago=5)
+    recent_expired = _session_row(user, expired_days_ago=2)
+    live = _session_row(user)
+    now = utcnow()
+    resets = [PasswordReset(user_id=user.id, token_hash=hash_secret(new_secret()), expires_at=now - timedelta(days=d),
+                            used_at=u) for d, u in ((40, None), (1, None), (-1, None), (-1, now - timedelta(days=35)))]
+    _db.session.add_all(resets)
+    _db.session.commit()
+    reset_ids = [r.id for r in resets]
+
+    result = app.test_cli_runner().invoke(args=["accounts", "purge-sessions"])
+    assert result.exit_code == 0, result.output
+    assert "Deleted 2 ended session(s) and 2 dead reset link(s) older than 30 day(s)." in result.output
+    _db.session.expire_all()
+    left = set(_db.session.scalars(select(UserSession.id).where(UserSession.user_id == user.id)))
+    assert old_revoked not in left and old_expired not in left
+    assert {recent_revoked, recent_expired, live} <= left and len(left) == 4  # and the browser's own
+    assert set(_db.session.scalars(select(PasswordReset.id))) == {reset_ids[1], reset_ids[2]}
+    assert browser.get("/api/me").status_code == 200
+
+    result = app.test_cli_runner().invoke(args=["accounts", "purge-sessions", "--days", "1"])
+    assert "Deleted 2 ended session(s) and 1 dead reset link(s) older than 1 day(s)." in result.output
+    assert browser.get("/api/me").status_code == 200
+
+
+def test_purge_refuses_a_negative_age(app, db):
+    result = app.test_cli_runner().invoke(args=["accounts", "purge-sessions", "--days", "-3"])
+    assert result.exit_code != 0 and "-3" in result.output

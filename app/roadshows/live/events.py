@@ -17,6 +17,7 @@ from marshmallow import Schema, ValidationError
 from app.accounts.events import socket_disconnected
 from app.core import realtime
 from app.core.errors import Invalid, InvalidState, RateLimited, Unauthorized
+from app.core.hostile import check_payload
 from app.core.realtime import ok
 from app.extensions import socketio
 from app.roadshows import engagement, payloads
@@ -33,6 +34,7 @@ def load(schema: Schema, args: tuple) -> dict:
     messages) when it is absent, not an object, or has a field missing, wrong or unknown."""
     if len(args) != 1:
         raise Invalid(details={"_schema": [str(_l("Send an object."))]})
+    check_payload(args[0])
     try:
         return schema.load(args[0])
     except ValidationError as error:
