@@ -19,10 +19,11 @@ from app.roadshows.models import (
     Question,
     QuestionStatus,
     Registration,
+    RegistrationStatus,
     RoomVisit,
     Score,
 )
-from app.roadshows.services import get_pitch, get_roadshow
+from app.roadshows.services import get_agenda_pitch, get_pitch, get_roadshow
 
 # Interest ------------------------------------------------------------------------------------
 
@@ -39,7 +40,7 @@ def mark_interest(*, user: User, pitch_id: int, interested: bool = True) -> dict
     """An investor marks (or unmarks) interest in a pitch; the founders are notified and see who."""
     if not signed_in(user):
         raise Unauthorized()
-    pitch = get_pitch(pitch_id)
+    pitch = get_agenda_pitch(pitch_id)
     require_watch(user, pitch.roadshow)
     if user.role != Role.INVESTOR and not user.is_admin:
         raise PermissionDenied(_l("Only investors mark interest in a pitch."), code="investors_only")
@@ -76,7 +77,7 @@ def list_interest(*, actor: User, pitch_id: int) -> list[Interest]:
 
 def score_pitch(*, judge: User, pitch_id: int, scores: dict[str, int]) -> dict:
     """A judge scores a pitch 0–10 on each of the roadshow's criteria (re-scoring replaces)."""
-    pitch = get_pitch(pitch_id)
+    pitch = get_agenda_pitch(pitch_id)
     roadshow = pitch.roadshow
     if not is_judge(judge, roadshow):
         raise PermissionDenied(_l("Only the roadshow's judges score pitches."), code="judges_only")
@@ -160,7 +161,8 @@ def report(*, actor: User, roadshow_id: int) -> dict:
                 "interest": interest_count(p.id), "score": scores[p.id][0]} for p in roadshow.pitches]
     return {
         "roadshow_id": rid,
-        "registrations": count(select(func.count(Registration.id)).where(Registration.roadshow_id == rid)),
+        "registrations": count(select(func.count(Registration.id)).where(
+            Registration.roadshow_id == rid, Registration.status == RegistrationStatus.APPROVED)),
         "unique_viewers": len(signed_in) + len(anonymous),
         "signed_in_viewers": len(signed_in),
         "average_minutes_in_room": round(average, 1),
