@@ -6,10 +6,10 @@ from sqlalchemy import distinct, func, select
 
 from app.accounts import organisations
 from app.accounts.models import Role, User
-from app.core.errors import Invalid, PermissionDenied, Unauthorized
+from app.core.errors import Invalid, InvalidState, PermissionDenied, Unauthorized
 from app.extensions import db
 from app.roadshows import notifications  # noqa: F401  (registers the kinds)
-from app.roadshows.live.access import is_judge, is_moderator, require_watch, signed_in
+from app.roadshows.live.access import is_judge, is_moderator, is_open, require_watch, signed_in
 from app.roadshows.models import (
     ChatMessage,
     Interest,
@@ -44,6 +44,8 @@ def mark_interest(*, user: User, pitch_id: int, interested: bool = True) -> dict
     require_watch(user, pitch.roadshow)
     if user.role != Role.INVESTOR and not user.is_admin:
         raise PermissionDenied(_l("Only investors mark interest in a pitch."), code="investors_only")
+    if interested and not is_open(pitch.roadshow.status):
+        raise InvalidState(_l("This roadshow has ended; the room is read-only."), code="roadshow_closed")
     existing = db.session.scalar(select(Interest).where(Interest.pitch_id == pitch.id, Interest.user_id == user.id))
     created = False
     if interested and existing is None:

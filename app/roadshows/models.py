@@ -65,6 +65,7 @@ class QuestionStatus(StrEnum):
     APPROVED = "approved"
     ANSWERED = "answered"
     DISMISSED = "dismissed"
+    NOT_TAKEN = "not_taken"  # still waiting for a moderator when the roadshow ended
 
 
 class PollStatus(StrEnum):

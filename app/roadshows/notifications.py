@@ -64,3 +64,19 @@ register("pitch_declined",
          text=_l("The organisers of %(roadshow)s declined your pitch %(title)s."),
          subject=_l("Your application to %(roadshow)s"),
          important=True)
+
+register("roadshow_cancelled",
+         text=_l("%(title)s is cancelled."),
+         subject=_l("Cancelled: %(title)s"),
+         important=True)
+
+register("roadshow_rescheduled",
+         text=_l("%(title)s has moved: it now starts %(when)s."),
+         subject=_l("New time for %(title)s"),
+         important=True,
+         prepare=lambda data, user: {**data, "when": format_time(data.get("starts_at"), user)})
+
+register("roadshow_ended",
+         text=_l("%(title)s has ended: its replay is open."),
+         subject=_l("%(title)s has ended"),
+         body=_l("Open the roadshow to page through every deck and read the questions and the chat."))

@@ -141,15 +141,57 @@ def update_roadshow(*, actor: User, roadshow_id: int, **fields) -> Roadshow:
     _check_times(starts_at, ends_at)
     if "criteria" in fields:
         fields["criteria"] = _check_criteria(fields["criteria"])
-    for key, value in fields.items():
-        if key in EDITABLE:
-            setattr(roadshow, key, value.strip() if isinstance(value, str) and key != "status" else value)
-    if moderator_ids is not None:
-        _set_roles(roadshow, RoleKind.MODERATOR, moderator_ids)
-    if judge_ids is not None:
-        _set_roles(roadshow, RoleKind.JUDGE, judge_ids)
-    db.session.commit()
+    # Ending goes the room's way (polls close, the room hears it); the room's package builds on this module.
+    end = fields.get("status") == RoadshowStatus.ENDED and roadshow.status not in (RoadshowStatus.ENDED,
+                                                                                  RoadshowStatus.CANCELLED)
+    if end:
+        fields.pop("status")
+    with uow.unit_of_work(lock=[(Roadshow, roadshow.id)]):
+        before = (roadshow.status, roadshow.starts_at)
+        for key, value in fields.items():
+            if key in EDITABLE:
+                setattr(roadshow, key, value.strip() if isinstance(value, str) and key != "status" else value)
+        if moderator_ids is not None:
+            _set_roles(roadshow, RoleKind.MODERATOR, moderator_ids)
+        if judge_ids is not None:
+            _set_roles(roadshow, RoleKind.JUDGE, judge_ids)
+        db.session.flush()
+        tell_audience(actor, roadshow, *before)
+        if end:
+            from app.roadshows.live.use_cases import set_stage
+            set_stage(actor=actor, roadshow_id=roadshow.id, pitch_id=None, state="ended")
     return roadshow
+
+
+def tell_audience(actor: User, roadshow: Roadshow, old_status: str, old_starts_at: datetime) -> None:
+    """Tell the registered people and the founders on the agenda that the roadshow was cancelled, ended or
+    moved (a moved one's reminders are sent again for the new time)."""
+    from sqlalchemy import update
+
+    from app.notifications.services import notify
+    from app.roadshows import notifications  # noqa: F401  (registers the kinds)
+    if roadshow.status != old_status and roadshow.status in (RoadshowStatus.CANCELLED, RoadshowStatus.ENDED):
+        kind = "roadshow_cancelled" if roadshow.status == RoadshowStatus.CANCELLED else "roadshow_ended"
+    elif roadshow.starts_at != old_starts_at and roadshow.status == RoadshowStatus.SCHEDULED:
+        kind = "roadshow_rescheduled"
+        db.session.execute(update(Registration).where(Registration.roadshow_id == roadshow.id)
+                           .values(reminded_at=None))
+    else:
+        return
+    for person in audience(roadshow):
+        if person.id != actor.id:
+            notify(user=person, kind=kind, url=f"/roadshows/{roadshow.id}",
+                   data={"title": roadshow.title, "starts_at": roadshow.starts_at.isoformat()})
+
+
+def audience(roadshow: Roadshow) -> list[User]:
+    """The people a roadshow's news goes to: those registered and let in, and the founders on its agenda."""
+    people = {r.user.id: r.user for r in db.session.scalars(select(Registration).where(
+        Registration.roadshow_id == roadshow.id, Registration.status == RegistrationStatus.APPROVED))}
+    for pitch in roadshow.pitches:
+        for membership in pitch.startup.memberships:
+            people.setdefault(membership.user.id, membership.user)
+    return list(people.values())
 
 
 def _visible_filter(stmt, user):

@@ -8,7 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from app.accounts import organisations
 from app.accounts import services as account_services
 from app.core.errors import AppError, PermissionDenied, Unauthorized
-from app.roadshows import admission, decks, engagement, forms, services
+from app.roadshows import admission, decks, engagement, forms, replay, services
 from app.roadshows.live import access, queries
 from app.roadshows.models import RoleKind
 
@@ -35,7 +35,7 @@ def state_label(state: str) -> str:
     labels = {"upcoming": _("Upcoming"), "live": _("Live"), "qa": _("Q&A"), "done": _("Done"),
               "scheduled": _("Scheduled"), "ended": _("Ended"), "cancelled": _("Cancelled"),
               "pending": _("Waiting for approval"), "approved": _("Open"), "answered": _("Answered"),
-              "dismissed": _("Dismissed")}
+              "dismissed": _("Dismissed"), "not_taken": _("Not taken")}
     return labels.get(state, state)
 
 
@@ -199,6 +199,27 @@ def decide_application(pitch_id):
 def _back_to(roadshow) -> str:
     target = "roadshows.edit" if access.is_moderator(_me(), roadshow) else "roadshows.detail"
     return url_for(target, roadshow_id=roadshow.id)
+
+
+STATUS_ACTIONS = {"publish": {"leaderboard_published": True}, "unpublish": {"leaderboard_published": False},
+                  "end": {"status": "ended"}, "cancel": {"status": "cancelled"}}
+
+
+@bp.route("/roadshows/<int:roadshow_id>/status", methods=["POST"])
+@login_required
+def change_status(roadshow_id):
+    """Organisers publish or unpublish the leaderboard, end or cancel the roadshow (registered people are told)."""
+    change = STATUS_ACTIONS.get(request.form.get("action", ""))
+    if change is None:
+        abort(400)
+    try:
+        services.update_roadshow(actor=_me(), roadshow_id=roadshow_id, **change)
+        flash(_("Saved."), "success")
+    except PermissionDenied:
+        abort(403)
+    except AppError as error:
+        flash(error.message, "error")
+    return redirect(url_for("roadshows.edit", roadshow_id=roadshow_id))
 
 
 @bp.route("/roadshows/<int:roadshow_id>/invitations", methods=["POST"])
@@ -403,9 +424,26 @@ def live(roadshow_id):
             return redirect(url_for("accounts.login", next=request.path))
         flash(_("This roadshow is invite-only: ask the organisers to let you in."), "error")
         return redirect(url_for("roadshows.detail", roadshow_id=roadshow.id))
+    if roadshow.status == "ended":
+        return redirect(url_for("roadshows.replay_page", roadshow_id=roadshow.id))
     return render_template("roadshows/live.html", roadshow=roadshow, is_moderator=access.is_moderator(user, roadshow),
                            reactions=("clap", "heart", "fire", "laugh", "wow", "rocket"),
                            is_investor=bool(user and (user.role == "investor" or user.is_admin)))
+
+
+@bp.route("/roadshows/<int:roadshow_id>/replay")
+def replay_page(roadshow_id):
+    """After the end: every pitch's deck to page through, its Q&A and polls, the chat, the chapters."""
+    user = _me()
+    try:
+        data = replay.record(user=user, roadshow_id=roadshow_id)
+    except Unauthorized:
+        return redirect(url_for("accounts.login", next=request.path))
+    except PermissionDenied:
+        flash(_("This roadshow is invite-only: ask the organisers to let you in."), "error")
+        return redirect(url_for("roadshows.detail", roadshow_id=roadshow_id))
+    return render_template("roadshows/replay.html", chapter_label=replay.chapter_label,
+                           is_moderator=access.is_moderator(user, data["roadshow"]), **data)
 
 
 @bp.route("/roadshows/pitches/<int:pitch_id>/deck/<int:number>.png")
