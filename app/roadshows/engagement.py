@@ -36,6 +36,14 @@ def has_interest(user, pitch_id: int) -> bool:
         Interest.pitch_id == pitch_id, Interest.user_id == user.id)) is not None
 
 
+def interests_of(user, roadshow_id: int) -> list[int]:
+    """The pitches of a roadshow this person marked interest in (the room shows them marked after a reload)."""
+    if not signed_in(user):
+        return []
+    return list(db.session.scalars(select(Interest.pitch_id).join(Pitch, Pitch.id == Interest.pitch_id).where(
+        Pitch.roadshow_id == roadshow_id, Interest.user_id == user.id)))
+
+
 def mark_interest(*, user: User, pitch_id: int, interested: bool = True) -> dict:
     """An investor marks (or unmarks) interest in a pitch; the founders are notified and see who."""
     if not signed_in(user):

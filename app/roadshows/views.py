@@ -428,7 +428,8 @@ def live(roadshow_id):
         return redirect(url_for("roadshows.replay_page", roadshow_id=roadshow.id))
     return render_template("roadshows/live.html", roadshow=roadshow, is_moderator=access.is_moderator(user, roadshow),
                            reactions=("clap", "heart", "fire", "laugh", "wow", "rocket"),
-                           is_investor=bool(user and (user.role == "investor" or user.is_admin)))
+                           is_investor=bool(user and (user.role == "investor" or user.is_admin)),
+                           my_interests=engagement.interests_of(user, roadshow.id))
 
 
 @bp.route("/roadshows/<int:roadshow_id>/replay")

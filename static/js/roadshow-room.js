@@ -95,6 +95,7 @@
     me = state.me || me;
     root.classList.toggle("is-moderator", !!me.moderator);
     onStage(state.stage);
+    renderInterest();
     onSlide(state.slide);
     onPresence(state.presence);
     questions = {};
@@ -370,12 +371,27 @@
     });
   }
 
+  // Interest: marked pitches come with the page (so a reload keeps them); a second click withdraws.
   var interest = $("[data-interest]");
+  var myInterests = {};
+  JSON.parse(root.dataset.myInterests || "[]").forEach(function (id) { myInterests[id] = true; });
+  function renderInterest() {
+    if (!interest) return;
+    var marked = !!(stage && stage.pitch && myInterests[stage.pitch.id]);
+    interest.textContent = marked ? T.interest_marked : T.interested;
+    interest.setAttribute("aria-pressed", marked ? "true" : "false");
+    interest.title = marked ? T.interest_withdraw : "";
+  }
   if (interest) {
+    socket.on("stage:update", function () { renderInterest(); });
     interest.addEventListener("click", function () {
       if (!stage || !stage.pitch) return;
-      emit("interest:mark", { pitch_id: stage.pitch.id, interested: true }, function (ack) {
-        if (ack.ok) interest.textContent = T.interest_marked;
+      var pitchId = stage.pitch.id;
+      emit("interest:mark", { pitch_id: pitchId, interested: !myInterests[pitchId] }, function (ack) {
+        if (ack.ok) {
+          if (ack.interested) myInterests[pitchId] = true; else delete myInterests[pitchId];
+          renderInterest();
+        }
         report(ack);
       });
     });

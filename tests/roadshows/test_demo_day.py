@@ -217,3 +217,40 @@ def test_a_whole_demo_day(browser, site, lang):
     finally:
         for person in people:
             person.context.close()
+
+
+def test_interest_stays_marked_after_a_reload_and_can_be_withdrawn(browser, site):
+    from playwright.sync_api import expect
+
+    organiser = Person(browser, site, ORGANISER, "en", "organiser")
+    investor = Person(browser, site, INVESTOR, "en", "investor")
+    try:
+        api = organiser.page.request
+        csrf = {"X-CSRFToken": api.get("/api/auth/csrf").json()["csrf_token"]}
+        times = {"starts_at": "2030-05-01T09:00:00+08:00", "ends_at": "2030-05-01T12:00:00+08:00"}
+        roadshow = api.post("/api/roadshows", headers=csrf, data={"title": "兴趣测试日", **times}).json()
+        startup_id = api.get("/api/startups").json()["items"][0]["id"]
+        pitch = api.post(f"/api/roadshows/{roadshow['id']}/pitches", headers=csrf,
+                         data={"startup_id": startup_id, "title": "感兴趣的项目"}).json()
+        org, inv = organiser.page, investor.page
+        for page in (org, inv):
+            page.goto(f"/roadshows/{roadshow['id']}/live")
+            expect(page.locator("[data-conn]")).to_have_class(re.compile(r"is-live"))
+        org.click("[data-stage-set='live']")
+        expect(inv.locator("[data-stage-title]")).to_have_text("感兴趣的项目")
+        button = inv.locator("[data-interest]")
+        expect(button).to_have_attribute("aria-pressed", "false")
+        button.click()
+        expect(button).to_have_attribute("aria-pressed", "true")
+        inv.reload()
+        expect(inv.locator("[data-conn]")).to_have_class(re.compile(r"is-live"))
+        expect(button).to_have_attribute("aria-pressed", "true")
+        button.click()
+        expect(button).to_have_attribute("aria-pressed", "false")
+        inv.reload()
+        expect(button).to_have_attribute("aria-pressed", "false")
+        assert api.get(f"/api/pitches/{pitch['id']}/interest").json()["items"] == []
+        investor.check([], "interest")
+    finally:
+        organiser.context.close()
+        investor.context.close()
