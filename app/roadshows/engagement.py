@@ -184,3 +184,31 @@ def report(*, actor: User, roadshow_id: int) -> dict:
         "poll_votes": count(select(func.count(PollVote.id)).join(Poll).where(Poll.roadshow_id == rid)),
         "pitches": pitches,
     }
+
+
+def report_csv(data: dict) -> bytes:
+    """The report as CSV, as the statistics exports: UTF-8 with BOM, headers in the reader's language, CRLF
+    line ends; the totals first, then one row per pitch. A cell that a spreadsheet would run as a formula is
+    quoted with a leading apostrophe."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for label, value in ((_l("Registrations"), data["registrations"]), (_l("Unique viewers"), data["unique_viewers"]),
+                         (_l("Signed-in viewers"), data["signed_in_viewers"]),
+                         (_l("Average minutes in the room"), data["average_minutes_in_room"]),
+                         (_l("Chat messages"), data["messages"]), (_l("Questions"), data["questions"]),
+                         (_l("Answered"), data["answered"]), (_l("Poll votes"), data["poll_votes"])):
+        writer.writerow([str(label), value])
+    writer.writerow([])
+    writer.writerow([str(h) for h in (_l("Pitch"), _l("Startup"), _l("Questions"), _l("Answered"),
+                                      _l("Interested investors"), _l("Score"))])
+    for row in data["pitches"]:
+        writer.writerow([_cell(row["pitch"].title), _cell(row["pitch"].startup.name), row["questions"],
+                         row["answered"], row["interest"], "" if row["score"] is None else f"{row['score']:.2f}"])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _cell(text: str) -> str:
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -1,6 +1,6 @@
 """Roadshow list, detail and live room pages; the admin's create/edit pages; deck images; report."""
 import click
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
@@ -483,6 +483,19 @@ def report(roadshow_id):
     except PermissionDenied:
         abort(403)
     return render_template("roadshows/report.html", roadshow=services.get_roadshow(roadshow_id), report=data)
+
+
+@bp.route("/roadshows/<int:roadshow_id>/report.csv")
+@login_required
+def report_csv(roadshow_id):
+    """The organiser's report as CSV (UTF-8 with BOM, opens in Excel with Chinese intact)."""
+    try:
+        data = engagement.report(actor=_me(), roadshow_id=roadshow_id)
+    except PermissionDenied:
+        abort(403)
+    response = Response(engagement.report_csv(data), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="roadshow-{roadshow_id}-report.csv"'
+    return response
 
 
 @bp.route("/roadshows/<int:roadshow_id>/transcript")

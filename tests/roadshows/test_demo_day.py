@@ -26,7 +26,7 @@ ORGANISER, FOUNDER, INVESTOR, OUTSIDER = (f"{who}@demo.fuhua.dev" for who in ("a
 # times and screen-reader-only repeats of data are left out (`.small`, `.muted`, `time`, `.sr-only`).
 INTERFACE = ("main h1, main h2, main h3, main label, main button, main .chip, main .hint, main th, main legend, "
              "main a.btn, .flash, main p")
-LATIN_OK = {"PDF", "MB", "Fuhua", "HH", "MM", "SS"}
+LATIN_OK = {"PDF", "CSV", "MB", "Fuhua", "HH", "MM", "SS"}
 
 
 def english_left(page, data: list[str]) -> list[str]:
@@ -214,6 +214,17 @@ def test_a_whole_demo_day(browser, site, lang):
         investor.check(data, "15-replay")
         founder.visit(f"/roadshows/{roadshow_id}", data, "16-ended")
         expect(founder.page.locator("[data-replay-link]")).to_be_visible()
+
+        # The organiser's report exports as CSV (UTF-8 with BOM, in the organiser's language) and prints.
+        organiser.visit(f"/roadshows/{roadshow_id}/report", data, "17-report")
+        expect(org.locator("[data-print]")).to_be_visible()
+        with org.expect_download() as download:
+            org.click("[data-report-csv]")
+        raw = Path(download.value.path()).read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf")
+        text = raw.decode("utf-8-sig")
+        assert "量子导航芯片" in text and "具身智能机械手" in text
+        assert ("独立观众数" if lang == "zh" else "Unique viewers") in text
     finally:
         for person in people:
             person.context.close()

@@ -144,3 +144,20 @@ def test_the_replay_of_an_invite_only_roadshow_is_for_those_let_in(db, make_road
     assert client.get(f"/roadshows/{roadshow.id}/replay").status_code == 302
     response = login(make_user("investor")).get(f"/roadshows/{roadshow.id}/replay")
     assert response.status_code == 302 and response.location.endswith(f"/roadshows/{roadshow.id}")
+
+
+def test_the_report_exports_as_csv_with_a_bom(db, admin, make_roadshow, make_pitch, make_user, login):
+    import csv
+    import io
+    roadshow = make_roadshow(title="报告日")
+    make_pitch(roadshow, title="=HYPERLINK(\"x\")")
+    make_pitch(roadshow, title="氢能电池")
+    response = login(admin).get(f"/roadshows/{roadshow.id}/report.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    assert response.data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert rows[0][0] == "Registrations"
+    assert [r[0] for r in rows[-2:]] == ["'=HYPERLINK(\"x\")", "氢能电池"]
+    assert login(make_user("investor")).get(f"/roadshows/{roadshow.id}/report.csv").status_code == 403
+
