@@ -179,3 +179,12 @@ def test_search_finds_a_pitch_once_it_is_on_the_agenda(db, admin, login, make_ro
     assert login(admin).get("/api/roadshows?q=量子雷达").get_json()["items"] == []
     login(admin).post(f"/api/pitches/{pitch['id']}/decision", json={"approve": True})
     assert [r["id"] for r in login(admin).get("/api/roadshows?q=量子雷达").get_json()["items"]] == [roadshow.id]
+
+
+def test_the_presenter_must_be_a_member_of_the_startup(db, admin, login, make_user, make_roadshow, make_pitch):
+    pitch = make_pitch(make_roadshow())
+    response = login(admin).patch(f"/api/pitches/{pitch.id}", json={"presenter_id": make_user("investor").id})
+    assert response.status_code == 422 and "presenter_id" in response.get_json()["error"]["details"]
+    owner = pitch.startup.owner
+    assert login(admin).patch(f"/api/pitches/{pitch.id}", json={"presenter_id": owner.id}).get_json()["presenter"][
+        "id"] == owner.id
