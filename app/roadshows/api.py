@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 
 from app.core.errors import Invalid
 from app.core.pagination import page_schema
-from app.roadshows import decks, engagement, schemas, services
+from app.roadshows import admission, decks, engagement, schemas, services
 from app.roadshows.live import queries
 
 blp = Blueprint("roadshows_api", __name__, url_prefix="/api", description="Roadshows and pitches")
@@ -65,8 +65,92 @@ def update_roadshow(data, roadshow_id):
 @blp.alt_response(409, response="DEFAULT_ERROR")
 @login_required
 def add_pitch(data, roadshow_id):
-    """Add a pitch to the agenda (admins and moderators; a founder for their own startup)."""
+    """Organisers add a pitch to the agenda; a founder applies with their own startup (`status` pending until
+    an organiser approves it)."""
     return services.add_pitch(actor=_me(), roadshow_id=roadshow_id, **data)
+
+
+@blp.route("/roadshows/<int:roadshow_id>/applications", methods=["GET"])
+@blp.response(200, schemas.ApplicationListSchema)
+@blp.alt_response(401, response="DEFAULT_ERROR")
+@blp.alt_response(404, response="DEFAULT_ERROR")
+@login_required
+def list_applications(roadshow_id):
+    """Applications to pitch: organisers get those waiting for an answer; a founder their startups' ones."""
+    roadshow = services.get_roadshow(roadshow_id)
+    return {"items": services.applications_for(_me(), roadshow)}
+
+
+@blp.route("/pitches/<int:pitch_id>/decision", methods=["POST"])
+@blp.arguments(schemas.ApplicationDecisionSchema)
+@blp.response(200, schemas.ApplicationSchema)
+@blp.alt_response(401, response="DEFAULT_ERROR")
+@blp.alt_response(403, response="DEFAULT_ERROR")
+@blp.alt_response(404, response="DEFAULT_ERROR")
+@blp.alt_response(409, response="DEFAULT_ERROR")
+@login_required
+def decide_application(data, pitch_id):
+    """Organisers approve (`approve: true`: it joins the end of the agenda) or decline a founder's application."""
+    return services.decide_application(actor=_me(), pitch_id=pitch_id, approve=data["approve"])
+
+
+@blp.route("/pitches/<int:pitch_id>", methods=["DELETE"])
+@blp.response(204)
+@blp.alt_response(401, response="DEFAULT_ERROR")
+@blp.alt_response(403, response="DEFAULT_ERROR")
+@blp.alt_response(404, response="DEFAULT_ERROR")
+@blp.alt_response(409, response="DEFAULT_ERROR")
+@login_required
+def delete_pitch(pitch_id):
+    """Organisers remove an upcoming pitch; a founder withdraws their application."""
+    services.delete_pitch(actor=_me(), pitch_id=pitch_id)
+
+
+@blp.route("/roadshows/<int:roadshow_id>/invitations", methods=["POST"])
+@blp.arguments(schemas.RoadshowInviteSchema)
+@blp.response(201, schemas.RoadshowInvitationSchema(many=True))
+@blp.alt_response(401, response="DEFAULT_ERROR")
+@blp.alt_response(403, response="DEFAULT_ERROR")
+@blp.alt_response(404, response="DEFAULT_ERROR")
+@login_required
+def invite(data, roadshow_id):
+    """Organisers invite people by email (idempotent); an account with the address is let in at once."""
+    return admission.invite(actor=_me(), roadshow_id=roadshow_id, emails=data["emails"])
+
+
+@blp.route("/roadshows/<int:roadshow_id>/invitations/<int:invitation_id>", methods=["DELETE"])
+@blp.response(204)
+@blp.alt_response(401, response="DEFAULT_ERROR")
+@blp.alt_response(403, response="DEFAULT_ERROR")
+@blp.alt_response(404, response="DEFAULT_ERROR")
+@login_required
+def uninvite(roadshow_id, invitation_id):
+    """Withdraw an invitation (the person it let in loses access)."""
+    admission.uninvite(actor=_me(), roadshow_id=roadshow_id, invitation_id=invitation_id)
+
+
+@blp.route("/roadshows/<int:roadshow_id>/admission", methods=["GET"])
+@blp.response(200, schemas.RoadshowAdmissionSchema)
+@blp.alt_response(401, response="DEFAULT_ERROR")
+@blp.alt_response(403, response="DEFAULT_ERROR")
+@blp.alt_response(404, response="DEFAULT_ERROR")
+@login_required
+def get_admission(roadshow_id):
+    """Organisers: the invitations and the registrations, requests waiting for an answer first."""
+    return admission.admission(actor=_me(), roadshow_id=roadshow_id)
+
+
+@blp.route("/roadshows/<int:roadshow_id>/registrations/<int:user_id>/decision", methods=["POST"])
+@blp.arguments(schemas.ApplicationDecisionSchema)
+@blp.response(200, schemas.RegistrationSchema)
+@blp.alt_response(401, response="DEFAULT_ERROR")
+@blp.alt_response(403, response="DEFAULT_ERROR")
+@blp.alt_response(404, response="DEFAULT_ERROR")
+@login_required
+def decide_registration(data, roadshow_id, user_id):
+    """Organisers let a person who asked into an invite-only roadshow (`approve: true`) or turn them down."""
+    return admission.decide_registration(actor=_me(), roadshow_id=roadshow_id, user_id=user_id,
+                                         approve=data["approve"])
 
 
 @blp.route("/pitches/<int:pitch_id>", methods=["PATCH"])
@@ -111,7 +195,8 @@ def upload_deck(pitch_id):
 @blp.alt_response(409, response="DEFAULT_ERROR")
 @login_required
 def register(roadshow_id):
-    """Register for a roadshow (needed for invite-only rooms and for reminders); idempotent."""
+    """Register for a roadshow (reminders); idempotent. For an invite-only roadshow it is a request the
+    organisers approve (`status` pending), unless you are invited."""
     return services.register(user=_me(), roadshow_id=roadshow_id)
 
 

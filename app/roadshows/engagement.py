@@ -6,10 +6,10 @@ from sqlalchemy import distinct, func, select
 
 from app.accounts import organisations
 from app.accounts.models import Role, User
-from app.core.errors import Invalid, PermissionDenied, Unauthorized
+from app.core.errors import Invalid, InvalidState, PermissionDenied, Unauthorized
 from app.extensions import db
 from app.roadshows import notifications  # noqa: F401  (registers the kinds)
-from app.roadshows.live.access import is_judge, is_moderator, require_watch, signed_in
+from app.roadshows.live.access import is_judge, is_moderator, is_open, require_watch, signed_in
 from app.roadshows.models import (
     ChatMessage,
     Interest,
@@ -19,10 +19,11 @@ from app.roadshows.models import (
     Question,
     QuestionStatus,
     Registration,
+    RegistrationStatus,
     RoomVisit,
     Score,
 )
-from app.roadshows.services import get_pitch, get_roadshow
+from app.roadshows.services import get_agenda_pitch, get_pitch, get_roadshow
 
 # Interest ------------------------------------------------------------------------------------
 
@@ -39,10 +40,12 @@ def mark_interest(*, user: User, pitch_id: int, interested: bool = True) -> dict
     """An investor marks (or unmarks) interest in a pitch; the founders are notified and see who."""
     if not signed_in(user):
         raise Unauthorized()
-    pitch = get_pitch(pitch_id)
+    pitch = get_agenda_pitch(pitch_id)
     require_watch(user, pitch.roadshow)
     if user.role != Role.INVESTOR and not user.is_admin:
         raise PermissionDenied(_l("Only investors mark interest in a pitch."), code="investors_only")
+    if interested and not is_open(pitch.roadshow.status):
+        raise InvalidState(_l("This roadshow has ended; the room is read-only."), code="roadshow_closed")
     existing = db.session.scalar(select(Interest).where(Interest.pitch_id == pitch.id, Interest.user_id == user.id))
     created = False
     if interested and existing is None:
@@ -76,7 +79,7 @@ def list_interest(*, actor: User, pitch_id: int) -> list[Interest]:
 
 def score_pitch(*, judge: User, pitch_id: int, scores: dict[str, int]) -> dict:
     """A judge scores a pitch 0–10 on each of the roadshow's criteria (re-scoring replaces)."""
-    pitch = get_pitch(pitch_id)
+    pitch = get_agenda_pitch(pitch_id)
     roadshow = pitch.roadshow
     if not is_judge(judge, roadshow):
         raise PermissionDenied(_l("Only the roadshow's judges score pitches."), code="judges_only")
@@ -160,7 +163,8 @@ def report(*, actor: User, roadshow_id: int) -> dict:
                 "interest": interest_count(p.id), "score": scores[p.id][0]} for p in roadshow.pitches]
     return {
         "roadshow_id": rid,
-        "registrations": count(select(func.count(Registration.id)).where(Registration.roadshow_id == rid)),
+        "registrations": count(select(func.count(Registration.id)).where(
+            Registration.roadshow_id == rid, Registration.status == RegistrationStatus.APPROVED)),
         "unique_viewers": len(signed_in) + len(anonymous),
         "signed_in_viewers": len(signed_in),
         "average_minutes_in_room": round(average, 1),
@@ -172,3 +176,31 @@ def report(*, actor: User, roadshow_id: int) -> dict:
         "poll_votes": count(select(func.count(PollVote.id)).join(Poll).where(Poll.roadshow_id == rid)),
         "pitches": pitches,
     }
+
+
+def report_csv(data: dict) -> bytes:
+    """The report as CSV, as the statistics exports: UTF-8 with BOM, headers in the reader's language, CRLF
+    line ends; the totals first, then one row per pitch. A cell that a spreadsheet would run as a formula is
+    quoted with a leading apostrophe."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for label, value in ((_l("Registrations"), data["registrations"]), (_l("Unique viewers"), data["unique_viewers"]),
+                         (_l("Signed-in viewers"), data["signed_in_viewers"]),
+                         (_l("Average minutes in the room"), data["average_minutes_in_room"]),
+                         (_l("Chat messages"), data["messages"]), (_l("Questions"), data["questions"]),
+                         (_l("Answered"), data["answered"]), (_l("Poll votes"), data["poll_votes"])):
+        writer.writerow([str(label), value])
+    writer.writerow([])
+    writer.writerow([str(h) for h in (_l("Pitch"), _l("Startup"), _l("Questions"), _l("Answered"),
+                                      _l("Interested investors"), _l("Score"))])
+    for row in data["pitches"]:
+        writer.writerow([_cell(row["pitch"].title), _cell(row["pitch"].startup.name), row["questions"],
+                         row["answered"], row["interest"], "" if row["score"] is None else f"{row['score']:.2f}"])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _cell(text: str) -> str:
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

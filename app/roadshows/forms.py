@@ -11,6 +11,7 @@ from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectField,
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
 
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 CRITERION_LINE = re.compile(r"^\s*(?P<name>[^:：]{1,80}?)\s*[:：]\s*(?P<weight>\d+(?:\.\d+)?)\s*$")
 
 
@@ -74,6 +75,29 @@ class PitchForm(FlaskForm):
     duration_minutes = IntegerField(_l("Minutes"), default=10, validators=[DataRequired(), NumberRange(1, 120)])
     stream_url = URLField(_l("Video or meeting link (optional)"),
                           validators=[Optional(), URL(message=_l("Enter a full web address.")), Length(max=500)])
+
+
+class ApplyForm(PitchForm):
+    """A founder applies to pitch with their own startup: the pitch, a note to the organisers, the deck."""
+
+    note = TextAreaField(_l("Note to the organisers (optional)"), validators=[Optional(), Length(max=2000)])
+    deck = FileField(_l("Deck (PDF, up to 20 MB and 100 pages)"))
+
+
+class EditPitchForm(FlaskForm):
+    title = StringField(_l("Pitch title"), validators=[DataRequired(), Length(max=200)])
+    duration_minutes = IntegerField(_l("Minutes"), validators=[DataRequired(), NumberRange(1, 120)])
+    stream_url = URLField(_l("Video or meeting link (optional)"),
+                          validators=[Optional(), URL(message=_l("Enter a full web address.")), Length(max=500)])
+
+
+class InviteForm(FlaskForm):
+    emails = TextAreaField(_l("Invite by email"), validators=[DataRequired(), Length(max=10000)])
+
+    def validate_emails(self, field):
+        bad = [e for e in split_emails(field.data) if not EMAIL.match(e) or len(e) > 254]
+        if bad:
+            raise ValidationError(_l("These are not email addresses: %(emails)s", emails=", ".join(bad[:5])))
 
 
 class DeckForm(FlaskForm):

@@ -29,6 +29,18 @@ class RoadshowStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+class RegistrationStatus(StrEnum):
+    APPROVED = "approved"  # may watch (an invite-only roadshow: invited, or the organiser approved the request)
+    PENDING = "pending"  # asked to join an invite-only roadshow; an organiser decides
+    DECLINED = "declined"
+
+
+class PitchStatus(StrEnum):
+    APPROVED = "approved"  # on the agenda
+    PENDING = "pending"  # a founder's application, waiting for the organiser
+    DECLINED = "declined"
+
+
 class PitchState(StrEnum):
     UPCOMING = "upcoming"
     LIVE = "live"
@@ -53,6 +65,7 @@ class QuestionStatus(StrEnum):
     APPROVED = "approved"
     ANSWERED = "answered"
     DISMISSED = "dismissed"
+    NOT_TAKEN = "not_taken"  # still waiting for a moderator when the roadshow ended
 
 
 class PollStatus(StrEnum):
@@ -78,12 +91,25 @@ class Roadshow(db.Model):
     created_at: Mapped[created_at]
 
     created_by: Mapped[User | None] = relationship()
-    pitches: Mapped[list[Pitch]] = relationship(back_populates="roadshow", order_by="Pitch.position",
-                                                cascade="all, delete-orphan")
+    # The agenda: approved pitches only. Founders' applications waiting for (or refused) approval are
+    # `applications`; no room, report or page built from the agenda can show them by mistake.
+    pitches: Mapped[list[Pitch]] = relationship(
+        primaryjoin="and_(Roadshow.id == Pitch.roadshow_id, Pitch.status == 'approved')",
+        back_populates="roadshow", order_by="Pitch.position", cascade="all, delete-orphan")
+    applications: Mapped[list[Pitch]] = relationship(
+        primaryjoin="and_(Roadshow.id == Pitch.roadshow_id, Pitch.status != 'approved')",
+        order_by="Pitch.id", viewonly=True)
     roles: Mapped[list[RoadshowRole]] = relationship(back_populates="roadshow", cascade="all, delete-orphan")
+
+    # Set per request (`services._mask`) for a viewer who may not watch an invite-only roadshow; not stored.
+    agenda_hidden = False
 
     def __repr__(self) -> str:
         return f"<Roadshow {self.id} {self.title!r}>"
+
+    @property
+    def visible_pitches(self) -> list[Pitch]:
+        return [] if self.agenda_hidden else self.pitches
 
     @property
     def current_pitch(self) -> Pitch | None:
@@ -118,13 +144,31 @@ class Registration(db.Model):
     id: Mapped[intpk]
     roadshow_id: Mapped[int] = mapped_column(ForeignKey("roadshows.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default=RegistrationStatus.APPROVED, server_default="approved")
     created_at: Mapped[created_at]
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # set once: the reminder is sent once
 
     user: Mapped[User] = relationship()
 
     def __repr__(self) -> str:
-        return f"<Registration user={self.user_id} roadshow={self.roadshow_id}>"
+        return f"<Registration {self.status} user={self.user_id} roadshow={self.roadshow_id}>"
+
+
+class RoadshowInvitation(db.Model):
+    """An organiser's invitation to an invite-only roadshow, by email: it lets in whoever has (or later
+    opens) an account with that address."""
+
+    __tablename__ = "roadshow_invitations"
+    __table_args__ = (UniqueConstraint("roadshow_id", "email"),)
+
+    id: Mapped[intpk]
+    roadshow_id: Mapped[int] = mapped_column(ForeignKey("roadshows.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)  # lower case
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[created_at]
+
+    def __repr__(self) -> str:
+        return f"<RoadshowInvitation {self.email} roadshow={self.roadshow_id}>"
 
 
 class Pitch(db.Model):
@@ -138,6 +182,10 @@ class Pitch(db.Model):
     title: Mapped[str200]
     duration_minutes: Mapped[int] = mapped_column(Integer, default=10, server_default="10")
     stream_url: Mapped[str | None] = mapped_column(String(500))
+    status: Mapped[str] = mapped_column(String(20), default=PitchStatus.APPROVED, server_default="approved",
+                                        index=True)
+    note: Mapped[str | None] = mapped_column(Text)  # the founder's note to the organisers with an application
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # when an organiser approved or declined
     state: Mapped[str] = mapped_column(String(20), default=PitchState.UPCOMING, server_default="upcoming")
     deck_status: Mapped[str] = mapped_column(String(20), default=DeckStatus.NONE, server_default="none")
     deck_pages: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -26,3 +26,57 @@ register("deck_failed",
          subject=_l("The new deck of %(pitch)s could not be used"),
          important=True,
          prepare=lambda data, user: {**data, "reason": _deck_error(data.get("reason"))})
+
+register("roadshow_invited",
+         text=_l("%(inviter)s invited you to the roadshow %(title)s."),
+         subject=_l("You are invited to %(title)s"),
+         body=_l("Open the roadshow to see its agenda and enter the live room."),
+         important=True)
+
+register("roadshow_join_request",
+         text=_l("%(name)s asks to join %(title)s."),
+         subject=_l("%(name)s asks to join %(title)s"),
+         body=_l("Open the roadshow's edit page to let them in or turn the request down."),
+         important=True)
+
+register("roadshow_request_approved",
+         text=_l("You may join %(title)s: the organisers approved your request."),
+         subject=_l("You may join %(title)s"),
+         important=True)
+
+register("roadshow_request_declined",
+         text=_l("The organisers of %(title)s turned down your request to join."),
+         subject=_l("Your request to join %(title)s"),
+         important=True)
+
+register("pitch_application",
+         text=_l("%(startup)s applies to pitch %(title)s at %(roadshow)s."),
+         subject=_l("%(startup)s applies to pitch at %(roadshow)s"),
+         body=_l("Open the roadshow's edit page to approve or decline the application."),
+         important=True)
+
+register("pitch_approved",
+         text=_l("Your pitch %(title)s is on the agenda of %(roadshow)s."),
+         subject=_l("Your pitch is on the agenda of %(roadshow)s"),
+         important=True)
+
+register("pitch_declined",
+         text=_l("The organisers of %(roadshow)s declined your pitch %(title)s."),
+         subject=_l("Your application to %(roadshow)s"),
+         important=True)
+
+register("roadshow_cancelled",
+         text=_l("%(title)s is cancelled."),
+         subject=_l("Cancelled: %(title)s"),
+         important=True)
+
+register("roadshow_rescheduled",
+         text=_l("%(title)s has moved: it now starts %(when)s."),
+         subject=_l("New time for %(title)s"),
+         important=True,
+         prepare=lambda data, user: {**data, "when": format_time(data.get("starts_at"), user)})
+
+register("roadshow_ended",
+         text=_l("%(title)s has ended: its replay is open."),
+         subject=_l("%(title)s has ended"),
+         body=_l("Open the roadshow to page through every deck and read the questions and the chat."))

@@ -79,6 +79,8 @@ class CreatePitchSchema(Schema):
     stream_url = fields.Url(load_default=None, allow_none=True, schemes={"http", "https"},
                             validate=validate.Length(max=500))
     presenter_id = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=2**31 - 1))
+    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000),
+                         metadata={"description": "A founder's note to the organisers with their application"})
 
     @pre_load
     def tidy(self, data, **kwargs):
@@ -93,6 +95,8 @@ class UpdatePitchSchema(Schema):
     duration_minutes = fields.Integer(validate=validate.Range(min=1, max=120))
     stream_url = fields.Url(allow_none=True, schemes={"http", "https"}, validate=validate.Length(max=500))
     position = fields.Integer(validate=validate.Range(min=0, max=1000))
+    presenter_id = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=2**31 - 1))
+    note = fields.String(allow_none=True, validate=validate.Length(max=2000))
 
     @pre_load
     def tidy(self, data, **kwargs):
@@ -118,6 +122,8 @@ class PitchSchema(Schema):
     position = fields.Integer(required=True)
     title = fields.String(required=True)
     state = fields.String(required=True, metadata={"description": "One of: " + ", ".join(PITCH_STATES)})
+    status = fields.String(required=True, metadata={
+        "description": "approved (on the agenda), pending (a founder's application) or declined"})
     duration_minutes = fields.Integer(required=True)
     stream_url = fields.String(required=True, allow_none=True)
     startup = fields.Nested(StartupRefSchema, required=True)
@@ -140,6 +146,16 @@ class PitchSchema(Schema):
         return deck_error_text(pitch.deck_error)
 
 
+class ApplicationSchema(PitchSchema):
+    note = fields.String(required=True, allow_none=True, metadata={"description": "The founder's note"})
+    created_at = Instant(required=True)
+    decided_at = Instant(required=True, allow_none=True)
+
+
+class ApplicationListSchema(Schema):
+    items = fields.List(fields.Nested(ApplicationSchema), required=True)
+
+
 class RoadshowSchema(Schema):
     id = fields.Integer(required=True)
     title = fields.String(required=True)
@@ -154,7 +170,8 @@ class RoadshowSchema(Schema):
     current_pitch_id = fields.Integer(required=True, allow_none=True)
     moderator_ids = fields.Method("get_moderators", required=True)
     judge_ids = fields.Method("get_judges", required=True)
-    pitches = fields.List(fields.Nested(PitchSchema), required=True)
+    pitches = fields.List(fields.Nested(PitchSchema), required=True, attribute="visible_pitches", metadata={
+        "description": "The agenda (approved pitches); empty for someone not let into an invite-only roadshow"})
     created_at = Instant(required=True)
 
     def get_moderators(self, obj):
@@ -167,8 +184,41 @@ class RoadshowSchema(Schema):
 class RegistrationSchema(Schema):
     roadshow_id = fields.Integer(required=True)
     user_id = fields.Integer(required=True)
-    registered = fields.Boolean(required=True, dump_default=True)
+    registered = fields.Method("_registered", required=True, metadata={
+        "type": "boolean", "description": "Let in (false while an invite-only request waits or once declined)"})
+    status = fields.String(required=True, metadata={"description": "approved, pending (a request to join an "
+                                                                   "invite-only roadshow) or declined"})
     created_at = Instant(required=True)
+
+    def _registered(self, obj) -> bool:
+        return obj.status == "approved"
+
+
+class RegistrationRowSchema(RegistrationSchema):
+    user = fields.Nested(UserRefSchema, required=True)
+    email = fields.String(required=True, attribute="user.email")
+
+
+class RoadshowInvitationSchema(Schema):
+    id = fields.Integer(required=True)
+    roadshow_id = fields.Integer(required=True)
+    email = fields.String(required=True)
+    created_at = Instant(required=True)
+
+
+class RoadshowInviteSchema(Schema):
+    emails = fields.List(fields.Email(validate=validate.Length(max=254)), required=True,
+                         validate=validate.Length(min=1, max=200))
+
+
+class RoadshowAdmissionSchema(Schema):
+    invitations = fields.List(fields.Nested(RoadshowInvitationSchema), required=True)
+    registrations = fields.List(fields.Nested(RegistrationRowSchema), required=True, metadata={
+        "description": "Registrations, requests waiting for an answer first"})
+
+
+class ApplicationDecisionSchema(Schema):
+    approve = fields.Boolean(required=True)
 
 
 class MessagesArgsSchema(Schema):

@@ -14,16 +14,19 @@ from sqlalchemy.orm import selectinload
 
 from app.accounts import organisations
 from app.accounts.models import User
+from app.core import uow
 from app.core.db import utcnow
-from app.core.errors import Invalid, InvalidState, NotFound, PermissionDenied, Unauthorized
+from app.core.errors import Conflict, Invalid, InvalidState, NotFound, PermissionDenied, Unauthorized
 from app.core.pagination import Page, paginate
 from app.extensions import db
 from app.roadshows import search
-from app.roadshows.live.access import is_moderator, is_presenter, require_moderator, signed_in
+from app.roadshows.live.access import can_watch, is_moderator, is_presenter, require_moderator, signed_in
 from app.roadshows.models import (
     Pitch,
     PitchState,
+    PitchStatus,
     Registration,
+    RegistrationStatus,
     Roadshow,
     RoadshowRole,
     RoadshowStatus,
@@ -57,10 +60,27 @@ def get_pitch(pitch_id: int) -> Pitch:
     return pitch
 
 
+def get_agenda_pitch(pitch_id: int) -> Pitch:
+    """A pitch on an agenda (an application waiting for approval, or declined, is not one)."""
+    pitch = get_pitch(pitch_id)
+    if pitch.status != PitchStatus.APPROVED:
+        raise NotFound(_l("No such pitch."), code="pitch_not_found")
+    return pitch
+
+
 # Access rules ---------------------------------------------------------------------------------
 
 def can_edit_pitch(user, pitch: Pitch) -> bool:
-    """The pitch's presenter, its startup's members, and the roadshow's moderators."""
+    """The pitch's presenter, its startup's members, and the roadshow's moderators; nobody edits a declined
+    application."""
+    return signed_in(user) and pitch.status != PitchStatus.DECLINED and (
+        is_moderator(user, pitch.roadshow) or is_presenter(user, pitch) or organisations.is_member(user, pitch.startup))
+
+
+def can_see_pitch(user, pitch: Pitch) -> bool:
+    """A pitch on the agenda: whoever may watch the roadshow; an application: its founders and the organisers."""
+    if pitch.status == PitchStatus.APPROVED:
+        return can_watch(user, pitch.roadshow)
     return signed_in(user) and (is_moderator(user, pitch.roadshow) or is_presenter(user, pitch)
                                  or organisations.is_member(user, pitch.startup))
 
@@ -121,15 +141,57 @@ def update_roadshow(*, actor: User, roadshow_id: int, **fields) -> Roadshow:
     _check_times(starts_at, ends_at)
     if "criteria" in fields:
         fields["criteria"] = _check_criteria(fields["criteria"])
-    for key, value in fields.items():
-        if key in EDITABLE:
-            setattr(roadshow, key, value.strip() if isinstance(value, str) and key != "status" else value)
-    if moderator_ids is not None:
-        _set_roles(roadshow, RoleKind.MODERATOR, moderator_ids)
-    if judge_ids is not None:
-        _set_roles(roadshow, RoleKind.JUDGE, judge_ids)
-    db.session.commit()
+    # Ending goes the room's way (polls close, the room hears it); the room's package builds on this module.
+    end = fields.get("status") == RoadshowStatus.ENDED and roadshow.status not in (RoadshowStatus.ENDED,
+                                                                                  RoadshowStatus.CANCELLED)
+    if end:
+        fields.pop("status")
+    with uow.unit_of_work(lock=[(Roadshow, roadshow.id)]):
+        before = (roadshow.status, roadshow.starts_at)
+        for key, value in fields.items():
+            if key in EDITABLE:
+                setattr(roadshow, key, value.strip() if isinstance(value, str) and key != "status" else value)
+        if moderator_ids is not None:
+            _set_roles(roadshow, RoleKind.MODERATOR, moderator_ids)
+        if judge_ids is not None:
+            _set_roles(roadshow, RoleKind.JUDGE, judge_ids)
+        db.session.flush()
+        tell_audience(actor, roadshow, *before)
+        if end:
+            from app.roadshows.live.use_cases import set_stage
+            set_stage(actor=actor, roadshow_id=roadshow.id, pitch_id=None, state="ended")
     return roadshow
+
+
+def tell_audience(actor: User, roadshow: Roadshow, old_status: str, old_starts_at: datetime) -> None:
+    """Tell the registered people and the founders on the agenda that the roadshow was cancelled, ended or
+    moved (a moved one's reminders are sent again for the new time)."""
+    from sqlalchemy import update
+
+    from app.notifications.services import notify
+    from app.roadshows import notifications  # noqa: F401  (registers the kinds)
+    if roadshow.status != old_status and roadshow.status in (RoadshowStatus.CANCELLED, RoadshowStatus.ENDED):
+        kind = "roadshow_cancelled" if roadshow.status == RoadshowStatus.CANCELLED else "roadshow_ended"
+    elif roadshow.starts_at != old_starts_at and roadshow.status == RoadshowStatus.SCHEDULED:
+        kind = "roadshow_rescheduled"
+        db.session.execute(update(Registration).where(Registration.roadshow_id == roadshow.id)
+                           .values(reminded_at=None))
+    else:
+        return
+    for person in audience(roadshow):
+        if person.id != actor.id:
+            notify(user=person, kind=kind, url=f"/roadshows/{roadshow.id}",
+                   data={"title": roadshow.title, "starts_at": roadshow.starts_at.isoformat()})
+
+
+def audience(roadshow: Roadshow) -> list[User]:
+    """The people a roadshow's news goes to: those registered and let in, and the founders on its agenda."""
+    people = {r.user.id: r.user for r in db.session.scalars(select(Registration).where(
+        Registration.roadshow_id == roadshow.id, Registration.status == RegistrationStatus.APPROVED))}
+    for pitch in roadshow.pitches:
+        for membership in pitch.startup.memberships:
+            people.setdefault(membership.user.id, membership.user)
+    return list(people.values())
 
 
 def _visible_filter(stmt, user):
@@ -137,8 +199,14 @@ def _visible_filter(stmt, user):
         return stmt
     if not signed_in(user):
         return stmt.where(Roadshow.visibility == Visibility.PUBLIC)
-    # Invite-only roadshows are listed too (people register for them); the room itself checks access.
+    # Invite-only roadshows are listed too (people ask to join them); their agenda and room are not shown.
     return stmt
+
+
+def _mask(roadshow: Roadshow, user) -> Roadshow:
+    """Hide the agenda of an invite-only roadshow from someone who may not watch it (`Roadshow.visible_pitches`)."""
+    roadshow.agenda_hidden = not can_watch(user, roadshow)
+    return roadshow
 
 
 def list_roadshows(*, user=None, when: str | None = None, q: str | None = None, page: int = 1,
@@ -159,22 +227,35 @@ def list_roadshows(*, user=None, when: str | None = None, q: str | None = None, 
             Roadshow.starts_at.desc(), Roadshow.id.desc())
     else:
         stmt = stmt.order_by(Roadshow.starts_at, Roadshow.id)
-    return paginate(stmt, page=page, per_page=per_page)
+    result = paginate(stmt, page=page, per_page=per_page)
+    for roadshow in result.items:
+        _mask(roadshow, user)
+    return result
 
 
 def view_roadshow(*, user, roadshow_id: int) -> Roadshow:
-    """A roadshow's details and agenda (invite-only ones are described to everyone who may register)."""
+    """A roadshow's details; its agenda only for people who may watch it (invite-only: the invited)."""
     roadshow = get_roadshow(roadshow_id)
     if roadshow.visibility == Visibility.INVITE_ONLY and not signed_in(user):
         raise Unauthorized(_l("Sign in to see this invite-only roadshow."))
-    return roadshow
+    return _mask(roadshow, user)
+
+
+def organisers(roadshow: Roadshow) -> list[User]:
+    """Whom to tell about requests and applications: the organiser who created it and its moderators."""
+    people = {r.user.id: r.user for r in roadshow.roles if r.role == RoleKind.MODERATOR}
+    if roadshow.created_by is not None:
+        people[roadshow.created_by.id] = roadshow.created_by
+    return list(people.values())
 
 
 # Agenda --------------------------------------------------------------------------------------
 
 def add_pitch(*, actor: User, roadshow_id: int, startup_id: int, title: str, duration_minutes: int = 10,
-              stream_url: str | None = None, presenter_id: int | None = None) -> Pitch:
-    """Admins and moderators add any startup; a founder adds their own startup (and presents it)."""
+              stream_url: str | None = None, presenter_id: int | None = None, note: str | None = None) -> Pitch:
+    """Organisers put any startup on the agenda. A founder applies with their own startup (and presents
+    it): the pitch is an application (`status` pending) until an organiser approves it; an invite-only
+    roadshow takes applications only from people let in."""
     roadshow = get_roadshow(roadshow_id)
     startup = db.session.get(Startup, startup_id) if organisations.valid_id(startup_id) else None
     if startup is None:
@@ -182,15 +263,90 @@ def add_pitch(*, actor: User, roadshow_id: int, startup_id: int, title: str, dur
     moderator = is_moderator(actor, roadshow)
     if not moderator and not organisations.is_member(actor, startup):
         raise PermissionDenied(_l("You can only add your own startup's pitch."))
+    if not moderator and not can_watch(actor, roadshow):
+        raise PermissionDenied(_l("This roadshow is invite-only: ask the organisers to let you in."),
+                               code="registration_required")
     if roadshow.status in (RoadshowStatus.ENDED, RoadshowStatus.CANCELLED):
         raise InvalidState(_l("This roadshow is over."), code="roadshow_closed")
     presenter = _presenter(actor, startup, presenter_id, moderator)
-    position = max((p.position for p in roadshow.pitches), default=0) + 1
-    pitch = Pitch(roadshow=roadshow, startup=startup, presenter=presenter, title=title.strip(),
-                  duration_minutes=duration_minutes, stream_url=stream_url or None, position=position)
-    db.session.add(pitch)
-    db.session.commit()
+    with uow.unit_of_work(lock=[(Roadshow, roadshow.id)]):
+        if not moderator and db.session.scalar(select(Pitch.id).where(
+                Pitch.roadshow_id == roadshow.id, Pitch.startup_id == startup.id,
+                Pitch.status == PitchStatus.PENDING)) is not None:
+            raise Conflict(_l("%(startup)s has already applied; wait for the organisers' answer.",
+                              startup=startup.name), code="already_applied")
+        pitch = Pitch(roadshow_id=roadshow.id, startup=startup, presenter=presenter, title=title.strip(),
+                      duration_minutes=duration_minutes, stream_url=stream_url or None,
+                      position=_next_position(roadshow.id) if moderator else 0,
+                      status=PitchStatus.APPROVED if moderator else PitchStatus.PENDING,
+                      note=(note or "").strip() or None)
+        db.session.add(pitch)
+        db.session.flush()
+        if not moderator:
+            _notify_organisers(roadshow, "pitch_application", {"startup": startup.name, "title": pitch.title,
+                                                               "roadshow": roadshow.title})
+    db.session.expire(roadshow, ["pitches", "applications"])
     return pitch
+
+
+def _next_position(roadshow_id: int) -> int:
+    from sqlalchemy import func
+    return (db.session.scalar(select(func.max(Pitch.position)).where(
+        Pitch.roadshow_id == roadshow_id, Pitch.status == PitchStatus.APPROVED)) or 0) + 1
+
+
+def _notify_organisers(roadshow: Roadshow, kind: str, data: dict) -> None:
+    from app.notifications.services import notify
+    from app.roadshows import notifications  # noqa: F401  (registers the kinds)
+    for person in organisers(roadshow):
+        notify(user=person, kind=kind, data=data, url=f"/roadshows/{roadshow.id}/edit")
+
+
+def _notify_founders(pitch: Pitch, kind: str, data: dict) -> None:
+    from app.notifications.services import notify
+    from app.roadshows import notifications  # noqa: F401  (registers the kinds)
+    people = {m.user.id: m.user for m in pitch.startup.memberships}
+    if pitch.presenter is not None:
+        people[pitch.presenter.id] = pitch.presenter
+    for person in people.values():
+        notify(user=person, kind=kind, data=data, url=f"/roadshows/{pitch.roadshow_id}")
+
+
+def decide_application(*, actor: User, pitch_id: int, approve: bool) -> Pitch:
+    """An organiser approves a founder's application (it joins the end of the agenda) or declines it;
+    the founders are told."""
+    pitch = get_pitch(pitch_id)
+    roadshow = pitch.roadshow
+    require_moderator(actor, roadshow)
+    with uow.unit_of_work(lock=[(Roadshow, roadshow.id), (Pitch, pitch.id)]):
+        db.session.refresh(pitch)
+        if pitch.status != PitchStatus.PENDING:
+            raise InvalidState(_l("This application has been decided already."), code="already_decided")
+        if approve and roadshow.status in (RoadshowStatus.ENDED, RoadshowStatus.CANCELLED):
+            raise InvalidState(_l("This roadshow is over."), code="roadshow_closed")
+        pitch.status = PitchStatus.APPROVED if approve else PitchStatus.DECLINED
+        pitch.decided_at = utcnow()
+        if approve:
+            pitch.position = _next_position(roadshow.id)
+        db.session.flush()
+        _notify_founders(pitch, "pitch_approved" if approve else "pitch_declined",
+                         {"title": pitch.title, "roadshow": roadshow.title})
+    db.session.expire(roadshow, ["pitches", "applications"])
+    return pitch
+
+
+def applications_for(user, roadshow: Roadshow) -> list[Pitch]:
+    """Applications to pitch: organisers see those waiting; a founder sees their startups' ones, whatever
+    their status (approved ones included, so they can follow and edit them)."""
+    if not signed_in(user):
+        return []
+    if is_moderator(user, roadshow):
+        return [p for p in roadshow.applications if p.status == PitchStatus.PENDING]
+    mine = {o.id for o in organisations.organisations_for(user, "startup")}
+    if not mine:
+        return []
+    return list(db.session.scalars(select(Pitch).where(Pitch.roadshow_id == roadshow.id,
+                                                       Pitch.startup_id.in_(mine)).order_by(Pitch.id)))
 
 
 def _presenter(actor: User, startup: Startup, presenter_id: int | None, moderator: bool) -> User | None:
@@ -209,58 +365,92 @@ def update_pitch(*, actor: User, pitch_id: int, **fields) -> Pitch:
         raise PermissionDenied(_l("You cannot edit this pitch."))
     if "position" in fields and not is_moderator(actor, pitch.roadshow):
         raise PermissionDenied(_l("Only moderators change the order of the agenda."))
-    for key in ("title", "duration_minutes", "stream_url", "position"):
+    if fields.get("presenter_id") is not None:
+        pitch.presenter = _presenter(actor, pitch.startup, fields["presenter_id"], True)
+    for key in ("title", "duration_minutes", "stream_url", "position", "note"):
         if key in fields:
             value = fields[key]
-            setattr(pitch, key, (value.strip() or None) if isinstance(value, str) and key == "stream_url"
+            setattr(pitch, key, (value.strip() or None) if isinstance(value, str) and key in ("stream_url", "note")
                     else value.strip() if isinstance(value, str) else value)
     db.session.commit()
     return pitch
 
 
-def delete_pitch(*, actor: User, pitch_id: int) -> None:
+def move_pitch(*, actor: User, pitch_id: int, offset: int) -> list[Pitch]:
+    """Organisers move a pitch `offset` places along the agenda; positions become 1..n. Returns the agenda."""
     pitch = get_pitch(pitch_id)
-    require_moderator(actor, pitch.roadshow)
-    if pitch.state != PitchState.UPCOMING:
-        raise InvalidState(_l("Only an upcoming pitch can be removed."))
-    db.session.delete(pitch)
-    db.session.commit()
+    roadshow = pitch.roadshow
+    require_moderator(actor, roadshow)
+    if pitch.status != PitchStatus.APPROVED:
+        raise NotFound(_l("No such pitch."), code="pitch_not_found")
+    with uow.unit_of_work(lock=[(Roadshow, roadshow.id)]):
+        agenda = list(db.session.scalars(select(Pitch).where(
+            Pitch.roadshow_id == roadshow.id, Pitch.status == PitchStatus.APPROVED).order_by(Pitch.position, Pitch.id)))
+        index = next(i for i, p in enumerate(agenda) if p.id == pitch.id)
+        agenda.insert(max(0, min(len(agenda) - 1, index + offset)), agenda.pop(index))
+        for number, item in enumerate(agenda, start=1):
+            item.position = number
+    db.session.expire(roadshow, ["pitches"])
+    return agenda
+
+
+def delete_pitch(*, actor: User, pitch_id: int) -> None:
+    """Organisers remove an upcoming pitch from the agenda; founders withdraw their application."""
+    pitch = get_pitch(pitch_id)
+    roadshow = pitch.roadshow
+    if not is_moderator(actor, roadshow):
+        if pitch.status == PitchStatus.APPROVED or not can_see_pitch(actor, pitch):
+            raise PermissionDenied(_l("Only the roadshow's moderators can do that."), code="moderator_only")
+    if pitch.state != PitchState.UPCOMING or roadshow.current_pitch_id == pitch.id:
+        raise InvalidState(_l("Only an upcoming pitch can be removed."), code="pitch_started")
+    with uow.unit_of_work(lock=[(Roadshow, roadshow.id)]):
+        db.session.delete(pitch)
+    db.session.expire(roadshow, ["pitches", "applications"])
 
 
 # Registration --------------------------------------------------------------------------------
 
 def register(*, user: User, roadshow_id: int) -> Registration:
-    """Register for a roadshow (needed to watch an invite-only one; idempotent)."""
+    """Register for a roadshow (reminders; idempotent). For an invite-only one this is a request an organiser
+    approves, unless the person is let in already (invited, on the agenda, moderating, judging)."""
     roadshow = get_roadshow(roadshow_id)
     if roadshow.status in (RoadshowStatus.ENDED, RoadshowStatus.CANCELLED):
         raise InvalidState(_l("This roadshow is over."), code="roadshow_closed")
-    existing = db.session.scalar(select(Registration).where(
-        Registration.roadshow_id == roadshow.id, Registration.user_id == user.id))
-    if existing:
-        return existing
-    registration = Registration(roadshow_id=roadshow.id, user_id=user.id)
-    db.session.add(registration)
-    db.session.commit()
+    let_in = roadshow.visibility == Visibility.PUBLIC or can_watch(user, roadshow)
+    with uow.unit_of_work(lock=[(Roadshow, roadshow.id)]):
+        registration = db.session.scalar(select(Registration).where(
+            Registration.roadshow_id == roadshow.id, Registration.user_id == user.id))
+        if registration is None:
+            registration = Registration(roadshow_id=roadshow.id, user_id=user.id,
+                                        status=RegistrationStatus.APPROVED if let_in else RegistrationStatus.PENDING)
+            db.session.add(registration)
+            db.session.flush()
+            if not let_in:
+                _notify_organisers(roadshow, "roadshow_join_request", {"name": user.name, "title": roadshow.title})
+        elif let_in and registration.status != RegistrationStatus.APPROVED:
+            registration.status = RegistrationStatus.APPROVED
     return registration
 
 
 def unregister(*, user: User, roadshow_id: int) -> None:
     roadshow = get_roadshow(roadshow_id)
-    existing = db.session.scalar(select(Registration).where(
-        Registration.roadshow_id == roadshow.id, Registration.user_id == user.id))
-    if existing:
-        db.session.delete(existing)
-        db.session.commit()
+    with uow.unit_of_work(lock=[(Roadshow, roadshow.id)]):
+        existing = db.session.scalar(select(Registration).where(
+            Registration.roadshow_id == roadshow.id, Registration.user_id == user.id))
+        if existing:
+            db.session.delete(existing)
 
 
 def registration_count(roadshow: Roadshow) -> int:
+    """People registered and let in."""
     from sqlalchemy import func
-    return db.session.scalar(select(func.count(Registration.id)).where(Registration.roadshow_id == roadshow.id)) or 0
+    return db.session.scalar(select(func.count(Registration.id)).where(
+        Registration.roadshow_id == roadshow.id, Registration.status == RegistrationStatus.APPROVED)) or 0
 
 
 def pitches_of_startup(startup_id: int, *, user=None) -> list[Pitch]:
     """A startup's pitches in roadshows the viewer may see (for the startup page)."""
-    stmt = select(Pitch).join(Roadshow).where(Pitch.startup_id == startup_id,
+    stmt = select(Pitch).join(Roadshow).where(Pitch.startup_id == startup_id, Pitch.status == PitchStatus.APPROVED,
                                               Roadshow.status != RoadshowStatus.CANCELLED)
     if not (signed_in(user)):
         stmt = stmt.where(Roadshow.visibility == Visibility.PUBLIC)

@@ -1,6 +1,6 @@
 """Roadshow list, detail and live room pages; the admin's create/edit pages; deck images; report."""
 import click
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
@@ -8,7 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from app.accounts import organisations
 from app.accounts import services as account_services
 from app.core.errors import AppError, PermissionDenied, Unauthorized
-from app.roadshows import decks, engagement, forms, services
+from app.roadshows import admission, decks, engagement, forms, replay, services
 from app.roadshows.live import access, queries
 from app.roadshows.models import RoleKind
 
@@ -22,6 +22,8 @@ def _me():
 @bp.app_context_processor
 def roadshow_helpers():
     return {"roadshow_state_label": state_label, "roadshow_pitches_of": _pitches_of,
+            "application_status_label": application_status_label,
+            "registration_status_label": registration_status_label,
             "deck_error_text": decks.deck_error_text}
 
 
@@ -33,8 +35,32 @@ def state_label(state: str) -> str:
     labels = {"upcoming": _("Upcoming"), "live": _("Live"), "qa": _("Q&A"), "done": _("Done"),
               "scheduled": _("Scheduled"), "ended": _("Ended"), "cancelled": _("Cancelled"),
               "pending": _("Waiting for approval"), "approved": _("Open"), "answered": _("Answered"),
-              "dismissed": _("Dismissed")}
+              "dismissed": _("Dismissed"), "not_taken": _("Not taken")}
     return labels.get(state, state)
+
+
+def application_status_label(status: str) -> str:
+    labels = {"pending": _("Waiting for the organisers"), "approved": _("On the agenda"), "declined": _("Declined")}
+    return labels.get(status, status)
+
+
+def registration_status_label(status: str) -> str:
+    labels = {"pending": _("Asks to join"), "approved": _("Registered"), "declined": _("Turned down")}
+    return labels.get(status, status)
+
+
+@bp.route("/roadshows/pitches/<int:pitch_id>/move", methods=["POST"])
+@login_required
+def move_pitch(pitch_id):
+    """Organisers move a pitch one place up (`offset=-1`) or down (`offset=1`) the agenda."""
+    pitch = services.get_pitch(pitch_id)
+    try:
+        services.move_pitch(actor=_me(), pitch_id=pitch.id, offset=-1 if request.form.get("offset") == "-1" else 1)
+    except PermissionDenied:
+        abort(403)
+    except AppError as error:
+        flash(error.message, "error")
+    return redirect(url_for("roadshows.edit", roadshow_id=pitch.roadshow_id))
 
 
 @bp.route("/roadshows")
@@ -51,8 +77,9 @@ def index():
 
 
 @bp.route("/roadshows/<int:roadshow_id>")
-def detail(roadshow_id):
-    """A roadshow's description, agenda, registration, and (when published) the leaderboard."""
+def detail(roadshow_id, apply_form=None):
+    """A roadshow's description, agenda (invite-only: for those let in), registration or a request to join,
+    a founder's applications to pitch, and (when published) the leaderboard."""
     user = _me()
     try:
         roadshow = services.view_roadshow(user=user, roadshow_id=roadshow_id)
@@ -63,14 +90,183 @@ def detail(roadshow_id):
         leaderboard = engagement.leaderboard(user=user, roadshow_id=roadshow.id)
     except AppError:
         pass
+    can_watch = access.can_watch(user, roadshow)
+    is_moderator = access.is_moderator(user, roadshow)
     return render_template(
         "roadshows/detail.html", roadshow=roadshow, leaderboard=leaderboard,
-        registered=access.is_registered(user, roadshow), can_watch=access.can_watch(user, roadshow),
-        is_moderator=access.is_moderator(user, roadshow), is_judge=access.is_judge(user, roadshow),
+        registration=access.registration_status(user, roadshow), can_watch=can_watch,
+        is_moderator=is_moderator, is_judge=access.is_judge(user, roadshow),
         registrations=services.registration_count(roadshow),
         my_scores=({p.id: engagement.score_sheet(p.id, user.id)["scores"] for p in roadshow.pitches}
                    if access.is_judge(user, roadshow) else {}),
-        editable_pitches={p.id for p in roadshow.pitches if services.can_edit_pitch(user, p)})
+        editable_pitches={p.id for p in roadshow.visible_pitches if services.can_edit_pitch(user, p)},
+        applications=[] if is_moderator else services.applications_for(user, roadshow),
+        apply_form=apply_form or _apply_form(roadshow, can_watch, is_moderator),
+        deck_form=forms.DeckForm())
+
+
+def _apply_form(roadshow, can_watch: bool, is_moderator: bool, posted: bool = False) -> forms.ApplyForm | None:
+    """The founder's form to apply, when they have a startup and may apply here."""
+    user = _me()
+    if user is None or is_moderator or not can_watch or not access.is_open(roadshow.status):
+        return None
+    startups = organisations.organisations_for(user, "startup")
+    if not startups:
+        return None
+    form = forms.ApplyForm() if posted else forms.ApplyForm(formdata=None)
+    form.startup_id.choices = [SelectChoice(s.id, s.name) for s in startups]
+    return form
+
+
+@bp.route("/roadshows/<int:roadshow_id>/apply", methods=["POST"])
+@login_required
+def apply(roadshow_id):
+    """A founder applies to pitch (with the deck, if attached); a form with errors keeps what was typed."""
+    roadshow = services.get_roadshow(roadshow_id)
+    form = _apply_form(roadshow, access.can_watch(_me(), roadshow), access.is_moderator(_me(), roadshow),
+                       posted=True)
+    if form is None:
+        abort(403)
+    if form.validate_on_submit():
+        try:
+            pitch = services.add_pitch(actor=_me(), roadshow_id=roadshow.id, startup_id=form.startup_id.data,
+                                       title=form.title.data, duration_minutes=form.duration_minutes.data,
+                                       stream_url=form.stream_url.data or None, note=form.note.data)
+        except AppError as error:
+            flash(error.message, "error")
+        else:
+            _attach_deck(pitch.id, form.deck.data)
+            flash(_("Your application is sent; the organisers will answer."), "success")
+            return redirect(url_for("roadshows.detail", roadshow_id=roadshow.id))
+    return detail(roadshow_id, apply_form=form), 422
+
+
+def _attach_deck(pitch_id: int, upload) -> None:
+    if upload is None or not getattr(upload, "filename", ""):
+        return
+    try:
+        decks.upload_deck(actor=_me(), pitch_id=pitch_id, data=upload.read(decks.MAX_DECK_BYTES + 1))
+    except AppError as error:
+        flash(error.message, "error")
+
+
+@bp.route("/roadshows/pitches/<int:pitch_id>/edit", methods=["POST"])
+@login_required
+def edit_pitch(pitch_id):
+    """Founders (of an application or an approved pitch) and organisers edit a pitch's title, length, link."""
+    pitch = services.get_pitch(pitch_id)
+    form = forms.EditPitchForm()
+    if form.validate_on_submit():
+        try:
+            services.update_pitch(actor=_me(), pitch_id=pitch.id, title=form.title.data,
+                                  duration_minutes=form.duration_minutes.data, stream_url=form.stream_url.data or "")
+            flash(_("Saved."), "success")
+        except AppError as error:
+            flash(error.message, "error")
+    else:
+        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+    return redirect(_back_to(pitch.roadshow))
+
+
+@bp.route("/roadshows/pitches/<int:pitch_id>/delete", methods=["POST"])
+@login_required
+def delete_pitch(pitch_id):
+    """Organisers remove an upcoming pitch; founders withdraw an application."""
+    pitch = services.get_pitch(pitch_id)
+    roadshow = pitch.roadshow
+    try:
+        services.delete_pitch(actor=_me(), pitch_id=pitch.id)
+        flash(_("Removed."), "success")
+    except AppError as error:
+        flash(error.message, "error")
+    return redirect(_back_to(roadshow))
+
+
+@bp.route("/roadshows/pitches/<int:pitch_id>/decision", methods=["POST"])
+@login_required
+def decide_application(pitch_id):
+    """Organisers approve or decline a founder's application."""
+    pitch = services.get_pitch(pitch_id)
+    try:
+        services.decide_application(actor=_me(), pitch_id=pitch.id, approve=request.form.get("approve") == "1")
+        flash(_("The application is approved: the pitch is on the agenda.") if request.form.get("approve") == "1"
+              else _("The application is declined."), "success")
+    except AppError as error:
+        flash(error.message, "error")
+    return redirect(url_for("roadshows.edit", roadshow_id=pitch.roadshow_id))
+
+
+def _back_to(roadshow) -> str:
+    target = "roadshows.edit" if access.is_moderator(_me(), roadshow) else "roadshows.detail"
+    return url_for(target, roadshow_id=roadshow.id)
+
+
+STATUS_ACTIONS = {"publish": {"leaderboard_published": True}, "unpublish": {"leaderboard_published": False},
+                  "end": {"status": "ended"}, "cancel": {"status": "cancelled"}}
+
+
+@bp.route("/roadshows/<int:roadshow_id>/status", methods=["POST"])
+@login_required
+def change_status(roadshow_id):
+    """Organisers publish or unpublish the leaderboard, end or cancel the roadshow (registered people are told)."""
+    change = STATUS_ACTIONS.get(request.form.get("action", ""))
+    if change is None:
+        abort(400)
+    try:
+        services.update_roadshow(actor=_me(), roadshow_id=roadshow_id, **change)
+        flash(_("Saved."), "success")
+    except PermissionDenied:
+        abort(403)
+    except AppError as error:
+        flash(error.message, "error")
+    return redirect(url_for("roadshows.edit", roadshow_id=roadshow_id))
+
+
+@bp.route("/roadshows/<int:roadshow_id>/invitations", methods=["POST"])
+@login_required
+def invite(roadshow_id):
+    """Organisers invite people by email from the edit page."""
+    roadshow = services.get_roadshow(roadshow_id)
+    if not access.is_moderator(_me(), roadshow):
+        abort(403)
+    form = forms.InviteForm()
+    if form.validate_on_submit():
+        try:
+            sent = admission.invite(actor=_me(), roadshow_id=roadshow.id, emails=forms.split_emails(form.emails.data))
+            flash(_("Invited: %(emails)s.", emails=", ".join(i.email for i in sent)), "success")
+        except AppError as error:
+            flash(error.message, "error")
+        else:
+            return redirect(url_for("roadshows.edit", roadshow_id=roadshow.id))
+    return edit(roadshow_id, invite_form=form), 422
+
+
+@bp.route("/roadshows/<int:roadshow_id>/invitations/<int:invitation_id>/delete", methods=["POST"])
+@login_required
+def uninvite(roadshow_id, invitation_id):
+    try:
+        admission.uninvite(actor=_me(), roadshow_id=roadshow_id, invitation_id=invitation_id)
+        flash(_("The invitation is withdrawn."), "success")
+    except PermissionDenied:
+        abort(403)
+    except AppError as error:
+        flash(error.message, "error")
+    return redirect(url_for("roadshows.edit", roadshow_id=roadshow_id))
+
+
+@bp.route("/roadshows/<int:roadshow_id>/registrations/<int:user_id>/decision", methods=["POST"])
+@login_required
+def decide_registration(roadshow_id, user_id):
+    """Organisers let in (or turn down) a person who asked to join."""
+    approve = request.form.get("approve") == "1"
+    try:
+        admission.decide_registration(actor=_me(), roadshow_id=roadshow_id, user_id=user_id, approve=approve)
+        flash(_("Let in.") if approve else _("Turned down."), "success")
+    except PermissionDenied:
+        abort(403)
+    except AppError as error:
+        flash(error.message, "error")
+    return redirect(url_for("roadshows.edit", roadshow_id=roadshow_id))
 
 
 @bp.route("/roadshows/<int:roadshow_id>/register", methods=["POST"])
@@ -82,8 +278,9 @@ def register(roadshow_id):
             services.unregister(user=_me(), roadshow_id=roadshow_id)
             flash(_("Your registration is cancelled."), "success")
         else:
-            services.register(user=_me(), roadshow_id=roadshow_id)
-            flash(_("You are registered."), "success")
+            registration = services.register(user=_me(), roadshow_id=roadshow_id)
+            flash(_("You are registered.") if registration.status == "approved"
+                  else _("Your request is sent; the organisers will answer."), "success")
     except AppError as error:
         flash(error.message, "error")
     return redirect(url_for("roadshows.detail", roadshow_id=roadshow_id))
@@ -134,18 +331,19 @@ def create():
 
 @bp.route("/roadshows/<int:roadshow_id>/edit", methods=["GET", "POST"])
 @login_required
-def edit(roadshow_id):
+def edit(roadshow_id, invite_form=None):
     """Moderators edit the roadshow and its agenda (pitches, decks)."""
     roadshow = services.get_roadshow(roadshow_id)
     if not access.is_moderator(_me(), roadshow):
         abort(403)
-    form = forms.RoadshowForm(obj=None if request.method == "POST" else roadshow)
-    if request.method == "GET":
+    posted = request.method == "POST" and request.endpoint == "roadshows.edit"  # not a form of its own page
+    form = forms.RoadshowForm() if posted else forms.RoadshowForm(formdata=None, obj=roadshow)
+    if not posted:
         form.starts_at.data, form.ends_at.data = forms.to_local(roadshow.starts_at), forms.to_local(roadshow.ends_at)
         form.criteria.data = forms.format_criteria(roadshow.criteria)
         form.moderators.data = ", ".join(r.user.email for r in roadshow.roles if r.role == RoleKind.MODERATOR)
         form.judges.data = ", ".join(r.user.email for r in roadshow.roles if r.role == RoleKind.JUDGE)
-    if form.validate_on_submit():
+    if posted and form.validate_on_submit():
         data = _form_data(form)
         if data is not None:
             if not _me().is_admin:
@@ -158,7 +356,9 @@ def edit(roadshow_id):
                 flash(_("Saved."), "success")
                 return redirect(url_for("roadshows.edit", roadshow_id=roadshow.id))
     return render_template("roadshows/form.html", form=form, roadshow=roadshow, pitch_form=_pitch_form(roadshow),
-                           deck_form=forms.DeckForm())
+                           deck_form=forms.DeckForm(), invite_form=invite_form or forms.InviteForm(formdata=None),
+                           applications=services.applications_for(_me(), roadshow),
+                           admission=admission.admission(actor=_me(), roadshow_id=roadshow.id))
 
 
 def _pitch_form(roadshow, formdata=None) -> forms.PitchForm:
@@ -222,11 +422,28 @@ def live(roadshow_id):
     if not access.can_watch(user, roadshow):
         if user is None:
             return redirect(url_for("accounts.login", next=request.path))
-        flash(_("This roadshow is invite-only: register first."), "error")
+        flash(_("This roadshow is invite-only: ask the organisers to let you in."), "error")
         return redirect(url_for("roadshows.detail", roadshow_id=roadshow.id))
+    if roadshow.status == "ended":
+        return redirect(url_for("roadshows.replay_page", roadshow_id=roadshow.id))
     return render_template("roadshows/live.html", roadshow=roadshow, is_moderator=access.is_moderator(user, roadshow),
                            reactions=("clap", "heart", "fire", "laugh", "wow", "rocket"),
                            is_investor=bool(user and (user.role == "investor" or user.is_admin)))
+
+
+@bp.route("/roadshows/<int:roadshow_id>/replay")
+def replay_page(roadshow_id):
+    """After the end: every pitch's deck to page through, its Q&A and polls, the chat, the chapters."""
+    user = _me()
+    try:
+        data = replay.record(user=user, roadshow_id=roadshow_id)
+    except Unauthorized:
+        return redirect(url_for("accounts.login", next=request.path))
+    except PermissionDenied:
+        flash(_("This roadshow is invite-only: ask the organisers to let you in."), "error")
+        return redirect(url_for("roadshows.detail", roadshow_id=roadshow_id))
+    return render_template("roadshows/replay.html", chapter_label=replay.chapter_label,
+                           is_moderator=access.is_moderator(user, data["roadshow"]), **data)
 
 
 @bp.route("/roadshows/pitches/<int:pitch_id>/deck/<int:number>.png")
@@ -234,7 +451,7 @@ def deck_page(pitch_id, number):
     """One rendered deck page, only for people who may watch the roadshow."""
     pitch = services.get_pitch(pitch_id)
     user = _me()
-    if not access.can_watch(user, pitch.roadshow):
+    if not services.can_see_pitch(user, pitch):
         abort(401 if user is None else 403)
     page = decks.page_image(pitch_id=pitch.id, number=number)
     if page is None:
@@ -265,6 +482,19 @@ def report(roadshow_id):
     except PermissionDenied:
         abort(403)
     return render_template("roadshows/report.html", roadshow=services.get_roadshow(roadshow_id), report=data)
+
+
+@bp.route("/roadshows/<int:roadshow_id>/report.csv")
+@login_required
+def report_csv(roadshow_id):
+    """The organiser's report as CSV (UTF-8 with BOM, opens in Excel with Chinese intact)."""
+    try:
+        data = engagement.report(actor=_me(), roadshow_id=roadshow_id)
+    except PermissionDenied:
+        abort(403)
+    response = Response(engagement.report_csv(data), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="roadshow-{roadshow_id}-report.csv"'
+    return response
 
 
 @bp.route("/roadshows/<int:roadshow_id>/transcript")

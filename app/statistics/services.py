@@ -164,10 +164,12 @@ def roadshow_figures(period: Period) -> dict:
     ids = [s.id for s in shows]
     if not ids:
         return {"rows": [], "totals": _roadshow_totals([])}
-    pitches = _grouped(select(Pitch.roadshow_id, func.count(Pitch.id)).where(Pitch.roadshow_id.in_(ids))
+    pitches = _grouped(select(Pitch.roadshow_id, func.count(Pitch.id)).where(Pitch.roadshow_id.in_(ids),
+                                                                           Pitch.status == "approved")
                        .group_by(Pitch.roadshow_id))
     registrations = _grouped(select(Registration.roadshow_id, func.count(Registration.id))
-                             .where(Registration.roadshow_id.in_(ids)).group_by(Registration.roadshow_id))
+                             .where(Registration.roadshow_id.in_(ids), Registration.status == "approved")
+                             .group_by(Registration.roadshow_id))
     anonymous_sid = case((RoomVisit.user_id.is_(None), RoomVisit.sid), else_=None)
     viewers = _grouped(select(RoomVisit.roadshow_id, func.count(distinct(RoomVisit.user_id)),
                               func.count(distinct(anonymous_sid)))

@@ -16,6 +16,11 @@
     if (msg && !window.confirm(msg)) ev.preventDefault();
   });
 
+  // `data-print` buttons print the page (the print stylesheet drops the site's chrome and `.no-print`).
+  document.addEventListener("click", function (ev) {
+    if (ev.target.closest && ev.target.closest("[data-print]")) window.print();
+  });
+
   document.addEventListener("click", function (ev) {
     var btn = ev.target.closest && ev.target.closest("[data-copy]");
     if (!btn) return;

@@ -303,6 +303,12 @@
   setInterval(tick, 1000);
 
   socket.on("stage:update", onStage);
+  // The end turns the room into its replay page (the server sends an ended room's page there).
+  socket.on("stage:update", function (s) {
+    if (s && s.roadshow_id === roadshowId && s.status === "ended") {
+      setTimeout(function () { window.location.reload(); }, 1500);
+    }
+  });
 
   // ---------------------------------------------------------------- slides
   function onSlide(s) {
@@ -386,6 +392,7 @@
     });
   }
 
+  // Interest: marked pitches come with every join's state (so a reload keeps them); a second click withdraws.
   var interest = $("[data-interest]");
   var interests = {};           // pitch id -> true for the pitches this investor marked
   function showInterest() {

@@ -186,7 +186,7 @@ def test_stranger_cannot_upload_a_deck(db, make_user, login, make_roadshow, make
     assert _deck(login(make_user("founder")), pitch.id, pdf_bytes(1)).status_code == 403
 
 
-def test_deck_pages_are_served_to_watchers_only(db, app, make_user, login, make_roadshow, make_pitch):
+def test_deck_pages_are_served_to_watchers_only(db, app, admin, make_user, login, make_roadshow, make_pitch):
     roadshow = make_roadshow(visibility="invite_only")
     pitch = make_pitch(roadshow, deck_pages=2)
     url = f"/roadshows/pitches/{pitch.id}/deck/2.png"
@@ -194,7 +194,11 @@ def test_deck_pages_are_served_to_watchers_only(db, app, make_user, login, make_
     viewer = make_user("investor")
     api = login(viewer)
     assert api.get(url).status_code == 403
-    assert api.post(f"/api/roadshows/{roadshow.id}/register").status_code == 200
+    assert api.post(f"/api/roadshows/{roadshow.id}/register").get_json()["status"] == "pending"
+    assert api.get(url).status_code == 403  # asking is not being let in
+    assert login(admin).post(f"/api/roadshows/{roadshow.id}/registrations/{viewer.id}/decision",
+                             json={"approve": True}).status_code == 200
+    api = login(viewer)
     response = api.get(url)
     assert response.status_code == 200
     assert response.mimetype == "image/png"
@@ -232,12 +236,15 @@ def test_messages_bad_after_id_is_422(db, client, make_roadshow):
     assert client.get(f"/api/roadshows/{make_roadshow().id}/messages?after_id=abc").status_code == 422
 
 
-def test_invite_only_messages_need_registration(db, make_user, login, make_roadshow, client):
+def test_invite_only_messages_need_an_invitation(db, admin, make_user, login, make_roadshow, client):
     roadshow = make_roadshow(visibility="invite_only")
     assert client.get(f"/api/roadshows/{roadshow.id}/messages").status_code == 401
-    api = login(make_user("investor"))
+    investor = make_user("investor", email="li.na@example.com")
+    api = login(investor)
     response = api.get(f"/api/roadshows/{roadshow.id}/messages")
     assert response.status_code == 403
     assert response.get_json()["error"]["code"] == "registration_required"
     api.post(f"/api/roadshows/{roadshow.id}/register")
-    assert api.get(f"/api/roadshows/{roadshow.id}/messages").status_code == 200
+    assert api.get(f"/api/roadshows/{roadshow.id}/messages").status_code == 403
+    login(admin).post(f"/api/roadshows/{roadshow.id}/invitations", json={"emails": ["Li.Na@example.com"]})
+    assert login(investor).get(f"/api/roadshows/{roadshow.id}/messages").status_code == 200

@@ -71,8 +71,8 @@ def test_anonymous_cannot_post(setup):
     assert ack["ok"] is False
 
 
-def test_invite_only_needs_registration(db, make_roadshow, make_user, login, socket_client):
-    from app.roadshows import services
+def test_invite_only_needs_an_approved_registration(db, admin, make_roadshow, make_user, login, socket_client):
+    from app.roadshows import admission, services
     roadshow = make_roadshow(visibility="invite_only")
     user = make_user("investor")
     anon = socket_client()
@@ -82,7 +82,10 @@ def test_invite_only_needs_registration(db, make_roadshow, make_user, login, soc
     sc = socket_client(login(user))
     assert sc.emit("roadshow:join", {"roadshow_id": roadshow.id}, callback=True)["error"]["code"] == \
         "registration_required"
-    services.register(user=user, roadshow_id=roadshow.id)
+    services.register(user=user, roadshow_id=roadshow.id)  # a request, not yet an answer
+    assert sc.emit("roadshow:join", {"roadshow_id": roadshow.id}, callback=True)["error"]["code"] == \
+        "registration_required"
+    admission.decide_registration(actor=admin, roadshow_id=roadshow.id, user_id=user.id, approve=True)
     assert sc.emit("roadshow:join", {"roadshow_id": roadshow.id}, callback=True)["ok"] is True
 
 

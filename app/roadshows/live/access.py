@@ -16,13 +16,21 @@ from app.accounts import organisations
 from app.accounts.models import User
 from app.core.errors import AppError, InvalidState, PermissionDenied, Unauthorized
 from app.extensions import db
-from app.roadshows.models import Mute, Pitch, Registration, Roadshow, RoadshowStatus, RoleKind, Visibility
+from app.roadshows.models import (
+    Mute,
+    Pitch,
+    Registration,
+    RegistrationStatus,
+    Roadshow,
+    RoadshowInvitation,
+    RoadshowStatus,
+    RoleKind,
+    Visibility,
+)
 
 
 def signed_in(user) -> bool:
     return bool(user is not None and getattr(user, "is_authenticated", False))
-
-
 
 
 CLOSED = (RoadshowStatus.ENDED, RoadshowStatus.CANCELLED)
@@ -66,11 +74,26 @@ def is_judge(user, roadshow: Roadshow) -> bool:
     return signed_in(user) and user.id in roadshow.user_ids_with(RoleKind.JUDGE)
 
 
+def registration_status(user, roadshow: Roadshow) -> str | None:
+    """approved, pending (a request to join an invite-only roadshow), declined, or None."""
+    if not signed_in(user):
+        return None
+    return db.session.scalar(select(Registration.status).where(
+        Registration.roadshow_id == roadshow.id, Registration.user_id == user.id))
+
+
 def is_registered(user, roadshow: Roadshow) -> bool:
+    """Registered and let in (a request to join an invite-only roadshow counts once an organiser approves it)."""
+    return registration_status(user, roadshow) == RegistrationStatus.APPROVED
+
+
+def is_invited(user, roadshow: Roadshow) -> bool:
+    """An organiser invited this account's email address."""
     if not signed_in(user):
         return False
-    return db.session.scalar(select(Registration.id).where(
-        Registration.roadshow_id == roadshow.id, Registration.user_id == user.id)) is not None
+    return db.session.scalar(select(RoadshowInvitation.id).where(
+        RoadshowInvitation.roadshow_id == roadshow.id,
+        RoadshowInvitation.email == (user.email or "").strip().lower())) is not None
 
 
 def is_presenter(user, pitch: Pitch | None) -> bool:
@@ -85,18 +108,22 @@ def is_pitching_member(user, roadshow: Roadshow) -> bool:
 
 
 def can_watch(user, roadshow: Roadshow) -> bool:
-    """Public rooms: anyone, anonymous too. Invite-only: registered people, the cast and the moderators."""
+    """Public rooms: anyone, anonymous too. Invite-only: invited people, approved registrations, the cast
+    (founders of pitches on the agenda, judges) and the moderators; nobody else, whatever the route."""
     if roadshow.visibility == Visibility.PUBLIC:
         return True
-    return (is_moderator(user, roadshow) or is_judge(user, roadshow) or is_registered(user, roadshow)
-            or is_pitching_member(user, roadshow))
+    if not signed_in(user):
+        return False
+    return (is_moderator(user, roadshow) or is_judge(user, roadshow) or is_invited(user, roadshow)
+            or is_registered(user, roadshow) or is_pitching_member(user, roadshow))
 
 
 def require_watch(user, roadshow: Roadshow) -> Roadshow:
     if not can_watch(user, roadshow):
         if not signed_in(user):
             raise Unauthorized(_l("Sign in and register to watch this roadshow."), code="registration_required")
-        raise PermissionDenied(_l("This roadshow is invite-only: register first."), code="registration_required")
+        raise PermissionDenied(_l("This roadshow is invite-only: ask the organisers to let you in."),
+                               code="registration_required")
     return roadshow
 
 
@@ -123,8 +150,6 @@ def require_moderator(user, roadshow: Roadshow) -> User:
     if not is_moderator(user, roadshow):
         raise PermissionDenied(_l("Only the roadshow's moderators can do that."), code="moderator_only")
     return user
-
-
 
 
 def can_post(user, roadshow: Roadshow) -> bool:

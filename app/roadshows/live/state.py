@@ -154,6 +154,13 @@ class LiveState:
         self._allowed.pop((roadshow_id, str(user_id)), None)
         self._vetted.discard((roadshow_id, str(user_id)))
 
+    def close_room(self, roadshow_id: int) -> None:
+        """The room ended: nobody's allowance to react there holds any more in this process (other processes'
+        run out within `ALLOW_SECONDS`, and their renewal reads the closed room)."""
+        for key in [k for k in self._allowed if k[0] == roadshow_id]:
+            self._allowed.pop(key, None)
+        self._rooms_seen.pop(roadshow_id, None)
+
     def expire_allowances(self) -> None:
         """Let every allowance run out, as if `ALLOW_SECONDS` had passed (tests)."""
         self._allowed.clear()

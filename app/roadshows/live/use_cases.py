@@ -56,7 +56,7 @@ from app.roadshows.models import (
 )
 from app.roadshows.room import moderators_room, roadshow_room
 from app.roadshows.schemas import chat_message_schema
-from app.roadshows.services import get_roadshow
+from app.roadshows.services import get_roadshow, tell_audience
 
 MAX_CHAT_LENGTH = 1000
 MAX_QUESTION_LENGTH = 500
@@ -380,8 +380,9 @@ def set_stage(*, actor: User, roadshow_id: int, pitch_id: int | None, state: str
             raise InvalidState(_l("This roadshow has ended."), code="roadshow_closed")
         now = utcnow()
         if state == "ended":
-            _finish_current(roadshow)
-            roadshow.status = RoadshowStatus.ENDED
+            close_room(roadshow)
+            old_status, roadshow.status = roadshow.status, RoadshowStatus.ENDED
+            tell_audience(actor, roadshow, old_status, roadshow.starts_at)
         else:
             pitch = queries.pitch_in(roadshow, pitch_id)
             if pitch.id != roadshow.current_pitch_id:
@@ -404,6 +405,26 @@ def set_stage(*, actor: User, roadshow_id: int, pitch_id: int | None, state: str
             uow.after_commit(realtime.emit_to_room, roadshow_room(roadshow.id), "slide:update",
                              payloads.slide(roadshow, event.id))
     return roadshow
+
+
+def close_room(roadshow: Roadshow) -> None:
+    """The end of a roadshow (inside the caller's unit of work): the pitch on stage is done, open polls
+    close, questions still waiting for a moderator are "not taken", and raised hands go down. Posting,
+    reacting and asking stop by the posting rule (the room is no longer open)."""
+    _finish_current(roadshow)
+    uow.after_commit(live_state().close_room, roadshow.id)
+    now = utcnow()
+    for poll in db.session.scalars(select(Poll).where(Poll.roadshow_id == roadshow.id,
+                                                      Poll.status == PollStatus.OPEN)):
+        poll.status, poll.closed_at = PollStatus.CLOSED, now
+        db.session.flush()
+        uow.after_commit(realtime.emit_to_room, roadshow_room(roadshow.id), "poll:update",
+                         payloads.poll(poll, queries.tallies(poll.id)))
+    db.session.execute(update(Question).where(Question.roadshow_id == roadshow.id,
+                                              Question.status == QuestionStatus.PENDING)
+                       .values(status=QuestionStatus.NOT_TAKEN))
+    db.session.execute(update(RoomVisit).where(RoomVisit.roadshow_id == roadshow.id,
+                                               RoomVisit.hand_raised_at.is_not(None)).values(hand_raised_at=None))
 
 
 def _finish_current(roadshow: Roadshow) -> None:
