@@ -163,7 +163,8 @@ def test_chat_is_length_limited(setup):
 
 def test_chat_strips_control_characters_and_refuses_blank(setup):
     sc = setup.connect(setup.viewer)
-    assert chat(sc, setup.roadshow.id, "a\u202eb\u0000c", "x1")["message"]["body"] == "abc"
+    assert chat(sc, setup.roadshow.id, "a\u202eb\u0007c", "x1")["message"]["body"] == "abc"
+    assert chat(sc, setup.roadshow.id, "a\u0000c", "x3")["error"]["code"] == "validation_error"  # NUL: refused
     assert chat(sc, setup.roadshow.id, " \u200b ", "x2")["ok"] is False
 
 
