@@ -201,5 +201,4 @@ def test_chinese_pages_show_no_english_interface(app, demo, role):
             problems[path] = sorted(set(found))
         queue.extend(p for p in _links(html) if p not in visited)
     assert len(visited) >= 10
-    print(role, len(visited), "pages")
     assert not problems, "\n".join(f"{path}: {found}" for path, found in problems.items())
