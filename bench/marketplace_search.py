@@ -143,8 +143,20 @@ def run(count: int, queries: int) -> dict:
             requests.get(base, params={"q": rng.choice(chinese), "category": "compute", "city": "Beijing"},
                          headers={"Connection": "close"}, timeout=30)
         return {"database": "postgresql" if os.environ.get("TEST_DATABASE_URL") else "sqlite", "listings": count,
-                "queries": queries, "reindex_s": round(reindex_s, 1),
+                "queries": queries, "reindex_s": round(reindex_s, 1), "floor": _floor(served.url + "/healthz"),
                 "chinese": _timed(base, rng, chinese, queries), "english": _timed(base, rng, words, queries)}
+
+
+def _floor(url: str, requests_count: int = 100) -> dict:
+    """The same client and server answering /healthz (no database, no search): what the machine costs by itself."""
+    timings = []
+    for _ in range(requests_count):
+        t0 = time.perf_counter()
+        requests.get(url, headers={"Connection": "close"}, timeout=30)
+        timings.append((time.perf_counter() - t0) * 1000)
+    timings.sort()
+    return {"median_ms": round(statistics.median(timings), 1),
+            "p95_ms": round(timings[int(len(timings) * 0.95) - 1], 1)}
 
 
 def _analyse(url: str) -> None:

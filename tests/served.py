@@ -113,7 +113,7 @@ def app_env(database_url: str, *, secret_key: str, extra: dict[str, str] | None 
     return env
 
 
-def flask_command(*args: str, env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess:
+def flask_command(*args: str, env: dict[str, str], timeout: float = 300) -> subprocess.CompletedProcess:
     """Run `flask ARGS...` for the app with `env`; raise with its output if it fails."""
     result = subprocess.run([sys.executable, "-m", "flask", *args], cwd=ROOT, env=env, capture_output=True,
                             text=True, timeout=timeout)

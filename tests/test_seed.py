@@ -83,3 +83,33 @@ def test_if_empty_seeds_an_empty_database(app, db):
     result = app.test_cli_runner().invoke(args=["seed-demo", "--if-empty"])
     assert result.exit_code == 0, result.output
     assert _counts(db)["startups"] >= 18
+
+
+def _chinese(text: str | None) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text or "")
+
+
+def _english(text: str | None) -> bool:
+    return sum(ch.isascii() and ch.isalpha() for ch in text or "") >= 20
+
+
+def test_demo_data_is_chinese_and_english_side_by_side(db, seeded):
+    from app.mentoring.models import MentorProfile
+    from app.providers.models import Listing
+    from app.roadshows.models import Roadshow
+
+    listings = db.session.scalars(select(Listing)).all()
+    chinese_listings = [x for x in listings if _chinese(x.description)]
+    assert len(listings) >= 25 and len(chinese_listings) >= 10
+    assert any(_english(x.description) for x in chinese_listings)  # some keep an English line for foreign founders
+    assert {"compute", "pilot_testing", "inspection_testing", "ip_services", "data_models", "design_manufacturing",
+            "concept_verification"} <= {x.category for x in chinese_listings}
+    startups = db.session.scalars(select(Organisation).where(Organisation.kind == OrgKind.STARTUP)).all()
+    assert len([s for s in startups if _chinese(s.summary) and _chinese(s.needs)]) >= 4
+    assert {"Beijing", "Shanghai"} <= {s.city for s in startups if _chinese(s.summary)}
+    bios = [p.bio for p in db.session.scalars(select(MentorProfile))]
+    assert len([b for b in bios if _chinese(b)]) >= 8 and len([b for b in bios if _chinese(b) and _english(b)]) >= 5
+    roadshows = db.session.scalars(select(Roadshow)).all()
+    chinese_roadshow = next(r for r in roadshows if r.title.startswith("张江"))
+    assert _chinese(chinese_roadshow.description) and all(_chinese(p.title) for p in chinese_roadshow.pitches)
+    assert len(chinese_roadshow.pitches) == 4

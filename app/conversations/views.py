@@ -4,7 +4,6 @@ from datetime import datetime
 import click
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from app.accounts import organisations
@@ -126,7 +125,8 @@ def _thread_strings() -> dict:
             "cancelled": _("%(name)s cancelled the meeting on %(when)s.", name="{name}", when="{when}"),
             "offer_title": _("Meeting offer"), "accept": _("Accept this time"), "decline": _("Decline all"),
             "where": _("Where"), "error": _("The message could not be sent."),
-            "minutes": ngettext("%(num)d minute", "%(num)d minutes", 15).replace("15", "{n}"),
+            "minutes": _("%(n)d min").replace("%(n)d", "{n}"), "hours": _("%(h)d h").replace("%(h)d", "{h}"),
+            "hours_minutes": _("%(h)d h %(m)d min").replace("%(h)d", "{h}").replace("%(m)d", "{m}"),
             "statuses": {s: offer_status_label(s) for s in OfferStatus}}
 
 

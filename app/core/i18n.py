@@ -6,9 +6,11 @@ from babel import Locale
 from babel import dates as babel_dates
 from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale, get_timezone
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.core.places import city_label
+from app.core.units import unit_label
 
 LANGUAGE_NAMES = {"en": "English", "zh": "简体中文"}
 HTML_LANG = {"en": "en", "zh": "zh-CN"}
@@ -99,6 +101,19 @@ def local_datetime(value: datetime | date | None, fmt: str = "medium") -> str:
     return format_when(value, fmt)
 
 
+def format_duration(minutes: int | float | None) -> str:
+    """A length of time in the reader's language: "30 min", "1 h 30 min" · "30 分钟", "1 小时 30 分钟"."""
+    if minutes is None:
+        return ""
+    total = max(0, int(round(minutes)))
+    hours, rest = divmod(total, 60)
+    if not hours:
+        return _("%(n)d min", n=rest)
+    if not rest:
+        return _("%(h)d h", h=hours)
+    return _("%(h)d h %(m)d min", h=hours, m=rest)
+
+
 def local_iso(value: datetime | None) -> str:
     if value is None:
         return ""
@@ -109,6 +124,8 @@ def init_templates(app) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["localdt"] = local_datetime
     app.jinja_env.filters["city"] = city_label
+    app.jinja_env.filters["duration"] = format_duration
+    app.jinja_env.filters["unit"] = unit_label
     app.jinja_env.filters["localiso"] = local_iso
     app.jinja_env.globals.update(current_language=current_language, LANGUAGE_NAMES=LANGUAGE_NAMES,
                                  HTML_LANG=HTML_LANG, current_timezone=lambda: str(get_timezone()))

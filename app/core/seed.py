@@ -95,12 +95,16 @@ PEOPLE = [
     Person("rahul.mehta", "Rahul Mehta", "mentor", timezone="Asia/Kolkata", locale="en"),
     Person("emma.laurent", "Emma Laurent", "mentor", timezone="Europe/Paris", locale="en"),
     Person("sun.qiang", "孙强 Sun Qiang", "mentor", timezone="Asia/Hong_Kong", locale="zh", is_verified=True),
+    Person("qian.wei", "钱蔚 Qian Wei", "mentor", locale="zh", is_verified=True),
+    Person("gao.jie", "高洁 Gao Jie", "mentor", locale="zh"),
     # Provider staff
     Person("xu.lan", "徐岚 Xu Lan", "provider", locale="zh"),
     Person("he.jun", "何军 He Jun", "provider", locale="zh"),
     Person("tang.yue", "唐悦 Tang Yue", "provider"),
     Person("olivia.park", "Olivia Park", "provider", timezone="Asia/Seoul", locale="en"),
     Person("ma.chao", "马超 Ma Chao", "provider", locale="zh"),
+    Person("zhou.qi", "周琪 Zhou Qi", "provider", locale="zh"),
+    Person("jiang.bo", "蒋波 Jiang Bo", "provider", locale="zh"),
     # Investors
     Person("michael.brandt", "Michael Brandt", "investor", timezone="Europe/Berlin", locale="en"),
     Person("lin.xiaofeng", "林晓峰 Lin Xiaofeng", "investor", locale="zh"),
@@ -235,6 +239,35 @@ STARTUPS = [
         "Membrane-casting pilot equipment; water-quality testing; a textile park for the first trial.",
         "Lab membranes reject 99% of reactive dyes at twice the flux of polyamide membranes.",
         ["water reuse", "membranes", "textiles"], "priya.nair"),
+    # Written in Chinese first, as most founders at a Beijing or Shanghai incubator write, with an English line.
+    StartupSeed(
+        "张江芯测 Zhangjiang ChipTest", "semiconductors", "seed", "Shanghai",
+        "面向车规芯片的晶圆级老化与可靠性测试设备，把测试周期从六周缩短到十天。"
+        "Wafer-level burn-in and reliability test systems for automotive chips.",
+        "车规级 AEC-Q100 认证咨询；一家封测厂作为试点客户；两名 FPGA 工程师。",
+        "首台样机已在临港一家封测厂试运行，测试成本降低 35%。获上海市科技创新行动计划支持。",
+        ["芯片测试", "车规", "可靠性", "burn-in"], "zhang.min", website="https://zjchiptest.example.cn"),
+    StartupSeed(
+        "中关村脑机 ZGC NeuroLink", "medtech", "prototype", "Beijing",
+        "非侵入式脑机接口头环，帮助脑卒中患者在家中进行上肢康复训练。"
+        "A non-invasive brain-computer interface headband for stroke rehabilitation at home.",
+        "三甲医院康复科临床合作；医疗器械注册检验（GB 9706.1）；脑电数据标注。",
+        "在北京两家医院完成 60 例可行性研究，患者上肢运动评分平均提高 18%。",
+        ["脑机接口", "康复", "脑电", "bci"], "huang.tao", verified=True),
+    StartupSeed(
+        "临港氢舟 Lingang HydroShip", "clean_energy", "seed", "Shanghai",
+        "内河船舶用氢燃料电池动力系统，满足长江航运的零排放要求。"
+        "Hydrogen fuel-cell drivetrains for inland cargo ships on the Yangtze.",
+        "船级社认证支持；燃料电池系统耐久性测试台架；一家内河航运公司的示范航线。",
+        "200 kW 样机完成 500 小时台架测试，与一家航运公司签订示范意向书。",
+        ["氢燃料电池", "船舶", "零排放", "hydrogen"], "wang.lei"),
+    StartupSeed(
+        "亦庄具身智能 Yizhuang Embodied AI", "robotics", "pre_seed", "Beijing",
+        "面向家电工厂的具身智能机械臂，用视觉大模型完成柔性上下料。"
+        "Embodied-AI robot arms that load and unload flexible parts in appliance factories.",
+        "GPU 算力用于模型训练；一条家电产线做中试；机器人安全认证。",
+        "在合作工厂完成 3 周试运行，换型时间从 4 小时降到 20 分钟。",
+        ["具身智能", "机器人", "机器视觉", "embodied ai"], "liu.yang"),
 ]
 
 # Provider organisations ----------------------------------------------------------------------
@@ -269,6 +302,16 @@ PROVIDERS = [
         "康合生物 CDMO Kanghe Biologics CDMO", "Shanghai",
         "Cell-line development, process development and GMP manufacturing of antibodies, from 50 L to 2,000 L.",
         "xu.lan", verified=True),
+    ProviderSeed(
+        "上海张江集成电路公共服务平台 Zhangjiang IC Service Platform", "Shanghai",
+        "多项目晶圆（MPW）流片、EDA 工具租用、封装测试和失效分析，服务集成电路初创企业。"
+        "MPW shuttles, EDA licences, packaging, testing and failure analysis for chip start-ups.",
+        "zhou.qi", members=["jiang.bo"], website="https://zjic.example.cn", verified=True),
+    ProviderSeed(
+        "中关村概念验证中心 Zhongguancun Proof-of-Concept Centre", "Beijing",
+        "高校科研成果的概念验证、样机开发与小试放大，配套产业导师与种子资金对接。"
+        "Proof of concept, prototyping and scale-up for university research, with industry mentors.",
+        "jiang.bo", verified=True),
 ]
 
 

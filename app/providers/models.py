@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     false,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -69,6 +70,9 @@ class Listing(db.Model):
         CheckConstraint("price IS NULL OR price >= 0", name="price_not_negative"),
         Index("ix_listings_status_category", "status", "category"),
         Index("ix_listings_status_created_at", "status", "created_at"),
+        # Search's commonest filters (a category and a city, matched without case) over published listings only.
+        Index("ix_listings_published_category_city", "category", text("lower(city)"),
+              postgresql_where=text("status = 'published'"), sqlite_where=text("status = 'published'")),
     )
 
     id: Mapped[intpk]

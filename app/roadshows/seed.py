@@ -17,6 +17,14 @@ log = logging.getLogger(__name__)
 
 UPCOMING_TITLE = "Hard-tech Demo Day · 硬科技路演日"
 PAST_TITLE = "Autumn Quantum & Robotics Roadshow · 秋季量子与机器人路演"
+CHINESE_TITLE = "张江集成电路与具身智能专场路演 · Chips & Embodied AI Roadshow"
+# (startup name, pitch title) of the Chinese-language roadshow; decks come later, as they often do.
+CHINESE_LINEUP = [
+    ("张江芯测 Zhangjiang ChipTest", "车规芯片晶圆级老化测试：六周缩短到十天"),
+    ("亦庄具身智能 Yizhuang Embodied AI", "具身智能机械臂走进家电工厂"),
+    ("中关村脑机 ZGC NeuroLink", "居家脑机接口康复训练"),
+    ("临港氢舟 Lingang HydroShip", "长江内河船舶氢燃料电池动力"),
+]
 CRITERIA = [{"name": "Team", "weight": 3}, {"name": "Technology", "weight": 3}, {"name": "Market", "weight": 2},
             {"name": "Traction", "weight": 2}]
 SLIDES = [
@@ -119,6 +127,24 @@ def seed(*, users: dict[str, User], startups: list[Organisation], providers: lis
     if created:
         _pitches(past, startups[4:7], users["admin"], [4, 4, 5])
         _past_record(past, users)
+    _chinese_roadshow(users, startups)
+
+
+def _chinese_roadshow(users: dict[str, User], startups: list[Organisation]) -> None:
+    """A roadshow run in Chinese, as most of this incubator's are: Chinese title, description and pitches."""
+    by_name = {s.name: s for s in startups}
+    lineup = [(by_name[name], title) for name, title in CHINESE_LINEUP if name in by_name]
+    if not lineup:
+        return
+    roadshow, created = _roadshow(
+        CHINESE_TITLE, users=users, starts_at=_at(21, 6), hours=2,
+        description="上海张江与北京亦庄的四家硬科技企业专场路演：车规芯片测试、具身智能、脑机接口与氢能船舶。"
+                    "每家十分钟路演，随后十分钟问答，投资人可在线表达意向。"
+                    "Four hard-tech start-ups from Zhangjiang and Yizhuang pitch in Chinese, ten minutes each.")
+    if created:
+        for startup, title in lineup:
+            services.add_pitch(actor=users["admin"], roadshow_id=roadshow.id, startup_id=startup.id, title=title,
+                               duration_minutes=10)
 
 
 def _questions_and_poll(roadshow: Roadshow, users: dict[str, User]) -> None:

@@ -65,14 +65,15 @@ def move_pitch(pitch_id):
 
 @bp.route("/roadshows")
 def index():
-    """Upcoming roadshows first, then the past ones."""
-    upcoming = services.list_roadshows(user=_me(), when="upcoming", per_page=50).items
+    """Upcoming roadshows first, then the past ones; `q` searches titles, pitches and descriptions."""
+    q = request.args.get("q", "").strip()[:200] or None
+    upcoming = services.list_roadshows(user=_me(), when="upcoming", q=q, per_page=50).items
     try:
         page = max(1, min(int(request.args.get("page", 1)), 100_000))
     except ValueError:
         page = 1
-    past = services.list_roadshows(user=_me(), when="past", page=page, per_page=10)
-    return render_template("roadshows/index.html", upcoming=upcoming, past=past,
+    past = services.list_roadshows(user=_me(), when="past", q=q, page=page, per_page=10)
+    return render_template("roadshows/index.html", upcoming=upcoming, past=past, q=q,
                            can_create=bool(_me() and _me().is_admin))
 
 

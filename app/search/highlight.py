@@ -46,7 +46,7 @@ class _Matcher:
             if stem and (stem in self.stems or stem.startswith(self.prefixes) or
                          normalise(text[start:end]).startswith(self.prefixes)):
                 found.append((start, end))
-            for n in range(1, self.longest + 1):
+            for n in range(1, self.longest + 1 if self.phrases else 1):  # no concept named: no phrase to find
                 key = tuple(w[2] for w in words[i:i + n])
                 if len(key) == n and key in self.phrases:
                     found.append((start, words[i + n - 1][1]))
@@ -90,4 +90,6 @@ def matched_words(texts, q: str | None, *, limit: int = 8) -> list[str]:
     for text in texts:
         for start, end in matcher.spans(text or ""):
             words.setdefault(text[start:end].strip(), None)
+        if sum(1 for w in words if w) >= limit:  # enough: the later (longer) texts need not be read
+            break
     return [w for w in words if w][:limit]

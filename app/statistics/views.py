@@ -3,10 +3,11 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask import Blueprint, Response, render_template, request
-from flask_babel import format_date, format_datetime, format_decimal, get_timezone
+from flask_babel import format_date, format_decimal, get_timezone
 from flask_login import current_user, login_required
 
 from app.core.errors import Invalid
+from app.core.i18n import format_when
 from app.statistics import figures, services, tables
 from app.statistics.forms import RangeForm
 
@@ -24,7 +25,7 @@ def stat_cell(value) -> str:
     if value is None:
         return "—"
     if isinstance(value, datetime):
-        return format_datetime(value, "medium")
+        return format_when(value, "medium")
     if isinstance(value, date):
         return format_date(value, "medium")
     if isinstance(value, Decimal):

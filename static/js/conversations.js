@@ -29,6 +29,13 @@
     return String(template || "").replace(/\{(\w+)\}/g, function (_m, k) { return values[k] != null ? values[k] : ""; });
   }
 
+  // A length of time as the page's language writes it: "30 min", "1 h 30 min" (format_duration on the server).
+  function duration(minutes) {
+    var h = Math.floor(minutes / 60), m = minutes % 60;
+    if (!h) return fill(T.minutes, { n: m });
+    return m ? fill(T.hours_minutes, { h: h, m: m }) : fill(T.hours, { h: h });
+  }
+
   function el(tag, cls, text) {
     var node = document.createElement(tag);
     if (cls) node.className = cls;
@@ -69,7 +76,7 @@
     var answer = o.status === "pending" && o.investor_id === me;
     (o.times || []).forEach(function (t) {
       var li = el("li", "cv-time");
-      li.appendChild(el("span", null, when(t.starts_at, true) + " · " + fill(T.minutes, { n: t.duration_minutes })));
+      li.appendChild(el("span", null, when(t.starts_at, true) + " · " + duration(t.duration_minutes)));
       if (answer && new Date(t.starts_at) > new Date()) {
         var f = hiddenForm(box.getAttribute("data-accept-url").replace(/\/0\//, "/" + o.id + "/"),
           { starts_at: t.starts_at }, T.accept, "btn-primary");

@@ -83,7 +83,7 @@
       }).then(function (r) { return r.json().then(function (d) { return { ok: r.ok, data: d }; }); })
         .then(function (res) {
           if (res.ok) { render(res.data); textarea.value = ""; }
-          else if (window.Fuhua.toast) window.Fuhua.toast(res.data.error ? res.data.error.message : "Error");
+          else if (window.Fuhua.toast) window.Fuhua.toast(res.data.error ? res.data.error.message : form.dataset.error);
         });
     });
   }

@@ -94,7 +94,7 @@ def test_founder_messages_and_offers_times_and_the_investor_accepts(browser, sit
 
         investor.goto("/sessions")
         meetings = investor.locator(".cv-meetings")
-        expect(meetings).to_contain_text("60 minutes")
+        expect(meetings).to_contain_text("1 h")
         expect(meetings.locator("a", has_text="meet.example")).to_have_count(1)
         _shot(investor, "sessions-en")
 

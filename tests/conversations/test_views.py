@@ -76,7 +76,7 @@ def test_the_investor_accepts_from_the_thread_and_both_see_it_in_sessions(people
     assert response.status_code == 302
     for user in (people["founder"], people["investor"]):
         sessions = login(user).get("/sessions").get_data(as_text=True)
-        assert "Meetings" in sessions and "Room 3" in sessions and "45 minutes" in sessions
+        assert "Meetings" in sessions and "Room 3" in sessions and "45 min" in sessions
 
 
 def test_pages_in_chinese(people, login, conversation):

@@ -82,3 +82,37 @@ def test_search_in_english_finds_chinese_items(browser, site, shot):  # noqa: F8
         assert not page.console.errors, page.console.errors
     finally:
         page.context.close()
+
+
+def test_roadshows_search_box_in_chinese_and_in_english(browser, site, shot):  # noqa: F811
+    from playwright.sync_api import expect
+
+    page = _page(browser, site, "zh-CN")
+    try:
+        page.goto("/roadshows")
+        page.fill("#roadshow-q", "具身智能")  # a pitch's title in the Chinese-language roadshow
+        page.click("form[role=search] button[type=submit]")
+        page.wait_for_load_state()
+        titles = _cards(page, ".roadshow-card h3")
+        assert titles == ["张江集成电路与具身智能专场路演 · Chips & Embodied AI Roadshow"], titles
+        expect(page.locator("form[role=search] [role=status]")).to_contain_text("1 场路演符合搜索条件")
+        expect(page.locator(".roadshow-card .matched")).to_contain_text("具身智能")
+        shot(page, "roadshows-zh")
+        page.click("form[role=search] a")  # clear the search
+        page.wait_for_load_state()
+        assert len(_cards(page, ".roadshow-card h3")) >= 3
+        assert not page.console.errors, page.console.errors
+    finally:
+        page.context.close()
+
+    page = _page(browser, site, "en-US")
+    try:
+        _search(page, "/roadshows", "#roadshow-q", "Zhangjiang")  # English words of a Chinese roadshow
+        assert _cards(page, ".roadshow-card h3") == ["张江集成电路与具身智能专场路演 · Chips & Embodied AI Roadshow"]
+        _search(page, "/roadshows", "#roadshow-q", "机器人")  # a past roadshow, by the Chinese half of its title
+        titles = _cards(page, ".roadshow-card h3")
+        assert "Autumn Quantum & Robotics Roadshow · 秋季量子与机器人路演" in titles, titles
+        expect(page.locator(".roadshow-card mark").first).to_be_visible()
+        shot(page, "roadshows-en")
+    finally:
+        page.context.close()
