@@ -1,15 +1,12 @@
 """The demo data keeps one person, one calendar: no demo founder is in two sessions or meetings at once."""
 from itertools import combinations
 
-import pytest
 from sqlalchemy import select
 
 from app.accounts.models import User
 from app.conversations.models import Meeting, MeetingStatus
 from app.mentoring.models import ACTIVE_STATUSES, Booking, BookingStatus
-from tests.test_seed import fast_password_hashes, seeded  # noqa: F401  (fixtures)
-
-pytestmark = pytest.mark.usefixtures("fast_password_hashes")
+from tests.test_seed import seeded  # noqa: F401  (a fixture)
 
 
 def test_no_demo_founder_is_double_booked(db, seeded):  # noqa: F811
