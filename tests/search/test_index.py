@@ -95,6 +95,32 @@ def test_reindex_rebuilds_every_document(db, listing):
     assert counts["listing"] == 1 and "cnas" in _terms(db, "listing", listing.id)
 
 
+def _found(db, q: str) -> set[int]:
+    from app.search.analysis import parse_query
+    from app.search.engine import matches
+    hits = matches("listing", parse_query(q), db.engine.dialect.name)
+    return set(db.session.scalars(select(hits.c.ref_id)))
+
+
+def test_a_rebuilt_index_is_searched_and_keeps_following_the_data(db, provider, listing):
+    """SQLite rebuilds its FTS5 index in one pass (its triggers dropped and made again meanwhile): what the rebuild
+    wrote is found, and a listing added or edited afterwards is indexed by the triggers as before."""
+    from sqlalchemy import text
+    assert services.rebuild_index(["listing"]) == {"listing": 1}
+    assert _found(db, "CNAS") == {listing.id} and _found(db, "检测") == {listing.id}
+    later = Listing(provider=provider, title="锂电池涂布中试线", category="pilot_testing", description="", unit="run",
+                    pricing_model="quote", city="Shanghai", tags=[], status="published", category_fields={}, specs={})
+    db.session.add(later)
+    listing.title = "Photonics wafer probing"
+    db.session.commit()
+    assert _found(db, "涂布") == {later.id} and _found(db, "wafer") == {listing.id} and not _found(db, "EMC")
+    if db.engine.dialect.name == "sqlite":
+        triggers = set(db.session.scalars(text("SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                                               "AND name LIKE 'search_fts_%'")))
+        assert triggers == {"search_fts_ai", "search_fts_ad", "search_fts_au"}
+        db.session.execute(text("INSERT INTO search_fts(search_fts) VALUES ('integrity-check')"))
+
+
 def test_reindex_command(app, db, listing):
     result = app.test_cli_runner().invoke(args=["search", "reindex", "--kind", "listing"])
     assert result.exit_code == 0, result.output
