@@ -45,6 +45,9 @@ class UpdateMentorProfileSchema(_Input):
     languages = fields.List(fields.String(validate=validate.OneOf(LANGUAGES)),
                             validate=validate.Length(max=len(LANGUAGES)))
     timezone = fields.String(validate=_check_tz)
+    keep = fields.String(load_default="local", validate=validate.OneOf(["local", "instant"]), metadata={
+        "description": "When the time zone changes: weekly hours keep their local times (local, the default) "
+                       "or the instants they stood for (instant)"})
 
 
 class MentorSearchArgsSchema(PageArgsSchema):
@@ -167,6 +170,8 @@ class CreateOverrideSchema(_Input):
     starts_at = Instant(required=True)
     ends_at = Instant(required=True)
     available = fields.Boolean(load_default=False, metadata={"description": "true: extra hours; false: blocked"})
+    replaces_day = fields.Boolean(load_default=False, metadata={
+        "description": "true: these hours replace the weekly hours of the days the range touches"})
     note = fields.String(load_default="", validate=validate.Length(max=200))
 
     @validates_schema
@@ -180,6 +185,8 @@ class OverrideSchema(Schema):
     starts_at = fields.DateTime(required=True)
     ends_at = fields.DateTime(required=True)
     available = fields.Boolean(required=True)
+    replaces_day = fields.Boolean(required=True)
+    kind = fields.String(required=True, metadata={"description": "block, add or replace"})
     note = fields.String(required=True)
 
 
