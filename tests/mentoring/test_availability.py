@@ -124,3 +124,57 @@ def test_override_api_replaces_a_day_and_says_its_kind(login, berlin):
     body = response.get_json()
     assert body["kind"] == "replace" and body["available"] is True and body["replaces_day"] is True
     assert day_slots(mentor, session_type, MONDAY, BERLIN) == ["14:00", "15:00"]
+
+
+# The editor page ---------------------------------------------------------------------------------
+
+def test_editor_changes_the_zone_keeping_local_times(login, berlin):
+    mentor, session_type = berlin
+    api = login(mentor)
+    response = api.post("/mentoring/availability", data={"csrf_token": api.csrf_token, "form": "zone",
+                                                          "timezone": "America/New_York", "keep": "local"})
+    assert response.status_code == 302
+    assert day_slots(mentor, session_type, MONDAY, NEW_YORK) == ["09:00", "10:00", "11:00"]
+
+
+def test_editor_refuses_an_unknown_zone_choice_without_a_500(login, berlin):
+    mentor, session_type = berlin
+    api = login(mentor)
+    for data in ({"timezone": "Mars/Olympus", "keep": "local"}, {"timezone": "America/New_York", "keep": "x"}):
+        response = api.post("/mentoring/availability", data={"csrf_token": api.csrf_token, "form": "zone", **data})
+        assert response.status_code == 200 and "flash-error" in response.get_data(as_text=True)
+    assert services.profile_for(mentor).timezone == "Europe/Berlin"
+
+
+def test_editor_adds_an_override_that_replaces_the_day(login, berlin):
+    mentor, session_type = berlin
+    api = login(mentor)
+    response = api.post("/mentoring/availability", data={
+        "csrf_token": api.csrf_token, "o-csrf_token": api.csrf_token, "o-starts_at": "2027-05-10T14:00",
+        "o-ends_at": "2027-05-10T16:00", "o-available": "replace", "o-note": "Board day"})
+    assert response.status_code == 302
+    assert day_slots(mentor, session_type, MONDAY, BERLIN) == ["14:00", "15:00"]
+
+
+def test_editor_shows_a_days_slots_and_explains_contradictions(login, berlin):
+    mentor, session_type = berlin
+    override(mentor, BERLIN, MONDAY, "09:00", "09:30", kind="block")
+    override(mentor, BERLIN, MONDAY, "13:00", "13:30", kind="add")
+    override(mentor, BERLIN, MONDAY, "08:00", "10:00", kind="add")
+    page = login(mentor).get("/mentoring/availability", query_string={"day": "2027-05-10",
+                                                                       "type": session_type.id}).get_data(as_text=True)
+    assert "08:00, 09:00, 10:00, 11:00" in page  # the later extra hours reopen 09:00-09:30: the later override wins
+    assert "reopen part of the earlier block 09:00–09:30" in page
+    assert "overlap your weekly hours" in page
+    assert "No “Office hour” session (60 minutes) fits in 13:00–13:30" in page
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "yesterday", "2027-02-30", "2027-05-10T09:00"])
+def test_editor_takes_any_day_without_a_500(login, berlin, day):
+    mentor, _ = berlin
+    assert login(mentor).get("/mentoring/availability", query_string={"day": day, "type": "x"}).status_code == 200
+
+
+def test_editor_refuses_a_nul_in_the_day_with_a_4xx(login, berlin):
+    mentor, _ = berlin
+    assert login(mentor).get("/mentoring/availability", query_string={"day": "\x00"}).status_code == 422
