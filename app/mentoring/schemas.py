@@ -312,8 +312,8 @@ class CalendarFeedSchema(Schema):
 
 class ScorecardArgsSchema(Schema):
     sort = fields.String(load_default="sessions_delivered", validate=validate.OneOf(
-        ["sessions_delivered", "rating", "rating_trend", "acceptance_hours", "cancellation_rate", "no_show_rate",
-         "name"]))
+        ["sessions_delivered", "rating", "rating_trend", "acceptance_hours", "cancellation_rate",
+         "founder_cancellation_rate", "no_show_rate", "name"]))
     order = fields.String(load_default="desc", validate=validate.OneOf(["asc", "desc"]))
 
 
@@ -328,6 +328,9 @@ class ScorecardRowSchema(Schema):
                                 metadata={"description": "Average of the last 90 days minus the average before"})
     acceptance_hours = fields.Float(required=True, allow_none=True,
                                     metadata={"description": "Median hours from request to confirmation"})
-    cancellation_rate = fields.Float(required=True, allow_none=True)
+    cancellation_rate = fields.Float(required=True, allow_none=True, metadata={
+        "description": "Share of agreed sessions the mentor cancelled"})
+    founder_cancellation_rate = fields.Float(required=True, allow_none=True, metadata={
+        "description": "Share of agreed sessions founders cancelled (not counted against the mentor)"})
     no_show_rate = fields.Float(required=True, allow_none=True)
     requests_declined = fields.Integer(required=True)
