@@ -346,17 +346,20 @@ def cancel(*, actor: User, booking_id: int, reason: str = "") -> Booking:
     return _run(move, actor, booking_id)
 
 
-def _finish(mentor: User, booking_id: int, status: str, action) -> Booking:
+def _finish(actor: User, booking_id: int, status: str, action, *, mentor_only: bool = True) -> Booking:
     def move(user, booking_id):
         booking, side = _load_for_move(user, booking_id)
-        _mentor_only(side)
+        if mentor_only:
+            _mentor_only(side)
         if booking.status != BookingStatus.CONFIRMED:
             raise _wrong_state(booking, action)
         if booking.starts_at > utcnow():
             raise InvalidState(_l("This session has not started yet."), code="not_started")
         booking.status = status
+        if status == BookingStatus.NO_SHOW:
+            booking.absent_side = "mentor" if side == "founder" else "founder"
         return booking
-    return _run(move, mentor, booking_id)
+    return _run(move, actor, booking_id)
 
 
 def complete(*, mentor: User, booking_id: int) -> Booking:
@@ -364,9 +367,9 @@ def complete(*, mentor: User, booking_id: int) -> Booking:
     return _finish(mentor, booking_id, BookingStatus.COMPLETED, _l("complete"))
 
 
-def mark_no_show(*, mentor: User, booking_id: int) -> Booking:
-    """The mentor records that the founder did not come."""
-    return _finish(mentor, booking_id, BookingStatus.NO_SHOW, _l("mark as no-show"))
+def mark_no_show(*, actor: User, booking_id: int) -> Booking:
+    """Either side records that the other did not come; it counts against the side that was absent."""
+    return _finish(actor, booking_id, BookingStatus.NO_SHOW, _l("mark as no-show"), mentor_only=False)
 
 
 def reschedule(*, actor: User, booking_id: int, starts_at: datetime) -> Booking:

@@ -192,6 +192,8 @@ class Booking(db.Model):
     late_cancellation: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     cancel_reason: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    # a no-show: the side that did not come ("founder" or "mentor"), as the other side reported it
+    absent_side: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[created_at]
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -292,6 +292,8 @@ class BookingSchema(Schema):
     founder = fields.Nested(PersonSchema, required=True)
     startup_id = fields.Integer(required=True, allow_none=True)
     late_cancellation = fields.Boolean(required=True)
+    absent_side = fields.String(required=True, allow_none=True, metadata={
+        "description": "For a no-show: the side that did not come (founder or mentor), as the other reported"})
     cancel_reason = fields.String(required=True)
     created_at = fields.DateTime(required=True)
     confirmed_at = fields.DateTime(required=True, allow_none=True)
@@ -313,7 +315,7 @@ class CalendarFeedSchema(Schema):
 class ScorecardArgsSchema(Schema):
     sort = fields.String(load_default="sessions_delivered", validate=validate.OneOf(
         ["sessions_delivered", "rating", "rating_trend", "acceptance_hours", "cancellation_rate",
-         "founder_cancellation_rate", "no_show_rate", "name"]))
+         "founder_cancellation_rate", "no_show_rate", "founder_no_show_rate", "name"]))
     order = fields.String(load_default="desc", validate=validate.OneOf(["asc", "desc"]))
 
 
@@ -332,5 +334,8 @@ class ScorecardRowSchema(Schema):
         "description": "Share of agreed sessions the mentor cancelled"})
     founder_cancellation_rate = fields.Float(required=True, allow_none=True, metadata={
         "description": "Share of agreed sessions founders cancelled (not counted against the mentor)"})
-    no_show_rate = fields.Float(required=True, allow_none=True)
+    no_show_rate = fields.Float(required=True, allow_none=True, metadata={
+        "description": "Share of held sessions the mentor did not come to"})
+    founder_no_show_rate = fields.Float(required=True, allow_none=True, metadata={
+        "description": "Share of held sessions the founder did not come to (not counted against the mentor)"})
     requests_declined = fields.Integer(required=True)

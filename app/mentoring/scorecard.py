@@ -16,7 +16,7 @@ from app.extensions import db
 from app.mentoring.models import Booking, BookingFeedback, BookingStatus, MentorProfile
 
 SORTS = ("sessions_delivered", "rating", "rating_trend", "acceptance_hours", "cancellation_rate",
-         "founder_cancellation_rate", "no_show_rate", "name")
+         "founder_cancellation_rate", "no_show_rate", "founder_no_show_rate", "name")
 TREND_DAYS = 90
 
 
@@ -55,6 +55,7 @@ def _row(profile: MentorProfile, bookings: list[Booking], ratings: list, cutoff)
     recent = [r for r, created in ratings if created >= cutoff]
     older = [r for r, created in ratings if created < cutoff]
     held = by_status[BookingStatus.COMPLETED] + by_status[BookingStatus.NO_SHOW]
+    mentor_absent = sum(1 for b in bookings if b.status == BookingStatus.NO_SHOW and b.absent_side == "mentor")
     by_mentor = sum(1 for b in bookings if b.status == BookingStatus.CANCELLED and b.cancelled_by_id == profile.user_id)
     agreed = held + by_status[BookingStatus.CANCELLED] + by_status[BookingStatus.CONFIRMED]
     return {
@@ -66,6 +67,7 @@ def _row(profile: MentorProfile, bookings: list[Booking], ratings: list, cutoff)
         # who cancelled counts against that side only
         "cancellation_rate": _rate(by_mentor, agreed),
         "founder_cancellation_rate": _rate(by_status[BookingStatus.CANCELLED] - by_mentor, agreed),
-        "no_show_rate": _rate(by_status[BookingStatus.NO_SHOW], held),
+        "no_show_rate": _rate(mentor_absent, held),
+        "founder_no_show_rate": _rate(by_status[BookingStatus.NO_SHOW] - mentor_absent, held),
         "requests_declined": by_status[BookingStatus.DECLINED],
     }

@@ -200,7 +200,7 @@ MOVES = {
     "cancel": (lambda u, b, f: bookings.cancel(actor=u, booking_id=b, reason=f.get("reason", "")),
                _l("Session cancelled.")),
     "complete": (lambda u, b, f: bookings.complete(mentor=u, booking_id=b), _l("Marked as completed.")),
-    "no-show": (lambda u, b, f: bookings.mark_no_show(mentor=u, booking_id=b), _l("Marked as no-show.")),
+    "no-show": (lambda u, b, f: bookings.mark_no_show(actor=u, booking_id=b), _l("Marked as no-show.")),
 }
 
 

@@ -1,4 +1,6 @@
 """Issue 15 item 8 (part): who cancelled counts against that side only on the admin scorecard."""
+from datetime import timedelta
+
 from app.mentoring import bookings
 from tests.mentoring.conftest import next_weekday
 
@@ -24,3 +26,49 @@ def test_a_founders_cancellation_does_not_count_against_the_mentor(login, make_u
     assert "导师取消" in page and "创始人取消" in page
     assert "李导师" in page and 'data-col="cancellation_rate">33%' in page
     assert 'data-col="founder_cancellation_rate">67%' in page
+
+
+def _held(db, booking):
+    from app.mentoring.models import Booking
+    row = db.session.get(Booking, booking.id)
+    row.starts_at -= timedelta(days=30)
+    row.ends_at -= timedelta(days=30)
+    db.session.commit()
+
+
+def test_either_side_reports_a_no_show_and_it_counts_against_the_absent_side(login, make_user, make_mentor,
+                                                                              make_session_type, db):
+    mentor = make_mentor(name="赵导师", windows=[(d, "09:00", "12:00") for d in range(7)])
+    session_type = make_session_type(mentor)
+    founder = make_user("founder", name="钱创始人")
+    monday = next_weekday(0)
+    made = [bookings.book(founder=founder, session_type_id=session_type.id, starts_at=monday.replace(hour=h))
+            for h in (9, 10, 11)]
+    for booking in made:
+        _held(db, booking)
+    founder_api, mentor_api = login(founder), login(mentor)
+    response = founder_api.post(f"/api/bookings/{made[0].id}/no-show")
+    assert response.status_code == 200 and response.get_json()["absent_side"] == "mentor"
+    assert mentor_api.post(f"/api/bookings/{made[1].id}/no-show").get_json()["absent_side"] == "founder"
+    assert founder_api.post(f"/api/bookings/{made[1].id}/no-show").status_code == 409  # already recorded
+    assert mentor_api.post(f"/api/bookings/{made[2].id}/complete").status_code == 200
+    assert login(make_user("founder")).post(f"/api/bookings/{made[2].id}/no-show").status_code == 404
+    admin = login(make_user("investor", is_admin=True))
+    row = next(r for r in admin.get("/api/mentors/scorecard").get_json() if r["mentor_id"] == mentor.id)
+    assert row["no_show_rate"] == round(1 / 3, 3) and row["founder_no_show_rate"] == round(1 / 3, 3)
+    page = admin.get("/mentoring/scorecard", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert "导师缺席" in page and "创始人缺席" in page and 'data-col="no_show_rate">33%' in page
+
+
+def test_the_founder_sees_a_no_show_button_on_a_started_session(login, make_user, make_mentor, make_session_type,
+                                                                db):
+    mentor = make_mentor(windows=[(d, "09:00", "12:00") for d in range(7)])
+    founder = make_user("founder")
+    booking = bookings.book(founder=founder, session_type_id=make_session_type(mentor).id,
+                            starts_at=next_weekday(0).replace(hour=9))
+    _held(db, booking)
+    api = login(founder)
+    assert "The mentor did not come" in api.get("/sessions?scope=past").get_data(as_text=True)
+    response = api.post(f"/sessions/{booking.id}/no-show", data={"csrf_token": api.csrf_token})
+    assert response.status_code == 302
+    assert bookings.get_booking(user=founder, booking_id=booking.id).absent_side == "mentor"
