@@ -509,6 +509,23 @@ def give_feedback(*, author: User, booking_id: int, rating: int, comment: str = 
     return feedback
 
 
+FEEDBACK_BLIND_DAYS = 7
+
+
+def feedback_revealed(booking: Booking, now: datetime | None = None) -> bool:
+    """Feedback is blind: each side's rating shows to the other once both have rated or 7 days have passed."""
+    return ({f.side for f in booking.feedback} >= {"founder", "mentor"}
+            or booking.ends_at + timedelta(days=FEEDBACK_BLIND_DAYS) <= (now or utcnow()))
+
+
+def visible_feedback(booking: Booking, viewer) -> list[BookingFeedback]:
+    """The feedback `viewer` may read: their own always, the other side's once revealed."""
+    if feedback_revealed(booking):
+        return list(booking.feedback)
+    viewer_id = getattr(viewer, "id", None)
+    return [f for f in booking.feedback if f.author_id == viewer_id]
+
+
 # Labels and notifications ----------------------------------------------------------------------
 
 STATUS_LABELS = {

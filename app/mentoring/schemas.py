@@ -277,6 +277,13 @@ class FeedbackSchema(Schema):
     created_at = fields.DateTime(required=True)
 
 
+def _visible_feedback(booking):
+    from flask_login import current_user
+
+    from app.mentoring.bookings import visible_feedback
+    return visible_feedback(booking, current_user)
+
+
 class BookingSchema(Schema):
     id = fields.Integer(required=True)
     status = fields.String(required=True, metadata={"description": "One of: " + ", ".join(STATUSES)})
@@ -298,7 +305,9 @@ class BookingSchema(Schema):
     created_at = fields.DateTime(required=True)
     confirmed_at = fields.DateTime(required=True, allow_none=True)
     cancelled_at = fields.DateTime(required=True, allow_none=True)
-    feedback = fields.List(fields.Nested(FeedbackSchema), required=True)
+    feedback = fields.Function(lambda b: FeedbackSchema(many=True).dump(_visible_feedback(b)), required=True,
+                               metadata={"type": "array", "items": {"type": "object"}, "description":
+                                         "Yours, and the other side's once both have rated or 7 days have passed"})
     location = fields.Function(lambda b: {
         "kind": b.session_type.location_kind, "detail": b.session_type.location_detail,
         "text": locations.describe(b.session_type.location_kind, b.session_type.location_detail),

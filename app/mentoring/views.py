@@ -188,7 +188,8 @@ def session(booking_id: int):
                             if s.starts_at != booking.starts_at][:40]
     given = {f.side for f in booking.feedback}
     return render_template("mentoring/session.html", booking=booking, side=side, now=datetime.now(_zone()),
-                           brief=room.brief(booking),
+                           brief=room.brief(booking), feedback=bookings.visible_feedback(booking, _me()),
+                           feedback_waiting=len(booking.feedback) > len(bookings.visible_feedback(booking, _me())),
                            reschedule_slots=reschedule_slots, can_give_feedback=side and side not in given
                            and booking.status == BookingStatus.COMPLETED)
 

@@ -1,6 +1,8 @@
 """Issue 15 item 8 (part): who cancelled counts against that side only on the admin scorecard."""
 from datetime import timedelta
 
+import pytest
+
 from app.mentoring import bookings
 from tests.mentoring.conftest import next_weekday
 
@@ -72,3 +74,47 @@ def test_the_founder_sees_a_no_show_button_on_a_started_session(login, make_user
     response = api.post(f"/sessions/{booking.id}/no-show", data={"csrf_token": api.csrf_token})
     assert response.status_code == 302
     assert bookings.get_booking(user=founder, booking_id=booking.id).absent_side == "mentor"
+
+
+def _ended(db, booking, *, days_ago: float):
+    from app.core.db import utcnow
+    from app.mentoring.models import Booking
+    row = db.session.get(Booking, booking.id)
+    length = row.ends_at - row.starts_at
+    row.ends_at = utcnow() - timedelta(days=days_ago)
+    row.starts_at = row.ends_at - length
+    db.session.commit()
+
+
+@pytest.fixture
+def completed(make_user, make_mentor, make_session_type, db):
+    mentor = make_mentor(windows=[(d, "09:00", "12:00") for d in range(7)])
+    founder = make_user("founder")
+    booking = bookings.book(founder=founder, session_type_id=make_session_type(mentor).id,
+                            starts_at=next_weekday(0).replace(hour=9))
+    _ended(db, booking, days_ago=1)
+    bookings.complete(mentor=mentor, booking_id=booking.id)
+    return mentor, founder, booking
+
+
+def test_feedback_stays_hidden_until_both_have_rated(login, completed):
+    mentor, founder, booking = completed
+    founder_api, mentor_api = login(founder), login(mentor)
+    rated = founder_api.post(f"/api/bookings/{booking.id}/feedback", json={"rating": 5, "comment": "很有帮助"})
+    assert rated.status_code == 201
+    assert mentor_api.get(f"/api/bookings/{booking.id}").get_json()["feedback"] == []
+    assert [f["rating"] for f in founder_api.get(f"/api/bookings/{booking.id}").get_json()["feedback"]] == [5]
+    page = mentor_api.get(f"/sessions/{booking.id}").get_data(as_text=True)
+    assert "data-feedback-blind" in page and "很有帮助" not in page and "★★★★★" not in page
+    assert mentor_api.post(f"/api/bookings/{booking.id}/feedback", json={"rating": 2}).status_code == 201
+    assert sorted(f["rating"] for f in mentor_api.get(f"/api/bookings/{booking.id}").get_json()["feedback"]) == [2, 5]
+    assert sorted(f["rating"] for f in founder_api.get(f"/api/bookings/{booking.id}").get_json()["feedback"]) == [2, 5]
+    assert "很有帮助" in mentor_api.get(f"/sessions/{booking.id}").get_data(as_text=True)
+
+
+def test_feedback_shows_after_seven_days_without_the_other_rating(login, completed, db):
+    mentor, founder, booking = completed
+    assert login(founder).post(f"/api/bookings/{booking.id}/feedback", json={"rating": 4}).status_code == 201
+    assert login(mentor).get(f"/api/bookings/{booking.id}").get_json()["feedback"] == []
+    _ended(db, booking, days_ago=7.01)
+    assert [f["rating"] for f in login(mentor).get(f"/api/bookings/{booking.id}").get_json()["feedback"]] == [4]
