@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Text, cast, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from app.accounts.models import Role, User
 from app.core import uow
@@ -197,14 +197,19 @@ def search_mentors(*, q: str | None = None, tag: str | None = None, sector: str 
 
 
 def mentor_stats(profile_ids: list[int]) -> dict[int, dict]:
-    """Per profile: average rating from founders, number of ratings, sessions delivered."""
+    """Per profile: average rating from founders (once revealed: feedback is blind), number of ratings, sessions
+    delivered."""
     stats = {pid: {"rating": None, "rating_count": 0, "sessions_delivered": 0} for pid in profile_ids}
     if not profile_ids:
         return stats
+    mentor_side = aliased(BookingFeedback)
+    revealed = or_(Booking.ends_at <= utcnow() - timedelta(days=7), select(mentor_side.id).where(
+        mentor_side.booking_id == Booking.id, mentor_side.side == "mentor").exists())
     rows = db.session.execute(
         select(Booking.mentor_id, func.avg(BookingFeedback.rating), func.count(BookingFeedback.id))
         .join(BookingFeedback, BookingFeedback.booking_id == Booking.id)
-        .where(Booking.mentor_id.in_(profile_ids), BookingFeedback.side == "founder").group_by(Booking.mentor_id))
+        .where(Booking.mentor_id.in_(profile_ids), BookingFeedback.side == "founder", revealed)
+        .group_by(Booking.mentor_id))
     for pid, avg, count in rows:
         stats[pid]["rating"] = round(float(avg), 2) if avg is not None else None
         stats[pid]["rating_count"] = count

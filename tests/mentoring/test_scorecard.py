@@ -118,3 +118,11 @@ def test_feedback_shows_after_seven_days_without_the_other_rating(login, complet
     assert login(mentor).get(f"/api/bookings/{booking.id}").get_json()["feedback"] == []
     _ended(db, booking, days_ago=7.01)
     assert [f["rating"] for f in login(mentor).get(f"/api/bookings/{booking.id}").get_json()["feedback"]] == [4]
+
+
+def test_the_profile_rating_waits_for_the_blind_feedback(login, completed, db):
+    mentor, founder, booking = completed
+    login(founder).post(f"/api/bookings/{booking.id}/feedback", json={"rating": 1})
+    assert login(mentor).get(f"/api/mentors/{mentor.id}").get_json()["rating"] is None
+    login(mentor).post(f"/api/bookings/{booking.id}/feedback", json={"rating": 5})
+    assert login(mentor).get(f"/api/mentors/{mentor.id}").get_json()["rating"] == 1.0
