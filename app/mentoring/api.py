@@ -239,7 +239,7 @@ _move("cancel_booking", lambda u, b, reason="": bookings.cancel(actor=u, booking
       "Either party cancels before the start; inside the cancellation window it is flagged late.", with_reason=True)
 _move("complete_booking", lambda u, b: bookings.complete(mentor=u, booking_id=b),
       "The mentor marks a session that has started as completed.")
-_move("no_show_booking", lambda u, b: bookings.mark_no_show(mentor=u, booking_id=b),
+_move("no_show_booking", lambda u, b: bookings.mark_no_show(actor=u, booking_id=b),
       "The mentor records that the founder did not come.")
 
 

@@ -346,17 +346,20 @@ def cancel(*, actor: User, booking_id: int, reason: str = "") -> Booking:
     return _run(move, actor, booking_id)
 
 
-def _finish(mentor: User, booking_id: int, status: str, action) -> Booking:
+def _finish(actor: User, booking_id: int, status: str, action, *, mentor_only: bool = True) -> Booking:
     def move(user, booking_id):
         booking, side = _load_for_move(user, booking_id)
-        _mentor_only(side)
+        if mentor_only:
+            _mentor_only(side)
         if booking.status != BookingStatus.CONFIRMED:
             raise _wrong_state(booking, action)
         if booking.starts_at > utcnow():
             raise InvalidState(_l("This session has not started yet."), code="not_started")
         booking.status = status
+        if status == BookingStatus.NO_SHOW:
+            booking.absent_side = "mentor" if side == "founder" else "founder"
         return booking
-    return _run(move, mentor, booking_id)
+    return _run(move, actor, booking_id)
 
 
 def complete(*, mentor: User, booking_id: int) -> Booking:
@@ -364,9 +367,9 @@ def complete(*, mentor: User, booking_id: int) -> Booking:
     return _finish(mentor, booking_id, BookingStatus.COMPLETED, _l("complete"))
 
 
-def mark_no_show(*, mentor: User, booking_id: int) -> Booking:
-    """The mentor records that the founder did not come."""
-    return _finish(mentor, booking_id, BookingStatus.NO_SHOW, _l("mark as no-show"))
+def mark_no_show(*, actor: User, booking_id: int) -> Booking:
+    """Either side records that the other did not come; it counts against the side that was absent."""
+    return _finish(actor, booking_id, BookingStatus.NO_SHOW, _l("mark as no-show"), mentor_only=False)
 
 
 def reschedule(*, actor: User, booking_id: int, starts_at: datetime) -> Booking:
@@ -504,6 +507,23 @@ def give_feedback(*, author: User, booking_id: int, rating: int, comment: str = 
         other = booking.mentor.user if side == "founder" else booking.founder
         _notify(booking, other, "booking_feedback", author=author.name)
     return feedback
+
+
+FEEDBACK_BLIND_DAYS = 7
+
+
+def feedback_revealed(booking: Booking, now: datetime | None = None) -> bool:
+    """Feedback is blind: each side's rating shows to the other once both have rated or 7 days have passed."""
+    return ({f.side for f in booking.feedback} >= {"founder", "mentor"}
+            or booking.ends_at + timedelta(days=FEEDBACK_BLIND_DAYS) <= (now or utcnow()))
+
+
+def visible_feedback(booking: Booking, viewer) -> list[BookingFeedback]:
+    """The feedback `viewer` may read: their own always, the other side's once revealed."""
+    if feedback_revealed(booking):
+        return list(booking.feedback)
+    viewer_id = getattr(viewer, "id", None)
+    return [f for f in booking.feedback if f.author_id == viewer_id]
 
 
 # Labels and notifications ----------------------------------------------------------------------

@@ -32,6 +32,10 @@ class MentorProfileForm(FlaskForm):
     languages = SelectMultipleField(_l("Languages"), choices=[SelectChoice(k, v) for k, v in LANGUAGE_LABELS.items()],
                                     validators=[Optional()])
     timezone = SelectField(_l("Time zone"), validators=[DataRequired()])
+    keep = SelectField(_l("If you change the time zone"), choices=[
+        SelectChoice("local", _l("Weekly hours keep their local times (09:00 stays 09:00)")),
+        SelectChoice("instant", _l("Weekly hours keep their instants (shown at the new zone's times)"))],
+        default="local")
     submit = SubmitField(_l("Save profile"))
 
     def __init__(self, *args, **kwargs):
@@ -71,7 +75,8 @@ class OverrideForm(FlaskForm):
     starts_at = DateTimeLocalField(_l("From"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
     ends_at = DateTimeLocalField(_l("To"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
     available = SelectField(_l("Kind"), choices=[SelectChoice("0", _l("Blocked (not available)")),
-                                                 SelectChoice("1", _l("Extra hours (available)"))])
+                                                 SelectChoice("1", _l("Extra hours (available)")),
+                                                 SelectChoice("replace", _l("Replace the day's hours"))])
     note = StringField(_l("Note"), validators=[Optional(), Length(max=200)])
     submit = SubmitField(_l("Add override"))
 

@@ -144,19 +144,27 @@ class AvailabilityWindow(db.Model):
 
 
 class AvailabilityOverride(db.Model):
-    """A dated exception: extra hours (`available`) or a blocked range."""
+    """A dated exception: a blocked range, extra hours (`available`), or hours that replace the weekly hours of the
+    days they touch (`replaces_day`, always available). Where overrides overlap, the later one wins."""
 
     __tablename__ = "mentor_availability_overrides"
-    __table_args__ = (CheckConstraint("starts_at < ends_at", name="start_before_end"),)
+    __table_args__ = (CheckConstraint("starts_at < ends_at", name="start_before_end"),
+                      CheckConstraint("NOT replaces_day OR available", name="replace_is_available"))
 
     id: Mapped[intpk]
     mentor_id: Mapped[int] = mapped_column(ForeignKey("mentor_profiles.id", ondelete="CASCADE"), index=True)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
     available: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    replaces_day: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     note: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
     mentor: Mapped[MentorProfile] = relationship(back_populates="overrides")
+
+    @property
+    def kind(self) -> str:
+        """"block", "add" or "replace"."""
+        return "replace" if self.replaces_day else "add" if self.available else "block"
 
     def __repr__(self) -> str:
         return f"<AvailabilityOverride {self.starts_at}-{self.ends_at} available={self.available}>"
@@ -184,6 +192,8 @@ class Booking(db.Model):
     late_cancellation: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     cancel_reason: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    # a no-show: the side that did not come ("founder" or "mentor"), as the other side reported it
+    absent_side: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[created_at]
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -45,6 +45,9 @@ class UpdateMentorProfileSchema(_Input):
     languages = fields.List(fields.String(validate=validate.OneOf(LANGUAGES)),
                             validate=validate.Length(max=len(LANGUAGES)))
     timezone = fields.String(validate=_check_tz)
+    keep = fields.String(load_default="local", validate=validate.OneOf(["local", "instant"]), metadata={
+        "description": "When the time zone changes: weekly hours keep their local times (local, the default) "
+                       "or the instants they stood for (instant)"})
 
 
 class MentorSearchArgsSchema(PageArgsSchema):
@@ -167,6 +170,8 @@ class CreateOverrideSchema(_Input):
     starts_at = Instant(required=True)
     ends_at = Instant(required=True)
     available = fields.Boolean(load_default=False, metadata={"description": "true: extra hours; false: blocked"})
+    replaces_day = fields.Boolean(load_default=False, metadata={
+        "description": "true: these hours replace the weekly hours of the days the range touches"})
     note = fields.String(load_default="", validate=validate.Length(max=200))
 
     @validates_schema
@@ -180,6 +185,8 @@ class OverrideSchema(Schema):
     starts_at = fields.DateTime(required=True)
     ends_at = fields.DateTime(required=True)
     available = fields.Boolean(required=True)
+    replaces_day = fields.Boolean(required=True)
+    kind = fields.String(required=True, metadata={"description": "block, add or replace"})
     note = fields.String(required=True)
 
 
@@ -270,6 +277,13 @@ class FeedbackSchema(Schema):
     created_at = fields.DateTime(required=True)
 
 
+def _visible_feedback(booking):
+    from flask_login import current_user
+
+    from app.mentoring.bookings import visible_feedback
+    return visible_feedback(booking, current_user)
+
+
 class BookingSchema(Schema):
     id = fields.Integer(required=True)
     status = fields.String(required=True, metadata={"description": "One of: " + ", ".join(STATUSES)})
@@ -285,11 +299,15 @@ class BookingSchema(Schema):
     founder = fields.Nested(PersonSchema, required=True)
     startup_id = fields.Integer(required=True, allow_none=True)
     late_cancellation = fields.Boolean(required=True)
+    absent_side = fields.String(required=True, allow_none=True, metadata={
+        "description": "For a no-show: the side that did not come (founder or mentor), as the other reported"})
     cancel_reason = fields.String(required=True)
     created_at = fields.DateTime(required=True)
     confirmed_at = fields.DateTime(required=True, allow_none=True)
     cancelled_at = fields.DateTime(required=True, allow_none=True)
-    feedback = fields.List(fields.Nested(FeedbackSchema), required=True)
+    feedback = fields.Function(lambda b: FeedbackSchema(many=True).dump(_visible_feedback(b)), required=True,
+                               metadata={"type": "array", "items": {"type": "object"}, "description":
+                                         "Yours, and the other side's once both have rated or 7 days have passed"})
     location = fields.Function(lambda b: {
         "kind": b.session_type.location_kind, "detail": b.session_type.location_detail,
         "text": locations.describe(b.session_type.location_kind, b.session_type.location_detail),
@@ -305,8 +323,8 @@ class CalendarFeedSchema(Schema):
 
 class ScorecardArgsSchema(Schema):
     sort = fields.String(load_default="sessions_delivered", validate=validate.OneOf(
-        ["sessions_delivered", "rating", "rating_trend", "acceptance_hours", "cancellation_rate", "no_show_rate",
-         "name"]))
+        ["sessions_delivered", "rating", "rating_trend", "acceptance_hours", "cancellation_rate",
+         "founder_cancellation_rate", "no_show_rate", "founder_no_show_rate", "name"]))
     order = fields.String(load_default="desc", validate=validate.OneOf(["asc", "desc"]))
 
 
@@ -321,6 +339,12 @@ class ScorecardRowSchema(Schema):
                                 metadata={"description": "Average of the last 90 days minus the average before"})
     acceptance_hours = fields.Float(required=True, allow_none=True,
                                     metadata={"description": "Median hours from request to confirmation"})
-    cancellation_rate = fields.Float(required=True, allow_none=True)
-    no_show_rate = fields.Float(required=True, allow_none=True)
+    cancellation_rate = fields.Float(required=True, allow_none=True, metadata={
+        "description": "Share of agreed sessions the mentor cancelled"})
+    founder_cancellation_rate = fields.Float(required=True, allow_none=True, metadata={
+        "description": "Share of agreed sessions founders cancelled (not counted against the mentor)"})
+    no_show_rate = fields.Float(required=True, allow_none=True, metadata={
+        "description": "Share of held sessions the mentor did not come to"})
+    founder_no_show_rate = fields.Float(required=True, allow_none=True, metadata={
+        "description": "Share of held sessions the founder did not come to (not counted against the mentor)"})
     requests_declined = fields.Integer(required=True)

@@ -1,5 +1,5 @@
-"""The admin mentor scorecard: sessions delivered, rating and its trend, acceptance time, cancellation
-and no-show rates, per mentor, sortable."""
+"""The admin mentor scorecard: sessions delivered, rating and its trend, acceptance time, cancellation rates by
+who cancelled (the mentor or the founder) and the no-show rate, per mentor, sortable."""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -15,8 +15,8 @@ from app.core.errors import PermissionDenied
 from app.extensions import db
 from app.mentoring.models import Booking, BookingFeedback, BookingStatus, MentorProfile
 
-SORTS = ("sessions_delivered", "rating", "rating_trend", "acceptance_hours", "cancellation_rate", "no_show_rate",
-         "name")
+SORTS = ("sessions_delivered", "rating", "rating_trend", "acceptance_hours", "cancellation_rate",
+         "founder_cancellation_rate", "no_show_rate", "founder_no_show_rate", "name")
 TREND_DAYS = 90
 
 
@@ -55,6 +55,8 @@ def _row(profile: MentorProfile, bookings: list[Booking], ratings: list, cutoff)
     recent = [r for r, created in ratings if created >= cutoff]
     older = [r for r, created in ratings if created < cutoff]
     held = by_status[BookingStatus.COMPLETED] + by_status[BookingStatus.NO_SHOW]
+    mentor_absent = sum(1 for b in bookings if b.status == BookingStatus.NO_SHOW and b.absent_side == "mentor")
+    by_mentor = sum(1 for b in bookings if b.status == BookingStatus.CANCELLED and b.cancelled_by_id == profile.user_id)
     agreed = held + by_status[BookingStatus.CANCELLED] + by_status[BookingStatus.CONFIRMED]
     return {
         "mentor_id": profile.user_id, "name": profile.user.name, "is_verified": profile.user.is_verified,
@@ -62,7 +64,10 @@ def _row(profile: MentorProfile, bookings: list[Booking], ratings: list, cutoff)
         "rating": round(mean(r for r, _c in ratings), 2) if ratings else None, "rating_count": len(ratings),
         "rating_trend": round(mean(recent) - mean(older), 2) if recent and older else None,
         "acceptance_hours": round(median(accept), 1) if accept else None,
-        "cancellation_rate": _rate(by_status[BookingStatus.CANCELLED], agreed),
-        "no_show_rate": _rate(by_status[BookingStatus.NO_SHOW], held),
+        # who cancelled counts against that side only
+        "cancellation_rate": _rate(by_mentor, agreed),
+        "founder_cancellation_rate": _rate(by_status[BookingStatus.CANCELLED] - by_mentor, agreed),
+        "no_show_rate": _rate(mentor_absent, held),
+        "founder_no_show_rate": _rate(by_status[BookingStatus.NO_SHOW] - mentor_absent, held),
         "requests_declined": by_status[BookingStatus.DECLINED],
     }

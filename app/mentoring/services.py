@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Text, cast, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from app.accounts.models import Role, User
 from app.core import uow
@@ -83,6 +83,52 @@ def get_mentor(mentor_id: int) -> MentorProfile:
     return profile
 
 
+KEEP_CHOICES = ("local", "instant")
+
+
+def _move_zone(profile: MentorProfile, zone: str, keep: str) -> None:
+    """Change the mentor's zone. keep="local": weekly hours keep their wall-clock times in the new zone (09:00 stays
+    09:00); keep="instant": they keep the instants they stood for this week, as times of the new zone."""
+    if keep not in KEEP_CHOICES:
+        raise Invalid(details={"keep": [str(_l("Choose whether your hours keep their local times or their "
+                                                "instants."))]})
+    old = profile.timezone
+    profile.timezone = zone
+    if zone == old:
+        return
+    moved = []
+    for window in list(profile.windows):
+        if keep == "local":
+            window.timezone = zone
+            continue
+        moved += _window_in_zone(window, ZoneInfo(zone))
+        db.session.delete(window)
+    db.session.flush()
+    profile.windows.extend(moved)
+
+
+def _window_in_zone(window: AvailabilityWindow, zone: ZoneInfo) -> list[AvailabilityWindow]:
+    """The same hours as this week's instants, in `zone`: one window per local day they touch there."""
+    src = ZoneInfo(window.timezone)
+    today = utcnow().astimezone(src).date()
+    day = today + timedelta(days=(window.weekday - today.weekday()) % 7)
+    start = slot_engine.local_instant(day, window.start_time, src)
+    end = (slot_engine.local_instant(day + timedelta(days=1), time(0), src) if window.end_time == time(23, 59, 59)
+           else slot_engine.local_instant(day, window.end_time, src))
+    out = []
+    local_start, local_end = start.astimezone(zone), end.astimezone(zone)
+    cursor = local_start
+    while cursor < local_end:
+        midnight = datetime.combine(cursor.date() + timedelta(days=1), time(0), tzinfo=zone)
+        piece_end = min(local_end, midnight)
+        end_time = time(23, 59, 59) if piece_end == midnight else piece_end.timetz().replace(tzinfo=None)
+        if cursor.time() < end_time:
+            out.append(AvailabilityWindow(weekday=cursor.weekday(), start_time=cursor.time().replace(tzinfo=None),
+                                          end_time=end_time, timezone=zone.key))
+        cursor = piece_end
+    return out
+
+
 def _clean_list(values, allowed: list[str] | None, field: str) -> list[str]:
     out = normalise_tags(values) if field == "tags" else []
     if field != "tags":
@@ -102,8 +148,8 @@ def _check_timezone(name: str, field: str = "timezone") -> str:
     return name
 
 
-def update_my_profile(*, mentor: User, **fields) -> MentorProfile:
-    """Create or change the signed-in mentor's profile."""
+def update_my_profile(*, mentor: User, keep: str = "local", **fields) -> MentorProfile:
+    """Create or change the signed-in mentor's profile; a new time zone moves the weekly hours as `keep` says."""
     with uow.unit_of_work():
         profile = ensure_profile(mentor)
         unknown = set(fields) - PROFILE_FIELDS
@@ -116,7 +162,7 @@ def update_my_profile(*, mentor: User, **fields) -> MentorProfile:
         if "languages" in fields:
             profile.languages = _clean_list(fields["languages"], LANGUAGES, "languages")
         if "timezone" in fields:
-            profile.timezone = _check_timezone(fields["timezone"])
+            _move_zone(profile, _check_timezone(fields["timezone"]), keep)
         for key in ("bio", "headline"):
             if key in fields:
                 setattr(profile, key, (fields[key] or "").strip())
@@ -151,14 +197,19 @@ def search_mentors(*, q: str | None = None, tag: str | None = None, sector: str 
 
 
 def mentor_stats(profile_ids: list[int]) -> dict[int, dict]:
-    """Per profile: average rating from founders, number of ratings, sessions delivered."""
+    """Per profile: average rating from founders (once revealed: feedback is blind), number of ratings, sessions
+    delivered."""
     stats = {pid: {"rating": None, "rating_count": 0, "sessions_delivered": 0} for pid in profile_ids}
     if not profile_ids:
         return stats
+    mentor_side = aliased(BookingFeedback)
+    revealed = or_(Booking.ends_at <= utcnow() - timedelta(days=7), select(mentor_side.id).where(
+        mentor_side.booking_id == Booking.id, mentor_side.side == "mentor").exists())
     rows = db.session.execute(
         select(Booking.mentor_id, func.avg(BookingFeedback.rating), func.count(BookingFeedback.id))
         .join(BookingFeedback, BookingFeedback.booking_id == Booking.id)
-        .where(Booking.mentor_id.in_(profile_ids), BookingFeedback.side == "founder").group_by(Booking.mentor_id))
+        .where(Booking.mentor_id.in_(profile_ids), BookingFeedback.side == "founder", revealed)
+        .group_by(Booking.mentor_id))
     for pid, avg, count in rows:
         stats[pid]["rating"] = round(float(avg), 2) if avg is not None else None
         stats[pid]["rating_count"] = count
@@ -301,15 +352,17 @@ def delete_window(*, mentor: User, window_id: int) -> None:
 
 
 def add_override(*, mentor: User, starts_at: datetime, ends_at: datetime, available: bool,
-                 note: str = "") -> AvailabilityOverride:
-    """Block a range (available=False) or add extra hours (available=True)."""
+                 note: str = "", replaces_day: bool = False) -> AvailabilityOverride:
+    """Block a range (available=False), add extra hours (available=True), or set the hours of the days the range
+    touches in place of the weekly hours (replaces_day=True)."""
     with uow.unit_of_work():
         profile = ensure_profile(mentor)
         if ends_at <= starts_at:
             raise Invalid(details={"ends_at": [str(_l("The end must be after the start."))]})
         if ends_at - starts_at > timedelta(days=366):
             raise Invalid(details={"ends_at": [str(_l("An override can cover at most a year."))]})
-        override = AvailabilityOverride(mentor_id=profile.id, starts_at=starts_at, ends_at=ends_at, available=available,
+        override = AvailabilityOverride(mentor_id=profile.id, starts_at=starts_at, ends_at=ends_at,
+                                        available=available or replaces_day, replaces_day=replaces_day,
                                         note=(note or "").strip())
         db.session.add(override)
     return override

@@ -1,8 +1,9 @@
-"""Free slots of a session type: weekly windows (per local date, so DST is right) plus extra-hours overrides,
-minus blocked overrides, other occurrences and their buffers, the minimum notice and the horizon."""
+"""Free slots of a session type: weekly windows (per local date, so DST is right), less the days a replacing
+override sets aside, with extra hours and blocks applied in the order they were made, on the grid of the hours that
+open; minus other occurrences and their buffers, the minimum notice and the horizon."""
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -90,6 +91,52 @@ def window_intervals(windows: list[AvailabilityWindow], start: datetime, end: da
     return out
 
 
+def day_range(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """The UTC instants of a local date's midnight and the next one."""
+    return local_instant(day, time(0), zone), local_instant(day + timedelta(days=1), time(0), zone)
+
+
+def replaced_days(override: AvailabilityOverride, zone: ZoneInfo) -> list[date]:
+    """The mentor's local dates whose weekly hours a replacing override sets aside."""
+    first = override.starts_at.astimezone(zone).date()
+    last = (override.ends_at - timedelta(microseconds=1)).astimezone(zone).date()
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def open_intervals(profile: MentorProfile, overrides: list[AvailabilityOverride], start: datetime, end: datetime):
+    """(opened, available) around [start, end): the hours that open (weekly, less the days a replacing override
+    sets aside, plus extra hours) and what is left once the overrides apply in the order they were made, so the
+    later of two overlapping overrides wins."""
+    zone = ZoneInfo(profile.timezone)
+    weekly = _merge(window_intervals(list(profile.windows), start, end))
+    set_aside = [day_range(d, zone) for o in overrides if o.replaces_day for d in replaced_days(o, zone)]
+    available = _subtract(weekly, _merge(set_aside))
+    opened = list(available)
+    for o in sorted(overrides, key=lambda o: (o.id or 0)):
+        if o.available:
+            available = _merge(available + [(o.starts_at, o.ends_at)])
+            opened.append((o.starts_at, o.ends_at))
+        else:
+            available = _subtract(available, [(o.starts_at, o.ends_at)])
+    return _merge(opened), available
+
+
+def grid_starts(opened, available, duration: timedelta) -> list[datetime]:
+    """Slot starts on the grid of each opened range (from its start, one duration apart) that fit in `available`,
+    so a block that ends at :30 does not shift the hour's grid."""
+    out = []
+    available_starts = [a[0] for a in available]
+    for o_start, o_end in opened:
+        slot_start = o_start
+        while slot_start + duration <= o_end:
+            slot_end = slot_start + duration
+            i = bisect_right(available_starts, slot_start) - 1
+            if i >= 0 and slot_end <= available[i][1]:
+                out.append(slot_start)
+            slot_start = slot_end
+    return out
+
+
 def busy_ranges(mentor_id: int, start: datetime, end: datetime, *, exclude_booking_id: int | None = None):
     """Occupied occurrences around [start, end): (covered_start, covered_end, session_type_id, starts_at, seats)."""
     seats = func.count(BookingSeat.id)
@@ -128,29 +175,21 @@ def compute_slots(profile: MentorProfile, session_type: SessionType, start: date
         latest = min(end, now + timedelta(days=session_type.max_days_ahead))
     if earliest >= latest:
         return []
-    windows = list(profile.windows)
     overrides = db.session.scalars(select(AvailabilityOverride).where(
         AvailabilityOverride.mentor_id == profile.id, AvailabilityOverride.ends_at > earliest - timedelta(days=1),
         AvailabilityOverride.starts_at < latest + duration + timedelta(days=1))).all()
-    available = window_intervals(windows, earliest - duration, latest + duration)
-    available += [(o.starts_at, o.ends_at) for o in overrides if o.available]
-    available = _subtract(_merge(available), _merge([(o.starts_at, o.ends_at) for o in overrides if not o.available]))
-
+    opened, available = open_intervals(profile, list(overrides), earliest - duration, latest + duration)
     busy = [] if ignore_bookings else busy_ranges(profile.id, earliest, latest + duration,
                                                   exclude_booking_id=exclude_booking_id)
     busy_starts = [b[0] for b in busy]
     max_span = max((b[1] - b[0] for b in busy), default=timedelta(0))
-    step = duration
     out: list[Slot] = []
-    for a_start, a_end in available:
-        slot_start = a_start
-        while slot_start + duration <= a_end:
-            if earliest <= slot_start < latest:
-                seats = _seats_left(session_type, slot_start, slot_start - before, slot_start + duration + after,
-                                    busy, busy_starts, max_span)
-                if seats > 0 or (include_full and seats == 0 and session_type.capacity > 1):
-                    out.append(Slot(slot_start, slot_start + duration, seats, session_type.capacity))
-            slot_start += step
+    for slot_start in grid_starts(opened, available, duration):
+        if earliest <= slot_start < latest:
+            seats = _seats_left(session_type, slot_start, slot_start - before, slot_start + duration + after,
+                                busy, busy_starts, max_span)
+            if seats > 0 or (include_full and seats == 0 and session_type.capacity > 1):
+                out.append(Slot(slot_start, slot_start + duration, seats, session_type.capacity))
     return out
 
 

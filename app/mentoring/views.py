@@ -14,7 +14,7 @@ from app.accounts.models import Role
 from app.core.db import utcnow
 from app.core.errors import AppError
 from app.core.security import no_store
-from app.mentoring import bookings, calendar, forms, locations, room, services
+from app.mentoring import bookings, calendar, day_preview, forms, locations, room, services
 from app.mentoring.forms import LANGUAGE_LABELS
 from app.mentoring.models import BookingStatus
 from app.startups.forms import split_tags
@@ -188,7 +188,8 @@ def session(booking_id: int):
                             if s.starts_at != booking.starts_at][:40]
     given = {f.side for f in booking.feedback}
     return render_template("mentoring/session.html", booking=booking, side=side, now=datetime.now(_zone()),
-                           brief=room.brief(booking),
+                           brief=room.brief(booking), feedback=bookings.visible_feedback(booking, _me()),
+                           feedback_waiting=len(booking.feedback) > len(bookings.visible_feedback(booking, _me())),
                            reschedule_slots=reschedule_slots, can_give_feedback=side and side not in given
                            and booking.status == BookingStatus.COMPLETED)
 
@@ -200,7 +201,7 @@ MOVES = {
     "cancel": (lambda u, b, f: bookings.cancel(actor=u, booking_id=b, reason=f.get("reason", "")),
                _l("Session cancelled.")),
     "complete": (lambda u, b, f: bookings.complete(mentor=u, booking_id=b), _l("Marked as completed.")),
-    "no-show": (lambda u, b, f: bookings.mark_no_show(mentor=u, booking_id=b), _l("Marked as no-show.")),
+    "no-show": (lambda u, b, f: bookings.mark_no_show(actor=u, booking_id=b), _l("Marked as no-show.")),
 }
 
 
@@ -307,7 +308,8 @@ def edit_profile():
         try:
             services.update_my_profile(mentor=_me(), headline=form.headline.data or "", bio=form.bio.data or "",
                                        tags=split_tags(form.tags.data), sectors=form.sectors.data,
-                                       languages=form.languages.data, timezone=form.timezone.data)
+                                       languages=form.languages.data, timezone=form.timezone.data,
+                                       keep=form.keep.data)
         except AppError as error:
             for key, messages in error.details.items():
                 if hasattr(form, key):
@@ -329,18 +331,29 @@ def availability():
         try:
             windows = [{"weekday": day, "start_time": start, "end_time": end}
                        for day in WEEKDAYS for start, end in _ranges(request.form.get(f"day{day}", ""))]
-            services.replace_week(mentor=_me(), windows=windows, timezone=request.form.get("timezone") or None)
+            services.replace_week(mentor=_me(), windows=windows)
         except AppError as error:
             flash(error.message + " " + " ".join(str(m) for ms in error.details.values() for m in ms), "error")
         else:
             flash(_("Weekly hours saved."), "success")
+            return redirect(url_for("mentoring.availability"))
+    elif request.method == "POST" and request.form.get("form") == "zone":
+        try:
+            services.update_my_profile(mentor=_me(), timezone=request.form.get("timezone") or "",
+                                       keep=request.form.get("keep") or "local")
+        except AppError as error:
+            flash(error.message + " " + " ".join(str(m) for ms in error.details.values() for m in ms), "error")
+        else:
+            flash(_("Time zone changed."), "success")
             return redirect(url_for("mentoring.availability"))
     elif request.method == "POST" and override_form.validate_on_submit():
         zone = ZoneInfo(profile.timezone)
         try:
             services.add_override(mentor=_me(), starts_at=override_form.starts_at.data.replace(tzinfo=zone),
                                   ends_at=override_form.ends_at.data.replace(tzinfo=zone),
-                                  available=override_form.available.data == "1", note=override_form.note.data or "")
+                                  available=override_form.available.data != "0",
+                                  replaces_day=override_form.available.data == "replace",
+                                  note=override_form.note.data or "")
         except AppError as error:
             flash(error.message, "error")
         else:
@@ -352,7 +365,22 @@ def availability():
     from app.core.i18n import timezone_choices
     return render_template("mentoring/availability.html", profile=profile, week_text=week_text,
                            override_form=override_form, timezones=timezone_choices(),
-                           zone=ZoneInfo(profile.timezone))
+                           zone=ZoneInfo(profile.timezone), preview=_day_preview(profile))
+
+
+def _day_preview(profile):
+    """The chosen day (?day=YYYY-MM-DD, default today in the mentor's zone) with a session type's slots."""
+    zone = ZoneInfo(profile.timezone)
+    try:
+        day = date.fromisoformat(request.args.get("day", ""))
+    except ValueError:
+        day = None
+    today = datetime.now(zone).date()
+    if day is None or abs((day - today).days) > 3660:
+        day = today
+    types = services.list_session_types(profile)
+    chosen = next((t for t in types if str(t.id) == request.args.get("type")), types[0] if types else None)
+    return day_preview.preview(profile, day, chosen) | {"types": types, "chosen": chosen}
 
 
 def _ranges(text: str) -> list[tuple[str, str]]:

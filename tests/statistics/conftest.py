@@ -80,7 +80,7 @@ def world(db, app, make_user):
     for booking in (delivered, no_show):
         _shift_to_past(db, booking, 14)
     bookings.complete(mentor=mentor, booking_id=delivered.id)
-    bookings.mark_no_show(mentor=mentor, booking_id=no_show.id)
+    bookings.mark_no_show(actor=mentor, booking_id=no_show.id)
     bookings.give_feedback(author=founder, booking_id=delivered.id, rating=4, comment="Clear")
     bookings.give_feedback(author=mentor, booking_id=delivered.id, rating=2, comment="Late")  # the mentor's side
     bookings.cancel(actor=founder, booking_id=cancelled.id, reason="Travel")
