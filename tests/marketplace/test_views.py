@@ -2,6 +2,8 @@
 import re
 from decimal import Decimal
 
+import pytest
+
 
 def form_post(api, path, data, **kw):
     return api.client.post(path, data={**data, "csrf_token": api.csrf_token}, **kw)
@@ -150,3 +152,17 @@ def test_the_voucher_ledger_names_requests_in_chinese(market, login, make_user, 
                                      headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
     assert f"支付<a href=\"/requests/{req.id}\">需求 #{req.id}</a>" in page
     assert f"request {req.id}" not in page and "Q3" in page
+
+
+def test_list_a_resource_is_offered_to_provider_members_only(client, login, make_user, make_provider):
+    owner = make_user("provider")
+    provider = make_provider(owner, name="Lab One")
+    admin = make_user("investor", is_admin=True)
+    member_html = login(owner).client.get(f"/providers/{provider.id}").get_data(as_text=True)
+    assert f"/resources/new?provider_id={provider.id}" in member_html
+    assert "/resources/new" in login(owner).client.get("/resources").get_data(as_text=True)
+    admin_client = login(admin).client
+    for path in ("/resources", f"/providers/{provider.id}"):
+        html = admin_client.get(path).get_data(as_text=True)
+        assert "/resources/new" not in html and "List a resource" not in html, path
+
