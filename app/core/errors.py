@@ -88,6 +88,7 @@ HTTP_CODES = {
     404: ("not_found", _l("Not found.")),
     405: ("method_not_allowed", _l("That method is not allowed here.")),
     409: ("conflict", _l("That conflicts with the current state.")),
+    410: ("gone", _l("This is no longer available.")),
     413: ("too_large", _l("The upload is too large.")),
     415: ("unsupported_media_type", _l("Send the body as JSON.")),
     422: ("validation_error", _l("Some fields are invalid.")),
@@ -139,9 +140,10 @@ def _render(status: int, code: str, message: str, details: dict | None = None, h
         response = jsonify(envelope(status, code, message, details))
         response.status_code = status
     else:
-        template = f"errors/{status}.html" if status in (403, 404, 429, 500) else "errors/generic.html"
-        response = current_app.make_response(
-            (render_template(template, status=status, code=code, message=message), status))
+        template = f"errors/{status}.html" if status in (403, 404, 410, 429, 500) else "errors/generic.html"
+        generic = str(HTTP_CODES[status][1]) if status in HTTP_CODES else None
+        response = current_app.make_response((render_template(
+            template, status=status, code=code, message=message, generic_message=generic), status))
     if headers:
         response.headers.update(headers)
     return response

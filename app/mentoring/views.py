@@ -12,7 +12,7 @@ from wtforms.fields.choices import SelectChoice
 
 from app.accounts.models import Role
 from app.core.db import utcnow
-from app.core.errors import AppError
+from app.core.errors import AppError, NotFound
 from app.core.security import no_store
 from app.mentoring import bookings, calendar, day_preview, forms, locations, room, services
 from app.mentoring.forms import LANGUAGE_LABELS
@@ -114,8 +114,12 @@ def book(mentor_id: int):
         starts_at = datetime.fromisoformat(request.values.get("at", ""))
         if starts_at.tzinfo is None:
             raise ValueError
-    except (ValueError, TypeError):
-        abort(404)
+    except (ValueError, TypeError, NotFound):
+        if request.method == "POST":
+            abort(404)
+        # No slot picked yet (a "Book" link from elsewhere): the week view is where one picks it.
+        return redirect(url_for("mentoring.profile", mentor_id=mentor_id, type=request.args.get("type"),
+                                _anchor="book-h"))
     form = forms.BookingForm()
     form.startup_id.choices = [SelectChoice("", _("No startup"))] + [SelectChoice(str(s.id), s.name)
                                                                       for s in startups_for(_me())]

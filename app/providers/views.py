@@ -21,7 +21,9 @@ def detail(provider_id: int):
     provider = services.get_provider(provider_id)
     return render_template("providers/detail.html", provider=provider,
                            members=organisations.sorted_members(provider),
-                           can_edit=organisations.can_edit(current_user, provider))
+                           can_edit=organisations.can_edit(current_user, provider),
+                           # admins may edit the organisation, but listing resources is its members' work
+                           can_list=organisations.is_member(current_user, provider))
 
 
 @bp.route("/providers/mine")

@@ -437,8 +437,13 @@
       var votes = document.createElement("button");
       votes.type = "button";
       votes.className = "btn btn-ghost btn-sm rs-vote" + (q.voted ? " chip-on" : "");
-      votes.textContent = "▲ " + q.votes;
-      votes.setAttribute("aria-label", T.upvote + " (" + fmt("votes", { n: q.votes }) + ")");
+      // Named by what it shows (WCAG 2.5.3 Label in Name): "Upvote: 3", the arrow hidden from the name.
+      var votesLabel = document.createElement("span"), arrow = document.createElement("span");
+      votesLabel.className = "sr-only";
+      votesLabel.textContent = T.upvote + ": ";
+      arrow.setAttribute("aria-hidden", "true");
+      arrow.textContent = "▲ ";
+      votes.append(votesLabel, arrow, String(q.votes));
       votes.disabled = !!q.voted || q.status === "pending";
       votes.addEventListener("click", function () {
         emit("qa:upvote", { question_id: q.id }, function (ack) {

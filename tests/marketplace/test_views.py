@@ -2,6 +2,8 @@
 import re
 from decimal import Decimal
 
+import pytest
+
 
 def form_post(api, path, data, **kw):
     return api.client.post(path, data={**data, "csrf_token": api.csrf_token}, **kw)
@@ -150,3 +152,47 @@ def test_the_voucher_ledger_names_requests_in_chinese(market, login, make_user, 
                                      headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
     assert f"支付<a href=\"/requests/{req.id}\">需求 #{req.id}</a>" in page
     assert f"request {req.id}" not in page and "Q3" in page
+
+
+def test_list_a_resource_is_offered_to_provider_members_only(client, login, make_user, make_provider):
+    owner = make_user("provider")
+    provider = make_provider(owner, name="Lab One")
+    admin = make_user("investor", is_admin=True)
+    member_html = login(owner).client.get(f"/providers/{provider.id}").get_data(as_text=True)
+    assert f"/resources/new?provider_id={provider.id}" in member_html
+    assert "/resources/new" in login(owner).client.get("/resources").get_data(as_text=True)
+    admin_client = login(admin).client
+    for path in ("/resources", f"/providers/{provider.id}"):
+        html = admin_client.get(path).get_data(as_text=True)
+        assert "/resources/new" not in html and "List a resource" not in html, path
+
+
+@pytest.mark.parametrize("lang, heading, way_on", [("en", "Page not found", "Go to the home page"),
+                                                   ("zh", "页面不存在", "返回首页")])
+def test_error_pages_say_what_happened_and_offer_a_way_on(client, lang, heading, way_on):
+    response = client.get("/no/such/page", headers={"Accept-Language": lang})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert f"<h1>{heading}</h1>" in html and way_on in html and 'href="/roadshows"' in html
+    assert "<title>" + heading in html
+
+
+@pytest.mark.parametrize("lang, heading", [("en", "You can't open this page"), ("zh", "无法打开此页面")])
+def test_forbidden_page_explains_in_the_page_language(login, make_user, lang, heading):
+    response = login(make_user("founder")).client.get("/admin/", headers={"Accept-Language": lang})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 403
+    assert heading in html and 'href="/mentors"' in html
+
+
+@pytest.mark.parametrize("lang, heading", [("en", "No longer available"), ("zh", "已不再提供")])
+def test_gone_page_has_its_own_words(app, lang, heading):
+    from werkzeug.exceptions import Gone
+
+    from app.core.errors import handle_http_exception
+
+    with app.test_request_context("/old/link", headers={"Accept-Language": lang}):
+        response = handle_http_exception(Gone())
+    html = response.get_data(as_text=True)
+    assert response.status_code == 410 and heading in html and "410" in html
+    assert "The requested URL is no longer available" not in html

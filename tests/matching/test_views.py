@@ -36,3 +36,18 @@ def test_matches_page_for_each_role(client, login, make_startup, make_user):
     assert client.get("/matches").status_code in (302, 401)
     assert "Smart matches" in _page(login(make_user("investor")).client, "/matches")
     assert "Smart matches" in _page(login(make_user("mentor")).client, "/matches")
+
+
+def test_recommended_mentor_book_opens_the_week_view(login, make_mentor, make_startup, make_user):
+    from app.mentoring import services
+
+    founder = make_user("founder")
+    mentor = make_mentor(name="Robo Mentor", sectors=["robotics"], tags=["robotics"], bio="Robot arms.")
+    session_type = services.list_session_types(services.profile_for(mentor))[0]
+    make_startup(founder, name="Hands Co", sector="robotics", needs="Actuators for robot hands.")
+    client = login(founder).client
+    html = _page(client, "/")
+    href = f"/mentors/{mentor.id}#book-h"
+    assert f'href="{href}"' in html and f"/mentors/{mentor.id}/book\"" not in html
+    week_view = _page(client, href.split("#")[0])
+    assert 'id="book-h"' in week_view and f"/mentors/{mentor.id}/book?type={session_type.id}" in week_view

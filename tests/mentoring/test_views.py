@@ -121,3 +121,15 @@ def test_feedback_form_on_completed_session(login, make_user, make_mentor, make_
                                                                   "comment": "Clear next steps"})
     assert response.status_code == 302
     assert "Clear next steps" in api.get(f"/sessions/{booking.id}").get_data(as_text=True)
+
+
+def test_book_without_a_slot_leads_to_the_week_view(login, make_user, make_mentor, make_session_type):
+    mentor = make_mentor(windows=[(d, "09:00", "11:00") for d in range(7)])
+    session_type = make_session_type(mentor, name="Strategy hour")
+    api = login(make_user("founder"))
+    for query in ("", f"?type={session_type.id}", "?type=abc&at=nonsense", f"?type={session_type.id}&at=2026-13-01"):
+        response = api.get(f"/mentors/{mentor.id}/book{query}")
+        assert response.status_code == 302, query
+        assert response.headers["Location"].split("#")[0].startswith(f"/mentors/{mentor.id}"), query
+        assert response.headers["Location"].endswith("#book-h")
+    assert api.get("/mentors/424242/book").status_code == 404
