@@ -32,6 +32,7 @@
   var me = { moderator: isModerator, presenter: false, can_post: signedIn, muted: false };
   var questions = {};
   var polls = {};
+  var mutedUsers = {};          // moderators: whom the room has muted (state.muted_users, then user:muted)
   var joined = false;
   var OUTBOX_KEY = "fuhua:outbox:" + roadshowId + ":" + (myId || "anon");
   var outbox = loadOutbox();
@@ -92,7 +93,12 @@
   if (socket.connected) join();
 
   function applyState(state) {
+    var wasMuted = !!me.muted;
     me = state.me || me;
+    mutedUsers = {};
+    (state.muted_users || []).forEach(function (id) { mutedUsers[id] = true; });
+    refreshMuteControls();
+    if (wasMuted && !me.muted) unmutedNotice = true;
     raised = !!me.hand_raised;
     interests = {};
     (me.interests || []).forEach(function (id) { interests[id] = true; });
@@ -112,11 +118,14 @@
     updatePostHint();
   }
 
+  var unmutedNotice = false;   // "you may post again", once a moderator lifts a mute
   function updatePostHint() {
     var hint = $("[data-post-hint]");
     var text = "";
     if (!signedIn) text = T.signin;
     else if (me.muted) text = T.muted;
+    else if (unmutedNotice) text = T.unmuted;
+    hint.classList.toggle("is-muted", !!me.muted);
     hint.textContent = text;
     hint.hidden = !text;
     var ended = stage && (stage.status === "ended" || stage.status === "cancelled");
@@ -145,13 +154,37 @@
     li.appendChild(status);
     if (isModerator && m.id) {
       li.appendChild(smallButton(T["delete"], function () { emit("chat:delete", { message_id: m.id }, report); }));
-      if (m.user && m.user.id !== myId) {
-        li.appendChild(smallButton(T.mute, function () {
-          emit("user:mute", { roadshow_id: roadshowId, user_id: m.user.id, muted: true }, report);
-        }));
-      }
+      if (m.user && m.user.id !== myId) li.appendChild(muteControl(m.user.id));
     }
     return li;
+  }
+
+  // A moderator's mute control for one person: a "muted" tag and Unmute, or Mute. Every control of that
+  // person (people list, chat lines) changes together when the server says so (user:muted).
+  function muteControl(userId) {
+    var span = document.createElement("span");
+    span.className = "rs-mute";
+    span.dataset.muteUser = userId;
+    var tag = document.createElement("span");
+    tag.className = "tag rs-muted-tag";
+    tag.textContent = T.muted_tag;
+    var button = smallButton("", function () {
+      emit("user:mute", { roadshow_id: roadshowId, user_id: userId, muted: !mutedUsers[userId] }, report);
+    });
+    span.appendChild(document.createTextNode(" "));
+    span.appendChild(tag);
+    span.appendChild(document.createTextNode(" "));
+    span.appendChild(button);
+    paintMuteControl(span);
+    return span;
+  }
+  function paintMuteControl(span) {
+    var muted = !!mutedUsers[span.dataset.muteUser];
+    span.querySelector(".rs-muted-tag").hidden = !muted;
+    span.querySelector("button").textContent = muted ? T.unmute : T.mute;
+  }
+  function refreshMuteControls() {
+    root.querySelectorAll("[data-mute-user]").forEach(paintMuteControl);
   }
 
   function smallButton(label, onClick) {
@@ -250,7 +283,15 @@
     if (el) el.remove();
   });
   socket.on("user:muted", function (d) {
-    if (d.roadshow_id === roadshowId && d.user_id === undefined) { me.muted = d.muted; me.can_post = !d.muted; updatePostHint(); }
+    if (d.roadshow_id !== roadshowId) return;
+    if (d.user_id === undefined) {  // about me
+      if (me.muted && !d.muted) unmutedNotice = true;
+      if (d.muted) unmutedNotice = false;
+      me.muted = d.muted; me.can_post = !d.muted; updatePostHint();
+    } else {                        // moderators: about someone in the room
+      if (d.muted) mutedUsers[d.user_id] = true; else delete mutedUsers[d.user_id];
+      refreshMuteControls();
+    }
   });
 
   // ---------------------------------------------------------------- stage + countdown
@@ -365,10 +406,7 @@
     p.users.forEach(function (u) {
       var li = document.createElement("li");
       li.textContent = u.name + (u.hand_raised ? " ✋ " + T.raised : "");
-      if (u.id !== myId) {
-        li.appendChild(document.createTextNode(" "));
-        li.appendChild(smallButton(T.mute, function () { emit("user:mute", { roadshow_id: roadshowId, user_id: u.id, muted: true }, report); }));
-      }
+      if (u.id !== myId) li.appendChild(muteControl(u.id));
       list.appendChild(li);
     });
   }

@@ -208,3 +208,75 @@ def test_a_viewer_who_drops_and_comes_back_keeps_hand_interest_and_message_order
     finally:
         mod_ctx.close()
         viewer_ctx.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_moderator_mutes_and_unmutes_a_viewer_who_sees_it_live(browser, site, lang):
+    """The moderator mutes the investor from a chat line; the people list and the chat line say "muted" and
+    offer Unmute; the investor's page says they are muted, then (no reload) that they may post again."""
+    from playwright.sync_api import expect
+
+    zh = lang == "zh"
+    words = {"muted": "已禁言" if zh else "muted", "mute": "禁言" if zh else "Mute",
+             "unmute": "解除禁言" if zh else "Unmute", "live": "已连接" if zh else "Connected",
+             "told_muted": "已被主持人在本直播间禁言" if zh else "A moderator has muted you",
+             "told_back": "您可以再次发言" if zh else "you may post again"}
+    hello, again = (("大家好，我是投资人", "解除禁言后再说一句") if zh
+                    else ("Hi from the investor", "Back after the mute"))
+
+    def page_of(email):
+        context = browser.new_context(base_url=site.url, locale="zh-CN" if zh else "en-US",
+                                      timezone_id="Asia/Shanghai", viewport={"width": 1280, "height": 1000})
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        page.console = Console(page)
+        sign_in(page, email, lang=lang)
+        page.goto("/roadshows")
+        page.click("main a:has-text('Hard-tech Demo Day')")
+        page.click("main a[href$='/live']")
+        expect(page.locator("[data-conn]")).to_have_text(words["live"])
+        return context, page
+
+    mod_ctx, mod = page_of("admin@demo.fuhua.dev")
+    viewer_ctx, viewer = page_of("investor@demo.fuhua.dev")
+    try:
+        viewer.fill("#chat-body", hello)
+        viewer.press("#chat-body", "Enter")
+        line = mod.locator("[data-messages] li", has_text=hello).last
+        expect(line).to_be_visible()
+        line.locator(".rs-mute button").click()
+
+        # Muted: the moderator's chat line and people list say so and offer Unmute; the investor is told,
+        # and the chat form gives way to the notice.
+        expect(line.locator(".rs-muted-tag")).to_have_text(words["muted"])
+        expect(line.locator(".rs-mute button")).to_have_text(words["unmute"])
+        expect(mod.locator("[data-people] .rs-muted-tag:visible")).to_have_count(1)
+        expect(mod.locator("[data-people] .rs-mute:has(.rs-muted-tag:visible) button")).to_have_text(words["unmute"])
+        expect(viewer.locator("[data-post-hint]")).to_contain_text(words["told_muted"])
+        expect(viewer.locator("[data-chat-form]")).to_be_hidden()
+        _shot(mod, f"mute-moderator-{lang}")
+        _shot(viewer, f"mute-viewer-{lang}")
+
+        # A moderator who reloads still sees who is muted.
+        mod.reload()
+        expect(mod.locator("[data-conn]")).to_have_text(words["live"])
+        line = mod.locator("[data-messages] li", has_text=hello).last
+        expect(line.locator(".rs-muted-tag")).to_be_visible()
+
+        # Unmute from the people list: every control of that person turns back to Mute, the investor is told
+        # at once and posts again.
+        mod.locator("[data-people] .rs-mute:has(.rs-muted-tag:visible) button").click()
+        expect(line.locator(".rs-muted-tag")).to_be_hidden()
+        expect(line.locator(".rs-mute button")).to_have_text(words["mute"])
+        expect(mod.locator("[data-people] .rs-muted-tag:visible")).to_have_count(0)
+        expect(viewer.locator("[data-post-hint]")).to_contain_text(words["told_back"])
+        expect(viewer.locator("[data-chat-form]")).to_be_visible()
+        viewer.fill("#chat-body", again)
+        viewer.press("#chat-body", "Enter")
+        expect(mod.locator("[data-messages] li", has_text=again)).to_have_count(1)
+        _shot(viewer, f"unmuted-viewer-{lang}")
+        assert not mod.console.csp_violations() and not viewer.console.csp_violations()
+        assert not [e for e in mod.console.errors + viewer.console.errors if "uncaught" in e]
+    finally:
+        mod_ctx.close()
+        viewer_ctx.close()

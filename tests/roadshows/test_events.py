@@ -209,6 +209,37 @@ def test_muted_user_is_refused(setup):
     assert chat(viewer, setup.roadshow.id, client_id="after")["ok"] is True
 
 
+def test_unmute_is_seen_live_by_the_person_and_the_moderators_who_rejoin_with_the_muted_list(setup):
+    viewer, mod = setup.connect(setup.viewer), setup.connect(setup.mod)
+    rid, vid = setup.roadshow.id, setup.viewer.id
+    mod.emit("user:mute", {"roadshow_id": rid, "user_id": vid}, callback=True)
+    assert received(mod, "user:muted") == [{"roadshow_id": rid, "user_id": vid, "muted": True}]
+    assert received(viewer, "user:muted") == [{"roadshow_id": rid, "muted": True}]  # who else is muted: not sent
+
+    # A moderator joining later learns whom to offer Unmute; a viewer's state never lists the muted.
+    late_mod = setup.connect(setup.mod, join=False)
+    state = late_mod.emit("roadshow:join", {"roadshow_id": rid, "after_id": None}, callback=True)["state"]
+    assert state["muted_users"] == [vid]
+    other = setup.connect(setup.admin, join=False)  # an admin moderates too
+    assert other.emit("roadshow:join", {"roadshow_id": rid, "after_id": None}, callback=True)["state"][
+        "muted_users"] == [vid]
+    rejoin = setup.connect(setup.viewer, join=False)
+    state = rejoin.emit("roadshow:join", {"roadshow_id": rid, "after_id": None}, callback=True)["state"]
+    assert "muted_users" not in state and state["me"]["muted"] is True and state["me"]["can_post"] is False
+
+    ack = mod.emit("user:mute", {"roadshow_id": rid, "user_id": vid, "muted": False}, callback=True)
+    assert ack == {"ok": True, "muted": False}
+    assert received(viewer, "user:muted") == [{"roadshow_id": rid, "muted": False}]
+    assert received(mod, "user:muted") == [{"roadshow_id": rid, "user_id": vid, "muted": False}]
+    state = late_mod.emit("roadshow:join", {"roadshow_id": rid, "after_id": None}, callback=True)["state"]
+    assert state["muted_users"] == []
+    state = rejoin.emit("roadshow:join", {"roadshow_id": rid, "after_id": None}, callback=True)["state"]
+    assert state["me"]["muted"] is False and state["me"]["can_post"] is True
+    assert chat(viewer, rid, "back again", "back")["ok"] is True
+    # Unmuting someone who is not muted is harmless.
+    assert mod.emit("user:mute", {"roadshow_id": rid, "user_id": vid, "muted": False}, callback=True)["ok"] is True
+
+
 def test_viewer_cannot_mute(setup):
     viewer = setup.connect(setup.viewer)
     ack = viewer.emit("user:mute", {"roadshow_id": setup.roadshow.id, "user_id": setup.mod.id}, callback=True)
