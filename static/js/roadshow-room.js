@@ -107,6 +107,7 @@
     onStage(state.stage);
     onSlide(state.slide);
     onPresence(state.presence);
+    setAgenda(state.agenda);
     questions = {};
     state.questions.forEach(function (q) { questions[q.id] = q; });
     renderQuestions();
@@ -330,6 +331,7 @@
     if (sel && p) sel.value = String(p.id);
     showInterest();
     updatePostHint();
+    if (questionsEl) renderQuestions();
     tick();
   }
 
@@ -460,12 +462,48 @@
     if (c) $("[data-qa-counts]").textContent = fmt("asked", { asked: c.asked, answered: c.answered });
   }
 
+  // Every question is about a pitch. The list shows the pitch on stage first (or only it, or another one
+  // chosen in the filter), sorted by votes or newest first; each question names its pitch.
+  var agenda = [];
+  var qaFilter = $("[data-qa-filter]"), qaSort = $("[data-qa-sort]"), askPitch = $("[data-ask-pitch]");
+  function pitchName(id) {
+    for (var i = 0; i < agenda.length; i++) if (agenda[i].id === id) return agenda[i].startup ? agenda[i].startup.name : agenda[i].title;
+    return "";
+  }
+  function fillPitchOptions(select, keep) {
+    var chosen = select.value;
+    while (select.options.length > keep) select.remove(keep);
+    agenda.forEach(function (p) {
+      var o = document.createElement("option");
+      o.value = String(p.id);
+      o.textContent = (p.startup ? p.startup.name + " — " : "") + p.title;
+      select.appendChild(o);
+    });
+    select.value = chosen;
+    if (select.value !== chosen) select.selectedIndex = 0;  // that pitch left the agenda
+  }
+  function setAgenda(list) {
+    agenda = list || [];
+    fillPitchOptions(qaFilter, 2);
+    fillPitchOptions(askPitch, 1);
+  }
+  function currentPitchId() { return stage && stage.pitch ? stage.pitch.id : null; }
+  qaFilter.addEventListener("change", renderQuestions);
+  qaSort.addEventListener("change", renderQuestions);
+
   function renderQuestions() {
+    var current = currentPitchId(), filter = qaFilter.value, recent = qaSort.value === "recent";
     var list = Object.keys(questions).map(function (k) { return questions[k]; })
-      .filter(function (q) { return q.status !== "dismissed"; })
+      .filter(function (q) {
+        if (q.status === "dismissed") return false;
+        if (filter === "current") return q.pitch_id === current;
+        if (filter !== "all") return String(q.pitch_id) === filter;
+        return true;
+      })
       .sort(function (a, b) {
+        var ac = a.pitch_id === current ? 0 : 1, bc = b.pitch_id === current ? 0 : 1;
         var ad = a.status === "answered" ? 1 : 0, bd = b.status === "answered" ? 1 : 0;
-        return ad - bd || b.votes - a.votes || a.id - b.id;
+        return ac - bc || ad - bd || (recent ? b.id - a.id : b.votes - a.votes || a.id - b.id);
       });
     questionsEl.textContent = "";
     list.forEach(function (q) {
@@ -489,6 +527,12 @@
       text.className = "rs-body";
       text.textContent = " " + q.body + " — " + (q.user ? q.user.name : "");
       li.appendChild(text);
+      var about = document.createElement("span");
+      about.className = "chip rs-q-pitch" + (q.pitch_id === current ? " chip-on" : "");
+      about.dataset.pitchId = q.pitch_id;
+      about.textContent = pitchName(q.pitch_id);
+      li.appendChild(document.createTextNode(" "));
+      li.appendChild(about);
       if (q.status === "pending" || q.status === "answered") {
         var tag = document.createElement("span");
         tag.className = "chip";
@@ -523,7 +567,9 @@
     var input = ev.target.elements.body;
     var body = input.value.trim();
     if (!body) return;
-    emit("qa:ask", { roadshow_id: roadshowId, body: body }, function (ack) {
+    var data = { roadshow_id: roadshowId, body: body };
+    if (askPitch.value) data.pitch_id = parseInt(askPitch.value, 10);
+    emit("qa:ask", data, function (ack) {
       if (ack.ok) { input.value = ""; onQuestion(ack.question); }
       report(ack);
     });

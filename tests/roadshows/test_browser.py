@@ -280,3 +280,89 @@ def test_moderator_mutes_and_unmutes_a_viewer_who_sees_it_live(browser, site, la
     finally:
         mod_ctx.close()
         viewer_ctx.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_questions_name_their_pitch_and_the_list_filters_and_sorts(browser, site, lang):
+    """A question goes to the pitch on stage unless the asker picks another; each names its pitch; the list
+    puts the pitch on stage first, can show one pitch only, and sorts by votes or newest first."""
+    from playwright.sync_api import expect
+
+    zh = lang == "zh"
+    stamp = str(int(time.time() * 1000))[-6:]
+    on_stage, other, later = ((f"第一个问题{stamp}", f"问另一个项目{stamp}", f"较新的问题{stamp}") if zh else
+                              (f"Stage question {stamp}", f"Other pitch question {stamp}", f"Newer question {stamp}"))
+
+    def page_of(email):
+        context = browser.new_context(base_url=site.url, locale="zh-CN" if zh else "en-US",
+                                      timezone_id="Asia/Shanghai", viewport={"width": 1280, "height": 1000})
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        page.console = Console(page)
+        sign_in(page, email, lang=lang)
+        page.goto("/roadshows")
+        page.click("main a:has-text('Hard-tech Demo Day')")
+        page.click("main a[href$='/live']")
+        expect(page.locator("[data-conn]")).to_have_text("已连接" if zh else "Connected")
+        return context, page
+
+    def order(page):
+        texts = page.locator("[data-questions] li .rs-body").all_inner_texts()
+        return {body: next(i for i, t in enumerate(texts) if body in t) for body in (on_stage, other, later)
+                if any(body in t for t in texts)}
+
+    mod_ctx, mod = page_of("admin@demo.fuhua.dev")
+    viewer_ctx, viewer = page_of("founder@demo.fuhua.dev" if zh else "investor@demo.fuhua.dev")
+    try:
+        mod.select_option("[data-stage-pitch]", index=0)
+        mod.click("[data-stage-set='live']")
+        first_name = viewer.locator("[data-ask-pitch] option").nth(1).inner_text().split(" — ")[0]
+        second_name = viewer.locator("[data-ask-pitch] option").nth(2).inner_text().split(" — ")[0]
+        expect(viewer.locator("[data-stage-startup]")).to_contain_text(first_name)
+
+        viewer.fill("#ask-body", on_stage)  # the default: the pitch on stage
+        viewer.press("#ask-body", "Enter")
+        expect(viewer.locator("[data-questions] li", has_text=on_stage)).to_have_count(1)
+        viewer.select_option("[data-ask-pitch]", index=2)  # the second pitch, chosen
+        viewer.fill("#ask-body", other)
+        viewer.press("#ask-body", "Enter")
+        mod.fill("#ask-body", later)
+        mod.press("#ask-body", "Enter")
+        for page in (viewer, mod):
+            expect(page.locator("[data-questions] li", has_text=on_stage).locator(".rs-q-pitch")).to_have_text(
+                first_name)
+            expect(page.locator("[data-questions] li", has_text=other).locator(".rs-q-pitch")).to_have_text(
+                second_name)
+            expect(page.locator("[data-questions] li", has_text=later).locator(".rs-q-pitch")).to_have_text(
+                first_name)
+
+        # The pitch on stage comes first, even when another pitch's question has more votes.
+        mod.locator("[data-questions] li", has_text=other).locator(".rs-vote").click()
+        expect(viewer.locator("[data-questions] li", has_text=other).locator(".rs-vote")).to_have_text("▲ 1")
+        assert order(viewer)[on_stage] < order(viewer)[other] and order(viewer)[later] < order(viewer)[other]
+
+        # Popular: the upvoted question first; recent: the newest first.
+        mod.locator("[data-questions] li", has_text=on_stage).locator(".rs-vote").click()
+        expect(viewer.locator("[data-questions] li", has_text=on_stage).locator(".rs-vote")).to_have_text("▲ 1")
+        assert order(viewer)[on_stage] < order(viewer)[later]
+        viewer.select_option("[data-qa-sort]", "recent")
+        assert order(viewer)[later] < order(viewer)[on_stage] < order(viewer)[other]
+
+        # This pitch only; then the other pitch only.
+        viewer.select_option("[data-qa-filter]", "current")
+        expect(viewer.locator("[data-questions] li", has_text=other)).to_have_count(0)
+        expect(viewer.locator("[data-questions] li", has_text=on_stage)).to_have_count(1)
+        viewer.select_option("[data-qa-filter]", index=3)
+        expect(viewer.locator("[data-questions] li", has_text=other)).to_have_count(1)
+        expect(viewer.locator("[data-questions] li", has_text=on_stage)).to_have_count(0)
+        expect(viewer.locator("[data-questions] .rs-q-pitch")).to_have_text(
+            [second_name] * viewer.locator("[data-questions] li").count())
+        _shot(viewer, f"questions-filtered-{lang}")
+        viewer.select_option("[data-qa-filter]", "all")
+        expect(viewer.locator("[data-questions] li", has_text=on_stage)).to_have_count(1)
+        _shot(viewer, f"questions-{lang}")
+        assert not mod.console.csp_violations() and not viewer.console.csp_violations()
+        assert not [e for e in mod.console.errors + viewer.console.errors if "uncaught" in e]
+    finally:
+        mod_ctx.close()
+        viewer_ctx.close()

@@ -261,6 +261,31 @@ def test_ask_broadcasts_qa_new_with_counts(setup):
     assert new[0]["id"] == ack["question"]["id"] and new[0]["counts"] == {"asked": 1, "answered": 0}
 
 
+def test_a_question_is_about_the_pitch_on_stage_unless_another_is_chosen(setup, make_roadshow, make_pitch):
+    viewer, mod = setup.connect(setup.viewer), setup.connect(setup.mod)
+    rid = setup.roadshow.id
+    nothing_on_stage = viewer.emit("qa:ask", {"roadshow_id": rid, "body": "Who is on?"}, callback=True)
+    assert nothing_on_stage["ok"] is False and nothing_on_stage["error"]["code"] == "no_pitch"
+    assert mod.emit("stage:set", {"roadshow_id": rid, "pitch_id": setup.second.id, "state": "live"},
+                    callback=True)["ok"]
+    on_stage = viewer.emit("qa:ask", {"roadshow_id": rid, "body": "机器人多少钱？"}, callback=True)
+    assert on_stage["ok"] and on_stage["question"]["pitch_id"] == setup.second.id
+    chosen = viewer.emit("qa:ask", {"roadshow_id": rid, "pitch_id": setup.first.id, "body": "量子比特寿命？"},
+                         callback=True)
+    assert chosen["ok"] and chosen["question"]["pitch_id"] == setup.first.id
+    assert [(q["pitch_id"], q["body"]) for q in received(mod, "qa:new")] == [
+        (setup.second.id, "机器人多少钱？"), (setup.first.id, "量子比特寿命？")]
+    elsewhere = make_pitch(make_roadshow(), title="Elsewhere")  # a pitch of another roadshow
+    refused = viewer.emit("qa:ask", {"roadshow_id": rid, "pitch_id": elsewhere.id, "body": "?"}, callback=True)
+    assert refused["ok"] is False and refused["error"]["code"] == "pitch_not_found"
+    # Every question in the join state says which pitch it is about.
+    state = setup.connect(setup.viewer, join=False).emit("roadshow:join", {"roadshow_id": rid},
+                                                         callback=True)["state"]
+    assert sorted((q["body"], q["pitch_id"]) for q in state["questions"]) == [
+        ("机器人多少钱？", setup.second.id), ("量子比特寿命？", setup.first.id)]
+    assert {p["id"] for p in state["agenda"]} == {setup.first.id, setup.second.id}
+
+
 def test_premoderated_question_goes_to_moderators_only(setup, db, make_user):
     setup.roadshow.premoderate_questions = True
     db.session.commit()
