@@ -496,6 +496,7 @@
     var list = Object.keys(questions).map(function (k) { return questions[k]; })
       .filter(function (q) {
         if (q.status === "dismissed") return false;
+        if (reviewEl && q.status === "pending") return false;  // moderators: in the review queue instead
         if (filter === "current") return q.pitch_id === current;
         if (filter !== "all") return String(q.pitch_id) === filter;
         return true;
@@ -506,46 +507,62 @@
         return ac - bc || ad - bd || (recent ? b.id - a.id : b.votes - a.votes || a.id - b.id);
       });
     questionsEl.textContent = "";
-    list.forEach(function (q) {
-      var li = document.createElement("li");
-      li.className = "rs-question is-" + q.status;
-      li.dataset.id = q.id;
-      var votes = document.createElement("button");
-      votes.type = "button";
-      votes.className = "btn btn-ghost btn-sm rs-vote" + (q.voted ? " chip-on" : "");
-      votes.textContent = "▲ " + q.votes;
-      votes.setAttribute("aria-label", T.upvote + " (" + fmt("votes", { n: q.votes }) + ")");
-      votes.disabled = !!q.voted || q.status === "pending";
-      votes.addEventListener("click", function () {
-        emit("qa:upvote", { question_id: q.id }, function (ack) {
-          if (ack.ok) { questions[q.id] = ack.question; renderQuestions(); }
-          report(ack);
-        });
+    list.forEach(function (q) { questionsEl.appendChild(questionEl(q, current)); });
+    renderReview(current);
+  }
+
+  // Moderators review pending questions apart from the audience's list: oldest first, approve or dismiss.
+  var reviewEl = $("[data-review]");
+  function renderReview(current) {
+    if (!reviewEl) return;
+    var pending = Object.keys(questions).map(function (k) { return questions[k]; })
+      .filter(function (q) { return q.status === "pending"; })
+      .sort(function (a, b) { return a.id - b.id; });
+    reviewEl.textContent = "";
+    pending.forEach(function (q) { reviewEl.appendChild(questionEl(q, current)); });
+    $("[data-review-count]").textContent = String(pending.length);
+    $("[data-review-empty]").hidden = pending.length > 0;
+  }
+
+  function questionEl(q, current) {
+    var li = document.createElement("li");
+    li.className = "rs-question is-" + q.status;
+    li.dataset.id = q.id;
+    var votes = document.createElement("button");
+    votes.type = "button";
+    votes.className = "btn btn-ghost btn-sm rs-vote" + (q.voted ? " chip-on" : "");
+    votes.textContent = "▲ " + q.votes;
+    votes.setAttribute("aria-label", T.upvote + " (" + fmt("votes", { n: q.votes }) + ")");
+    votes.disabled = !!q.voted || q.status === "pending";
+    votes.addEventListener("click", function () {
+      emit("qa:upvote", { question_id: q.id }, function (ack) {
+        if (ack.ok) { questions[q.id] = ack.question; renderQuestions(); }
+        report(ack);
       });
-      li.appendChild(votes);
-      var text = document.createElement("span");
-      text.className = "rs-body";
-      text.textContent = " " + q.body + " — " + (q.user ? q.user.name : "");
-      li.appendChild(text);
-      var about = document.createElement("span");
-      about.className = "chip rs-q-pitch" + (q.pitch_id === current ? " chip-on" : "");
-      about.dataset.pitchId = q.pitch_id;
-      about.textContent = pitchName(q.pitch_id);
-      li.appendChild(document.createTextNode(" "));
-      li.appendChild(about);
-      if (q.status === "pending" || q.status === "answered") {
-        var tag = document.createElement("span");
-        tag.className = "chip";
-        tag.textContent = q.status === "pending" ? T.pending : T.answered_label;
-        li.appendChild(tag);
-      }
-      if (isModerator) {
-        if (q.status === "pending") li.appendChild(smallButton(T.approve, function () { moderate(q.id, "approved"); }));
-        if (q.status !== "answered") li.appendChild(smallButton(T.answered, function () { moderate(q.id, "answered"); }));
-        li.appendChild(smallButton(T.dismiss, function () { moderate(q.id, "dismissed"); }));
-      }
-      questionsEl.appendChild(li);
     });
+    li.appendChild(votes);
+    var text = document.createElement("span");
+    text.className = "rs-body";
+    text.textContent = " " + q.body + " — " + (q.user ? q.user.name : "");
+    li.appendChild(text);
+    var about = document.createElement("span");
+    about.className = "chip rs-q-pitch" + (q.pitch_id === current ? " chip-on" : "");
+    about.dataset.pitchId = q.pitch_id;
+    about.textContent = pitchName(q.pitch_id);
+    li.appendChild(document.createTextNode(" "));
+    li.appendChild(about);
+    if (q.status === "pending" || q.status === "answered") {
+      var tag = document.createElement("span");
+      tag.className = "chip";
+      tag.textContent = q.status === "pending" ? T.pending : T.answered_label;
+      li.appendChild(tag);
+    }
+    if (isModerator) {
+      if (q.status === "pending") li.appendChild(smallButton(T.approve, function () { moderate(q.id, "approved"); }));
+      if (q.status !== "answered" && q.status !== "pending") li.appendChild(smallButton(T.answered, function () { moderate(q.id, "answered"); }));
+      li.appendChild(smallButton(T.dismiss, function () { moderate(q.id, "dismissed"); }));
+    }
+    return li;
   }
 
   function moderate(id, status) { emit("qa:moderate", { question_id: id, status: status }, report); }

@@ -366,3 +366,79 @@ def test_questions_name_their_pitch_and_the_list_filters_and_sorts(browser, site
     finally:
         mod_ctx.close()
         viewer_ctx.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_moderators_review_pending_questions_in_their_own_queue(browser, site, lang):
+    """With pre-moderation on (the organiser's edit page), a question waits in the moderator's review queue,
+    apart from the audience's list; the asker sees it waiting, others do not see it; approve puts it in
+    everyone's list, dismiss drops it."""
+    from playwright.sync_api import expect
+
+    zh = lang == "zh"
+    stamp = str(int(time.time() * 1000))[-6:]
+    kept, dropped = (f"请审核这个问题{stamp}", f"这个会被忽略{stamp}") if zh else (f"Please approve {stamp}",
+                                                                             f"To be dismissed {stamp}")
+
+    def page_of(email):
+        context = browser.new_context(base_url=site.url, locale="zh-CN" if zh else "en-US",
+                                      timezone_id="Asia/Shanghai", viewport={"width": 1280, "height": 1000})
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        page.console = Console(page)
+        sign_in(page, email, lang=lang)
+        page.goto("/roadshows")
+        page.click("main a:has-text('Hard-tech Demo Day')")
+        return context, page
+
+    def enter(page):
+        page.click("main a[href$='/live']")
+        expect(page.locator("[data-conn]")).to_have_text("已连接" if zh else "Connected")
+
+    mod_ctx, mod = page_of("admin@demo.fuhua.dev")
+    asker_ctx, asker = page_of("provider@demo.fuhua.dev" if zh else "founder@demo.fuhua.dev")
+    other_ctx, other = page_of("investor@demo.fuhua.dev")
+    roadshow_id = int(re.search(r"/roadshows/(\d+)", mod.url)[1])
+    try:
+        mod.goto(f"/roadshows/{roadshow_id}/edit")
+        mod.check("#premoderate_questions")
+        mod.click("main form.card [type=submit]")
+        _shot(mod, f"review-edit-{lang}")
+        expect(mod.locator("#premoderate_questions")).to_be_checked()
+        mod.goto(f"/roadshows/{roadshow_id}/live")
+        expect(mod.locator("[data-conn]")).to_have_text("已连接" if zh else "Connected")
+        mod.select_option("[data-stage-pitch]", index=0)
+        mod.click("[data-stage-set='live']")  # questions go to the pitch on stage
+        enter(asker)
+        enter(other)
+        expect(mod.locator("[data-review-empty]")).to_be_visible()
+
+        waiting = "待审核" if zh else "Waiting for approval"
+        for body in (kept, dropped):
+            asker.fill("#ask-body", body)
+            asker.press("#ask-body", "Enter")
+            expect(asker.locator("[data-questions] li", has_text=body)).to_contain_text(waiting)
+        expect(asker.locator("[data-questions] li", has_text=kept)).to_contain_text(waiting)
+        expect(mod.locator("[data-review] li")).to_have_count(2)
+        expect(mod.locator("[data-review-count]")).to_have_text("2")
+        expect(mod.locator("[data-questions] li", has_text=kept)).to_have_count(0)  # not in the audience list
+        expect(other.locator("[data-questions] li", has_text=kept)).to_have_count(0)
+        _shot(mod, f"review-queue-{lang}")
+
+        review = mod.locator("[data-review] li", has_text=kept)
+        review.locator("button", has_text="通过" if zh else "Approve").click()
+        review = mod.locator("[data-review] li", has_text=dropped)
+        review.locator("button", has_text="忽略" if zh else "Dismiss").click()
+        expect(mod.locator("[data-review] li")).to_have_count(0)
+        expect(mod.locator("[data-review-empty]")).to_be_visible()
+        for page in (mod, asker, other):
+            expect(page.locator("[data-questions] li", has_text=kept)).to_have_count(1)
+            expect(page.locator("[data-questions] li", has_text=kept)).not_to_contain_text(waiting)
+            expect(page.locator("[data-questions] li", has_text=dropped)).to_have_count(0)
+        assert not [e for e in mod.console.errors + asker.console.errors + other.console.errors if "uncaught" in e]
+    finally:
+        mod.goto(f"/roadshows/{roadshow_id}/edit")  # as the demo had it, for the tests that share the site
+        mod.uncheck("#premoderate_questions")
+        mod.click("main form.card [type=submit]")
+        for context in (mod_ctx, asker_ctx, other_ctx):
+            context.close()
