@@ -107,9 +107,12 @@ def _users_by_id(ids: list[int], field: str) -> list[User]:
 
 
 def _set_roles(roadshow: Roadshow, kind: str, user_ids: list[int]) -> None:
+    """Who holds `kind` now: roles of people still listed stay (re-adding them would break the unique row)."""
     users = _users_by_id(user_ids, f"{kind}_ids")
-    roadshow.roles = [r for r in roadshow.roles if r.role != kind] + [
-        RoadshowRole(user=u, role=kind) for u in users]
+    wanted = {u.id for u in users}
+    kept = [r for r in roadshow.roles if r.role != kind or r.user_id in wanted]
+    held = {r.user_id for r in kept if r.role == kind}
+    roadshow.roles = kept + [RoadshowRole(user=u, role=kind) for u in users if u.id not in held]
 
 
 def create_roadshow(*, actor: User, title: str, starts_at: datetime, ends_at: datetime, description: str = "",

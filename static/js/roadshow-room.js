@@ -32,6 +32,7 @@
   var me = { moderator: isModerator, presenter: false, can_post: signedIn, muted: false };
   var questions = {};
   var polls = {};
+  var mutedUsers = {};          // moderators: whom the room has muted (state.muted_users, then user:muted)
   var joined = false;
   var OUTBOX_KEY = "fuhua:outbox:" + roadshowId + ":" + (myId || "anon");
   var outbox = loadOutbox();
@@ -92,7 +93,12 @@
   if (socket.connected) join();
 
   function applyState(state) {
+    var wasMuted = !!me.muted;
     me = state.me || me;
+    mutedUsers = {};
+    (state.muted_users || []).forEach(function (id) { mutedUsers[id] = true; });
+    refreshMuteControls();
+    if (wasMuted && !me.muted) unmutedNotice = true;
     raised = !!me.hand_raised;
     interests = {};
     (me.interests || []).forEach(function (id) { interests[id] = true; });
@@ -101,6 +107,7 @@
     onStage(state.stage);
     onSlide(state.slide);
     onPresence(state.presence);
+    setAgenda(state.agenda);
     questions = {};
     state.questions.forEach(function (q) { questions[q.id] = q; });
     renderQuestions();
@@ -112,11 +119,14 @@
     updatePostHint();
   }
 
+  var unmutedNotice = false;   // "you may post again", once a moderator lifts a mute
   function updatePostHint() {
     var hint = $("[data-post-hint]");
     var text = "";
     if (!signedIn) text = T.signin;
     else if (me.muted) text = T.muted;
+    else if (unmutedNotice) text = T.unmuted;
+    hint.classList.toggle("is-muted", !!me.muted);
     hint.textContent = text;
     hint.hidden = !text;
     var ended = stage && (stage.status === "ended" || stage.status === "cancelled");
@@ -145,13 +155,37 @@
     li.appendChild(status);
     if (isModerator && m.id) {
       li.appendChild(smallButton(T["delete"], function () { emit("chat:delete", { message_id: m.id }, report); }));
-      if (m.user && m.user.id !== myId) {
-        li.appendChild(smallButton(T.mute, function () {
-          emit("user:mute", { roadshow_id: roadshowId, user_id: m.user.id, muted: true }, report);
-        }));
-      }
+      if (m.user && m.user.id !== myId) li.appendChild(muteControl(m.user.id));
     }
     return li;
+  }
+
+  // A moderator's mute control for one person: a "muted" tag and Unmute, or Mute. Every control of that
+  // person (people list, chat lines) changes together when the server says so (user:muted).
+  function muteControl(userId) {
+    var span = document.createElement("span");
+    span.className = "rs-mute";
+    span.dataset.muteUser = userId;
+    var tag = document.createElement("span");
+    tag.className = "tag rs-muted-tag";
+    tag.textContent = T.muted_tag;
+    var button = smallButton("", function () {
+      emit("user:mute", { roadshow_id: roadshowId, user_id: userId, muted: !mutedUsers[userId] }, report);
+    });
+    span.appendChild(document.createTextNode(" "));
+    span.appendChild(tag);
+    span.appendChild(document.createTextNode(" "));
+    span.appendChild(button);
+    paintMuteControl(span);
+    return span;
+  }
+  function paintMuteControl(span) {
+    var muted = !!mutedUsers[span.dataset.muteUser];
+    span.querySelector(".rs-muted-tag").hidden = !muted;
+    span.querySelector("button").textContent = muted ? T.unmute : T.mute;
+  }
+  function refreshMuteControls() {
+    root.querySelectorAll("[data-mute-user]").forEach(paintMuteControl);
   }
 
   function smallButton(label, onClick) {
@@ -250,7 +284,15 @@
     if (el) el.remove();
   });
   socket.on("user:muted", function (d) {
-    if (d.roadshow_id === roadshowId && d.user_id === undefined) { me.muted = d.muted; me.can_post = !d.muted; updatePostHint(); }
+    if (d.roadshow_id !== roadshowId) return;
+    if (d.user_id === undefined) {  // about me
+      if (me.muted && !d.muted) unmutedNotice = true;
+      if (d.muted) unmutedNotice = false;
+      me.muted = d.muted; me.can_post = !d.muted; updatePostHint();
+    } else {                        // moderators: about someone in the room
+      if (d.muted) mutedUsers[d.user_id] = true; else delete mutedUsers[d.user_id];
+      refreshMuteControls();
+    }
   });
 
   // ---------------------------------------------------------------- stage + countdown
@@ -289,6 +331,7 @@
     if (sel && p) sel.value = String(p.id);
     showInterest();
     updatePostHint();
+    if (questionsEl) renderQuestions();
     tick();
   }
 
@@ -365,10 +408,7 @@
     p.users.forEach(function (u) {
       var li = document.createElement("li");
       li.textContent = u.name + (u.hand_raised ? " ✋ " + T.raised : "");
-      if (u.id !== myId) {
-        li.appendChild(document.createTextNode(" "));
-        li.appendChild(smallButton(T.mute, function () { emit("user:mute", { roadshow_id: roadshowId, user_id: u.id, muted: true }, report); }));
-      }
+      if (u.id !== myId) li.appendChild(muteControl(u.id));
       list.appendChild(li);
     });
   }
@@ -422,53 +462,112 @@
     if (c) $("[data-qa-counts]").textContent = fmt("asked", { asked: c.asked, answered: c.answered });
   }
 
+  // Every question is about a pitch. The list shows the pitch on stage first (or only it, or another one
+  // chosen in the filter), sorted by votes or newest first; each question names its pitch.
+  var agenda = [];
+  var qaFilter = $("[data-qa-filter]"), qaSort = $("[data-qa-sort]"), askPitch = $("[data-ask-pitch]");
+  function pitchName(id) {
+    for (var i = 0; i < agenda.length; i++) if (agenda[i].id === id) return agenda[i].startup ? agenda[i].startup.name : agenda[i].title;
+    return "";
+  }
+  function fillPitchOptions(select, keep) {
+    var chosen = select.value;
+    while (select.options.length > keep) select.remove(keep);
+    agenda.forEach(function (p) {
+      var o = document.createElement("option");
+      o.value = String(p.id);
+      o.textContent = (p.startup ? p.startup.name + " — " : "") + p.title;
+      select.appendChild(o);
+    });
+    select.value = chosen;
+    if (select.value !== chosen) select.selectedIndex = 0;  // that pitch left the agenda
+  }
+  function setAgenda(list) {
+    agenda = list || [];
+    fillPitchOptions(qaFilter, 2);
+    fillPitchOptions(askPitch, 1);
+  }
+  function currentPitchId() { return stage && stage.pitch ? stage.pitch.id : null; }
+  qaFilter.addEventListener("change", renderQuestions);
+  qaSort.addEventListener("change", renderQuestions);
+
   function renderQuestions() {
+    var current = currentPitchId(), filter = qaFilter.value, recent = qaSort.value === "recent";
     var list = Object.keys(questions).map(function (k) { return questions[k]; })
-      .filter(function (q) { return q.status !== "dismissed"; })
+      .filter(function (q) {
+        if (q.status === "dismissed") return false;
+        if (reviewEl && q.status === "pending") return false;  // moderators: in the review queue instead
+        if (filter === "current") return q.pitch_id === current;
+        if (filter !== "all") return String(q.pitch_id) === filter;
+        return true;
+      })
       .sort(function (a, b) {
+        var ac = a.pitch_id === current ? 0 : 1, bc = b.pitch_id === current ? 0 : 1;
         var ad = a.status === "answered" ? 1 : 0, bd = b.status === "answered" ? 1 : 0;
-        return ad - bd || b.votes - a.votes || a.id - b.id;
+        return ac - bc || ad - bd || (recent ? b.id - a.id : b.votes - a.votes || a.id - b.id);
       });
     questionsEl.textContent = "";
-    list.forEach(function (q) {
-      var li = document.createElement("li");
-      li.className = "rs-question is-" + q.status;
-      li.dataset.id = q.id;
-      var votes = document.createElement("button");
-      votes.type = "button";
-      votes.className = "btn btn-ghost btn-sm rs-vote" + (q.voted ? " chip-on" : "");
-      // Named by what it shows (WCAG 2.5.3 Label in Name): "Upvote: 3", the arrow hidden from the name.
-      var votesLabel = document.createElement("span"), arrow = document.createElement("span");
-      votesLabel.className = "sr-only";
-      votesLabel.textContent = T.upvote + ": ";
-      arrow.setAttribute("aria-hidden", "true");
-      arrow.textContent = "▲ ";
-      votes.append(votesLabel, arrow, String(q.votes));
-      votes.disabled = !!q.voted || q.status === "pending";
-      votes.addEventListener("click", function () {
-        emit("qa:upvote", { question_id: q.id }, function (ack) {
-          if (ack.ok) { questions[q.id] = ack.question; renderQuestions(); }
-          report(ack);
-        });
+    list.forEach(function (q) { questionsEl.appendChild(questionEl(q, current)); });
+    renderReview(current);
+  }
+
+  // Moderators review pending questions apart from the audience's list: oldest first, approve or dismiss.
+  var reviewEl = $("[data-review]");
+  function renderReview(current) {
+    if (!reviewEl) return;
+    var pending = Object.keys(questions).map(function (k) { return questions[k]; })
+      .filter(function (q) { return q.status === "pending"; })
+      .sort(function (a, b) { return a.id - b.id; });
+    reviewEl.textContent = "";
+    pending.forEach(function (q) { reviewEl.appendChild(questionEl(q, current)); });
+    $("[data-review-count]").textContent = String(pending.length);
+    $("[data-review-empty]").hidden = pending.length > 0;
+  }
+
+  function questionEl(q, current) {
+    var li = document.createElement("li");
+    li.className = "rs-question is-" + q.status;
+    li.dataset.id = q.id;
+    var votes = document.createElement("button");
+    votes.type = "button";
+    votes.className = "btn btn-ghost btn-sm rs-vote" + (q.voted ? " chip-on" : "");
+    // Named by what it shows (WCAG 2.5.3 Label in Name): "Upvote: 3", the arrow hidden from the name.
+    var votesLabel = document.createElement("span"), arrow = document.createElement("span");
+    votesLabel.className = "sr-only";
+    votesLabel.textContent = T.upvote + ": ";
+    arrow.setAttribute("aria-hidden", "true");
+    arrow.textContent = "▲ ";
+    votes.append(votesLabel, arrow, String(q.votes));
+    votes.disabled = !!q.voted || q.status === "pending";
+    votes.addEventListener("click", function () {
+      emit("qa:upvote", { question_id: q.id }, function (ack) {
+        if (ack.ok) { questions[q.id] = ack.question; renderQuestions(); }
+        report(ack);
       });
-      li.appendChild(votes);
-      var text = document.createElement("span");
-      text.className = "rs-body";
-      text.textContent = " " + q.body + " — " + (q.user ? q.user.name : "");
-      li.appendChild(text);
-      if (q.status === "pending" || q.status === "answered") {
-        var tag = document.createElement("span");
-        tag.className = "chip";
-        tag.textContent = q.status === "pending" ? T.pending : T.answered_label;
-        li.appendChild(tag);
-      }
-      if (isModerator) {
-        if (q.status === "pending") li.appendChild(smallButton(T.approve, function () { moderate(q.id, "approved"); }));
-        if (q.status !== "answered") li.appendChild(smallButton(T.answered, function () { moderate(q.id, "answered"); }));
-        li.appendChild(smallButton(T.dismiss, function () { moderate(q.id, "dismissed"); }));
-      }
-      questionsEl.appendChild(li);
     });
+    li.appendChild(votes);
+    var text = document.createElement("span");
+    text.className = "rs-body";
+    text.textContent = " " + q.body + " — " + (q.user ? q.user.name : "");
+    li.appendChild(text);
+    var about = document.createElement("span");
+    about.className = "chip rs-q-pitch" + (q.pitch_id === current ? " chip-on" : "");
+    about.dataset.pitchId = q.pitch_id;
+    about.textContent = pitchName(q.pitch_id);
+    li.appendChild(document.createTextNode(" "));
+    li.appendChild(about);
+    if (q.status === "pending" || q.status === "answered") {
+      var tag = document.createElement("span");
+      tag.className = "chip";
+      tag.textContent = q.status === "pending" ? T.pending : T.answered_label;
+      li.appendChild(tag);
+    }
+    if (isModerator) {
+      if (q.status === "pending") li.appendChild(smallButton(T.approve, function () { moderate(q.id, "approved"); }));
+      if (q.status !== "answered" && q.status !== "pending") li.appendChild(smallButton(T.answered, function () { moderate(q.id, "answered"); }));
+      li.appendChild(smallButton(T.dismiss, function () { moderate(q.id, "dismissed"); }));
+    }
+    return li;
   }
 
   function moderate(id, status) { emit("qa:moderate", { question_id: id, status: status }, report); }
@@ -490,7 +589,9 @@
     var input = ev.target.elements.body;
     var body = input.value.trim();
     if (!body) return;
-    emit("qa:ask", { roadshow_id: roadshowId, body: body }, function (ack) {
+    var data = { roadshow_id: roadshowId, body: body };
+    if (askPitch.value) data.pitch_id = parseInt(askPitch.value, 10);
+    emit("qa:ask", data, function (ack) {
       if (ack.ok) { input.value = ""; onQuestion(ack.question); }
       report(ack);
     });

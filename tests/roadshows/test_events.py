@@ -209,6 +209,37 @@ def test_muted_user_is_refused(setup):
     assert chat(viewer, setup.roadshow.id, client_id="after")["ok"] is True
 
 
+def test_unmute_is_seen_live_by_the_person_and_the_moderators_who_rejoin_with_the_muted_list(setup):
+    viewer, mod = setup.connect(setup.viewer), setup.connect(setup.mod)
+    rid, vid = setup.roadshow.id, setup.viewer.id
+    mod.emit("user:mute", {"roadshow_id": rid, "user_id": vid}, callback=True)
+    assert received(mod, "user:muted") == [{"roadshow_id": rid, "user_id": vid, "muted": True}]
+    assert received(viewer, "user:muted") == [{"roadshow_id": rid, "muted": True}]  # who else is muted: not sent
+
+    # A moderator joining later learns whom to offer Unmute; a viewer's state never lists the muted.
+    late_mod = setup.connect(setup.mod, join=False)
+    state = late_mod.emit("roadshow:join", {"roadshow_id": rid, "after_id": None}, callback=True)["state"]
+    assert state["muted_users"] == [vid]
+    other = setup.connect(setup.admin, join=False)  # an admin moderates too
+    assert other.emit("roadshow:join", {"roadshow_id": rid, "after_id": None}, callback=True)["state"][
+        "muted_users"] == [vid]
+    rejoin = setup.connect(setup.viewer, join=False)
+    state = rejoin.emit("roadshow:join", {"roadshow_id": rid, "after_id": None}, callback=True)["state"]
+    assert "muted_users" not in state and state["me"]["muted"] is True and state["me"]["can_post"] is False
+
+    ack = mod.emit("user:mute", {"roadshow_id": rid, "user_id": vid, "muted": False}, callback=True)
+    assert ack == {"ok": True, "muted": False}
+    assert received(viewer, "user:muted") == [{"roadshow_id": rid, "muted": False}]
+    assert received(mod, "user:muted") == [{"roadshow_id": rid, "user_id": vid, "muted": False}]
+    state = late_mod.emit("roadshow:join", {"roadshow_id": rid, "after_id": None}, callback=True)["state"]
+    assert state["muted_users"] == []
+    state = rejoin.emit("roadshow:join", {"roadshow_id": rid, "after_id": None}, callback=True)["state"]
+    assert state["me"]["muted"] is False and state["me"]["can_post"] is True
+    assert chat(viewer, rid, "back again", "back")["ok"] is True
+    # Unmuting someone who is not muted is harmless.
+    assert mod.emit("user:mute", {"roadshow_id": rid, "user_id": vid, "muted": False}, callback=True)["ok"] is True
+
+
 def test_viewer_cannot_mute(setup):
     viewer = setup.connect(setup.viewer)
     ack = viewer.emit("user:mute", {"roadshow_id": setup.roadshow.id, "user_id": setup.mod.id}, callback=True)
@@ -228,6 +259,31 @@ def test_ask_broadcasts_qa_new_with_counts(setup):
     assert ack["ok"] is True and ack["question"]["status"] == "approved" and ack["question"]["votes"] == 0
     new = received(mod, "qa:new")
     assert new[0]["id"] == ack["question"]["id"] and new[0]["counts"] == {"asked": 1, "answered": 0}
+
+
+def test_a_question_is_about_the_pitch_on_stage_unless_another_is_chosen(setup, make_roadshow, make_pitch):
+    viewer, mod = setup.connect(setup.viewer), setup.connect(setup.mod)
+    rid = setup.roadshow.id
+    nothing_on_stage = viewer.emit("qa:ask", {"roadshow_id": rid, "body": "Who is on?"}, callback=True)
+    assert nothing_on_stage["ok"] is False and nothing_on_stage["error"]["code"] == "no_pitch"
+    assert mod.emit("stage:set", {"roadshow_id": rid, "pitch_id": setup.second.id, "state": "live"},
+                    callback=True)["ok"]
+    on_stage = viewer.emit("qa:ask", {"roadshow_id": rid, "body": "机器人多少钱？"}, callback=True)
+    assert on_stage["ok"] and on_stage["question"]["pitch_id"] == setup.second.id
+    chosen = viewer.emit("qa:ask", {"roadshow_id": rid, "pitch_id": setup.first.id, "body": "量子比特寿命？"},
+                         callback=True)
+    assert chosen["ok"] and chosen["question"]["pitch_id"] == setup.first.id
+    assert [(q["pitch_id"], q["body"]) for q in received(mod, "qa:new")] == [
+        (setup.second.id, "机器人多少钱？"), (setup.first.id, "量子比特寿命？")]
+    elsewhere = make_pitch(make_roadshow(), title="Elsewhere")  # a pitch of another roadshow
+    refused = viewer.emit("qa:ask", {"roadshow_id": rid, "pitch_id": elsewhere.id, "body": "?"}, callback=True)
+    assert refused["ok"] is False and refused["error"]["code"] == "pitch_not_found"
+    # Every question in the join state says which pitch it is about.
+    state = setup.connect(setup.viewer, join=False).emit("roadshow:join", {"roadshow_id": rid},
+                                                         callback=True)["state"]
+    assert sorted((q["body"], q["pitch_id"]) for q in state["questions"]) == [
+        ("机器人多少钱？", setup.second.id), ("量子比特寿命？", setup.first.id)]
+    assert {p["id"] for p in state["agenda"]} == {setup.first.id, setup.second.id}
 
 
 def test_premoderated_question_goes_to_moderators_only(setup, db, make_user):

@@ -183,3 +183,20 @@ def test_a_process_beats_and_its_joins_carry_its_id(db, app, make_user, make_roa
     use_cases.join(user=make_user("investor"), roadshow_id=roadshow.id, after_id=None, sid="sid-1")
     assert db.session.scalar(db.select(RoomVisit.node_id).where(RoomVisit.sid == "sid-1")) == live_state().node_id()
     assert live_state().sweep() == 0  # our own process is never swept, however long ago it beat
+
+
+def test_saving_the_same_moderators_and_judges_again_keeps_their_roles(db, admin, make_user, make_roadshow):
+    """The edit page sends every moderator and judge on each save; those already in keep their row."""
+    mod, judge, newcomer = make_user("mentor", name="莫德"), make_user("mentor"), make_user("investor")
+    roadshow = make_roadshow(moderator_ids=[mod.id])
+    services.update_roadshow(actor=admin, roadshow_id=roadshow.id, moderator_ids=[mod.id], judge_ids=[judge.id])
+    services.update_roadshow(actor=admin, roadshow_id=roadshow.id, moderator_ids=[mod.id, newcomer.id],
+                             judge_ids=[judge.id], premoderate_questions=True)
+    db.session.expire_all()
+    roadshow = services.get_roadshow(roadshow.id)
+    assert sorted((r.role, r.user_id) for r in roadshow.roles) == sorted(
+        [("moderator", mod.id), ("moderator", newcomer.id), ("judge", judge.id)])
+    assert roadshow.premoderate_questions is True
+    services.update_roadshow(actor=admin, roadshow_id=roadshow.id, moderator_ids=[newcomer.id], judge_ids=[])
+    db.session.expire_all()
+    assert [(r.role, r.user_id) for r in services.get_roadshow(roadshow.id).roles] == [("moderator", newcomer.id)]

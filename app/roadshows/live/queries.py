@@ -17,6 +17,7 @@ from app.roadshows.models import (
     ChatMessage,
     Cue,
     Interest,
+    Mute,
     Pitch,
     Poll,
     PollVote,
@@ -101,7 +102,13 @@ def room_state(user, roadshow: Roadshow, presence: dict) -> dict:
         state["me"]["interests"] = interests(roadshow.id, user.id)
         state["cues"] = [payloads.cue(c) for c in db.session.scalars(select(Cue).where(
             Cue.roadshow_id == roadshow.id, Cue.user_id == user.id, Cue.acknowledged_at.is_(None)))]
+    if moderator:  # whom the room has muted, so the people list and chat lines offer Unmute (moderators only)
+        state["muted_users"] = muted_user_ids(roadshow.id)
     return state
+
+
+def muted_user_ids(roadshow_id: int) -> list[int]:
+    return list(db.session.scalars(select(Mute.user_id).where(Mute.roadshow_id == roadshow_id).order_by(Mute.user_id)))
 
 
 def last_event_id(roadshow_id: int) -> int | None:
