@@ -85,10 +85,7 @@ def _interface_phrases() -> list[str]:
 @pytest.fixture(scope="module")
 def demo(app):
     """The demo incubator, seeded once for the module in a transaction that is rolled back at the end."""
-    with app.app_context(), pytest.MonkeyPatch.context() as patch:
-        from werkzeug.security import generate_password_hash
-        patch.setattr("app.accounts.models.generate_password_hash",
-                      lambda password: generate_password_hash(password, method="pbkdf2:sha256:1000"))
+    with app.app_context():
         engine = _db.engine
         conn = engine.connect()
         outer = conn.begin()
