@@ -121,6 +121,8 @@ def app_env(database_url: str, *, secret_key: str, extra: dict[str, str] | None 
         "LOGIN_RATE_LIMIT": "1000 per minute",
         "REGISTER_RATE_LIMIT": "1000 per minute",
         "PASSWORD_HASH_METHOD": FAST_TEST_PASSWORD_HASH,  # seeding makes dozens of accounts
+        # Each start would load pdfium and the segmenter's dictionary (~0.3–1 s); the benchmarks turn it back on.
+        "FUHUA_WARM_UP": "0",
     })
     env.update(extra or {})
     return env
