@@ -147,3 +147,30 @@ def test_cancelling_the_session_revokes_its_tokens_at_once(video, login, call_pe
     cancelled = login(call_people["mentor"]).post(f"/api/bookings/{booking.id}/cancel", json={"reason": "临时有事"})
     assert cancelled.status_code == 200, cancelled.get_json()
     assert session_refused(video.http_url, access["token"])
+
+
+def test_browsers_get_the_stun_servers_and_turn_credentials_of_their_own(video, video_config, login, call_people):
+    import base64
+    import hashlib
+    import hmac
+    video_config(video, JANUS_ICE_SERVERS='[{"urls": "stun:turn.example.org:3478"}]', JANUS_TURN_SECRET="coturn-secret",
+                 JANUS_TURN_URLS="turn:turn.example.org:3478?transport=udp,turns:turn.example.org:5349")
+    access = _join(login, call_people["founder"], call_people["booking"])
+    stun, turn = access["ice_servers"]
+    assert stun == {"urls": "stun:turn.example.org:3478"}
+    assert turn["urls"] == ["turn:turn.example.org:3478?transport=udp", "turns:turn.example.org:5349"]
+    expires, _, who = turn["username"].partition(":")
+    assert who == f"fuhua-{call_people['founder'].id}" and int(expires) == services.parse(access["token"]).expires
+    expected = base64.b64encode(hmac.new(b"coturn-secret", turn["username"].encode(), hashlib.sha1).digest()).decode()
+    assert turn["credential"] == expected  # what coturn's use-auth-secret checks
+
+
+def test_flask_video_expire_and_status(video, app, login, call_people, db):
+    _join(login, call_people["founder"], call_people["booking"])
+    runner = app.test_cli_runner()
+    status = runner.invoke(args=["video", "status"])
+    assert status.output.startswith(f"{video.http_url}: 1.1") and status.output.strip().endswith(", 1 tokens")
+    booking = db.session.get(Booking, call_people["booking"].id)
+    booking.status = BookingStatus.CANCELLED
+    db.session.commit()
+    assert runner.invoke(args=["video", "expire"]).output.strip() == "1 tokens revoked"
