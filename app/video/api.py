@@ -24,14 +24,16 @@ def video_status():
 
 
 @blp.route("/bookings/<int:booking_id>/call", methods=["POST"])
+@blp.arguments(schemas.JoinCallSchema, required=False)
 @blp.response(201, schemas.CallAccessSchema)
 @_errors(401, 404, 409, 503)
 @login_required
-def join_booking_call(booking_id):
+def join_booking_call(data, booking_id):
     """Join a mentoring session's call (its founder or mentor, or an admin; from 15 minutes before the start
     to 30 minutes after the end): a Janus token for this person and room. 409 `call_not_open` outside; 404
     `video_disabled` when the site has no Janus; 503 `video_unavailable` when Janus does not answer."""
-    return services.join_call(user=_me(), kind="booking", scope_id=booking_id)
+    return services.join_call(user=_me(), kind="booking", scope_id=booking_id,
+                              previous_token=(data or {}).get("previous_token"))
 
 
 @blp.route("/bookings/<int:booking_id>/call", methods=["DELETE"])
@@ -44,12 +46,14 @@ def leave_booking_call(booking_id):
 
 
 @blp.route("/meetings/<int:meeting_id>/call", methods=["POST"])
+@blp.arguments(schemas.JoinCallSchema, required=False)
 @blp.response(201, schemas.CallAccessSchema)
 @_errors(401, 403, 404, 409, 503)
 @login_required
-def join_meeting_call(meeting_id):
+def join_meeting_call(data, meeting_id):
     """Join a founder–investor meeting's call (its two people, around its time)."""
-    return services.join_call(user=_me(), kind="meeting", scope_id=meeting_id)
+    return services.join_call(user=_me(), kind="meeting", scope_id=meeting_id,
+                              previous_token=(data or {}).get("previous_token"))
 
 
 @blp.route("/meetings/<int:meeting_id>/call", methods=["DELETE"])

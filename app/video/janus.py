@@ -221,9 +221,11 @@ class Janus:
         except (URLError, OSError, ValueError) as error:
             raise JanusError(f"Janus is not reachable at {self.http_url}: {error}") from None
 
-    def admin(self, janus: str, /, **fields) -> dict:
-        """One admin API request (`add_token`, `list_sessions`, …); raises JanusError on an error answer."""
-        return self._post(self.admin_url, {"janus": janus, "admin_secret": self.admin_secret, **fields})
+    def admin(self, janus: str, /, *path: int, **fields) -> dict:
+        """One admin API request (`add_token`, `list_sessions`, …) on the server, or on the session and handle
+        given in `path`; raises JanusError on an error answer."""
+        url = "/".join([self.admin_url.rstrip("/"), *(str(part) for part in path)])
+        return self._post(url, {"janus": janus, "admin_secret": self.admin_secret, **fields})
 
     # Tokens (core authentication)
     def add_token(self, token: str, plugins: tuple[str, ...] = (VIDEOROOM,)) -> None:
@@ -238,6 +240,22 @@ class Janus:
                 return False
             raise
         return True
+
+    def close_sessions(self, token: str) -> int:
+        """Destroy every Janus session that holds a handle attached with `token` (its PeerConnections close at
+        once); returns how many. Removing a token only stops new requests: this ends what it already opened."""
+        closed = 0
+        for session in self.admin("list_sessions").get("sessions", []):
+            try:
+                handles = self.admin("list_handles", session).get("handles", [])
+                if any((self.admin("handle_info", session, h).get("info") or {}).get("token") == token
+                       for h in handles):
+                    self.admin("destroy_session", session)
+                    closed += 1
+            except JanusError as error:
+                if error.code not in (458, 459):  # the session or handle went meanwhile
+                    raise
+        return closed
 
     def list_tokens(self) -> list[str]:
         answer = self.admin("list_tokens")

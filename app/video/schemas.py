@@ -1,5 +1,11 @@
 """Output schemas of the video calls API."""
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
+
+
+class JoinCallSchema(Schema):
+    previous_token = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200),
+                                   metadata={"description": "A page rejoining by itself: the token it had (409 "
+                                                            "`joined_elsewhere` if the person joined elsewhere since)"})
 
 
 class IceServerSchema(Schema):

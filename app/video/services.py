@@ -24,7 +24,7 @@ from flask_babel import lazy_gettext as _l
 from app.accounts.models import User
 from app.core import jobs
 from app.core.db import utcnow
-from app.core.errors import AppError, NotFound
+from app.core.errors import AppError, Conflict, NotFound
 from app.extensions import db
 from app.video import calls
 from app.video.janus import Janus, JanusError
@@ -173,8 +173,10 @@ def _own_grants(janus: Janus, room: int, user_id: int) -> list[tuple[str, Grant]
 
 
 def _revoke(janus: Janus, token: str, grant: Grant) -> None:
-    """Take a token off Janus and off its room, and kick the feed it published (each step may have happened)."""
+    """Take a token off Janus and off its room, close the Janus sessions it opened (what it sends and receives
+    stops now, whatever the browser does) and kick the feed it published (each step may have happened)."""
     janus.remove_token(token)
+    janus.close_sessions(token)
     secret = room_secret(grant.room)
     try:
         janus.allow(grant.room, secret=secret, tokens=[token], action="remove")
@@ -184,9 +186,19 @@ def _revoke(janus: Janus, token: str, grant: Grant) -> None:
             raise
 
 
-def join_call(*, user: User, kind: str, scope_id: int) -> dict:
+class JoinedElsewhere(Conflict):
+    code = "joined_elsewhere"
+    default_message = _l("This window left the call: you joined it from another window, or your place in it ended.")
+
+
+def join_call(*, user: User, kind: str, scope_id: int, previous_token: str | None = None) -> dict:
     """Let `user` into the call of a booking or meeting: a token on Janus (replacing their earlier one in this
-    room) and what their browser needs to join. NotFound/PermissionDenied for others, 409 when not open."""
+    room) and what their browser needs to join. NotFound/PermissionDenied for others, 409 when not open.
+
+    :param previous_token: a page rejoining by itself names the token it had; if the person has joined from
+        another window since (a token of theirs other than this one is live), the page is told so (409
+        `joined_elsewhere`) instead of taking the call back from that window.
+    """
     now = utcnow()
     call = calls.open_call(user=user, kind=kind, scope_id=scope_id, now=now)
     janus = _instance_for(call.room)
@@ -194,7 +206,10 @@ def join_call(*, user: User, kind: str, scope_id: int) -> dict:
                   secrets.randbelow(10**9))
     token = sign(grant)
     try:
-        for old_token, old in _own_grants(janus, call.room, user.id):
+        earlier = _own_grants(janus, call.room, user.id)
+        if previous_token is not None and any(old_token != previous_token for old_token, _old in earlier):
+            raise JoinedElsewhere()
+        for old_token, old in earlier:
             _revoke(janus, old_token, old)
         janus.add_token(token)
         if not janus.create_room(call.room, secret=room_secret(call.room), allowed=[token],

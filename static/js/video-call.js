@@ -36,9 +36,11 @@
     button.textContent = label;
   }
 
-  function request(method) {
-    return fetch(joinUrl, {method: method, credentials: "same-origin",
-                           headers: {"X-CSRFToken": csrf, "Accept": "application/json"}})
+  function request(method, body) {
+    var headers = {"X-CSRFToken": csrf, "Accept": "application/json"};
+    if (body) headers["Content-Type"] = "application/json";
+    return fetch(joinUrl, {method: method, credentials: "same-origin", headers: headers,
+                           body: body ? JSON.stringify(body) : undefined})
       .then(function (response) {
         if (response.status === 204) return null;
         return response.json().then(function (body) {
@@ -54,7 +56,10 @@
     clearTimeout(retryTimer);
     if (retrying !== true) setStatus(t("joining"));
     buttons.join.disabled = true;
-    request("POST").then(function (granted) {
+    // Rejoining by itself, the page names the token it had: if this person joined from another window
+    // since, the server says so (409 joined_elsewhere) instead of taking the call back from that window.
+    var previous = retrying === true && access ? {previous_token: access.token} : null;
+    request("POST", previous).then(function (granted) {
       access = granted;
       connect();
     }).catch(function (error) {

@@ -53,3 +53,10 @@ def join_room(http_url: str, *, token: str, room: int, feed_id: int | None = Non
 def session_refused(http_url: str, token: str) -> bool:
     """Whether Janus refuses to open a session with `token`."""
     return _call(http_url, {"janus": "create", "token": token})["janus"] == "error"
+
+
+def open_session(http_url: str, token: str) -> int:
+    """Open a Janus session with `token` and attach the VideoRoom (as a page would); the session id."""
+    session = _call(http_url, {"janus": "create", "token": token})["data"]["id"]
+    _call(f"{http_url}/{session}", {"janus": "attach", "plugin": "janus.plugin.videoroom", "token": token})
+    return session

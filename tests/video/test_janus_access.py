@@ -174,3 +174,27 @@ def test_flask_video_expire_and_status(video, app, login, call_people, db):
     booking.status = BookingStatus.CANCELLED
     db.session.commit()
     assert runner.invoke(args=["video", "expire"]).output.strip() == "1 tokens revoked"
+
+
+def test_revoking_closes_the_janus_sessions_the_token_opened(video, login, call_people):
+    from tests.video.janus_client import open_session
+    founder = login(call_people["founder"])
+    access = founder.post(f"/api/bookings/{call_people['booking'].id}/call").get_json()
+    mentor_access = _join(login, call_people["mentor"], call_people["booking"])
+    mine, theirs = open_session(video.http_url, access["token"]), open_session(video.http_url, mentor_access["token"])
+    assert {mine, theirs} <= set(video.client().admin("list_sessions")["sessions"])
+    assert founder.delete(f"/api/bookings/{call_people['booking'].id}/call").status_code == 204
+    sessions = set(video.client().admin("list_sessions")["sessions"])
+    assert mine not in sessions and theirs in sessions  # a browser ignoring the kick receives nothing more
+
+
+def test_a_page_rejoining_by_itself_does_not_take_the_call_back_from_a_newer_window(video, login, call_people):
+    mentor = login(call_people["mentor"])
+    path = f"/api/bookings/{call_people['booking'].id}/call"
+    first = mentor.post(path).get_json()
+    second = mentor.post(path).get_json()  # the same person, another window
+    stale = mentor.post(path, json={"previous_token": first["token"]})
+    assert stale.status_code == 409 and stale.get_json()["error"]["code"] == "joined_elsewhere"
+    assert not session_refused(video.http_url, second["token"])  # the newer window keeps the call
+    again = mentor.post(path, json={"previous_token": second["token"]})  # the newer window's own reconnect
+    assert again.status_code == 201 and session_refused(video.http_url, second["token"])
