@@ -22,7 +22,7 @@ import secrets
 import shutil
 import subprocess
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.error import HTTPError, URLError
 from urllib.request import Request, urlopen
@@ -79,7 +79,6 @@ class JanusSettings:
     session_timeout: int = 60
     debug_level: int = 3
     plugins_dir: Path = DEBIAN_PLUGINS
-    extra_nat: dict = field(default_factory=dict)
 
 
 def write_config(directory: Path, settings: JanusSettings) -> Path:
@@ -101,7 +100,7 @@ def write_config(directory: Path, settings: JanusSettings) -> Path:
     }
     nat = {"nice_debug": False, "ice_enforce_list": settings.ice_enforce_list,
            "stun_server": stun_host or None, "stun_port": int(stun_port) if stun_port else None,
-           "nat_1_1_mapping": settings.nat_1_1_mapping, "ignore_mdns": True, **settings.extra_nat}
+           "nat_1_1_mapping": settings.nat_1_1_mapping, "ignore_mdns": True}
     core = (_section("general", general) + _section("certificates", {})
             + _section("media", {"rtp_port_range": settings.rtp_port_range}) + _section("nat", nat)
             + _section("plugins", {"disable": ",".join(f"libjanus_{p}.so" for p in _UNUSED_PLUGINS)})
