@@ -26,10 +26,11 @@ translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $
 
 setup: $(VENV)/.installed translations
 
+# With Debian's janus installed and no JANUS_URLS, a local Janus runs beside the app (app/video/local.py).
 run: setup
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo --if-empty
-	SOCKETIO_ASYNC_MODE=gevent $(BIN)/python wsgi.py
+	SOCKETIO_ASYNC_MODE=gevent $(BIN)/python -m app.video.local $(BIN)/python wsgi.py
 
 test: setup
 	$(BIN)/pytest

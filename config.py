@@ -146,6 +146,30 @@ class Config:
     # Seconds after leaving a room within which coming back restores a raised hand (a reconnect, not a new visit).
     ROADSHOW_RECONNECT_GRACE = float(os.environ.get("ROADSHOW_RECONNECT_GRACE") or 120)
 
+    # Video calls through Janus (app/video/): "auto" turns video on when JANUS_URLS is set, "0" keeps it off.
+    # JANUS_URLS are the Janus API addresses browsers use (comma-separated; a room lives on one of them), and
+    # JANUS_ADMIN_URLS their admin APIs in the same order (JANUS_ADMIN_URL for one). Fuhua adds and removes the
+    # browsers' tokens there with JANUS_ADMIN_SECRET and makes rooms with JANUS_ROOM_ADMIN_KEY (the VideoRoom
+    # plugin's admin_key). JANUS_ICE_SERVERS is a JSON list of RTCIceServer for browsers (STUN/TURN); with
+    # JANUS_TURN_SECRET (coturn's static-auth-secret) and JANUS_TURN_URLS, each person gets TURN credentials of
+    # their own that expire with the call.
+    VIDEO_ENABLED = os.environ.get("VIDEO_ENABLED", "auto")
+    JANUS_URLS = os.environ.get("JANUS_URLS") or os.environ.get("JANUS_URL") or ""
+    JANUS_ADMIN_URLS = os.environ.get("JANUS_ADMIN_URLS") or os.environ.get("JANUS_ADMIN_URL") or ""
+    JANUS_ADMIN_SECRET = os.environ.get("JANUS_ADMIN_SECRET") or ""
+    JANUS_ROOM_ADMIN_KEY = os.environ.get("JANUS_ROOM_ADMIN_KEY") or ""
+    JANUS_ICE_SERVERS = os.environ.get("JANUS_ICE_SERVERS") or "[]"
+    JANUS_TURN_SECRET = os.environ.get("JANUS_TURN_SECRET") or ""
+    JANUS_TURN_URLS = os.environ.get("JANUS_TURN_URLS") or ""
+    # `make run` starts a local Janus (when Debian's janus is installed and JANUS_URLS is unset) on these.
+    JANUS_LOCAL_PORT = int(os.environ.get("JANUS_LOCAL_PORT") or 8088)
+    JANUS_LOCAL_ADMIN_PORT = int(os.environ.get("JANUS_LOCAL_ADMIN_PORT") or 7088)
+    JANUS_RTP_PORTS = os.environ.get("JANUS_RTP_PORTS") or "20000-40000"
+    JANUS_ICE_ENFORCE_LIST = os.environ.get("JANUS_ICE_ENFORCE_LIST") or None
+    # A mentoring or meeting call opens this many minutes before the session and closes this many after its end.
+    VIDEO_CALL_OPENS_BEFORE = int(os.environ.get("VIDEO_CALL_OPENS_BEFORE") or 15)
+    VIDEO_CALL_CLOSES_AFTER = int(os.environ.get("VIDEO_CALL_CLOSES_AFTER") or 30)
+
     # How new passwords are hashed (Werkzeug's method string). Leave it: scrypt is deliberately slow. The tests
     # (and the servers they start) set a fast one, because the suite makes thousands of accounts and sign-ins;
     # production refuses anything but scrypt.

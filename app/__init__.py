@@ -21,6 +21,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
     _init_search(app)
+    _init_video(app)
     _register_socket_handlers(app)
     _register_cli(app)
     return app
@@ -88,6 +89,11 @@ def _init_search(app: Flask) -> None:
     app.jinja_env.globals["matched_words"] = matched_words
 
 
+def _init_video(app: Flask) -> None:
+    from app.video import services as video
+    video.init_app(app)
+
+
 def _register_blueprints(app: Flask) -> None:
     from app.accounts.api import blp as accounts_api
     from app.accounts.organisations_api import blp as organisations_api
@@ -116,12 +122,15 @@ def _register_blueprints(app: Flask) -> None:
     from app.startups.views import bp as startups_views
     from app.statistics.api import blp as statistics_api
     from app.statistics.views import bp as statistics_views
+    from app.video.api import blp as video_api
+    from app.video.views import bp as video_views
 
     for bp in (main_views, accounts_views, startups_views, providers_views, notifications_views, admin_views,
                docs_views, organisations_views, mentoring_views, marketplace_views, roadshows_views,
                statistics_views,
                conversations_views,
                matching_views,
+               video_views,
                ):
         app.register_blueprint(bp)
     for blp in (accounts_api, startups_api, providers_api, notifications_api, admin_api, organisations_api,
@@ -129,6 +138,7 @@ def _register_blueprints(app: Flask) -> None:
                 statistics_api,
                 conversations_api,
                 matching_api,
+                video_api,
                 ):
         api.register_blueprint(blp)
 
@@ -152,8 +162,10 @@ def _register_cli(app: Flask) -> None:
     from app.core.jobs import register as register_jobs_cli
     from app.core.seed import register as register_seed_cli
     from app.search.cli import register as register_search_cli
+    from app.video.cli import register as register_video_cli
 
     register_accounts_cli(app)
     register_seed_cli(app)
     register_jobs_cli(app)
     register_search_cli(app)
+    register_video_cli(app)

@@ -27,6 +27,7 @@ from app.core.errors import Conflict, Invalid, InvalidState, NotFound, Permissio
 from app.core.pagination import Page, paginate
 from app.extensions import db
 from app.mentoring import notifications as _kinds  # noqa: F401  (registers the notification kinds)
+from app.mentoring import signals
 from app.mentoring import slots as slot_engine
 from app.mentoring.models import (
     ACTIVE_STATUSES,
@@ -286,6 +287,7 @@ def _run(func, user: User, booking_id: int, **kwargs) -> Booking:
     booking = get_booking(user=user, booking_id=booking_id)
     with _mentor_unit(booking.mentor_id, booking.founder_id, booking.mentor.user_id):
         booking = func(user, booking_id, **kwargs)
+    signals.booking_moved.send(booking.id)
     return booking
 
 
