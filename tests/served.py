@@ -226,11 +226,20 @@ class ServedApp:
 
     def spawn(self, **env: str) -> Server:
         """Start one more server process on this database (same secret key, so sessions are shared)."""
-        port = free_port()
-        server = Server(database_url=self.database_url, env=self.env(port, **env), port=port,
-                        log_path=self.workdir / f"server-{port}.log")
-        self.servers.append(server)
-        return server.start()
+        for attempt in range(3):
+            port = free_port()
+            server = Server(database_url=self.database_url, env=self.env(port, **env), port=port,
+                            log_path=self.workdir / f"server-{port}.log")
+            try:
+                server.start()
+            except RuntimeError as error:  # another test process took the free port first
+                server.stop()
+                if "Address already in use" not in str(error) or attempt == 2:
+                    raise
+                continue
+            self.servers.append(server)
+            return server
+        raise AssertionError("unreachable")
 
     def logs(self) -> str:
         return "\n".join(f"--- {s.url}\n{s.log()}" for s in self.servers)
