@@ -394,6 +394,7 @@ def reschedule(*, actor: User, booking_id: int, starts_at: datetime) -> Booking:
                          exclude_booking_id=booking.id)
         _release(booking)
         promoted = _promote_waitlist(booking)
+        moved_from = booking.starts_at
         booking.starts_at = starts_at
         booking.ends_at = starts_at + timedelta(minutes=session_type.duration_minutes)
         db.session.flush()
@@ -404,6 +405,8 @@ def reschedule(*, actor: User, booking_id: int, starts_at: datetime) -> Booking:
         _changed(booking)
         _invite(booking, other, "booking_rescheduled", actor=user.name)
         _invite(booking, user, "booking_calendar_update")
+        if session_type.capacity > 1:  # the mentor's event for the occurrence the founder left changes too
+            _invite(booking, booking.mentor.user, "booking_calendar_update", occurrence_at=moved_from)
         _notify_promoted(promoted)
         return booking
     return _run(move, actor, booking_id)
@@ -558,16 +561,29 @@ def _changed(booking: Booking) -> None:
     db.session.flush()
 
 
-def _invite(booking: Booking, user: User, kind: str, **extra) -> None:
+def _invite(booking: Booking, user: User, kind: str, *, occurrence_at: datetime | None = None, **extra) -> None:
     """Notify `user` in-app and email them the booking's invitation as it stands now: REQUEST (add or update)
     or CANCEL, at the booking's current SEQUENCE. The .ics is made here, inside the change's unit of work, so
-    a later change cannot alter what this email says; it is sent after the commit, at most once."""
+    a later change cannot alter what this email says; it is sent after the commit, at most once.
+
+    The mentor of a group session has one event per occurrence, not one per seat: their invitation is the
+    occurrence's (`calendar.occurrence_ics`: every founder with a seat, CANCEL once nobody has one), for
+    `occurrence_at` (default: the booking's time), at the session type's growing SEQUENCE."""
     from app.mentoring import calendar
 
     db.session.flush()
-    method = calendar.invitation_method(booking)
+    session_type = booking.session_type
     with force_locale(user_locale(user)):  # its description in the recipient's language
-        ics = base64.b64encode(calendar.booking_ics(booking, method)).decode("ascii")
+        if session_type.capacity > 1 and user.id == booking.mentor.user_id:
+            session_type.ics_sequence = (session_type.ics_sequence or 0) + 1
+            db.session.flush()
+            method, raw = calendar.occurrence_ics(session_type, occurrence_at or booking.starts_at)
+        else:
+            method = calendar.invitation_method(booking)
+            raw = calendar.booking_ics(booking, method)
+    ics = base64.b64encode(raw).decode("ascii")
+    if occurrence_at is not None:
+        extra["starts_at"] = occurrence_at.isoformat()
     note = notifications.notify(user=user, kind=kind, data=_data(booking, **extra), url=f"/sessions/{booking.id}",
                                 email=False)
     if user.is_active:

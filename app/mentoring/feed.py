@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 from app.accounts.models import User
 from app.core.db import utcnow
 from app.extensions import db
-from app.mentoring.calendar import booking_event, new_calendar
+from app.mentoring.calendar import booking_event, group_uid, new_calendar
 from app.mentoring.models import ACTIVE_STATUSES, Booking, BookingStatus, MentorProfile
 
 PAST_DAYS = 90
@@ -53,9 +53,8 @@ def _bookings(user: User, since) -> list[Event]:
             continue
         # one occurrence of a group session: one event, every founder attending; confirmed if any seat is
         first = next((b for b in group if b.status != BookingStatus.REQUESTED), group[0])
-        uid = f"group-{type_id}-{starts_at.strftime('%Y%m%dT%H%M%SZ')}@fuhua"
-        events.append(booking_event(first, founders=[b.founder for b in group], uid=uid,
-                                    sequence=sum(b.ics_sequence for b in group) + len(group)))
+        events.append(booking_event(first, founders=[b.founder for b in group], uid=group_uid(type_id, starts_at),
+                                    sequence=first.session_type.ics_sequence))
     return events
 
 
