@@ -193,7 +193,7 @@ def book(*, founder: User, session_type_id: int, starts_at: datetime, topic: str
         booking = Booking(mentor_id=profile.id, session_type_id=session_type.id, founder_id=founder_id,
                           startup_id=startup_id, starts_at=starts_at,
                           ends_at=starts_at + timedelta(minutes=session_type.duration_minutes),
-                          topic=(topic or "").strip(), status=status,
+                          topic=(topic or "").strip(), status=status, startup_stage=_stage_of(startup_id),
                           confirmed_at=utcnow() if status == BookingStatus.CONFIRMED else None)
         db.session.add(booking)
         db.session.flush()
@@ -205,6 +205,14 @@ def book(*, founder: User, session_type_id: int, starts_at: datetime, topic: str
             _invite(booking, booking.founder, "booking_confirmed")
     log.info("booking %s by user %s (%s)", booking.id, founder_id, booking.status)
     return booking
+
+
+def _stage_of(startup_id: int | None) -> str | None:
+    """The startup's stage now (kept with the booking: the scorecard measures progress from it)."""
+    if startup_id is None:
+        return None
+    from app.startups.models import Startup
+    return db.session.scalar(select(Startup.stage).where(Startup.id == startup_id))
 
 
 def _aligned(starts_at: datetime) -> datetime:
@@ -351,7 +359,8 @@ def _finish(actor: User, booking_id: int, status: str, action, *, mentor_only: b
         booking, side = _load_for_move(user, booking_id)
         if mentor_only:
             _mentor_only(side)
-        if booking.status != BookingStatus.CONFIRMED:
+        if booking.status != BookingStatus.CONFIRMED and not (status == BookingStatus.NO_SHOW
+                                                               and _no_show_reportable(booking)):
             raise _wrong_state(booking, action)
         if booking.starts_at > utcnow():
             raise InvalidState(_l("This session has not started yet."), code="not_started")
@@ -362,13 +371,30 @@ def _finish(actor: User, booking_id: int, status: str, action, *, mentor_only: b
     return _run(move, actor, booking_id)
 
 
+def _no_show_reportable(booking: Booking) -> bool:
+    """A completed session (by the mentor or automatically at its end) may still be reported as a no-show until
+    someone rates it, within the feedback's blind days."""
+    return (booking.status == BookingStatus.COMPLETED and not booking.feedback
+            and booking.ends_at + timedelta(days=FEEDBACK_BLIND_DAYS) > utcnow())
+
+
+def no_show_open(booking: Booking, now: datetime | None = None) -> bool:
+    """Whether a no-show may be reported now: a confirmed session that has started, or a completed one that
+    nobody has rated yet (within the blind days)."""
+    now = now or utcnow()
+    if booking.status == BookingStatus.CONFIRMED:
+        return booking.starts_at <= now
+    return _no_show_reportable(booking)
+
+
 def complete(*, mentor: User, booking_id: int) -> Booking:
     """The mentor marks a confirmed session that has started as completed."""
     return _finish(mentor, booking_id, BookingStatus.COMPLETED, _l("complete"))
 
 
 def mark_no_show(*, actor: User, booking_id: int) -> Booking:
-    """Either side records that the other did not come; it counts against the side that was absent."""
+    """Either side records that the other did not come; it counts against the side that was absent. Also on a
+    completed session nobody has rated yet (it was completed automatically at its end)."""
     return _finish(actor, booking_id, BookingStatus.NO_SHOW, _l("mark as no-show"), mentor_only=False)
 
 

@@ -78,3 +78,11 @@ register("waitlist_promoted",
          text=_l("A seat opened up: you are now booked for %(session)s with %(mentor)s on %(when)s."),
          subject=_l("You got a seat: %(session)s on %(when)s"),
          body=WHERE_AND_INVITE, important=True, prepare=_when)
+
+register("booking_rate",
+         text=_l("How did %(session)s with %(other)s on %(when)s go? Rate it (1–5 stars). Your rating stays "
+                 "hidden from %(other)s until both of you have rated."),
+         subject=_l("Rate your session: %(session)s with %(other)s"),
+         body=_l("If the other side did not come, report a no-show on the session page instead."),
+         important=True, prepare=_when)
+
