@@ -105,6 +105,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.matching.api import blp as matching_api
     from app.matching.views import bp as matching_views
     from app.mentoring.api import blp as mentoring_api
+    from app.mentoring.open_days_api import blp as open_days_api
+    from app.mentoring.programme_views import bp as programme_views
     from app.mentoring.views import bp as mentoring_views
     from app.notifications.api import blp as notifications_api
     from app.notifications.views import bp as notifications_views
@@ -122,6 +124,7 @@ def _register_blueprints(app: Flask) -> None:
                statistics_views,
                conversations_views,
                matching_views,
+               programme_views,
                ):
         app.register_blueprint(bp)
     for blp in (accounts_api, startups_api, providers_api, notifications_api, admin_api, organisations_api,
@@ -129,6 +132,7 @@ def _register_blueprints(app: Flask) -> None:
                 statistics_api,
                 conversations_api,
                 matching_api,
+                open_days_api,
                 ):
         api.register_blueprint(blp)
 

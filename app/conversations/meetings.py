@@ -57,8 +57,9 @@ REMINDERS = (("24h", timedelta(hours=24)), ("1h", timedelta(hours=1)))
 
 def calendar_clashes(user_id: int, starts_at: datetime, ends_at: datetime, *,
                      bookings: bool = True) -> list[dict]:
-    """What in the user's calendar overlaps [starts_at, ends_at): active mentor bookings (as founder or mentor)
-    and confirmed meetings. Each item: kind, id, starts_at, ends_at, a `label` and a readable `text`."""
+    """What in the user's calendar overlaps [starts_at, ends_at): active mentor bookings (as founder or mentor),
+    confirmed meetings and open days (a seat, or mentoring one). Each item: kind, id, starts_at, ends_at, a
+    `label` and a readable `text`."""
     clashes = []
     if bookings:
         profiles = select(MentorProfile.id).where(MentorProfile.user_id == user_id)
@@ -83,6 +84,12 @@ def calendar_clashes(user_id: int, starts_at: datetime, ends_at: datetime, *,
                         "label": str(_l("Meeting with %(name)s", name=other)),
                         "text": str(_l("Clashes with your meeting with %(name)s (%(when)s).", name=other,
                                        when=format_time(m.starts_at, None, "short")))})
+    from app.mentoring.open_days import open_days_of
+    for day in open_days_of(user_id, starts_at, ends_at):
+        clashes.append({"kind": "open_day", "id": day.id, "starts_at": day.starts_at, "ends_at": day.ends_at,
+                        "label": str(_l("Open day %(title)s", title=day.title)),
+                        "text": str(_l("Clashes with the open day %(title)s (%(when)s).", title=day.title,
+                                       when=format_time(day.starts_at, None, "short")))})
     return clashes
 
 

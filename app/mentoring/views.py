@@ -62,7 +62,8 @@ def directory():
     filters = {"q": (args.get("q") or "").strip()[:200],
                "tag": " ".join((args.get("tag") or "").split()).lower()[:40] or None,
                "sector": args.get("sector") if args.get("sector") in SECTOR_LABELS else None,
-               "language": args.get("language") if args.get("language") in LANGUAGE_LABELS else None}
+               "language": args.get("language") if args.get("language") in LANGUAGE_LABELS else None,
+               "gold": args.get("gold") in ("1", "true", "on")}
     result = services.search_mentors(**filters, page=page, per_page=DIRECTORY_PER_PAGE)
     services.decorate(result.items)
     return render_template("mentoring/directory.html", page=result, filters=filters,
