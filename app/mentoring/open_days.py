@@ -55,7 +55,7 @@ def _check(title: str, starts_at: datetime, ends_at: datetime, seats: int, mento
         details["starts_at"] = [str(_l("Give the time with its UTC offset."))]
     elif starts_at <= utcnow():
         details["starts_at"] = [str(_l("Choose a time in the future."))]
-    elif not starts_at < ends_at <= starts_at + timedelta(hours=MAX_HOURS):
+    elif not starts_at < ends_at or (ends_at - starts_at) > timedelta(hours=MAX_HOURS):
         details["ends_at"] = [str(_l("End after the start, at most %(n)d hours later.", n=MAX_HOURS))]
     if not 1 <= seats <= MAX_SEATS:
         details["seats"] = [str(_l("Give 1 to %(n)d seats.", n=MAX_SEATS))]

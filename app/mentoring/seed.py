@@ -131,8 +131,8 @@ def _seed_mentor(mentor, spec, founders, startups, index: int) -> None:
 
 
 def _past_sessions(mentor, session_type, founders, startups, index: int) -> None:
-    """The mentor's record (HISTORY): sessions 11 days apart, each mentor at its own hour, so no founder is ever
-    in two at once."""
+    """The mentor's record (HISTORY): sessions 17 days apart (the older ones before the scorecard's 90-day trend),
+    each mentor at its own hour, so no founder is ever in two at once."""
     spec = HISTORY.get(mentor.email.split("@")[0], {"record": "", "progressed": 0, "accept_hours": None})
     profile = services.profile_for(mentor)
     anchor = utcnow().replace(hour=1 + index, minute=0, second=0, microsecond=0)
@@ -140,7 +140,7 @@ def _past_sessions(mentor, session_type, founders, startups, index: int) -> None
     for j, code in enumerate(spec["record"].split()):
         founder = founders[(index + j) % len(founders)]
         startup = next((s for s in startups if s.member_role(founder)), None)
-        starts_at = anchor - timedelta(days=4 + 11 * j)
+        starts_at = anchor - timedelta(days=4 + 17 * j)
         booking = _past_booking(profile, session_type, founder, startup, starts_at, code, spec["accept_hours"])
         if startup is not None and code.startswith("C") and len(progressed) < spec["progressed"]:
             progressed.add(startup.id)
