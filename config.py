@@ -193,6 +193,10 @@ class Config:
     # Unset: the address being served (HOST/PORT, as `make run` and wsgi.py use them); see init_app.
     SITE_URL = (os.environ.get("SITE_URL") or "").rstrip("/") or None
 
+    # `flask mentoring close-sessions`: minutes after a session ends before it is completed and both sides are
+    # asked to rate it (a no-show reported by then keeps it from completing).
+    MENTORING_CLOSE_AFTER_MINUTES = int(os.environ.get("MENTORING_CLOSE_AFTER_MINUTES") or 15)
+
     # i18n
     LANGUAGES = ["en", "zh"]
     BABEL_DEFAULT_LOCALE = "en"

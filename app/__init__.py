@@ -111,6 +111,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.matching.api import blp as matching_api
     from app.matching.views import bp as matching_views
     from app.mentoring.api import blp as mentoring_api
+    from app.mentoring.open_days_api import blp as open_days_api
+    from app.mentoring.programme_views import bp as programme_views
     from app.mentoring.views import bp as mentoring_views
     from app.notifications.api import blp as notifications_api
     from app.notifications.views import bp as notifications_views
@@ -131,6 +133,7 @@ def _register_blueprints(app: Flask) -> None:
                conversations_views,
                matching_views,
                video_views,
+               programme_views,
                ):
         app.register_blueprint(bp)
     for blp in (accounts_api, startups_api, providers_api, notifications_api, admin_api, organisations_api,
@@ -139,6 +142,7 @@ def _register_blueprints(app: Flask) -> None:
                 conversations_api,
                 matching_api,
                 video_api,
+                open_days_api,
                 ):
         api.register_blueprint(blp)
 
