@@ -5,10 +5,21 @@ import secrets
 
 from flask import current_app, g, make_response, request, session
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 
 from app.extensions import csrf
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
+# Pages whose FlaskForm is validated before anything else happens on a POST, so it checks the token again itself
+# (and fails). A stale or missing token there re-renders the form with what was typed and a message saying why,
+# instead of the bare 400 page that loses it. Only endpoints of that shape may be named here.
+FORM_PAGES = frozenset({
+    "accounts.register", "accounts.login", "accounts.forgot_password", "accounts.reset_password",
+    "accounts.settings", "accounts.change_password", "accounts.tokens",
+    "providers.new", "providers.edit", "providers.members", "startups.new", "startups.edit", "startups.members",
+    "marketplace.new_listing", "marketplace.edit_listing", "marketplace.admin_vouchers",
+    "mentoring.edit_profile", "mentoring.book", "roadshows.create", "roadshows.edit",
+})
 
 
 def new_secret(nbytes: int = 32) -> str:
@@ -30,7 +41,13 @@ def check_csrf() -> None:
             return
     if request.endpoint == "static":
         return
-    csrf.protect()
+    try:
+        csrf.protect()
+    except CSRFError as error:
+        # the token's own faults only: a wrong Referer (HTTPS) is refused here whatever the page
+        if request.endpoint in FORM_PAGES and "CSRF" in (error.description or ""):
+            return
+        raise
 
 
 def _sources(setting: str) -> list[str]:
