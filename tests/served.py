@@ -264,7 +264,10 @@ def attach(url: str, database_url: str) -> ServedApp:
     return served
 
 
-if __name__ == "__main__":  # serve the demo site until interrupted, for FUHUA_TEST_SITE
+if __name__ == "__main__":  # serve the demo site until interrupted (or terminated), for FUHUA_TEST_SITE
+    import signal
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     with serve(seed=True) as served:
         print(f"FUHUA_TEST_SITE={served.url},{served.database_url}", flush=True)
         try:
