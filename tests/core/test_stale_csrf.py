@@ -33,7 +33,7 @@ def test_sign_in_with_a_stale_token_keeps_the_email_and_says_why(app, client, ma
     response = client.post("/login", headers={"Accept-Language": lang}, data={
         "csrf_token": stale_token(app), "email": user.email, "password": PASSWORD})
     html = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert STALE[lang] in html and f'value="{user.email}"' in html
     assert 'value="' + PASSWORD + '"' not in html  # passwords are never sent back
     assert client.get("/api/me").status_code == 401  # not signed in
@@ -47,7 +47,7 @@ def test_a_stale_token_changes_nothing_on_a_signed_in_form(app, login, make_user
     response = api.client.post("/settings", headers={"Accept-Language": "zh"}, data={
         "csrf_token": stale_token(app), "name": "新名字", "locale": "", "timezone": "Asia/Shanghai", "submit": "1"})
     html = response.get_data(as_text=True)
-    assert response.status_code == 200 and STALE["zh"] in html and 'value="新名字"' in html
+    assert response.status_code == 400 and STALE["zh"] in html and 'value="新名字"' in html
     assert "请修改标出的字段" not in html  # nothing else was wrong
     assert api.get("/api/me").get_json()["name"] == "原来的名字"
 
@@ -57,7 +57,7 @@ def test_a_missing_token_on_a_form_page_is_the_same(client, make_user):
     response = client.post("/register", data={"name": "王小明", "email": "wang@example.test", "password": PASSWORD,
                                               "confirm": PASSWORD, "role": "founder"})
     html = response.get_data(as_text=True)
-    assert response.status_code == 200 and STALE["en"] in html and 'value="王小明"' in html
+    assert response.status_code == 400 and STALE["en"] in html and 'value="王小明"' in html
     assert client.get("/api/me").status_code == 401
 
 
