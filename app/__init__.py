@@ -54,6 +54,7 @@ def _init_extensions(app: Flask) -> None:
     register_error_handlers(app)
     security.init_security(app)
     i18n.init_templates(app)
+    i18n.init_forms()
 
     from app.core import transport
     queue = app.config.get("REDIS_URL") if app.config.get("SOCKETIO_MESSAGE_QUEUE", True) else None

@@ -236,8 +236,15 @@ def browser():
 
 @pytest.fixture(scope="session")
 def site():
-    """The app with the demo data, served for real on a free port, shared by the browser tests."""
-    from tests.served import serve
+    """The app with the demo data, served for real on a free port, shared by the browser tests.
 
+    FUHUA_TEST_SITE=URL,DATABASE_URL uses a site already served (by `python -m tests.served`) instead, to run
+    browser tests again and again without seeding each time; they may change its data.
+    """
+    from tests.served import attach, serve
+
+    if os.environ.get("FUHUA_TEST_SITE"):
+        yield attach(*os.environ["FUHUA_TEST_SITE"].split(",", 1))
+        return
     with serve(seed=True) as served:
         yield served

@@ -318,3 +318,24 @@ def served_app() -> Iterator[ServedApp]:
     """The app served for real on a throwaway database, one per test module. Mark tests `served`."""
     with serve() as served:
         yield served
+
+
+def attach(url: str, database_url: str) -> ServedApp:
+    """A site served elsewhere (`python -m tests.served`), seen as a ServedApp: its URL and database."""
+    from types import SimpleNamespace
+    served = ServedApp(database_url=database_url, secret_key="", workdir=Path(tempfile.gettempdir()), extra_env={})
+    served.servers.append(SimpleNamespace(url=url.rstrip("/"), log=lambda: "", stop=lambda: None))
+    return served
+
+
+if __name__ == "__main__":  # serve the demo site until interrupted (or terminated), for FUHUA_TEST_SITE
+    import signal
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    with serve(seed=True) as served:
+        print(f"FUHUA_TEST_SITE={served.url},{served.database_url}", flush=True)
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            pass
