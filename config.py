@@ -155,6 +155,8 @@ class Config:
     # would answer); "verified" also hides providers an admin has not verified. Their open requests are flagged to
     # admins (/admin/requests/flagged).
     MARKETPLACE_PROVIDER_POLICY = os.environ.get("MARKETPLACE_PROVIDER_POLICY", "active")
+    # Days a quote can be accepted when the provider gives no validity date.
+    MARKETPLACE_QUOTE_VALID_DAYS = int(os.environ.get("MARKETPLACE_QUOTE_VALID_DAYS") or 30)
 
     # Email: printed to the log unless MAIL_SERVER is set.
     MAIL_SERVER = os.environ.get("MAIL_SERVER") or None

@@ -141,12 +141,13 @@ def get_request(request_id):
 
 
 @blp.route("/requests/<int:request_id>/quote", methods=["POST"])
-@blp.arguments(s.OfferSchema)
+@blp.arguments(s.QuoteInputSchema)
 @blp.response(200, s.RequestSchema)
 @_errors(401, 403, 404, 409)
 @login_required
 def quote_request(data, request_id):
-    """The provider quotes (or re-quotes) the total price; `equity_percent` for services-for-equity."""
+    """The provider quotes (or re-quotes) as a document: line items, currency, tax rate, fapiao type, validity,
+    payment terms (an equity share for services-for-equity) and milestones; the server computes the totals."""
     return _with_actions(request_services.quote(actor=_me(), request_id=request_id, **data), _me())
 
 

@@ -27,9 +27,10 @@ from app.core.pagination import Page, paginate
 from app.core.realtime import emit_to_room
 from app.extensions import db
 from app.marketplace import notifications as marketplace_notifications  # noqa: F401  (registers the notification kinds)
-from app.marketplace import states, vouchers
+from app.marketplace import quotes, states, vouchers
 from app.marketplace.models import (
     Agreement,
+    Quote,
     RequestAttachment,
     RequestEvent,
     RequestMessage,
@@ -269,15 +270,28 @@ def _offer(req: ResourceRequest, price, equity_percent) -> tuple[Decimal, Decima
     return price, None
 
 
-def quote(*, actor, request_id: int, price, note: str | None = None, equity_percent=None) -> ResourceRequest:
-    """The provider quotes (or re-quotes) a total price, with an equity share for equity listings."""
+def quote(*, actor, request_id: int, price=None, note: str | None = None, equity_percent=None,
+          lines: list[dict] | None = None, **document) -> ResourceRequest:
+    """The provider quotes (or re-quotes) as a document: line items, currency, tax and fapiao, validity, payment
+    terms and milestones (`quotes.build_quote`). A bare `price` is one line item. Each quote is a new version."""
     req = get_request(request_id, viewer=actor)
-    price, equity = _offer(req, price, equity_percent)
-    note = (note or "").strip() or None
-    req, _party = _move(actor=actor, request_id=request_id, action=Action.QUOTE,
-                        kind="request_quoted", to_side=Party.STARTUP,
-                        values={"quoted_price": price, "quote_note": note, "equity_percent": equity},
-                        data={"price": str(price), "note": note, "equity_percent": str(equity) if equity else None})
+    draft = quotes.build_quote(req, author_id=actor.id, version=0, lines=lines, price=price, note=note,
+                               equity_percent=equity_percent, **document)
+    data = {"price": str(draft.total), "currency": draft.currency, "note": draft.note,
+            "equity_percent": str(draft.equity_percent) if draft.equity_percent is not None else None}
+
+    def file_version(req: ResourceRequest, actor_id: int | None) -> None:
+        # after the state UPDATE, which serialises quotes of one request (row lock; SQLite's write lock)
+        draft.version = (db.session.scalar(select(func.max(Quote.version)).where(Quote.request_id == req.id))
+                         or 0) + 1
+        db.session.add(draft)
+        db.session.flush()
+        data.update(quote_id=draft.id, version=draft.version)
+
+    req, _party = _move(actor=actor, request_id=request_id, action=Action.QUOTE, before=file_version,
+                        kind="request_quoted", to_side=Party.STARTUP, data=data,
+                        values={"quoted_price": draft.total, "quote_note": draft.note,
+                                "equity_percent": draft.equity_percent})
     return req
 
 
@@ -325,14 +339,14 @@ def _release(req: ResourceRequest, actor_id: int | None) -> None:
 
 
 def current_quote_id(request_id: int) -> int | None:
-    """The id of the request's current quote (its latest "quote" event), read inside the accepting transaction."""
-    return db.session.scalar(select(func.max(RequestEvent.id))
-                             .where(RequestEvent.request_id == request_id, RequestEvent.action == Action.QUOTE))
+    """The id of the request's current quote (its latest version), read inside the accepting transaction."""
+    return db.session.scalar(select(func.max(Quote.id)).where(Quote.request_id == request_id))
 
 
 def accept(*, actor, request_id: int, quote_id: int) -> ResourceRequest:
     """The startup accepts the quote it saw (`quote_id`): capacity is reserved, vouchers paid, the agreement signed
-    by the startup. A re-quote since then is a Conflict (`quote_changed`) and nothing is charged."""
+    by the startup. A re-quote since then is a Conflict (`quote_changed`), and so is a quote past its validity date
+    (`quote_expired`); nothing is charged."""
     def reserve(req: ResourceRequest, actor_id: int | None) -> None:
         # after the conditional state UPDATE (PostgreSQL: the row is locked; SQLite: the write lock is held), so a
         # re-quote either committed before this read or cannot commit until this unit has ended
@@ -340,6 +354,11 @@ def accept(*, actor, request_id: int, quote_id: int) -> ResourceRequest:
         if current != quote_id:
             raise Conflict(_l("The provider changed the quote since you saw it. Read the new quote, then accept it "
                               "if it suits you."), code="quote_changed", details={"quote_id": current})
+        seen = db.session.get(Quote, current)
+        if quotes.is_expired(seen):
+            raise Conflict(_l("This quote was valid until %(date)s. Ask the provider for a new quote.",
+                              date=format_when(seen.valid_until, "medium")), code="quote_expired",
+                           details={"quote_id": current, "valid_until": seen.valid_until.isoformat()})
         _reserve(req, actor_id)
 
     req, _party = _move(actor=actor, request_id=request_id, action=Action.ACCEPT, before=reserve,

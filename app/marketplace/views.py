@@ -9,7 +9,7 @@ from app.accounts import organisations
 from app.accounts.models import OrgKind
 from app.core.errors import AppError, Invalid, PermissionDenied
 from app.extensions import db
-from app.marketplace import forms, states, vouchers
+from app.marketplace import forms, quotes, states, vouchers
 from app.marketplace import services as request_services
 from app.marketplace.schemas import ListingSearchArgsSchema
 from app.providers import listings, search, services
@@ -27,7 +27,9 @@ def _labels():
     return {"CATEGORY_LABELS": listings.CATEGORY_LABELS, "PRICING_LABELS": listings.PRICING_LABELS,
             "LISTING_STATUS_LABELS": listings.STATUS_LABELS, "REQUEST_STATE_LABELS": states.STATE_LABELS,
             "EVENT_LABELS": states.EVENT_LABELS, "SETTLEMENT_LABELS": states.SETTLEMENT_LABELS,
-            "CATEGORY_FIELD_LABELS": listings.CATEGORY_FIELD_LABELS,
+            "CATEGORY_FIELD_LABELS": listings.CATEGORY_FIELD_LABELS, "format_money": quotes.format_money,
+            "CURRENCY_LABELS": quotes.CURRENCY_LABELS, "FAPIAO_LABELS": quotes.FAPIAO_LABELS,
+            "PAYMENT_TERMS_LABELS": quotes.PAYMENT_TERMS_LABELS,
             "marketplace_listings_of": lambda provider: listings.listings_of_provider(provider.id, viewer=current_user)}
 
 
@@ -194,19 +196,77 @@ def requests_index():
 @bp.route("/requests/<int:request_id>")
 @login_required
 def request_detail(request_id: int):
-    """A request: its terms, the timeline, the moves you may make, and the live negotiation thread."""
+    """A request: its terms, the quote as a document, the timeline, the moves you may make, and the live thread."""
     req = request_services.get_request(request_id, viewer=_me())
+    return _detail(req)
+
+
+def _quote_form(req, formdata=None) -> forms.QuoteForm:
+    """The quote form, filled from the current quote (or the listing's price) plus a spare row for each list."""
+    allowed = quotes.terms_for(req.pricing_model)
+    if formdata is not None:
+        form = forms.QuoteForm(prefix="quote")
+    else:
+        form = forms.QuoteForm(prefix="quote", formdata=None, data=_quote_defaults(req))
+    form.payment_terms.choices = forms.choices((t, quotes.PAYMENT_TERMS_LABELS[t]) for t in allowed)
+    return form
+
+
+def _quote_defaults(req) -> dict:
+    current = req.current_quote
+    if current is None:
+        price = listings.unit_total(req.listing, 1) if req.listing.price is not None else None
+        lines = [{"description": req.listing.title, "quantity": req.quantity, "unit_price": price}]
+        return {"lines": [*lines, {}], "milestones": [{}],
+                "payment_terms": quotes.terms_for(req.pricing_model)[0]}
+    return {
+        "lines": [*({"description": line.description, "quantity": line.quantity, "unit_price": line.unit_price}
+                    for line in current.lines), {}],
+        "milestones": [*({"title": m.title, "due_on": m.due_on} for m in current.milestones), {}],
+        "currency": current.currency, "tax_rate": current.tax_rate, "fapiao_type": current.fapiao_type,
+        "valid_until": current.valid_until if not quotes.is_expired(current) else None,
+        "payment_terms": current.payment_terms, "equity_percent": current.equity_percent,
+        "share_class": current.share_class, "valuation_note": current.valuation_note, "note": current.note,
+    }
+
+
+def _detail(req, *, quote_form=None, status: int = 200):
     sides = request_services.parties_of(_me(), req)
     actions = sorted({a for side in sides for a in states.actions_for(req.state, side)},
                      key=list(states.ACTIONS).index)
-    offers = {action: forms.OfferForm(prefix=action) for action in ("quote", "counter")}
+    offers = {"counter": forms.OfferForm(prefix="counter")}
     suggested = req.quoted_price if req.quoted_price is not None else listings.unit_total(req.listing, req.quantity)
-    offers["quote"].price.data = req.counter_price if req.state == "countered" else suggested
     offers["counter"].price.data = suggested
     messages = request_services.list_messages(actor=_me(), request_id=req.id)
+    current = req.current_quote
     return render_template("marketplace/request.html", req=req, sides=sides, actions=actions, offers=offers,
+                           quote_form=quote_form or _quote_form(req), quote=current,
+                           quote_diff=quotes.quote_diff(req.previous_quote, current) if current else None,
+                           quote_expired=bool(current and quotes.is_expired(current)),
                            note_form=forms.NoteForm(), review_form=forms.ReviewForm(), message_form=forms.MessageForm(),
-                           messages=messages, is_party=bool(sides))
+                           messages=messages, is_party=bool(sides)), status
+
+
+def _send_quote(request_id: int):
+    """The quote form: the filled rows to the service; on bad input the page again with what was typed (422)."""
+    req = request_services.get_request(request_id, viewer=_me())
+    form = _quote_form(req, formdata=True)
+    if form.validate_on_submit():
+        try:
+            request_services.quote(actor=_me(), request_id=request_id, **form.document())
+        except AppError as error:
+            if error.status_code not in (403, 409, 422):
+                raise
+            db.session.rollback()
+            placed = isinstance(error, Invalid) and form.place_errors(error.details)
+            flash(_("The quote was not sent: check the fields marked below.") if placed else error.message, "error")
+        else:
+            flash(_("Quote sent: the startup sees it as version %(n)d.",
+                    n=request_services.get_request(request_id, viewer=_me()).current_quote.version), "success")
+            return redirect(url_for("marketplace.request_detail", request_id=request_id))
+    else:
+        flash(_("The quote was not sent: check the fields marked below."), "error")
+    return _detail(request_services.get_request(request_id, viewer=_me()), quote_form=form, status=422)
 
 
 MOVES = {
@@ -224,8 +284,10 @@ def request_move(request_id: int, action: str):
     """Make one move on a request from its page."""
     if action not in MOVES:
         abort(404)
+    if action == "quote":
+        return _send_quote(request_id)
     kwargs = {}
-    if action in ("quote", "counter"):
+    if action == "counter":
         form = forms.OfferForm(prefix=action)
         if not form.validate_on_submit():
             for name, errors in form.errors.items():

@@ -67,7 +67,8 @@ def test_gpu_hours_from_listing_to_review(browser, site, shot):  # noqa: F811
         # The provider quotes from the incoming requests.
         provider.goto("/requests?side=provider")
         provider.click(f"main table a:has-text('{word}')")
-        provider.fill("#quote-price", "240")
+        provider.fill("#quote-lines-0-quantity", "1")
+        provider.fill("#quote-lines-0-unit_price", "240")
         provider.fill("#quote-note", "Includes onboarding.")
         provider.click("main button:has-text('Send quote')")
         expect(provider.locator(".flash-success")).to_be_visible()
@@ -129,14 +130,14 @@ def test_a_requote_the_founder_has_not_seen_is_not_accepted(browser, site, shot)
         request_url = f"/requests/{made['id']}"
 
         provider.goto(request_url)
-        provider.fill("#quote-price", "10")
+        provider.fill("#quote-lines-0-unit_price", "10")
         provider.click("main button:has-text('Send quote')")
         expect(provider.locator(".flash-success")).to_be_visible()
 
         founder.goto(request_url)
         expect(founder.locator("main")).to_contain_text("¥10.00")
         provider.reload()
-        provider.fill("#quote-price", "190")
+        provider.fill("#quote-lines-0-unit_price", "190")
         provider.click("main button:has-text('Send quote')")
         expect(provider.locator(".flash-success")).to_be_visible()
 
