@@ -268,6 +268,21 @@ def _add_error(field, message) -> None:
     field.errors = [*field.errors, str(message)]
 
 
+class SignForm(FlaskForm):
+    full_name = StringField(_l("Your full name"), validators=[DataRequired(message=_l("Type your full name to sign.")),
+                                                             Length(max=200)])
+    consent = BooleanField(_l("I have read this agreement and sign it on behalf of my organisation."),
+                           validators=[DataRequired(message=_l("Tick the box to confirm that you sign this "
+                                                               "agreement."))])
+
+
+class VerifyForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search anyone may make
+
+    sha256 = StringField(_l("SHA-256 of the agreement"), validators=[Optional(), Length(max=200)])
+
+
 class AcceptForm(FlaskForm):
     """Accepting names the quote the page showed (a hidden field), so a re-quote in between is caught."""
 

@@ -265,14 +265,20 @@ class QuoteMilestone(db.Model):
 
 
 class Agreement(db.Model):
-    """The cooperation terms of an accepted request and each party's acceptance of them."""
+    """The cooperation agreement of an accepted quote (`agreement_text`) and each party's signature of it."""
 
     __tablename__ = "agreements"
 
     id: Mapped[intpk]
     request_id: Mapped[int] = mapped_column(ForeignKey("resource_requests.id", ondelete="CASCADE"), unique=True)
     terms: Mapped[str] = mapped_column(Text)
-    terms_sha256: Mapped[str] = mapped_column(String(64))
+    terms_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    quote_id: Mapped[int | None] = mapped_column(ForeignKey("quotes.id", ondelete="SET NULL"))
+    # each side's signature: the account, the time, the full name typed and the network address it came from
+    startup_signer_name: Mapped[str | None] = mapped_column(String(200))
+    startup_signer_ip: Mapped[str | None] = mapped_column(String(45))
+    provider_signer_name: Mapped[str | None] = mapped_column(String(200))
+    provider_signer_ip: Mapped[str | None] = mapped_column(String(45))
     startup_accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     startup_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     provider_accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -280,6 +286,7 @@ class Agreement(db.Model):
     created_at: Mapped[created_at]
 
     request: Mapped[ResourceRequest] = relationship(back_populates="agreement")
+    quote: Mapped[Quote | None] = relationship()
     startup_accepted_by: Mapped[User | None] = relationship(foreign_keys=[startup_accepted_by_id])
     provider_accepted_by: Mapped[User | None] = relationship(foreign_keys=[provider_accepted_by_id])
 

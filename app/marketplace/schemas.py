@@ -389,13 +389,52 @@ class RequestEventSchema(Schema):
 class AgreementSchema(Schema):
     id = fields.Integer(required=True)
     request_id = fields.Integer(required=True)
-    terms = fields.String(required=True)
+    quote_id = fields.Integer(required=True, allow_none=True, metadata={"description": "The quote accepted"})
+    terms = fields.String(required=True, metadata={"description": "The exact text signed: English, then Chinese"})
     terms_sha256 = fields.String(required=True)
     startup_accepted_by = fields.Nested(MarketPersonSchema, required=True, allow_none=True)
     startup_accepted_at = fields.DateTime(required=True, allow_none=True)
+    startup_signer_name = fields.String(required=True, allow_none=True)
+    startup_signer_ip = fields.String(required=True, allow_none=True)
     provider_accepted_by = fields.Nested(MarketPersonSchema, required=True, allow_none=True)
     provider_accepted_at = fields.DateTime(required=True, allow_none=True)
+    provider_signer_name = fields.String(required=True, allow_none=True)
+    provider_signer_ip = fields.String(required=True, allow_none=True)
+    both_signed = fields.Method("signed_by_both", required=True, metadata={"type": "boolean"})
     created_at = fields.DateTime(required=True)
+
+    def signed_by_both(self, obj):
+        return bool(obj.startup_accepted_at and obj.provider_accepted_at)
+
+
+class SignAgreementSchema(Schema):
+    full_name = fields.String(required=True, validate=validate.Length(min=1, max=200),
+                              metadata={"description": "Your full name, typed as your signature"})
+    consent = fields.Boolean(required=True, metadata={"description": "true: you sign the agreement's terms"})
+    side = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(["startup", "provider"]),
+                         metadata={"description": "Only if you belong to both sides"})
+
+
+class VerifyAgreementArgsSchema(Schema):
+    sha256 = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class AgreementCheckSchema(Schema):
+    """What the public may know of a matching agreement: who the parties are and when each signed."""
+
+    id = fields.Integer(required=True)
+    request_id = fields.Integer(required=True)
+    provider = fields.String(required=True, attribute="request.provider.name")
+    startup = fields.String(required=True, attribute="request.startup.name")
+    created_at = fields.DateTime(required=True)
+    startup_signed_at = fields.DateTime(required=True, allow_none=True, attribute="startup_accepted_at")
+    provider_signed_at = fields.DateTime(required=True, allow_none=True, attribute="provider_accepted_at")
+
+
+class AgreementVerificationSchema(Schema):
+    sha256 = fields.String(required=True)
+    valid = fields.Boolean(required=True, metadata={"description": "Whether a stored agreement has this hash"})
+    agreement = fields.Nested(AgreementCheckSchema, required=True, allow_none=True)
 
 
 class SettlementSchema(Schema):

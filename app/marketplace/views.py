@@ -9,7 +9,7 @@ from app.accounts import organisations
 from app.accounts.models import OrgKind
 from app.core.errors import AppError, Invalid, PermissionDenied
 from app.extensions import db
-from app.marketplace import forms, quotes, states, vouchers
+from app.marketplace import agreements, forms, quotes, states, vouchers
 from app.marketplace import services as request_services
 from app.marketplace.schemas import ListingSearchArgsSchema
 from app.providers import listings, search, services
@@ -379,27 +379,54 @@ def mark_settlement_paid(request_id: int):
 @bp.route("/requests/<int:request_id>/agreement")
 @login_required
 def agreement(request_id: int):
-    """The printable cooperation agreement."""
-    item = request_services.get_agreement(actor=_me(), request_id=request_id)
-    return render_template("marketplace/agreement.html", agreement=item, req=item.request,
-                           sides=request_services.parties_of(_me(), item.request))
+    """The printable agreement, its signatures, and the signing form for a side that has not signed yet."""
+    item = agreements.get_agreement(actor=_me(), request_id=request_id)
+    return _agreement_page(item)
+
+
+def _agreement_page(item, form=None, status: int = 200):
+    req = item.request
+    sides = request_services.parties_of(_me(), req)
+    unsigned = [side for side in sides if getattr(item, f"{side}_accepted_at") is None]
+    can_sign = bool(unsigned) and req.state == "accepted"
+    signing_org = (req.startup if unsigned[0] == "startup" else req.provider) if can_sign else None
+    return render_template("marketplace/agreement.html", agreement=item, req=req, sides=sides,
+                           both_signed=agreements.both_signed(item), signing_org=signing_org,
+                           sign_form=(form or forms.SignForm()) if can_sign else None), status
 
 
 @bp.route("/requests/<int:request_id>/agreement/sign", methods=["POST"])
 @login_required
 def sign_agreement(request_id: int):
-    form = forms.NoteForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        request_services.sign_agreement(actor=_me(), request_id=request_id)
-    except AppError as error:
-        if error.status_code not in (403, 409):
-            raise
-        flash(error.message, "error")
-    else:
-        flash(_("You accepted the agreement."), "success")
-    return redirect(url_for("marketplace.agreement", request_id=request_id))
+    """Sign for your side: typed full name and consent (the page again, with what was typed, on bad input)."""
+    form = forms.SignForm()
+    if form.validate_on_submit():
+        try:
+            agreements.sign(actor=_me(), request_id=request_id, full_name=form.full_name.data, consent=True,
+                            ip=request.remote_addr)
+        except AppError as error:
+            if error.status_code not in (403, 409, 422):
+                raise
+            db.session.rollback()
+            _place_errors(form, error)
+        else:
+            flash(_("You signed the agreement."), "success")
+            return redirect(url_for("marketplace.agreement", request_id=request_id))
+    return _agreement_page(agreements.get_agreement(actor=_me(), request_id=request_id), form, 422)
+
+
+@bp.route("/agreements/verify")
+def verify_agreement():
+    """Public: check a SHA-256 against the stored agreements."""
+    form = forms.VerifyForm(request.args)
+    found, checked = None, False
+    if form.sha256.data:
+        try:
+            found, checked = agreements.verify(form.sha256.data), True
+        except Invalid as error:
+            form.sha256.errors = list(error.details.get("sha256", []))
+    return render_template("marketplace/verify.html", form=form, found=found, checked=checked), \
+        422 if form.sha256.errors else 200
 
 
 # Vouchers -----------------------------------------------------------------------------------

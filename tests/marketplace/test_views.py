@@ -73,6 +73,9 @@ def test_founder_requests_and_walks_the_flow_through_pages(market, login):
                                                    "quote-note": "ok", "quote-csrf_token": provider.csrf_token})
     quote_id = re.search(r'name="quote_id" value="(\d+)"', founder.get(path).get_data(as_text=True)).group(1)
     form_post(founder, f"/requests/{rid}/accept", {"quote_id": quote_id})
+    for api, name in ((founder, "王芳"), (provider, "Provider Person")):
+        assert form_post(api, f"/requests/{rid}/agreement/sign", {"full_name": name, "consent": "y"}
+                         ).status_code == 302
     form_post(provider, f"/requests/{rid}/start", {})
     form_post(provider, f"/requests/{rid}/deliver", {"note": "done"})
     form_post(founder, f"/requests/{rid}/complete", {})
