@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 from app.core.api import error_responses
 from app.core.errors import Invalid
 from app.core.pagination import PageArgsSchema, page_schema
-from app.marketplace import agreements, vouchers
+from app.marketplace import agreements, reviews, vouchers
 from app.marketplace import schemas as s
 from app.marketplace import services as request_services
 from app.marketplace.agreement_pdf import agreement_pdf
@@ -137,8 +137,11 @@ def list_flagged_requests(args):
 @_errors(401, 404)
 @login_required
 def get_request(request_id):
-    """One request with its timeline, agreement, settlement and review (the two parties)."""
-    return _with_actions(request_services.get_request(request_id, viewer=_me()), _me())
+    """One request with its timeline, agreement, settlement and the reviews you may see (the two parties)."""
+    req = _with_actions(request_services.get_request(request_id, viewer=_me()), _me())
+    req.visible_reviews = reviews.visible_reviews(req, _me())
+    req.visible_startup_review = next((r for r in req.visible_reviews if r.side == "startup"), None)
+    return req
 
 
 @blp.route("/requests/<int:request_id>/quote", methods=["POST"])
@@ -269,8 +272,19 @@ def mark_settlement_paid(request_id):
 @_errors(401, 403, 404, 409)
 @login_required
 def review_request(data, request_id):
-    """The startup rates a completed request: `{rating 1–5, comment}` (once)."""
-    return request_services.review(actor=_me(), request_id=request_id, **data)
+    """Rate the other side of a completed request: `{rating 1–5, comment}`, once per side. The startup rates the
+    provider, the provider rates the startup; each is hidden until both have rated or 14 days have passed."""
+    return reviews.review(actor=_me(), request_id=request_id, **data)
+
+
+@blp.route("/reviews/<int:review_id>/reply", methods=["POST"])
+@blp.arguments(s.ReplySchema)
+@blp.response(200, s.ReviewSchema)
+@_errors(401, 403, 404, 409)
+@login_required
+def reply_to_review(data, review_id):
+    """The reviewed side replies once, in public, to a review it can see: `{body}`."""
+    return reviews.reply(actor=_me(), review_id=review_id, body=data["body"])
 
 
 # Thread -------------------------------------------------------------------------------------

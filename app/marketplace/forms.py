@@ -10,6 +10,7 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
+    HiddenField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -295,10 +296,17 @@ class NoteForm(FlaskForm):
 
 
 class ReviewForm(FlaskForm):
+    side = HiddenField()
     rating = SelectField(_l("Rating"), coerce=int, choices=choices([(5, "5 ★★★★★"), (4, "4 ★★★★"), (3, "3 ★★★"),
                                                                     (2, "2 ★★"), (1, "1 ★")]))
     comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=5000)])
     submit = SubmitField(_l("Publish review"))
+
+
+class ReplyForm(FlaskForm):
+    reply = TextAreaField(_l("Your public reply"), validators=[DataRequired(message=_l("Write your reply.")),
+                                                              Length(max=5000)])
+    submit = SubmitField(_l("Publish reply"))
 
 
 class MessageForm(FlaskForm):

@@ -57,6 +57,11 @@ class FapiaoType(StrEnum):
     SPECIAL = "special"  # 增值税专用发票
 
 
+class ReviewSide(StrEnum):
+    STARTUP = "startup"  # the startup rates the provider
+    PROVIDER = "provider"  # the provider rates the startup
+
+
 class SettlementMethod(StrEnum):
     CASH = "cash"
     VOUCHER = "voucher"
@@ -112,7 +117,8 @@ class ResourceRequest(db.Model):
                                                cascade="all, delete-orphan")
     agreement: Mapped[Agreement | None] = relationship(back_populates="request", cascade="all, delete-orphan")
     settlement: Mapped[Settlement | None] = relationship(back_populates="request", cascade="all, delete-orphan")
-    review: Mapped[Review | None] = relationship(back_populates="request", cascade="all, delete-orphan")
+    reviews: Mapped[list[Review]] = relationship(back_populates="request", order_by="Review.id",
+                                                 cascade="all, delete-orphan")
 
     def __repr__(self) -> str:
         return f"<ResourceRequest {self.id} listing={self.listing_id} {self.state}>"
@@ -121,6 +127,10 @@ class ResourceRequest(db.Model):
     def current_quote(self) -> Quote | None:
         """The quote in force: the latest version."""
         return self.quotes[-1] if self.quotes else None
+
+    def review_by(self, side: str) -> Review | None:
+        """The review written by `side` (startup or provider), if any."""
+        return next((r for r in self.reviews if r.side == side), None)
 
     @property
     def previous_quote(self) -> Quote | None:
@@ -350,21 +360,30 @@ class VoucherEntry(db.Model):
 
 
 class Review(db.Model):
-    """The startup's rating of a completed request (one per request)."""
+    """One side's rating of the other after a completed request (one per side), blind until both have rated or
+    14 days have passed (`revealed_at`), with one public reply by the side reviewed."""
 
     __tablename__ = "reviews"
-    __table_args__ = (CheckConstraint("rating >= 1 AND rating <= 5", name="rating_range"),)
+    __table_args__ = (CheckConstraint("rating >= 1 AND rating <= 5", name="rating_range"),
+                      UniqueConstraint("request_id", "side", name="uq_reviews_request_id_side"))
 
     id: Mapped[intpk]
-    request_id: Mapped[int] = mapped_column(ForeignKey("resource_requests.id", ondelete="CASCADE"), unique=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("resource_requests.id", ondelete="CASCADE"), index=True)
+    side: Mapped[str] = mapped_column(String(10), default=ReviewSide.STARTUP, server_default="startup")
     listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id", ondelete="CASCADE"), index=True)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     rating: Mapped[int] = mapped_column(Integer)
     comment: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[created_at]
+    revealed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    rating_counted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    reply: Mapped[str | None] = mapped_column(Text)
+    reply_author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    request: Mapped[ResourceRequest] = relationship(back_populates="review")
-    author: Mapped[User | None] = relationship()
+    request: Mapped[ResourceRequest] = relationship(back_populates="reviews")
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    reply_author: Mapped[User | None] = relationship(foreign_keys=[reply_author_id])
 
     def __repr__(self) -> str:
         return f"<Review {self.id} {self.rating}>"

@@ -452,22 +452,39 @@ class ReviewSchema(Schema):
     id = fields.Integer(required=True)
     request_id = fields.Integer(required=True)
     listing_id = fields.Integer(required=True)
+    side = fields.String(required=True, metadata={"description": "Who wrote it: startup (rating the provider) or "
+                                                                 "provider (rating the startup)"})
     author = fields.Nested(MarketPersonSchema, required=True, allow_none=True)
     rating = fields.Integer(required=True)
     comment = fields.String(required=True)
     created_at = fields.DateTime(required=True)
+    revealed_at = fields.DateTime(required=True, allow_none=True,
+                                  metadata={"description": "From when the other side and the public see it"})
+    reply = fields.String(required=True, allow_none=True)
+    reply_author = fields.Nested(MarketPersonSchema, required=True, allow_none=True)
+    replied_at = fields.DateTime(required=True, allow_none=True)
 
 
 class RequestDetailSchema(RequestSchema):
     events = fields.List(fields.Nested(RequestEventSchema), required=True)
     agreement = fields.Nested(AgreementSchema, required=True, allow_none=True)
     settlement = fields.Nested(SettlementSchema, required=True, allow_none=True)
-    review = fields.Nested(ReviewSchema, required=True, allow_none=True)
+    review = fields.Nested(ReviewSchema, required=True, allow_none=True, attribute="visible_startup_review",
+                           metadata={"description": "The startup's review, once you may see it"})
+    reviews = fields.List(fields.Nested(ReviewSchema), required=True, attribute="visible_reviews",
+                          metadata={"description": "Both sides' reviews you may see: your own, and the other's "
+                                                   "once both have rated or 14 days have passed"})
 
 
 class CreateReviewSchema(Schema):
     rating = fields.Integer(required=True, validate=validate.Range(min=1, max=5))
     comment = fields.String(load_default="", validate=validate.Length(max=5000))
+    side = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(["startup", "provider"]),
+                         metadata={"description": "Only if you belong to both sides"})
+
+
+class ReplySchema(Schema):
+    body = fields.String(required=True, validate=validate.Length(min=1, max=5000))
 
 
 # Threads ------------------------------------------------------------------------------------

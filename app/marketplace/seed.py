@@ -11,7 +11,7 @@ from app.accounts import organisations
 from app.accounts.models import OrgKind
 from app.core.db import utcnow
 from app.extensions import db
-from app.marketplace import agreements, vouchers
+from app.marketplace import agreements, reviews, vouchers
 from app.marketplace import services as rs
 from app.marketplace.models import ResourceRequest
 from app.providers import listings as listing_services
@@ -226,7 +226,9 @@ def _seed_requests(users, listings: list[Listing]) -> None:
             rs.post_message(actor=founder if i % 2 == 0 else provider_user, request_id=req.id, body=body)
         _walk(req.id, state, founder, provider_user, listing)
         if review:
-            rs.review(actor=founder, request_id=req.id, rating=review[0], comment=review[1])
+            reviews.review(actor=founder, request_id=req.id, rating=review[0], comment=review[1])
+            reviews.review(actor=provider_user, request_id=req.id, rating=5,
+                           comment="Clear requirements and quick feedback. 需求清晰，反馈及时。")
 
 
 def seed(*, users, startups, providers) -> None:

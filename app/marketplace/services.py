@@ -31,7 +31,6 @@ from app.marketplace.models import (
     RequestEvent,
     RequestMessage,
     ResourceRequest,
-    Review,
     Settlement,
     SettlementMethod,
 )
@@ -509,55 +508,6 @@ def expire_stale(*, now: datetime | None = None) -> int:
             continue
         done += 1
     return done
-
-
-# Reviews ------------------------------------------------------------------------------------
-
-def review(*, actor, request_id: int, rating: int, comment: str = "") -> Review:
-    """The startup rates a completed request (once: a repeat, also at the same instant, is a 409); the listing's
-    rating is updated."""
-    with uow.unit_of_work(lock=_request_lock(request_id)):
-        req = get_request(request_id, viewer=actor)
-        if Party.STARTUP not in parties_of(actor, req):
-            raise PermissionDenied(_l("Only the startup that made the request can review it."), code="wrong_party")
-        if req.state != S.COMPLETED:
-            raise Conflict(_l("Only completed requests can be reviewed."), code="invalid_transition",
-                           details={"state": req.state, "action": "review"})
-        if req.review is not None:
-            raise Conflict(_l("This request has already been reviewed."), code="already_reviewed")
-        if not 1 <= int(rating) <= 5:
-            raise Invalid(details={"rating": [str(_l("Rate from 1 to 5."))]})
-        item = Review(request_id=req.id, listing_id=req.listing_id, author_id=actor.id, rating=int(rating),
-                      comment=(comment or "").strip())
-        db.session.add(item)
-        db.session.flush()
-        _refresh_rating(req.listing_id)
-        _event(req, actor.id, "review", req.state, req.state, {"rating": int(rating)})
-        _notify_side(req, Party.PROVIDER, "request_reviewed",
-                     {"startup": req.startup.name, "listing": req.listing.title, "rating": int(rating)},
-                     exclude=actor)
-    return item
-
-
-def _refresh_rating(listing_id: int) -> None:
-    avg, count = db.session.execute(select(func.avg(Review.rating), func.count(Review.id))
-                                    .where(Review.listing_id == listing_id)).one()
-    db.session.execute(update(Listing).where(Listing.id == listing_id)
-                       .values(rating_avg=Decimal(str(avg)).quantize(CENT) if avg is not None else None,
-                               rating_count=count).execution_options(synchronize_session=False))
-
-
-def provider_rating(provider_id: int) -> tuple[Decimal | None, int]:
-    """The average rating over all of a provider's listings, and how many reviews."""
-    avg, count = db.session.execute(select(func.avg(Review.rating), func.count(Review.id))
-                                    .join(Listing, Listing.id == Review.listing_id)
-                                    .where(Listing.provider_id == provider_id)).one()
-    return (Decimal(str(avg)).quantize(Decimal("0.1")) if avg is not None else None), count
-
-
-def reviews_of_listing(listing_id: int, limit: int = 20) -> list[Review]:
-    return list(db.session.scalars(select(Review).where(Review.listing_id == listing_id)
-                                   .order_by(Review.id.desc()).limit(limit)))
 
 
 # Negotiation thread -------------------------------------------------------------------------

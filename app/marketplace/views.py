@@ -7,9 +7,10 @@ from sqlalchemy import select
 
 from app.accounts import organisations
 from app.accounts.models import OrgKind
+from app.core.db import utcnow
 from app.core.errors import AppError, Invalid, PermissionDenied
 from app.extensions import db
-from app.marketplace import agreements, forms, quotes, states, vouchers
+from app.marketplace import agreements, forms, quotes, reviews, states, vouchers
 from app.marketplace import services as request_services
 from app.marketplace.schemas import ListingSearchArgsSchema
 from app.providers import listings, search, services
@@ -88,10 +89,10 @@ def listing(listing_id: int):
         if mine:
             form = forms.RequestForm()
             form.startup_id.choices = forms.choices((s.id, s.name) for s in mine)
-    rating = request_services.provider_rating(item.provider_id)
+    rating = reviews.provider_rating(item.provider_id)
     return render_template("marketplace/listing.html", listing=item, form=form,
                            description=listings.render_markdown(item.description),
-                           reviews=request_services.reviews_of_listing(item.id), provider_rating=rating,
+                           reviews=reviews.reviews_of_listing(item.id), provider_rating=rating,
                            can_manage=listings.can_manage(current_user, item))
 
 
@@ -114,8 +115,8 @@ def create_request(listing_id: int):
             return redirect(url_for("marketplace.request_detail", request_id=req.id))
     return render_template("marketplace/listing.html", listing=item, form=form,
                            description=listings.render_markdown(item.description),
-                           reviews=request_services.reviews_of_listing(item.id),
-                           provider_rating=request_services.provider_rating(item.provider_id),
+                           reviews=reviews.reviews_of_listing(item.id),
+                           provider_rating=reviews.provider_rating(item.provider_id),
                            can_manage=listings.can_manage(_me(), item)), 422
 
 
@@ -239,11 +240,17 @@ def _detail(req, *, quote_form=None, status: int = 200):
     offers["counter"].price.data = suggested
     messages = request_services.list_messages(actor=_me(), request_id=req.id)
     current = req.current_quote
+    shown = reviews.visible_reviews(req, _me())
+    mine = [side for side in sides if req.review_by(side) is None]
     return render_template("marketplace/request.html", req=req, sides=sides, actions=actions, offers=offers,
                            quote_form=quote_form or _quote_form(req), quote=current,
                            quote_diff=quotes.quote_diff(req.previous_quote, current) if current else None,
                            quote_expired=bool(current and quotes.is_expired(current)),
-                           note_form=forms.NoteForm(), review_form=forms.ReviewForm(), message_form=forms.MessageForm(),
+                           note_form=forms.NoteForm(), review_form=forms.ReviewForm(side=mine[0] if mine else None),
+                           reviews=shown, unreviewed_sides=mine if req.state == "completed" else [],
+                           hidden_reviews=[r for r in req.reviews if r not in shown], reply_form=forms.ReplyForm(),
+                           startup_rating=reviews.startup_rating(req.startup_id), message_form=forms.MessageForm(),
+                           now_utc=utcnow(),
                            messages=messages, is_party=bool(sides)), status
 
 
@@ -323,18 +330,40 @@ def request_move(request_id: int, action: str):
 @bp.route("/requests/<int:request_id>/review", methods=["POST"])
 @login_required
 def review(request_id: int):
+    """Rate the other side of a completed request from its page."""
     form = forms.ReviewForm()
     if form.validate_on_submit():
         try:
-            request_services.review(actor=_me(), request_id=request_id, rating=form.rating.data,
-                                    comment=form.comment.data or "")
+            reviews.review(actor=_me(), request_id=request_id, rating=form.rating.data,
+                           comment=form.comment.data or "", side=form.side.data or None)
         except AppError as error:
             if error.status_code not in (403, 409, 422):
                 raise
             flash(error.message, "error")
         else:
-            flash(_("Thank you: your review is published."), "success")
-    return redirect(url_for("marketplace.request_detail", request_id=request_id))
+            flash(_("Thank you: your review is saved. The other side sees it once they have rated too, or after "
+                    "14 days."), "success")
+    return redirect(url_for("marketplace.request_detail", request_id=request_id) + "#reviews")
+
+
+@bp.route("/reviews/<int:review_id>/reply", methods=["POST"])
+@login_required
+def reply_to_review(review_id: int):
+    """The reviewed side replies once, in public."""
+    form = forms.ReplyForm()
+    found = db.get_or_404(reviews.Review, review_id)
+    if form.validate_on_submit():
+        try:
+            reviews.reply(actor=_me(), review_id=review_id, body=form.reply.data)
+        except AppError as error:
+            if error.status_code not in (403, 409, 422):
+                raise
+            flash(error.message, "error")
+        else:
+            flash(_("Your reply is published."), "success")
+    else:
+        flash(_("Write your reply."), "error")
+    return redirect(url_for("marketplace.request_detail", request_id=found.request_id) + "#reviews")
 
 
 @bp.route("/requests/<int:request_id>/messages", methods=["POST"])
@@ -477,6 +506,12 @@ def startup_vouchers(startup_id: int):
 def auto_accept_command() -> None:
     """Complete deliveries left unanswered for 14 days (run daily)."""
     click.echo(f"{request_services.auto_accept_deliveries()} deliveries accepted automatically")
+
+
+@bp.cli.command("reveal-reviews")
+def reveal_reviews_command() -> None:
+    """Count reviews revealed after 14 days into the listings' ratings (run daily)."""
+    click.echo(f"{reviews.reveal_due()} reviews counted")
 
 
 @bp.cli.command("expire")

@@ -207,6 +207,9 @@ class TestRequests:
         assert review.status_code == 201
         assert founder.post(f"/api/requests/{rid}/review", json={"rating": 5}).status_code == 409
         listing = founder.client.get(f"/api/listings/{market.listing.id}").get_json()
+        assert listing["rating_count"] == 0  # blind until the provider has rated too (or 14 days)
+        assert provider.post(f"/api/requests/{rid}/review", json={"rating": 5}).status_code == 201
+        listing = founder.client.get(f"/api/listings/{market.listing.id}").get_json()
         assert listing["rating"] == 4.0 and listing["rating_count"] == 1
         assert provider.post(f"/api/requests/{rid}/settlement/paid").get_json()["status"] == "paid"
 

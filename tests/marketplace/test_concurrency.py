@@ -168,4 +168,4 @@ def test_duplicate_accepts_reviews_and_payment_marks_answer_409_once():
                            "settlement_paid"]
         assert detail["settlement"]["status"] == "paid"
         listing = requests.get(f"{base}/api/listings/{detail['listing_id']}", timeout=TIMEOUT).json()
-        assert listing["rating_count"] == 1 and listing["capacity"] == 4
+        assert listing["rating_count"] == 0 and listing["capacity"] == 4  # the review is blind until both rate
