@@ -179,6 +179,12 @@ class Config:
     # would answer); "verified" also hides providers an admin has not verified. Their open requests are flagged to
     # admins (/admin/requests/flagged).
     MARKETPLACE_PROVIDER_POLICY = os.environ.get("MARKETPLACE_PROVIDER_POLICY", "active")
+    # The CJK font of agreement PDFs: Debian's fonts-noto-cjk collection, face 2 (Simplified Chinese).
+    AGREEMENT_PDF_FONT = (os.environ.get("AGREEMENT_PDF_FONT")
+                          or "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+    AGREEMENT_PDF_FONT_INDEX = int(os.environ.get("AGREEMENT_PDF_FONT_INDEX") or 2)
+    # Days a quote can be accepted when the provider gives no validity date.
+    MARKETPLACE_QUOTE_VALID_DAYS = int(os.environ.get("MARKETPLACE_QUOTE_VALID_DAYS") or 30)
 
     # Email: printed to the log unless MAIL_SERVER is set.
     MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
