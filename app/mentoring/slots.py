@@ -17,7 +17,10 @@ from app.mentoring.models import (
     BookingSeat,
     BookingSlot,
     MentorProfile,
+    OpenDay,
+    OpenDayStatus,
     SessionType,
+    open_day_mentors,
 )
 
 UTC = timezone.utc
@@ -138,7 +141,8 @@ def grid_starts(opened, available, duration: timedelta) -> list[datetime]:
 
 
 def busy_ranges(mentor_id: int, start: datetime, end: datetime, *, exclude_booking_id: int | None = None):
-    """Occupied occurrences around [start, end): (covered_start, covered_end, session_type_id, starts_at, seats)."""
+    """Occupied occurrences around [start, end): (covered_start, covered_end, session_type_id, starts_at, seats);
+    the mentor's open days among them with no session type."""
     seats = func.count(BookingSeat.id)
     stmt = (select(BookingSlot.session_type_id, BookingSlot.starts_at, SessionType.duration_minutes,
                    SessionType.buffer_before_minutes, SessionType.buffer_after_minutes, seats)
@@ -155,6 +159,14 @@ def busy_ranges(mentor_id: int, start: datetime, end: datetime, *, exclude_booki
         covered_start = starts_at - timedelta(minutes=before)
         covered_end = starts_at + timedelta(minutes=duration + after)
         out.append((covered_start, covered_end, type_id, starts_at, taken))
+    # The mentor's scheduled open days: no slot of theirs overlaps one (booking it would be refused anyway).
+    open_days = (select(OpenDay.starts_at, OpenDay.ends_at)
+                 .join(open_day_mentors, open_day_mentors.c.open_day_id == OpenDay.id)
+                 .join(MentorProfile, MentorProfile.user_id == open_day_mentors.c.user_id)
+                 .where(MentorProfile.id == mentor_id, OpenDay.status == OpenDayStatus.SCHEDULED,
+                        OpenDay.ends_at > start - timedelta(days=1), OpenDay.starts_at < end + timedelta(days=1)))
+    for starts_at, ends_at in db.session.execute(open_days):
+        out.append((starts_at, ends_at, None, starts_at, 0))
     out.sort(key=lambda r: r[0])
     return out
 

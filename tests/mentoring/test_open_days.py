@@ -241,3 +241,21 @@ def test_founder_takes_a_seat_on_the_page(db, login, make_open_day, make_user):
     response = founder.client.post(f"/open-days/{day.id}/take", data={"csrf_token": founder.csrf_token},
                                    follow_redirects=True)
     assert "You are number 1 on the waitlist." in response.get_data(as_text=True)
+
+
+def test_a_mentors_open_day_takes_their_slots_of_those_hours(db, admin, make_open_day, make_mentor,
+                                                             make_session_type):
+    from app.mentoring import services, slots
+
+    mentor = make_mentor(name="孙导师")
+    session_type = make_session_type(mentor)
+    day = make_open_day(mentors=[mentor])  # 14:00–16:00 UTC on a weekday some weeks out
+    profile = services.profile_for(mentor)
+    found = {s.starts_at for s in slots.compute_slots(profile, session_type, day.starts_at.replace(hour=9),
+                                                       day.starts_at.replace(hour=17), now=None)}
+    hour = timedelta(hours=1)
+    assert day.starts_at - hour in found and day.ends_at in found
+    assert not {day.starts_at, day.starts_at + hour} & found
+    open_days.cancel(admin=admin, open_day_id=day.id)
+    found = {s.starts_at for s in slots.compute_slots(profile, session_type, day.starts_at, day.ends_at, now=None)}
+    assert found == {day.starts_at, day.starts_at + hour}
