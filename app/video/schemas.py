@@ -30,8 +30,8 @@ class CallAccessSchema(Schema):
 
 
 class JoinStageSchema(Schema):
-    publish = fields.Boolean(load_default=False,
-                             metadata={"description": "Go live (the presenter on stage and moderators) rather than watch"})
+    publish = fields.Boolean(load_default=False, metadata={
+        "description": "Go live (the presenter on stage and moderators) rather than watch"})
 
 
 class StageFeedSchema(Schema):

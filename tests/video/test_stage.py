@@ -9,7 +9,6 @@ from app.core.db import utcnow
 from app.roadshows import services as roadshows
 from app.roadshows.live import use_cases
 from app.video import services, stage
-from tests.roadshows.conftest import admin, make_startup  # noqa: F401 (fixtures)
 from tests.video.janus_client import JanusRefused, join_room, session_refused
 
 
@@ -27,8 +26,15 @@ def video(app, janus_server, video_config):
 
 
 @pytest.fixture
-def show(db, make_user, make_startup, admin):
+def show(db, make_user):
     """A public roadshow with two pitches (their founders present), the first live; a viewer; an admin."""
+    from app.startups.services import create_startup
+
+    def make_startup(founder, name):
+        return create_startup(founder=founder, name=name, sector="clean_energy", stage="seed", summary="电池", needs="",
+                              tags=[])
+
+    admin = make_user("investor", is_admin=True, name="管理员 Ada")
     first_founder, second_founder = make_user("founder", name="周杰"), make_user("founder", name="吴敏")
     viewer = make_user("investor", name="钱多多")
     roadshow = roadshows.create_roadshow(actor=admin, title="春季演示日", starts_at=utcnow(),
@@ -71,7 +77,8 @@ def test_an_invite_only_room_gives_outsiders_nothing(video, login, show, make_us
     show["roadshow"].visibility = "invite_only"
     db.session.commit()
     outsider = make_user("investor", name="陌生人")
-    assert _join(login, outsider, show["roadshow"], publish=False, status=403)["error"]["code"] == "registration_required"
+    refused = _join(login, outsider, show["roadshow"], publish=False, status=403)
+    assert refused["error"]["code"] == "registration_required"
     assert _join(login, show["presenter"], show["roadshow"], publish=False)["token"]  # the cast may watch
 
 
@@ -95,8 +102,10 @@ def test_ending_the_pitch_and_the_roadshow_revokes_every_stage_right(video, logi
     watching = _join(login, show["viewer"], show["roadshow"], publish=False)
     moderator = _join(login, show["admin"], show["roadshow"], publish=True)
     use_cases.set_stage(actor=show["admin"], roadshow_id=show["roadshow"].id, pitch_id=None, state="ended")
-    assert session_refused(video.http_url, watching["token"]) and session_refused(video.http_url, moderator["token"])
-    assert _join(login, show["viewer"], show["roadshow"], publish=False, status=409)["error"]["code"] == "roadshow_closed"
+    assert session_refused(video.http_url, watching["token"])
+    assert session_refused(video.http_url, moderator["token"])
+    closed = _join(login, show["viewer"], show["roadshow"], publish=False, status=409)
+    assert closed["error"]["code"] == "roadshow_closed"
 
 
 def test_a_moderator_cuts_the_presenter_and_the_feed_is_kicked(video, login, show, socket_client):
