@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import time
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -123,13 +124,24 @@ def join_stage(*, user, roadshow_id: int, publish: bool = False) -> dict:
             "can_publish": publish, "feeds": feeds, "poll_ms": current_app.config["VIDEO_STAGE_POLL_MS"]}
 
 
+# Every viewer's page asks who is live every VIDEO_STAGE_POLL_MS: Janus is asked at most once a second per
+# room and process.
+FEEDS_TTL = 1.0
+_feeds_cache: dict[int, tuple[float, list[dict]]] = {}
+
+
 def stage_feeds(*, user, roadshow_id: int) -> list[dict]:
     """Who is publishing on the stage now, for whoever may watch."""
     roadshow = access.require_watch(user, get_roadshow(roadshow_id))
     room = room_of(roadshow.id)
     janus = services._instance_for(room)
+    cached = _feeds_cache.get(room)
+    if cached and time.monotonic() - cached[0] < FEEDS_TTL:
+        return cached[1]
     try:
-        return publishing_feeds(janus, room)
+        feeds = publishing_feeds(janus, room)
+        _feeds_cache[room] = (time.monotonic(), feeds)
+        return feeds
     except JanusError as error:
         log.warning("could not list the stage feeds of roadshow %s: %s", roadshow.id, error)
         raise VideoUnavailable() from None
@@ -163,6 +175,7 @@ def cut(*, actor: User, roadshow_id: int) -> int:
     except JanusError as error:
         log.warning("could not cut the stage video of roadshow %s: %s", roadshow.id, error)
         raise VideoUnavailable() from None
+    _feeds_cache.pop(room, None)
     realtime.emit_to_room(roadshow_room(roadshow.id), "video:cut",
                           {"roadshow_id": roadshow.id, "feeds": [g.feed_id for _t, g in grants]})
     return len(grants)
@@ -175,6 +188,8 @@ def revoke_stage(roadshow_id: int) -> int:
     except (JanusError, VideoUnavailable, VideoDisabled) as error:
         log.warning("could not revoke the stage tokens of roadshow %s now (the sweep will): %s", roadshow_id, error)
         return 0
+    finally:
+        _feeds_cache.pop(room_of(roadshow_id), None)
 
 
 def _on_stage_changed(roadshow_id: int) -> None:

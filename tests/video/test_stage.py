@@ -79,6 +79,8 @@ def test_an_invite_only_room_gives_outsiders_nothing(video, login, show, make_us
     outsider = make_user("investor", name="陌生人")
     refused = _join(login, outsider, show["roadshow"], publish=False, status=403)
     assert refused["error"]["code"] == "registration_required"
+    assert login(outsider).get(f"/api/roadshows/{show['roadshow'].id}/video").status_code == 403
+    assert login(show["presenter"]).get(f"/api/roadshows/{show['roadshow'].id}/video").get_json() == {"feeds": []}
     assert _join(login, show["presenter"], show["roadshow"], publish=False)["token"]  # the cast may watch
 
 
