@@ -132,3 +132,23 @@ def test_a_moderator_cuts_the_presenter_and_the_feed_is_kicked(video, login, sho
 def test_without_janus_the_stage_says_video_is_off(app, login, show):
     response = login(show["viewer"]).post(f"/api/roadshows/{show['roadshow'].id}/video", json={})
     assert response.status_code == 404 and response.get_json()["error"]["code"] == "video_disabled"
+
+
+def test_the_room_page_offers_going_live_to_presenters_and_the_cut_to_moderators(video, login, show):
+    url = f"/roadshows/{show['roadshow'].id}/live"
+    viewer = login(show["viewer"]).get(url, headers={"Accept-Language": "zh-CN"})
+    html = viewer.get_data(as_text=True)
+    assert "data-video-stage" in html and "视频放大" in html
+    assert "data-stage-go-live" not in html and "data-stage-cut" not in html
+    assert "camera=(self)" not in viewer.headers["Permissions-Policy"]  # a viewer's page may not capture
+    presenter = login(show["next"]).get(url)  # presents a later pitch: offered, the server decides on click
+    assert "Go live on camera" in presenter.get_data(as_text=True)
+    assert "camera=(self)" in presenter.headers["Permissions-Policy"]
+    moderator = login(show["admin"]).get(url).get_data(as_text=True)
+    assert "data-stage-cut" in moderator and "js/video-stage.js" in moderator
+
+
+def test_without_video_the_room_page_has_no_stage_player(app, login, show):
+    html = login(show["viewer"]).get(f"/roadshows/{show['roadshow'].id}/live").get_data(as_text=True)
+    assert "data-video-stage" not in html and "video-stage.js" not in html
+    assert "data-stream" in html  # the stream URL fallback stays
