@@ -3,7 +3,8 @@ browser and sign-in come from test_call_browser).
 
 The presenter of the live pitch goes live with the fake camera from the room page; two viewers (Chinese and
 English) receive video and audio (decoded frames and audio packets counted from getStats()); a viewer cannot
-publish (refused by Fuhua and by Janus); the moderator's cut stops the frames; ending the pitch stops the stream.
+publish (refused by Fuhua and by Janus); the moderator's cut stops the frames; after Janus restarts the viewers
+come back by themselves; ending the pitch stops the stream.
 """
 import time
 from pathlib import Path
@@ -110,6 +111,20 @@ def test_the_moderators_cut_stops_the_frames(room):
     viewer.get_by_text("Nobody is live on stage.").wait_for()
     _go_live(presenter)  # the presenter may go live again while their pitch is on stage
     _wait_stats(viewer, lambda s: s["framesDecoded"] > 10)
+
+
+def test_after_janus_restarts_the_viewers_come_back_by_themselves(room, call_site):
+    presenter, viewer = room["presenter"], room["viewer_en"]
+    _wait_stats(viewer, lambda s: s["framesDecoded"] > 10)
+    call_site.ns.run(call_site.janus.stop)
+    viewer.get_by_text("Connection lost. Reconnecting…").wait_for()
+    presenter.get_by_text("You are no longer live.").wait_for()
+    call_site.ns.run(call_site.janus.start)  # a Janus that forgot every token and room
+    _go_live(presenter)
+    # A new subscription counts from zero: fresh frames and audio prove the stage is back.
+    for page in (viewer, room["viewer_zh"]):
+        _wait_stats(page, lambda s: s["feed"] is not None and s["framesDecoded"] > 10 and s["audioPackets"] > 20,
+                    timeout=30)
 
 
 def test_ending_the_pitch_stops_the_stream(room):
