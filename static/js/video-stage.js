@@ -157,7 +157,7 @@
   function collect() {
     var pc = watch.handle && watch.handle.webrtcStuff && watch.handle.webrtcStuff.pc;
     var totals = {framesDecoded: 0, audioPackets: 0, packetsLost: 0, packetsReceived: 0, bytesReceived: 0,
-                  feed: watch.feed ? watch.feed.id : null, at: Date.now()};
+                  frameWidth: 0, feed: watch.feed ? watch.feed.id : null, at: Date.now()};
     if (!pc) return Promise.resolve(totals);
     return pc.getStats().then(function (report) {
       report.forEach(function (s) {
@@ -165,7 +165,10 @@
         totals.packetsLost += Math.max(s.packetsLost || 0, 0);
         totals.packetsReceived += s.packetsReceived || 0;
         totals.bytesReceived += s.bytesReceived || 0;
-        if (s.kind === "video") totals.framesDecoded += s.framesDecoded || 0;
+        if (s.kind === "video") {
+          totals.framesDecoded += s.framesDecoded || 0;
+          totals.frameWidth = Math.max(totals.frameWidth, s.frameWidth || 0);
+        }
         else if (s.kind === "audio") totals.audioPackets += s.packetsReceived || 0;
       });
       return totals;

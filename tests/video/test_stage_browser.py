@@ -2,7 +2,8 @@
 browser and sign-in come from test_call_browser).
 
 The presenter of the live pitch goes live with the fake camera from the room page; two viewers (Chinese and
-English) receive video and audio (decoded frames and audio packets counted from getStats()); a viewer cannot
+English) receive video and audio (decoded frames and audio packets counted from getStats()); a shared screen
+reaches them; a viewer cannot
 publish (refused by Fuhua and by Janus); the moderator's cut stops the frames; after Janus restarts the viewers
 come back by themselves; ending the pitch stops the stream.
 """
@@ -84,6 +85,17 @@ def test_the_presenter_goes_live_and_two_viewers_see_and_hear_them(room):
     viewer_zh.get_by_role("button", name="幻灯片放大").click()
     viewer_zh.get_by_role("button", name="视频放大").wait_for()
     assert all(page.errors == [] for page in room.values())
+
+
+def test_a_shared_screen_reaches_the_viewers(room):
+    presenter, viewer = room["presenter"], room["viewer_en"]
+    assert _wait_stats(viewer, lambda s: s["frameWidth"] > 0)["frameWidth"] == 640  # the fake camera
+    presenter.get_by_role("button", name="Share screen").click()
+    presenter.get_by_role("button", name="Stop sharing").wait_for()
+    _wait_stats(viewer, lambda s: s["frameWidth"] not in (0, 640))
+    presenter.get_by_role("button", name="Stop sharing").click()
+    presenter.get_by_role("button", name="Share screen").wait_for()
+    _wait_stats(viewer, lambda s: s["frameWidth"] == 640)
 
 
 def test_a_viewer_cannot_publish_by_fuhua_or_by_janus(room, call_site):
