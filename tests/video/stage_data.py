@@ -31,8 +31,14 @@ def main() -> None:
                                              ends_at=utcnow() + timedelta(hours=2), visibility="public")
         pitch = roadshows.add_pitch(actor=admin, roadshow_id=roadshow.id, startup_id=startup.id, title="固态电池")
         use_cases.set_stage(actor=admin, roadshow_id=roadshow.id, pitch_id=pitch.id, state="live", minutes=60)
+        # A second roadshow whose video room nobody has made yet (for the test of two first joins at once).
+        fresh = roadshows.create_roadshow(actor=admin, title="第二场 Second Day", starts_at=utcnow(),
+                                          ends_at=utcnow() + timedelta(hours=2), visibility="public")
+        fresh_pitch = roadshows.add_pitch(actor=admin, roadshow_id=fresh.id, startup_id=startup.id, title="再来一次")
+        use_cases.set_stage(actor=admin, roadshow_id=fresh.id, pitch_id=fresh_pitch.id, state="live", minutes=60)
         db.session.commit()
-        print(json.dumps({"roadshow_id": roadshow.id, "pitch_id": pitch.id, "organiser": admin.email,
+        print(json.dumps({"roadshow_id": roadshow.id, "pitch_id": pitch.id, "fresh_roadshow_id": fresh.id,
+                          "organiser": admin.email,
                           "presenter": founder.email, "viewer_zh": first.email, "viewer_en": second.email}))
 
 

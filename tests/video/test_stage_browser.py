@@ -7,6 +7,7 @@ reaches them; a viewer cannot
 publish (refused by Fuhua and by Janus); the moderator's cut stops the frames; after Janus restarts the viewers
 come back by themselves; ending the pitch stops the stream.
 """
+import threading
 import time
 from pathlib import Path
 
@@ -112,6 +113,44 @@ def test_a_viewer_cannot_publish_by_fuhua_or_by_janus(room, call_site):
     watch = answers["watch"]
     with pytest.raises(JanusRefused, match="allowed"):  # the viewer's own token, straight to Janus
         call_site.ns.run(join_room, call_site.janus.http_url, token=watch["token"], room=watch["room"])
+
+
+def _first_joins_at_once(site, emails: list[str]) -> list[dict]:
+    """Sign each person in, then all POST {publish: true} to the fresh roadshow's video at the same moment (from
+    threads started inside the namespace); their answers."""
+    import requests
+
+    sessions = []
+    for email in emails:
+        http = requests.Session()
+        answer = http.post(site.url + "/api/auth/login", json={"email": email, "password": PASSWORD}, timeout=30)
+        assert answer.status_code == 200, answer.text
+        http.headers["X-CSRFToken"] = answer.json()["csrf_token"]
+        sessions.append(http)
+    barrier, answers = threading.Barrier(len(sessions)), [None] * len(sessions)
+
+    def join(index):
+        barrier.wait()
+        answers[index] = sessions[index].post(f"{site.url}/api/roadshows/{site.fresh_roadshow_id}/video",
+                                              json={"publish": True}, timeout=30)
+
+    threads = [threading.Thread(target=join, args=(i,)) for i in range(len(sessions))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return [answer.json() if answer.status_code == 201 else answer.text for answer in answers]
+
+
+def test_two_first_joins_at_once_both_get_onto_the_stage(call_site):
+    """The presenter and the moderator press Go live at the same moment on a room Janus has not made yet: one
+    request makes it, the other finds it made and adds its token; both may publish."""
+    answers = call_site.ns.run(_first_joins_at_once, call_site, [call_site.presenter, call_site.organiser])
+    assert all(isinstance(a, dict) for a in answers), answers
+    for access in answers:
+        joined = call_site.ns.run(join_room, call_site.janus.http_url, token=access["token"], room=access["room"],
+                                  feed_id=access["feed_id"])
+        assert joined["id"] == access["feed_id"]
 
 
 def test_the_moderators_cut_stops_the_frames(room):
