@@ -184,6 +184,12 @@ class Config:
     # would answer); "verified" also hides providers an admin has not verified. Their open requests are flagged to
     # admins (/admin/requests/flagged).
     MARKETPLACE_PROVIDER_POLICY = os.environ.get("MARKETPLACE_PROVIDER_POLICY", "active")
+    # The CJK font of agreement PDFs: Debian's fonts-noto-cjk collection, face 2 (Simplified Chinese).
+    AGREEMENT_PDF_FONT = (os.environ.get("AGREEMENT_PDF_FONT")
+                          or "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+    AGREEMENT_PDF_FONT_INDEX = int(os.environ.get("AGREEMENT_PDF_FONT_INDEX") or 2)
+    # Days a quote can be accepted when the provider gives no validity date.
+    MARKETPLACE_QUOTE_VALID_DAYS = int(os.environ.get("MARKETPLACE_QUOTE_VALID_DAYS") or 30)
 
     # Email: printed to the log unless MAIL_SERVER is set.
     MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
@@ -197,6 +203,10 @@ class Config:
     # The public address used in links of pages, emails, invitations, feeds and scheduled commands.
     # Unset: the address being served (HOST/PORT, as `make run` and wsgi.py use them); see init_app.
     SITE_URL = (os.environ.get("SITE_URL") or "").rstrip("/") or None
+
+    # `flask mentoring close-sessions`: minutes after a session ends before it is completed and both sides are
+    # asked to rate it (a no-show reported by then keeps it from completing).
+    MENTORING_CLOSE_AFTER_MINUTES = int(os.environ.get("MENTORING_CLOSE_AFTER_MINUTES") or 15)
 
     # i18n
     LANGUAGES = ["en", "zh"]

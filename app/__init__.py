@@ -54,6 +54,7 @@ def _init_extensions(app: Flask) -> None:
     register_error_handlers(app)
     security.init_security(app)
     i18n.init_templates(app)
+    i18n.init_forms()
 
     from app.core import transport
     queue = app.config.get("REDIS_URL") if app.config.get("SOCKETIO_MESSAGE_QUEUE", True) else None
@@ -111,6 +112,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.matching.api import blp as matching_api
     from app.matching.views import bp as matching_views
     from app.mentoring.api import blp as mentoring_api
+    from app.mentoring.open_days_api import blp as open_days_api
+    from app.mentoring.programme_views import bp as programme_views
     from app.mentoring.views import bp as mentoring_views
     from app.notifications.api import blp as notifications_api
     from app.notifications.views import bp as notifications_views
@@ -131,6 +134,7 @@ def _register_blueprints(app: Flask) -> None:
                conversations_views,
                matching_views,
                video_views,
+               programme_views,
                ):
         app.register_blueprint(bp)
     for blp in (accounts_api, startups_api, providers_api, notifications_api, admin_api, organisations_api,
@@ -139,6 +143,7 @@ def _register_blueprints(app: Flask) -> None:
                 conversations_api,
                 matching_api,
                 video_api,
+                open_days_api,
                 ):
         api.register_blueprint(blp)
 

@@ -226,11 +226,20 @@ class ServedApp:
 
     def spawn(self, **env: str) -> Server:
         """Start one more server process on this database (same secret key, so sessions are shared)."""
-        port = free_port()
-        server = Server(database_url=self.database_url, env=self.env(port, **env), port=port,
-                        log_path=self.workdir / f"server-{port}.log")
-        self.servers.append(server)
-        return server.start()
+        for attempt in range(3):
+            port = free_port()
+            server = Server(database_url=self.database_url, env=self.env(port, **env), port=port,
+                            log_path=self.workdir / f"server-{port}.log")
+            try:
+                server.start()
+            except RuntimeError as error:  # another test process took the free port first
+                server.stop()
+                if "Address already in use" not in str(error) or attempt == 2:
+                    raise
+                continue
+            self.servers.append(server)
+            return server
+        raise AssertionError("unreachable")
 
     def logs(self) -> str:
         return "\n".join(f"--- {s.url}\n{s.log()}" for s in self.servers)
@@ -309,3 +318,24 @@ def served_app() -> Iterator[ServedApp]:
     """The app served for real on a throwaway database, one per test module. Mark tests `served`."""
     with serve() as served:
         yield served
+
+
+def attach(url: str, database_url: str) -> ServedApp:
+    """A site served elsewhere (`python -m tests.served`), seen as a ServedApp: its URL and database."""
+    from types import SimpleNamespace
+    served = ServedApp(database_url=database_url, secret_key="", workdir=Path(tempfile.gettempdir()), extra_env={})
+    served.servers.append(SimpleNamespace(url=url.rstrip("/"), log=lambda: "", stop=lambda: None))
+    return served
+
+
+if __name__ == "__main__":  # serve the demo site until interrupted (or terminated), for FUHUA_TEST_SITE
+    import signal
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    with serve(seed=True) as served:
+        print(f"FUHUA_TEST_SITE={served.url},{served.database_url}", flush=True)
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            pass
