@@ -169,6 +169,11 @@ class Config:
     # A mentoring or meeting call opens this many minutes before the session and closes this many after its end.
     VIDEO_CALL_OPENS_BEFORE = int(os.environ.get("VIDEO_CALL_OPENS_BEFORE") or 15)
     VIDEO_CALL_CLOSES_AFTER = int(os.environ.get("VIDEO_CALL_CLOSES_AFTER") or 30)
+    # Roadshow stage video: how many may publish at once (the presenter on stage and moderators), how long a
+    # stage or audience token lasts at most, and how often a viewer's page asks which feeds are on stage.
+    VIDEO_STAGE_PUBLISHERS = int(os.environ.get("VIDEO_STAGE_PUBLISHERS") or 3)
+    VIDEO_STAGE_TOKEN_HOURS = int(os.environ.get("VIDEO_STAGE_TOKEN_HOURS") or 12)
+    VIDEO_STAGE_POLL_MS = int(os.environ.get("VIDEO_STAGE_POLL_MS") or 4000)
 
     # How new passwords are hashed (Werkzeug's method string). Leave it: scrypt is deliberately slow. The tests
     # (and the servers they start) set a fast one, because the suite makes thousands of accounts and sign-ins;

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from flask_smorest import Blueprint
 
 from app.core.api import error_responses
-from app.video import schemas, services
+from app.video import schemas, services, stage
 
 blp = Blueprint("video_api", __name__, url_prefix="/api", description="Video calls (through Janus)")
 
@@ -63,3 +63,48 @@ def join_meeting_call(data, meeting_id):
 def leave_meeting_call(meeting_id):
     """Leave a meeting's call."""
     services.leave_call(user=_me(), kind="meeting", scope_id=meeting_id)
+
+
+# A roadshow's stage --------------------------------------------------------------------------------
+
+def _me_or_anonymous():
+    return current_user._get_current_object() if current_user.is_authenticated else None
+
+
+@blp.route("/roadshows/<int:roadshow_id>/video", methods=["POST"])
+@blp.arguments(schemas.JoinStageSchema, required=False)
+@blp.response(201, schemas.StageAccessSchema)
+@_errors(401, 403, 404, 409, 503)
+def join_stage(data, roadshow_id):
+    """Watch the stage video of a roadshow (whoever may watch the room), or with `publish: true` go live on it
+    (the presenter of the pitch on stage, and moderators; else 403 `stage_only`). A viewer's token cannot
+    publish: Janus refuses it. 409 `roadshow_closed` once it ended."""
+    return stage.join_stage(user=_me_or_anonymous(), roadshow_id=roadshow_id,
+                            publish=bool((data or {}).get("publish")))
+
+
+@blp.route("/roadshows/<int:roadshow_id>/video", methods=["GET"])
+@blp.response(200, schemas.StageFeedsSchema)
+@_errors(401, 403, 404, 503)
+def stage_feeds(roadshow_id):
+    """Who is live on the stage now (the feeds to subscribe to)."""
+    return {"feeds": stage.stage_feeds(user=_me_or_anonymous(), roadshow_id=roadshow_id)}
+
+
+@blp.route("/roadshows/<int:roadshow_id>/video", methods=["DELETE"])
+@blp.response(204)
+@_errors(401, 404, 503)
+@login_required
+def leave_stage(roadshow_id):
+    """Leave the stage video: your tokens stop working on Janus and your feed is closed."""
+    stage.leave_stage(user=_me(), roadshow_id=roadshow_id)
+
+
+@blp.route("/roadshows/<int:roadshow_id>/video/cut", methods=["POST"])
+@blp.response(200, schemas.StageCutSchema)
+@_errors(401, 403, 404, 503)
+@login_required
+def cut_stage(roadshow_id):
+    """Moderators cut the presenter's stream: their token is revoked on Janus and their feed kicked (the room
+    hears `video:cut`)."""
+    return {"cut": stage.cut(actor=_me(), roadshow_id=roadshow_id)}

@@ -29,6 +29,39 @@ class CallAccessSchema(Schema):
     closes_at = fields.AwareDateTime(required=True)
 
 
+class JoinStageSchema(Schema):
+    publish = fields.Boolean(load_default=False, metadata={
+        "description": "Go live (the presenter on stage and moderators) rather than watch"})
+
+
+class StageFeedSchema(Schema):
+    id = fields.Integer(required=True, metadata={"description": "The publisher id to subscribe to"})
+    display = fields.String(required=True)
+
+
+class StageFeedsSchema(Schema):
+    feeds = fields.List(fields.Nested(StageFeedSchema), required=True)
+
+
+class StageAccessSchema(Schema):
+    """What a browser needs to watch (or, with `can_publish`, to go live on) a roadshow's stage through janus.js."""
+
+    janus_urls = fields.List(fields.String(), required=True)
+    token = fields.String(required=True)
+    room = fields.Integer(required=True)
+    feed_id = fields.Integer(required=True, metadata={"description": "The publisher id to go live with"})
+    display = fields.String(required=True)
+    ice_servers = fields.List(fields.Nested(IceServerSchema), required=True)
+    title = fields.String(required=True)
+    can_publish = fields.Boolean(required=True)
+    feeds = fields.List(fields.Nested(StageFeedSchema), required=True, metadata={"description": "Live now"})
+    poll_ms = fields.Integer(required=True, metadata={"description": "How often to ask for the feeds"})
+
+
+class StageCutSchema(Schema):
+    cut = fields.Integer(required=True, metadata={"description": "How many presenters' streams were cut"})
+
+
 class VideoStatusSchema(Schema):
     enabled = fields.Boolean(required=True, metadata={"description": "Whether this site carries video calls"})
 

@@ -72,6 +72,8 @@ def init_app(app) -> None:
     """Let pages reach the configured Janus instances (CSP connect-src); warn about half-made settings."""
     from app.mentoring.signals import booking_moved
     booking_moved.connect(_on_booking_moved, weak=False)
+    from app.video import stage
+    stage.init_app(app)
     if not video_enabled(app):
         if _split(app.config.get("JANUS_URLS")):
             log.warning("JANUS_URLS is set but video is off: set JANUS_ADMIN_URLS too (and VIDEO_ENABLED not 0).")
@@ -133,7 +135,7 @@ def parse(token: str) -> Grant | None:
     """The grant of a token Fuhua signed; None for anything else (another app's token, a forgery)."""
     payload, _, mac = (token or "").rpartition(".")
     parts = payload.split(".")
-    if len(parts) != 7 or parts[0] != TOKEN_PREFIX or parts[1] not in calls.KINDS:
+    if len(parts) != 7 or parts[0] != TOKEN_PREFIX or parts[1] not in calls.KINDS + calls.STAGE_KINDS:
         return None
     if not all(p.isdigit() and len(p) < 20 for p in parts[2:]):
         return None
@@ -242,6 +244,9 @@ def _still_allowed(grant: Grant, now: datetime) -> bool:
     """Whether the person a token names may still be in its call now (the same rule as joining)."""
     if grant.expires <= now.timestamp():
         return False
+    if grant.kind in calls.STAGE_KINDS:
+        from app.video import stage
+        return stage.still_allowed(grant)
     user = db.session.get(User, grant.user_id)
     if user is None or not user.is_active:
         return False

@@ -50,7 +50,18 @@ def call_permissions(response):
     return response
 
 
+def stage_may_present(roadshow) -> bool:
+    """Whether the room page offers this person "Go live": moderators, and presenters of a pitch on the
+    agenda (the server decides, when they press it, whether their pitch is on stage)."""
+    from app.roadshows.live import access
+    user = current_user._get_current_object()
+    if not access.signed_in(user) or not access.is_open(roadshow.status):
+        return False
+    return access.is_moderator(user, roadshow) or any(p.presenter_id == user.id for p in roadshow.pitches)
+
+
 @bp.app_context_processor
 def video_helpers():
     return {"video_enabled": services.video_enabled, "allow_call_media": allow_call_media,
-            "booking_call_window": calls.booking_window, "meeting_call_window": calls.meeting_window}
+            "booking_call_window": calls.booking_window, "meeting_call_window": calls.meeting_window,
+            "stage_may_present": stage_may_present}

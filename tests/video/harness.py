@@ -20,11 +20,15 @@ the reason when `ip netns add` is refused or Debian's janus is not installed.
 """
 from __future__ import annotations
 
+import contextlib
 import ctypes
+import json
 import os
+import secrets
 import shutil
 import stat
 import subprocess
+import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -104,3 +108,38 @@ def namespace_unavailable() -> str | None:
     if os.geteuid() != 0:
         return "making a network namespace needs root"
     return None
+
+
+@contextlib.contextmanager
+def served_in_namespace(data_module: str, password: str):
+    """Janus and the app served inside one new namespace, on a SQLite file that `python -m data_module
+    password` migrated and filled (it prints its people and ids as JSON on its last line). Yields an object with
+    `ns`, `janus`, `served`, `url` and what the data module printed; raises OSError when no namespace can be made."""
+    from app.video.janus import JanusSettings, LocalJanus
+    from tests.served import ROOT, ServedApp
+
+    ns = NetNamespace().create()
+    workdir = Path(tempfile.mkdtemp(prefix="fuhua-video-"))
+    # The namespace has ports of its own: Janus's usual ones are free there.
+    janus = LocalJanus(workdir / "janus", JanusSettings(admin_secret=secrets.token_hex(16),
+                                                       room_admin_key=secrets.token_hex(16), ice_enforce_list="jv0",
+                                                       rtp_port_range="20000-20200"))
+    served = ServedApp(database_url=f"sqlite:///{workdir / 'fuhua.db'}", secret_key=secrets.token_hex(32),
+                       workdir=workdir, extra_env={
+                           "JANUS_URLS": janus.http_url, "JANUS_ADMIN_URLS": janus.admin_url,
+                           "JANUS_ADMIN_SECRET": janus.settings.admin_secret,
+                           "JANUS_ROOM_ADMIN_KEY": janus.settings.room_admin_key})
+    try:
+        ns.run(janus.start)
+        made = subprocess.run([sys.executable, "-m", data_module, password], cwd=ROOT, env=served.env(),
+                              capture_output=True, text=True)
+        if made.returncode != 0:
+            raise RuntimeError(f"{data_module} failed:\n{made.stderr[-1500:]}")
+        people = json.loads(made.stdout.strip().splitlines()[-1])
+        ns.run(served.spawn)
+        yield type("VideoSite", (), {"ns": ns, "janus": janus, "served": served, "url": served.url, **people})
+    finally:
+        served.stop()
+        janus.stop()
+        ns.delete()
+        shutil.rmtree(workdir, ignore_errors=True)

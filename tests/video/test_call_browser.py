@@ -4,19 +4,13 @@ The founder (English) and the mentor (Chinese) join from the session page; each 
 frames and received audio packets from getStats(); a screen share reaches the mentor; a third person is
 refused by Fuhua and by Janus; leaving closes the feed; with Janus gone the page still works.
 """
-import json
-import secrets
-import shutil
-import subprocess
-import sys
-import tempfile
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.served import ROOT, ServedApp
-from tests.video.harness import CHROMIUM_MEDIA_FLAGS, NetNamespace, namespace_unavailable
+from tests.served import ROOT
+from tests.video.harness import CHROMIUM_MEDIA_FLAGS, namespace_unavailable, served_in_namespace
 
 pytestmark = [pytest.mark.browser, pytest.mark.served]
 
@@ -31,34 +25,11 @@ def call_site():
     reason = namespace_unavailable() or (None if Path(CHROMIUM).exists() else f"no Chromium at {CHROMIUM}")
     if reason:
         pytest.skip(reason)
-    from app.video.janus import JanusSettings, LocalJanus
-
     try:
-        ns = NetNamespace().create()
+        with served_in_namespace("tests.video.data", PASSWORD) as site:
+            yield site
     except OSError as error:
         pytest.skip(f"cannot make a network namespace here: {error}")
-    workdir = Path(tempfile.mkdtemp(prefix="fuhua-video-"))
-    # The namespace has ports of its own: Janus's usual ones are free there.
-    janus = LocalJanus(workdir / "janus", JanusSettings(admin_secret=secrets.token_hex(16),
-                                                       room_admin_key=secrets.token_hex(16), ice_enforce_list="jv0",
-                                                       rtp_port_range="20000-20200"))
-    served = ServedApp(database_url=f"sqlite:///{workdir / 'fuhua.db'}", secret_key=secrets.token_hex(32),
-                       workdir=workdir, extra_env={
-                           "JANUS_URLS": janus.http_url, "JANUS_ADMIN_URLS": janus.admin_url,
-                           "JANUS_ADMIN_SECRET": janus.settings.admin_secret,
-                           "JANUS_ROOM_ADMIN_KEY": janus.settings.room_admin_key})
-    try:
-        ns.run(janus.start)
-        made = subprocess.run([sys.executable, "-m", "tests.video.data", PASSWORD], cwd=ROOT, env=served.env(),
-                              capture_output=True, text=True, check=True)
-        people = json.loads(made.stdout.strip().splitlines()[-1])
-        ns.run(served.spawn)
-        yield type("CallSite", (), {"ns": ns, "janus": janus, "served": served, "url": served.url, **people})
-    finally:
-        served.stop()
-        janus.stop()
-        ns.delete()
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")

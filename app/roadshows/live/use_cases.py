@@ -57,6 +57,7 @@ from app.roadshows.models import (
 from app.roadshows.room import moderators_room, roadshow_room
 from app.roadshows.schemas import chat_message_schema
 from app.roadshows.services import get_roadshow, tell_audience
+from app.roadshows.signals import stage_changed
 
 MAX_CHAT_LENGTH = 1000
 MAX_QUESTION_LENGTH = 500
@@ -404,6 +405,7 @@ def set_stage(*, actor: User, roadshow_id: int, pitch_id: int | None, state: str
         if roadshow.current_pitch is not None:
             uow.after_commit(realtime.emit_to_room, roadshow_room(roadshow.id), "slide:update",
                              payloads.slide(roadshow, event.id))
+        uow.after_commit(stage_changed.send, roadshow.id)
     return roadshow
 
 
