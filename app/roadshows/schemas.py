@@ -1,6 +1,7 @@
 """Input and output schemas for roadshows, pitches, registrations and the chat history."""
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
+from app.core.db import utcnow
 from app.core.fields import Instant
 from app.core.pagination import PageArgsSchema
 from app.roadshows.models import PitchState, RoadshowStatus, Visibility
@@ -310,5 +311,140 @@ class ReportSchema(Schema):
     pitches = fields.List(fields.Nested(PitchReportSchema), required=True)
 
 
+# The live room's shapes: the same over Socket.IO (events, acks, join state) and REST ------------------
+
+class QuestionCountsSchema(Schema):
+    asked = fields.Integer(required=True)
+    answered = fields.Integer(required=True)
+
+
+class QuestionSchema(Schema):
+    """A question (`qa:new`, `qa:update`, the `qa:ask` ack, the join state's `questions`)."""
+    id = fields.Integer(required=True)
+    roadshow_id = fields.Integer(required=True)
+    pitch_id = fields.Integer(required=True)
+    user = fields.Nested(UserRefSchema, required=True, allow_none=True, metadata={"description": "Who asked"})
+    body = fields.String(required=True)
+    status = fields.String(required=True, metadata={
+        "description": "pending (waiting for a moderator), approved, answered, dismissed or not_taken"})
+    votes = fields.Integer(required=True)
+    created_at = Instant(required=True)
+    voted = fields.Boolean(metadata={"description": "Whether you upvoted it (acks, the join state and lists)"})
+    counts = fields.Nested(QuestionCountsSchema, metadata={
+        "description": "The room's question counts, in broadcasts of one question"})
+
+
+def dump_question(question, *, counts: dict | None = None, voted: bool | None = None) -> dict:
+    """A question as `QuestionSchema` shapes it, with the room's counts and whether the reader voted if given."""
+    data = question_schema.dump(question)
+    if counts is not None:
+        data["counts"] = counts
+    if voted is not None:
+        data["voted"] = voted
+    return data
+
+
+class PollOptionSchema(Schema):
+    id = fields.Integer(required=True)
+    label = fields.String(required=True)
+    votes = fields.Integer(required=True)
+
+
+class PollSchema(Schema):
+    """A poll with its results (`poll:update`, the `poll:open`/`poll:close` acks, the join state's `polls`).
+
+    Dumped by `dump_poll`: the results are counted apart from the poll row.
+    """
+    id = fields.Integer(required=True)
+    roadshow_id = fields.Integer(required=True)
+    pitch_id = fields.Integer(required=True, allow_none=True)
+    question = fields.String(required=True)
+    status = fields.String(required=True, metadata={"description": "open or closed"})
+    options = fields.List(fields.Nested(PollOptionSchema), required=True)
+    total = fields.Integer(required=True)
+    my_vote = fields.Integer(required=True, allow_none=True, metadata={"description": "The option you chose"})
+    created_at = Instant(required=True)
+
+
+def dump_poll(poll, tallies: dict[int, int], my_vote: int | None = None) -> dict:
+    """A poll as `PollSchema` shapes it, with its results (`tallies`: option id → votes)."""
+    options = [{"id": o.id, "label": o.label, "votes": tallies.get(o.id, 0)} for o in poll.options]
+    return poll_schema.dump({
+        "id": poll.id, "roadshow_id": poll.roadshow_id, "pitch_id": poll.pitch_id, "question": poll.question,
+        "status": poll.status, "options": options, "total": sum(o["votes"] for o in options), "my_vote": my_vote,
+        "created_at": poll.created_at})
+
+
+class StageUpdateSchema(Schema):
+    """`stage:update` and the join state's `stage`: what is on stage, and the server's deadline and clock."""
+    roadshow_id = fields.Integer(required=True)
+    status = fields.String(required=True, metadata={"description": "The roadshow's status"})
+    event_id = fields.Integer(required=True, allow_none=True, metadata={
+        "description": "The newest stage event this reflects (a client ignores an older one)"})
+    pitch = fields.Nested(PitchSchema, required=True, allow_none=True)
+    state = fields.String(required=True, allow_none=True, metadata={"description": "The pitch's state"})
+    deadline = Instant(required=True, allow_none=True)
+    server_time = Instant(required=True)
+
+
+def dump_stage(roadshow, event_id: int | None = None) -> dict:
+    """A roadshow's stage as `StageUpdateSchema` shapes it, with the server's clock now."""
+    current = roadshow.current_pitch
+    return stage_schema.dump({
+        "roadshow_id": roadshow.id, "status": roadshow.status, "event_id": event_id, "pitch": current,
+        "state": current.state if current else None, "deadline": current.deadline_at if current else None,
+        "server_time": utcnow()})
+
+
+def slide_url(pitch_id: int, revision: int = 0) -> str:
+    """The page image URL with `{n}` for the page number (the client fills it in); `?v=` names the deck's
+    revision, so a replaced deck's pages are never taken from a cache."""
+    return f"/roadshows/pitches/{pitch_id}/deck/{{n}}.png?v={revision}"  # the route of views.deck_page
+
+
+class SlideUpdateSchema(Schema):
+    """`slide:update` and the join state's `slide` (null with nothing on stage): the page every viewer shows."""
+    roadshow_id = fields.Integer(required=True)
+    pitch_id = fields.Integer(required=True)
+    slide = fields.Integer(required=True)
+    pages = fields.Integer(required=True)
+    deck_status = fields.String(required=True)
+    event_id = fields.Integer(required=True, allow_none=True)
+    image_url = fields.String(required=True, allow_none=True, metadata={
+        "description": "The pages' URL, `{n}` for the page number; null without a deck"})
+
+
+def dump_slide(roadshow, event_id: int | None = None) -> dict | None:
+    """A roadshow's slide as `SlideUpdateSchema` shapes it; None with nothing on stage."""
+    current = roadshow.current_pitch
+    if current is None:
+        return None
+    return slide_schema.dump({
+        "roadshow_id": roadshow.id, "pitch_id": current.id, "slide": current.current_slide,
+        "pages": current.deck_pages, "deck_status": current.deck_status, "event_id": event_id,
+        "image_url": slide_url(current.id, current.deck_revision) if current.deck_pages else None})
+
+
+class DeckReadySchema(PitchSchema):
+    """`deck:ready`: the pitch (as in `stage:update`) and the URL of its new pages (`{n}` for the number)."""
+    image_url = fields.Function(lambda pitch: slide_url(pitch.id, pitch.deck_revision), required=True)
+
+
+class CueSchema(Schema):
+    """A moderator's private cue to the presenter (`cue:new`, `cue:acked`, the join state's `cues`)."""
+    id = fields.Integer(required=True)
+    roadshow_id = fields.Integer(required=True)
+    pitch_id = fields.Integer(required=True)
+    body = fields.String(required=True)
+    created_at = Instant(required=True)
+    acknowledged_at = Instant(required=True, allow_none=True)
+
+
 chat_message_schema = ChatMessageSchema()
 pitch_schema = PitchSchema()
+question_schema = QuestionSchema()
+poll_schema = PollSchema()
+stage_schema = StageUpdateSchema()
+slide_schema = SlideUpdateSchema()
+cue_schema = CueSchema()
+deck_ready_schema = DeckReadySchema()

@@ -11,7 +11,6 @@ from sqlalchemy.orm import selectinload
 from app.accounts.models import User
 from app.core.errors import InvalidState, NotFound
 from app.extensions import db
-from app.roadshows import payloads
 from app.roadshows.live.access import can_post, is_moderator, is_muted, is_presenter, require_watch, signed_in
 from app.roadshows.models import (
     ChatMessage,
@@ -28,6 +27,7 @@ from app.roadshows.models import (
     RoomVisit,
     StageEvent,
 )
+from app.roadshows.schemas import cue_schema, dump_poll, dump_question, dump_slide, dump_stage, pitch_schema
 from app.roadshows.services import get_roadshow
 
 HISTORY_LIMIT = 50       # messages a first join gets
@@ -86,13 +86,13 @@ def room_state(user, roadshow: Roadshow, presence: dict) -> dict:
     current = roadshow.current_pitch
     last_event = last_event_id(roadshow.id)  # the stage and slide reflect every event up to this one
     state = {
-        "stage": payloads.stage(roadshow, last_event),
-        "slide": payloads.slide(roadshow, last_event),
+        "stage": dump_stage(roadshow, last_event),
+        "slide": dump_slide(roadshow, last_event),
         "presence": presence,
         "polls": polls_for(user, roadshow),
         "questions": questions_for(user, roadshow),
         "counts": question_counts(roadshow.id),
-        "agenda": [payloads.pitch(p) for p in roadshow.pitches],
+        "agenda": [pitch_schema.dump(p) for p in roadshow.pitches],
         "me": {"id": user.id if signed_in(user) else None, "moderator": moderator,
                "presenter": is_presenter(user, current), "can_post": can_post(user, roadshow),
                "muted": is_muted(user, roadshow), "hand_raised": False, "interests": []},
@@ -100,7 +100,7 @@ def room_state(user, roadshow: Roadshow, presence: dict) -> dict:
     if signed_in(user):
         state["me"]["hand_raised"] = hand_raised(roadshow.id, user.id)
         state["me"]["interests"] = interests(roadshow.id, user.id)
-        state["cues"] = [payloads.cue(c) for c in db.session.scalars(select(Cue).where(
+        state["cues"] = [cue_schema.dump(c) for c in db.session.scalars(select(Cue).where(
             Cue.roadshow_id == roadshow.id, Cue.user_id == user.id, Cue.acknowledged_at.is_(None)))]
     if moderator:  # whom the room has muted, so the people list and chat lines offer Unmute (moderators only)
         state["muted_users"] = muted_user_ids(roadshow.id)
@@ -148,7 +148,7 @@ def questions_for(user, roadshow: Roadshow) -> list[dict]:
         stmt = stmt.where(visible)
     questions = db.session.scalars(stmt.order_by(Question.votes.desc(), Question.id))
     voted = voted_ids(user, roadshow.id)
-    return [{**payloads.question(q), "voted": q.id in voted} for q in questions]
+    return [dump_question(q, voted=q.id in voted) for q in questions]
 
 
 def voted_ids(user, roadshow_id: int) -> set[int]:
@@ -159,8 +159,8 @@ def voted_ids(user, roadshow_id: int) -> set[int]:
 
 
 def question_payload(question: Question, user) -> dict:
-    return {**payloads.question(question, question_counts(question.roadshow_id)),
-            "voted": question.id in voted_ids(user, question.roadshow_id)}
+    return dump_question(question, counts=question_counts(question.roadshow_id),
+                         voted=question.id in voted_ids(user, question.roadshow_id))
 
 
 def tallies(poll_id: int) -> dict[int, int]:
@@ -174,7 +174,7 @@ def polls_for(user, roadshow: Roadshow) -> list[dict]:
     if signed_in(user) and polls:
         mine = dict(db.session.execute(select(PollVote.poll_id, PollVote.option_id).where(
             PollVote.user_id == user.id, PollVote.poll_id.in_([p.id for p in polls]))).all())
-    return [payloads.poll(p, tallies(p.id), mine.get(p.id)) for p in polls]
+    return [dump_poll(p, tallies(p.id), mine.get(p.id)) for p in polls]
 
 
 def pitch_in(roadshow: Roadshow, pitch_id: int | None) -> Pitch:

@@ -27,11 +27,11 @@ from sqlalchemy import bindparam, delete, event, select, update
 from app.core import realtime, uow
 from app.core.db import utcnow
 from app.extensions import db, socketio
-from app.roadshows import payloads
 from app.roadshows.live import access, queries
 from app.roadshows.live.snapshot import TRACKED, View, ViewCache
 from app.roadshows.models import LiveNode, Mute, Poll, Question, Roadshow, RoomVisit
 from app.roadshows.room import moderators_room, roadshow_room
+from app.roadshows.schemas import dump_poll, dump_question
 
 log = logging.getLogger(__name__)
 
@@ -375,14 +375,14 @@ class LiveState:
                 poll = db.session.get(Poll, poll_id)
                 if poll is not None:
                     realtime.emit_to_room(roadshow_room(roadshow_id), "poll:update",
-                                          payloads.poll(poll, queries.tallies(poll.id)))
+                                          dump_poll(poll, queries.tallies(poll.id)))
                     sent += 1
         for roadshow_id, question_ids in questions.items():
             for question_id in question_ids:
                 question = db.session.get(Question, question_id)
                 if question is not None:
                     realtime.emit_to_room(roadshow_room(roadshow_id), "qa:update",
-                                          payloads.question(question, queries.question_counts(roadshow_id)))
+                                          dump_question(question, counts=queries.question_counts(roadshow_id)))
                     sent += 1
         return sent
 

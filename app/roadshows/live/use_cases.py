@@ -21,7 +21,6 @@ from app.core.db import utcnow
 from app.core.errors import Invalid, InvalidState, NotFound, PermissionDenied
 from app.core.text import clean_text
 from app.extensions import db
-from app.roadshows import payloads
 from app.roadshows.live import access, queries
 from app.roadshows.live.access import (
     is_moderator,
@@ -55,7 +54,7 @@ from app.roadshows.models import (
     StageEvent,
 )
 from app.roadshows.room import moderators_room, roadshow_room
-from app.roadshows.schemas import chat_message_schema
+from app.roadshows.schemas import chat_message_schema, cue_schema, dump_poll, dump_question, dump_slide, dump_stage
 from app.roadshows.services import get_roadshow, tell_audience
 
 MAX_CHAT_LENGTH = 1000
@@ -260,7 +259,7 @@ def ask(*, user: User, roadshow_id: int, pitch_id: int | None, body) -> Question
         question = Question(roadshow_id=roadshow.id, pitch_id=pitch.id, user_id=user.id, body=text, status=status)
         db.session.add(question)
         db.session.flush()
-        data = payloads.question(question, queries.question_counts(roadshow.id))
+        data = dump_question(question, counts=queries.question_counts(roadshow.id))
         uow.after_commit(realtime.emit_to_room, roadshow_room(roadshow.id) if status == QuestionStatus.APPROVED
                          else moderators_room(roadshow.id), "qa:new", data)
         if status == QuestionStatus.PENDING:
@@ -300,7 +299,7 @@ def moderate_question(*, actor: User, question_id: int, status: str) -> Question
         was = question.status
         question.status = status
         db.session.flush()
-        data = payloads.question(question, queries.question_counts(roadshow.id))
+        data = dump_question(question, counts=queries.question_counts(roadshow.id))
         event = "qa:new" if was == QuestionStatus.PENDING and status != QuestionStatus.DISMISSED else "qa:update"
         uow.after_commit(realtime.emit_to_room, roadshow_room(roadshow.id), event, data)
         if was == QuestionStatus.PENDING and status == QuestionStatus.DISMISSED:
@@ -323,7 +322,7 @@ def open_poll(*, actor: User, roadshow_id: int, question, options, pitch_id: int
         db.session.add(poll)
         db.session.flush()
         _log(roadshow, "poll:open", {"poll_id": poll.id}, actor)
-        uow.after_commit(realtime.emit_to_room, roadshow_room(roadshow.id), "poll:update", payloads.poll(poll, {}))
+        uow.after_commit(realtime.emit_to_room, roadshow_room(roadshow.id), "poll:update", dump_poll(poll, {}))
     return poll
 
 
@@ -356,7 +355,7 @@ def close_poll(*, actor: User, poll_id: int) -> Poll:
             poll.closed_at = utcnow()
             _log(roadshow, "poll:close", {"poll_id": poll.id}, actor)
             db.session.flush()
-        data = payloads.poll(poll, queries.tallies(poll.id))
+        data = dump_poll(poll, queries.tallies(poll.id))
         uow.after_commit(realtime.emit_to_room, roadshow_room(roadshow.id), "poll:update", data)
     return poll
 
@@ -400,10 +399,10 @@ def set_stage(*, actor: User, roadshow_id: int, pitch_id: int | None, state: str
         event = _log(roadshow, "stage", {"pitch_id": roadshow.current_pitch_id, "state": state}, actor)
         db.session.flush()
         uow.after_commit(realtime.emit_to_room, roadshow_room(roadshow.id), "stage:update",
-                         payloads.stage(roadshow, event.id))
+                         dump_stage(roadshow, event.id))
         if roadshow.current_pitch is not None:
             uow.after_commit(realtime.emit_to_room, roadshow_room(roadshow.id), "slide:update",
-                             payloads.slide(roadshow, event.id))
+                             dump_slide(roadshow, event.id))
     return roadshow
 
 
@@ -419,7 +418,7 @@ def close_room(roadshow: Roadshow) -> None:
         poll.status, poll.closed_at = PollStatus.CLOSED, now
         db.session.flush()
         uow.after_commit(realtime.emit_to_room, roadshow_room(roadshow.id), "poll:update",
-                         payloads.poll(poll, queries.tallies(poll.id)))
+                         dump_poll(poll, queries.tallies(poll.id)))
     db.session.execute(update(Question).where(Question.roadshow_id == roadshow.id,
                                               Question.status == QuestionStatus.PENDING)
                        .values(status=QuestionStatus.NOT_TAKEN))
@@ -452,7 +451,7 @@ def set_slide(*, actor: User, roadshow_id: int, slide: int, pitch_id: int | None
         db.session.flush()
         if on_stage:
             uow.after_commit(realtime.emit_to_room, roadshow_room(roadshow.id), "slide:update",
-                             payloads.slide(roadshow, event.id))
+                             dump_slide(roadshow, event.id))
     return pitch
 
 
@@ -488,7 +487,7 @@ def send_cue(*, actor: User, roadshow_id: int, body, pitch_id: int | None = None
                   body=clean_text(body, limit=200), created_by_id=actor.id)
         db.session.add(cue)
         db.session.flush()
-        data = payloads.cue(cue)
+        data = cue_schema.dump(cue)
         uow.after_commit(realtime.emit_to_user, pitch.presenter_id, "cue:new", data)
         uow.after_commit(realtime.emit_to_room, moderators_room(roadshow.id), "cue:new", data)
     return cue
@@ -504,7 +503,7 @@ def acknowledge_cue(*, user: User, cue_id: int) -> Cue:
         if cue.acknowledged_at is None:
             cue.acknowledged_at = utcnow()
             db.session.flush()
-        data = payloads.cue(cue)
+        data = cue_schema.dump(cue)
         uow.after_commit(realtime.emit_to_room, moderators_room(cue.roadshow_id), "cue:acked", data)
         uow.after_commit(realtime.emit_to_user, user.id, "cue:acked", data)
     return cue
