@@ -1,5 +1,5 @@
 """Input and output schemas for roadshows, pitches, registrations and the chat history."""
-from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, post_dump, pre_load, validate, validates_schema
 
 from app.core.db import utcnow
 from app.core.fields import Instant
@@ -43,6 +43,7 @@ class CreateRoadshowSchema(_RoadshowInput):
     ends_at = Instant(required=True, format="iso")
     visibility = fields.String(load_default="public", validate=validate.OneOf(VISIBILITIES))
     premoderate_questions = fields.Boolean(load_default=False)
+    anonymous_questions = fields.Boolean(load_default=False)
     criteria = fields.List(fields.Nested(CriterionSchema), load_default=list, validate=validate.Length(max=10))
     moderator_ids = _IDS
     judge_ids = _IDS
@@ -56,6 +57,7 @@ class UpdateRoadshowSchema(_RoadshowInput):
     visibility = fields.String(validate=validate.OneOf(VISIBILITIES))
     status = fields.String(validate=validate.OneOf(STATUSES))
     premoderate_questions = fields.Boolean()
+    anonymous_questions = fields.Boolean()
     criteria = fields.List(fields.Nested(CriterionSchema), validate=validate.Length(max=10))
     leaderboard_published = fields.Boolean()
     moderator_ids = _IDS
@@ -112,6 +114,23 @@ class UserRefSchema(Schema):
     name = fields.String(required=True)
 
 
+class UserRef(fields.Field):
+    """A person as `{id, name}` (null for nobody), as `UserRefSchema` shapes it, for the live room's hot shapes
+    (chat messages, questions): a nested schema was about half the time of dumping one of those."""
+
+    def __init__(self, **kwargs):
+        metadata = {"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"}},
+                    **kwargs.pop("metadata", {})}
+        super().__init__(metadata=metadata, **kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        if isinstance(value, dict):
+            return {"id": value["id"], "name": value["name"]}
+        return {"id": value.id, "name": value.name}
+
+
 class StartupRefSchema(Schema):
     id = fields.Integer(required=True)
     name = fields.String(required=True)
@@ -166,6 +185,8 @@ class RoadshowSchema(Schema):
     visibility = fields.String(required=True, metadata={"description": "public or invite_only"})
     status = fields.String(required=True, metadata={"description": "One of: " + ", ".join(STATUSES)})
     premoderate_questions = fields.Boolean(required=True)
+    anonymous_questions = fields.Boolean(required=True, metadata={
+        "description": "Askers may hide their name from the audience (moderators still see who asked)"})
     criteria = fields.List(fields.Nested(CriterionSchema), required=True)
     leaderboard_published = fields.Boolean(required=True)
     current_pitch_id = fields.Integer(required=True, allow_none=True)
@@ -236,7 +257,7 @@ class MessagesArgsSchema(Schema):
 class ChatMessageSchema(Schema):
     id = fields.Integer(required=True)
     roadshow_id = fields.Integer(required=True)
-    user = fields.Nested(UserRefSchema, required=True)
+    user = UserRef(required=True)
     body = fields.String(required=True)
     created_at = Instant(required=True)
     client_id = fields.String(required=True)
@@ -319,11 +340,13 @@ class QuestionCountsSchema(Schema):
 
 
 class QuestionSchema(Schema):
-    """A question (`qa:new`, `qa:update`, the `qa:ask` ack, the join state's `questions`)."""
+    """A question (`qa:new`, `qa:update`, the `qa:ask` ack, the join state's `questions`), as moderators see it."""
     id = fields.Integer(required=True)
     roadshow_id = fields.Integer(required=True)
     pitch_id = fields.Integer(required=True)
-    user = fields.Nested(UserRefSchema, required=True, allow_none=True, metadata={"description": "Who asked"})
+    user = UserRef(required=True, allow_none=True, metadata={
+        "description": "Who asked; null for an anonymous question unless you moderate the roadshow"})
+    is_anonymous = fields.Boolean(required=True, metadata={"description": "Asked without a name for the audience"})
     body = fields.String(required=True)
     status = fields.String(required=True, metadata={
         "description": "pending (waiting for a moderator), approved, answered, dismissed or not_taken"})
@@ -334,9 +357,27 @@ class QuestionSchema(Schema):
         "description": "The room's question counts, in broadcasts of one question"})
 
 
-def dump_question(question, *, counts: dict | None = None, voted: bool | None = None) -> dict:
-    """A question as `QuestionSchema` shapes it, with the room's counts and whether the reader voted if given."""
-    data = question_schema.dump(question)
+class PublicQuestionSchema(QuestionSchema):
+    """A question as the audience sees it: an anonymous one without its asker."""
+
+    @post_dump
+    def hide_asker(self, data, **kwargs):
+        if data.get("is_anonymous"):
+            data["user"] = None
+        return data
+
+
+class QuestionListSchema(Schema):
+    items = fields.List(fields.Nested(QuestionSchema), required=True, metadata={
+        "description": "Most votes first: moderators see every question, the audience the approved and answered "
+                       "ones plus their own waiting ones"})
+
+
+def dump_question(question, *, counts: dict | None = None, voted: bool | None = None,
+                  moderator: bool = False) -> dict:
+    """A question as the audience sees it (`PublicQuestionSchema`) or, for moderators, with every asker; with the
+    room's counts and whether the reader voted if given."""
+    data = (question_schema if moderator else public_question_schema).dump(question)
     if counts is not None:
         data["counts"] = counts
     if voted is not None:
@@ -347,7 +388,7 @@ def dump_question(question, *, counts: dict | None = None, voted: bool | None = 
 class PollOptionSchema(Schema):
     id = fields.Integer(required=True)
     label = fields.String(required=True)
-    votes = fields.Integer(required=True)
+    votes = fields.Integer(required=True, allow_none=True)
 
 
 class PollSchema(Schema):
@@ -362,17 +403,35 @@ class PollSchema(Schema):
     status = fields.String(required=True, metadata={"description": "open or closed"})
     options = fields.List(fields.Nested(PollOptionSchema), required=True)
     total = fields.Integer(required=True)
+    hide_results = fields.Boolean(required=True, metadata={
+        "description": "The audience sees the results once the poll closes (each option's votes are null "
+                       "until then); moderators see them all along"})
     my_vote = fields.Integer(required=True, allow_none=True, metadata={"description": "The option you chose"})
     created_at = Instant(required=True)
 
 
-def dump_poll(poll, tallies: dict[int, int], my_vote: int | None = None) -> dict:
-    """A poll as `PollSchema` shapes it, with its results (`tallies`: option id → votes)."""
+class PublicPollSchema(PollSchema):
+    """A poll as the audience sees it: an open poll that hides its results shows no option's votes."""
+
+    @post_dump
+    def hide_results_until_closed(self, data, **kwargs):
+        if data.get("hide_results") and data.get("status") == "open":
+            data["options"] = [{**o, "votes": None} for o in data["options"]]
+        return data
+
+
+class PollListSchema(Schema):
+    items = fields.List(fields.Nested(PollSchema), required=True)
+
+
+def dump_poll(poll, tallies: dict[int, int], my_vote: int | None = None, *, moderator: bool = False) -> dict:
+    """A poll as the audience sees it (`PublicPollSchema`) or, for moderators, with its results all along
+    (`tallies`: option id → votes)."""
     options = [{"id": o.id, "label": o.label, "votes": tallies.get(o.id, 0)} for o in poll.options]
-    return poll_schema.dump({
+    return (poll_schema if moderator else public_poll_schema).dump({
         "id": poll.id, "roadshow_id": poll.roadshow_id, "pitch_id": poll.pitch_id, "question": poll.question,
-        "status": poll.status, "options": options, "total": sum(o["votes"] for o in options), "my_vote": my_vote,
-        "created_at": poll.created_at})
+        "status": poll.status, "options": options, "total": sum(o["votes"] for o in options),
+        "hide_results": poll.hide_results, "my_vote": my_vote, "created_at": poll.created_at})
 
 
 class StageUpdateSchema(Schema):
@@ -443,7 +502,9 @@ class CueSchema(Schema):
 chat_message_schema = ChatMessageSchema()
 pitch_schema = PitchSchema()
 question_schema = QuestionSchema()
+public_question_schema = PublicQuestionSchema()
 poll_schema = PollSchema()
+public_poll_schema = PublicPollSchema()
 stage_schema = StageUpdateSchema()
 slide_schema = SlideUpdateSchema()
 cue_schema = CueSchema()

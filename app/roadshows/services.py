@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 VISIBILITIES = [v.value for v in Visibility]
 STATUSES = [s.value for s in RoadshowStatus]
 EDITABLE = {"title", "description", "starts_at", "ends_at", "visibility", "status", "premoderate_questions",
-            "criteria", "leaderboard_published"}
+            "anonymous_questions", "criteria", "leaderboard_published"}
 
 
 # Lookups -------------------------------------------------------------------------------------
@@ -117,14 +117,15 @@ def _set_roles(roadshow: Roadshow, kind: str, user_ids: list[int]) -> None:
 
 def create_roadshow(*, actor: User, title: str, starts_at: datetime, ends_at: datetime, description: str = "",
                     visibility: str = Visibility.PUBLIC, premoderate_questions: bool = False,
-                    criteria: list[dict] | None = None, moderator_ids: list[int] | None = None,
-                    judge_ids: list[int] | None = None) -> Roadshow:
+                    anonymous_questions: bool = False, criteria: list[dict] | None = None,
+                    moderator_ids: list[int] | None = None, judge_ids: list[int] | None = None) -> Roadshow:
     """Admins schedule a roadshow."""
     if not actor.is_admin:
         raise PermissionDenied(_l("Only admins can create roadshows."))
     _check_times(starts_at, ends_at)
     roadshow = Roadshow(title=title.strip(), description=description.strip(), starts_at=starts_at, ends_at=ends_at,
                         visibility=visibility, premoderate_questions=premoderate_questions,
+                        anonymous_questions=anonymous_questions,
                         criteria=_check_criteria(criteria or []), created_by=actor)
     _set_roles(roadshow, RoleKind.MODERATOR, moderator_ids or [])
     _set_roles(roadshow, RoleKind.JUDGE, judge_ids or [])

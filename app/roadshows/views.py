@@ -306,6 +306,7 @@ def _form_data(form: forms.RoadshowForm) -> dict | None:
     return {"title": form.title.data, "description": form.description.data or "",
             "starts_at": forms.to_utc(form.starts_at.data), "ends_at": forms.to_utc(form.ends_at.data),
             "visibility": form.visibility.data, "premoderate_questions": form.premoderate_questions.data,
+            "anonymous_questions": form.anonymous_questions.data,
             "criteria": forms.parse_criteria(form.criteria.data), "moderator_ids": moderator_ids,
             "judge_ids": judge_ids}
 
@@ -507,7 +508,8 @@ def transcript(roadshow_id):
         abort(401 if user is None else 403)
     messages = queries.messages_after(roadshow.id, 0, limit=5000)
     questions = queries.questions_for(user, roadshow)
-    return render_template("roadshows/transcript.html", roadshow=roadshow, messages=messages, questions=questions)
+    return render_template("roadshows/transcript.html", roadshow=roadshow, messages=messages, questions=questions,
+                           is_moderator=access.is_moderator(user, roadshow))
 
 
 @bp.cli.command("remind")

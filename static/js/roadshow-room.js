@@ -548,7 +548,7 @@
     li.appendChild(votes);
     var text = document.createElement("span");
     text.className = "rs-body";
-    text.textContent = " " + q.body + " — " + (q.user ? q.user.name : "");
+    text.textContent = " " + q.body + " — " + asker(q);
     li.appendChild(text);
     var about = document.createElement("span");
     about.className = "chip rs-q-pitch" + (q.pitch_id === current ? " chip-on" : "");
@@ -570,12 +570,19 @@
     return li;
   }
 
+  // An anonymous question names nobody to the audience; moderators see who asked.
+  function asker(q) {
+    if (!q.is_anonymous) return q.user ? q.user.name : "";
+    return q.user ? fmt("anonymous_by", { name: q.user.name }) : T.anonymous;
+  }
+
   function moderate(id, status) { emit("qa:moderate", { question_id: id, status: status }, report); }
 
   function onQuestion(q) {
     if (q.roadshow_id !== roadshowId) return;
     var old = questions[q.id];
     q.voted = old ? old.voted : (q.voted || false);
+    if (q.is_anonymous && !q.user && old && old.user) q.user = old.user;  // moderators keep the asker they know
     questions[q.id] = q;
     setCounts(q.counts);
     renderQuestions();
@@ -591,6 +598,8 @@
     if (!body) return;
     var data = { roadshow_id: roadshowId, body: body };
     if (askPitch.value) data.pitch_id = parseInt(askPitch.value, 10);
+    var anonymous = ev.target.elements.anonymous;
+    if (anonymous && anonymous.checked) data.anonymous = true;
     emit("qa:ask", data, function (ack) {
       if (ack.ok) { input.value = ""; onQuestion(ack.question); }
       report(ack);
@@ -609,8 +618,9 @@
       var h = document.createElement("h3");
       h.textContent = p.question + (p.status === "closed" ? " (" + T.closed + ")" : "");
       box.appendChild(h);
+      var hidden = p.options.some(function (o) { return o.votes === null; });  // until the poll closes
       p.options.forEach(function (o) {
-        var pct = p.total ? Math.round((o.votes * 100) / p.total) : 0;
+        var pct = p.total && !hidden ? Math.round((o.votes * 100) / p.total) : 0;
         var row = document.createElement("button");
         row.type = "button";
         row.className = "rs-option" + (p.my_vote === o.id ? " is-mine" : "");
@@ -622,17 +632,28 @@
           });
         });
         var label = document.createElement("span");
-        label.textContent = o.label + " — " + pct + "% (" + o.votes + ")";
-        var bar = document.createElement("meter");
-        bar.min = 0; bar.max = 100; bar.value = pct;
-        bar.setAttribute("aria-hidden", "true");
+        label.textContent = hidden ? o.label : o.label + " — " + pct + "% (" + o.votes + ")";
         row.appendChild(label);
-        row.appendChild(bar);
+        if (!hidden) {
+          var bar = document.createElement("meter");
+          bar.min = 0; bar.max = 100; bar.value = pct;
+          bar.setAttribute("aria-hidden", "true");
+          row.appendChild(bar);
+        }
         box.appendChild(row);
       });
+      if (p.hide_results && p.status === "open") {
+        var note = document.createElement("p");
+        note.className = "small muted";
+        note.dataset.resultsHidden = "";
+        note.textContent = hidden ? T.results_later : T.results_hidden_mod;
+        box.appendChild(note);
+      }
       if (p.my_vote) { var v = document.createElement("p"); v.className = "small muted"; v.textContent = T.voted; box.appendChild(v); }
       if (isModerator && p.status === "open") {
-        box.appendChild(smallButton(T.close_poll, function () { emit("poll:close", { poll_id: p.id }, report); }));
+        var close = smallButton(T.close_poll, function () { emit("poll:close", { poll_id: p.id }, report); });
+        close.dataset.closePoll = p.id;
+        box.appendChild(close);
       }
       pollsEl.appendChild(box);
     });
@@ -641,6 +662,9 @@
     if (p.roadshow_id !== roadshowId) return;
     var old = polls[p.id];
     p.my_vote = old ? old.my_vote : p.my_vote;
+    if (old && isModerator && p.status === "open" && p.options.some(function (o) { return o.votes === null; })) {
+      return;  // the audience's copy of a poll hiding its results: moderators get theirs with the counts
+    }
     polls[p.id] = p;
     renderPolls();
   });
@@ -708,7 +732,8 @@
     pollForm.addEventListener("submit", function (ev) {
       ev.preventDefault();
       var options = pollForm.elements.options.value.split("\n").map(function (s) { return s.trim(); }).filter(Boolean);
-      emit("poll:open", { roadshow_id: roadshowId, question: pollForm.elements.question.value, options: options }, function (ack) {
+      emit("poll:open", { roadshow_id: roadshowId, question: pollForm.elements.question.value, options: options,
+                          hide_results: pollForm.elements.hide_results.checked }, function (ack) {
         if (ack.ok) pollForm.reset();
         report(ack);
       });

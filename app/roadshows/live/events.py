@@ -143,8 +143,8 @@ def on_user_mute(data):
 
 @on_event("qa:ask", schemas.AskSchema())
 def on_qa_ask(data):
-    """A viewer asks about a pitch (the one on stage by default); `qa:new` to the room, or to the
-    moderators first when the room pre-moderates questions."""
+    """A viewer asks about a pitch (the one on stage by default), anonymously if the room allows it; `qa:new` to
+    the room, or to the moderators first when the room pre-moderates questions."""
     _joined(data["roadshow_id"])
     question = use_cases.ask(user=_user(), **data)
     return ok(question=queries.question_payload(question, _user()))
@@ -166,16 +166,16 @@ def on_qa_moderate(data):
 
 @on_event("poll:open", schemas.OpenPollSchema())
 def on_poll_open(data):
-    """Moderators open a poll `{roadshow_id, question, options: [...]}`; `poll:update` to the room."""
+    """Moderators open a poll `{roadshow_id, question, options: [...], hide_results?}`; `poll:update` to the room."""
     poll = use_cases.open_poll(actor=_require_user(), **data)
-    return ok(poll=dump_poll(poll, {}))
+    return ok(poll=dump_poll(poll, {}, moderator=True))
 
 
 @on_event("poll:close", schemas.PollRefSchema())
 def on_poll_close(data):
     """Moderators close a poll; the final `poll:update` goes to the room."""
     poll = use_cases.close_poll(actor=_require_user(), **data)
-    return ok(poll=dump_poll(poll, queries.tallies(poll.id)))
+    return ok(poll=dump_poll(poll, queries.tallies(poll.id), moderator=True))
 
 
 @on_event("poll:vote", schemas.VoteSchema())

@@ -132,6 +132,16 @@ def chat_history(*, user, roadshow_id: int, after_id: int | None, limit: int | N
     return messages_after(roadshow.id, after_id, limit=limit)
 
 
+def room_questions(*, user, roadshow_id: int) -> list[dict]:
+    """The REST view of the room's questions for people who may watch, as the room shows them to `user`."""
+    return questions_for(user if signed_in(user) else None, require_watch(user, get_roadshow(roadshow_id)))
+
+
+def room_polls(*, user, roadshow_id: int) -> list[dict]:
+    """The REST view of the room's polls for people who may watch, as the room shows them to `user`."""
+    return polls_for(user if signed_in(user) else None, require_watch(user, get_roadshow(roadshow_id)))
+
+
 def question_counts(roadshow_id: int) -> dict:
     rows = dict(db.session.execute(select(Question.status, func.count(Question.id)).where(
         Question.roadshow_id == roadshow_id).group_by(Question.status)).all())
@@ -139,16 +149,18 @@ def question_counts(roadshow_id: int) -> dict:
 
 
 def questions_for(user, roadshow: Roadshow) -> list[dict]:
-    """The room's questions, most votes first: moderators see pending ones too, askers their own."""
-    stmt = select(Question).where(Question.roadshow_id == roadshow.id)
-    if not is_moderator(user, roadshow):
+    """The room's questions, most votes first: moderators see pending ones too (and who asked anonymous ones),
+    askers their own."""
+    stmt = select(Question).options(selectinload(Question.user)).where(Question.roadshow_id == roadshow.id)
+    moderator = is_moderator(user, roadshow)
+    if not moderator:
         visible = Question.status.in_([QuestionStatus.APPROVED, QuestionStatus.ANSWERED])
         if signed_in(user):
             visible = visible | ((Question.user_id == user.id) & (Question.status == QuestionStatus.PENDING))
         stmt = stmt.where(visible)
     questions = db.session.scalars(stmt.order_by(Question.votes.desc(), Question.id))
     voted = voted_ids(user, roadshow.id)
-    return [dump_question(q, voted=q.id in voted) for q in questions]
+    return [dump_question(q, voted=q.id in voted, moderator=moderator) for q in questions]
 
 
 def voted_ids(user, roadshow_id: int) -> set[int]:
@@ -159,8 +171,10 @@ def voted_ids(user, roadshow_id: int) -> set[int]:
 
 
 def question_payload(question: Question, user) -> dict:
+    """A question as `user` sees it (an ack): with the room's counts and their upvote."""
     return dump_question(question, counts=question_counts(question.roadshow_id),
-                         voted=question.id in voted_ids(user, question.roadshow_id))
+                         voted=question.id in voted_ids(user, question.roadshow_id),
+                         moderator=is_moderator(user, get_roadshow(question.roadshow_id)))
 
 
 def tallies(poll_id: int) -> dict[int, int]:
@@ -174,7 +188,8 @@ def polls_for(user, roadshow: Roadshow) -> list[dict]:
     if signed_in(user) and polls:
         mine = dict(db.session.execute(select(PollVote.poll_id, PollVote.option_id).where(
             PollVote.user_id == user.id, PollVote.poll_id.in_([p.id for p in polls]))).all())
-    return [dump_poll(p, tallies(p.id), mine.get(p.id)) for p in polls]
+    moderator = is_moderator(user, roadshow)
+    return [dump_poll(p, tallies(p.id), mine.get(p.id), moderator=moderator) for p in polls]
 
 
 def pitch_in(roadshow: Roadshow, pitch_id: int | None) -> Pitch:

@@ -247,25 +247,43 @@ def mute(*, actor: User, roadshow_id: int, user_id: int, muted: bool = True) -> 
 
 # Q&A -----------------------------------------------------------------------------------------
 
-def ask(*, user: User, roadshow_id: int, pitch_id: int | None, body) -> Question:
-    """Ask a question about a pitch (the current one by default); pre-moderated rooms hold it for approval."""
+def ask(*, user: User, roadshow_id: int, pitch_id: int | None, body, anonymous: bool = False) -> Question:
+    """Ask a question about a pitch (the current one by default); pre-moderated rooms hold it for approval.
+
+    An anonymous question (where the organisers allow them) reaches the audience without its asker's name;
+    moderators still see who asked.
+    """
     with uow.unit_of_work():
         roadshow = get_roadshow(roadshow_id)
         require_post(user, roadshow)
+        if anonymous and not roadshow.anonymous_questions:
+            raise InvalidState(_l("This roadshow does not take anonymous questions."), code="anonymous_off")
         pitch = queries.pitch_in(roadshow, pitch_id)
         text = clean_text(body, limit=MAX_QUESTION_LENGTH)
         rate_limit("question", user.id, "5/minute")
         status = QuestionStatus.PENDING if roadshow.premoderate_questions else QuestionStatus.APPROVED
-        question = Question(roadshow_id=roadshow.id, pitch_id=pitch.id, user_id=user.id, body=text, status=status)
+        question = Question(roadshow_id=roadshow.id, pitch_id=pitch.id, user_id=user.id, body=text, status=status,
+                            is_anonymous=bool(anonymous))
         db.session.add(question)
         db.session.flush()
-        data = dump_question(question, counts=queries.question_counts(roadshow.id))
-        uow.after_commit(realtime.emit_to_room, roadshow_room(roadshow.id) if status == QuestionStatus.APPROVED
-                         else moderators_room(roadshow.id), "qa:new", data)
-        if status == QuestionStatus.PENDING:
+        counts = queries.question_counts(roadshow.id)
+        if status == QuestionStatus.APPROVED:
+            _emit_question(roadshow.id, "qa:new", question, counts)
+        else:
+            uow.after_commit(realtime.emit_to_room, moderators_room(roadshow.id), "qa:new",
+                             dump_question(question, counts=counts, moderator=True))
             uow.after_commit(realtime.emit_to_room, roadshow_room(roadshow.id), "qa:counts",
-                             {"roadshow_id": roadshow.id, "counts": data["counts"]})
+                             {"roadshow_id": roadshow.id, "counts": counts})
     return question
+
+
+def _emit_question(roadshow_id: int, event: str, question: Question, counts: dict) -> None:
+    """After the commit, `event` with the question to the room; for an anonymous one, the moderators then get it
+    again with its asker (as `qa:update`), since the room's copy has none."""
+    uow.after_commit(realtime.emit_to_room, roadshow_room(roadshow_id), event, dump_question(question, counts=counts))
+    if question.is_anonymous:
+        uow.after_commit(realtime.emit_to_room, moderators_room(roadshow_id), "qa:update",
+                         dump_question(question, counts=counts, moderator=True))
 
 
 def upvote(*, user: User, question_id: int) -> Question:
@@ -299,16 +317,19 @@ def moderate_question(*, actor: User, question_id: int, status: str) -> Question
         was = question.status
         question.status = status
         db.session.flush()
-        data = dump_question(question, counts=queries.question_counts(roadshow.id))
+        counts = queries.question_counts(roadshow.id)
         event = "qa:new" if was == QuestionStatus.PENDING and status != QuestionStatus.DISMISSED else "qa:update"
-        uow.after_commit(realtime.emit_to_room, roadshow_room(roadshow.id), event, data)
+        _emit_question(roadshow.id, event, question, counts)
         if was == QuestionStatus.PENDING and status == QuestionStatus.DISMISSED:
-            uow.after_commit(realtime.emit_to_room, moderators_room(roadshow.id), "qa:update", data)
+            uow.after_commit(realtime.emit_to_room, moderators_room(roadshow.id), "qa:update",
+                             dump_question(question, counts=counts, moderator=True))
     return question
 
 
-def open_poll(*, actor: User, roadshow_id: int, question, options, pitch_id: int | None = None) -> Poll:
-    """Moderators open a poll with 2–10 options; everyone sees it at once."""
+def open_poll(*, actor: User, roadshow_id: int, question, options, pitch_id: int | None = None,
+              hide_results: bool = False) -> Poll:
+    """Moderators open a poll with 2–10 options; everyone sees it at once. With `hide_results`, the audience
+    sees the results once the poll closes (moderators all along)."""
     with uow.unit_of_work():
         roadshow = get_roadshow(roadshow_id)
         require_moderator(actor, roadshow)
@@ -318,11 +339,15 @@ def open_poll(*, actor: User, roadshow_id: int, question, options, pitch_id: int
         labels = [clean_text(o, limit=200, field="options") for o in options]
         pitch = queries.pitch_in(roadshow, pitch_id) if pitch_id is not None else roadshow.current_pitch
         poll = Poll(roadshow_id=roadshow.id, pitch_id=pitch.id if pitch else None, question=text,
+                    hide_results=bool(hide_results),
                     options=[PollOption(label=label, position=i) for i, label in enumerate(labels)])
         db.session.add(poll)
         db.session.flush()
         _log(roadshow, "poll:open", {"poll_id": poll.id}, actor)
         uow.after_commit(realtime.emit_to_room, roadshow_room(roadshow.id), "poll:update", dump_poll(poll, {}))
+        if poll.hide_results:  # the room's copy hides the results; moderators see them from the start
+            uow.after_commit(realtime.emit_to_room, moderators_room(roadshow.id), "poll:update",
+                             dump_poll(poll, {}, moderator=True))
     return poll
 
 
