@@ -77,10 +77,11 @@ def interests(roadshow_id: int, user_id: int) -> list[int]:
         Pitch.roadshow_id == roadshow_id, Interest.user_id == user_id).order_by(Interest.pitch_id)))
 
 
-def room_state(user, roadshow: Roadshow, presence: dict) -> dict:
+def room_state(user, roadshow: Roadshow, presence: dict, *, hand: bool | None = None) -> dict:
     """The whole room as this person sees it (moderators join with it; viewers get `snapshot.viewer_state`).
 
-    `presence` is what the state shows of who is in the room.
+    `presence` is what the state shows of who is in the room; `hand`, whether their hand is up, when the caller
+    knows better than the visits written so far (a join restoring one).
     """
     moderator = is_moderator(user, roadshow)
     current = roadshow.current_pitch
@@ -98,7 +99,7 @@ def room_state(user, roadshow: Roadshow, presence: dict) -> dict:
                "muted": is_muted(user, roadshow), "hand_raised": False, "interests": []},
     }
     if signed_in(user):
-        state["me"]["hand_raised"] = hand_raised(roadshow.id, user.id)
+        state["me"]["hand_raised"] = hand_raised(roadshow.id, user.id) if hand is None else hand
         state["me"]["interests"] = interests(roadshow.id, user.id)
         state["cues"] = [cue_schema.dump(c) for c in db.session.scalars(select(Cue).where(
             Cue.roadshow_id == roadshow.id, Cue.user_id == user.id, Cue.acknowledged_at.is_(None)))]

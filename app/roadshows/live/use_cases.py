@@ -103,8 +103,9 @@ def join(*, user, roadshow_id: int, after_id: int | None, sid: str, enter=None,
         enter(moderator)
     if moderator:
         roadshow = get_roadshow(roadshow_id)
-        state = queries.room_state(user, roadshow, queries.presence(roadshow.id, with_users=True))
-        state["me"]["hand_raised"] = hand is not None  # this socket's visit may not be written yet
+        # this socket's visit may not be written yet: the hand is the one restored, not the visits' own
+        state = queries.room_state(user, roadshow, queries.presence(roadshow.id, with_users=True),
+                                   hand=hand is not None)
         return {"state": state,
                 "messages": [chat_message_schema.dump(m) for m in queries.messages_after(roadshow.id, after_id)]}
     view = live.view(roadshow_id)  # again: this socket now hears every change after this one
