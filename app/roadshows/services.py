@@ -115,6 +115,21 @@ def _set_roles(roadshow: Roadshow, kind: str, user_ids: list[int]) -> None:
     roadshow.roles = kept + [RoadshowRole(user=u, role=kind) for u in users if u.id not in held]
 
 
+def set_role(*, actor: User, roadshow_id: int, user_id: int, role: str, held: bool = True) -> Roadshow:
+    """Admins make someone a moderator or a judge of a roadshow (`held`), or take the role away."""
+    if role not in (RoleKind.MODERATOR, RoleKind.JUDGE):
+        raise Invalid(details={"role": [str(_l("Choose moderator or judge."))]})
+    roadshow = get_roadshow(roadshow_id)
+    require_moderator(actor, roadshow)
+    if not actor.is_admin:
+        raise PermissionDenied(_l("Only admins choose moderators and judges."))
+    with uow.unit_of_work(lock=[(Roadshow, roadshow.id)]):
+        [user] = _users_by_id([user_id], "user_id")
+        ids = roadshow.user_ids_with(role)
+        _set_roles(roadshow, role, sorted(ids | {user.id} if held else ids - {user.id}))
+    return roadshow
+
+
 def create_roadshow(*, actor: User, title: str, starts_at: datetime, ends_at: datetime, description: str = "",
                     visibility: str = Visibility.PUBLIC, premoderate_questions: bool = False,
                     anonymous_questions: bool = False, criteria: list[dict] | None = None,

@@ -160,10 +160,11 @@ def edit_pitch(pitch_id):
     if form.validate_on_submit():
         try:
             services.update_pitch(actor=_me(), pitch_id=pitch.id, title=form.title.data,
-                                  duration_minutes=form.duration_minutes.data, stream_url=form.stream_url.data or "")
+                                  duration_minutes=form.duration_minutes.data, stream_url=form.stream_url.data or "",
+                                  presenter_id=form.presenter_id.data)
             flash(_("Saved."), "success")
         except AppError as error:
-            flash(error.message, "error")
+            _flash_error(error)
     else:
         flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
     return redirect(_back_to(pitch.roadshow))
@@ -343,13 +344,10 @@ def edit(roadshow_id, invite_form=None):
     if not posted:
         form.starts_at.data, form.ends_at.data = forms.to_local(roadshow.starts_at), forms.to_local(roadshow.ends_at)
         form.criteria.data = forms.format_criteria(roadshow.criteria)
-        form.moderators.data = ", ".join(r.user.email for r in roadshow.roles if r.role == RoleKind.MODERATOR)
-        form.judges.data = ", ".join(r.user.email for r in roadshow.roles if r.role == RoleKind.JUDGE)
     if posted and form.validate_on_submit():
         data = _form_data(form)
         if data is not None:
-            if not _me().is_admin:
-                data.pop("moderator_ids"), data.pop("judge_ids")
+            data.pop("moderator_ids"), data.pop("judge_ids")  # managed one by one on this page (`change_role`)
             try:
                 services.update_roadshow(actor=_me(), roadshow_id=roadshow.id, **data)
             except AppError as error:
@@ -358,9 +356,47 @@ def edit(roadshow_id, invite_form=None):
                 flash(_("Saved."), "success")
                 return redirect(url_for("roadshows.edit", roadshow_id=roadshow.id))
     return render_template("roadshows/form.html", form=form, roadshow=roadshow, pitch_form=_pitch_form(roadshow),
+                           role_form=forms.RoleForm(formdata=None), roles=_roles(roadshow),
                            deck_form=forms.DeckForm(), invite_form=invite_form or forms.InviteForm(formdata=None),
                            applications=services.applications_for(_me(), roadshow),
                            admission=admission.admission(actor=_me(), roadshow_id=roadshow.id))
+
+
+def _flash_error(error: AppError) -> None:
+    """The error's message and, for field errors, what is wrong with each field."""
+    fields = [str(m) for messages in (error.details or {}).values() if isinstance(messages, list) for m in messages]
+    flash(" ".join([str(error.message), *fields]), "error")
+
+
+def _roles(roadshow) -> list[tuple[str, list]]:
+    """The roadshow's moderators and judges, by role, for the edit page."""
+    return [(kind, sorted((r.user for r in roadshow.roles if r.role == kind), key=lambda u: u.name))
+            for kind in (RoleKind.MODERATOR, RoleKind.JUDGE)]
+
+
+@bp.route("/roadshows/<int:roadshow_id>/roles", methods=["POST"])
+@login_required
+def change_role(roadshow_id):
+    """Admins add a moderator or judge by email (`email`, `role`) or remove one (`user_id`, `role`, `remove`)."""
+    form = forms.RoleForm()
+    try:
+        if request.form.get("remove"):
+            user_id = request.form.get("user_id", type=int)
+            services.set_role(actor=_me(), roadshow_id=roadshow_id, user_id=user_id or 0,
+                              role=request.form.get("role", ""), held=False)
+            flash(_("Removed."), "success")
+        elif form.validate_on_submit():
+            user = account_services.find_user_by_email(form.email.data.strip().lower())
+            if user is None:
+                flash(_("No account uses %(email)s.", email=form.email.data.strip()), "error")
+            else:
+                services.set_role(actor=_me(), roadshow_id=roadshow_id, user_id=user.id, role=form.role.data)
+                flash(_("%(name)s is added.", name=user.name), "success")
+        else:
+            flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+    except AppError as error:
+        _flash_error(error)
+    return redirect(url_for("roadshows.edit", roadshow_id=roadshow_id) + "#roles-h")
 
 
 def _pitch_form(roadshow, formdata=None) -> forms.PitchForm:
