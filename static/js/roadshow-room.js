@@ -23,6 +23,37 @@
     });
   }
 
+  // ---------------------------------------------------------------- times
+  // Times show in the account's zone, or for a signed-out viewer in the browser's, and say which zone it is.
+  var lang = document.documentElement.lang || "en";
+  var zone = (signedIn && document.body.dataset.timezone) || browserZone();
+  function browserZone() {
+    try { return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC"; } catch (e) { return "UTC"; }
+  }
+  function timeFormat(options) {
+    try { return new Intl.DateTimeFormat(lang, Object.assign({ timeZone: zone }, options)); }
+    catch (e) { zone = browserZone(); return new Intl.DateTimeFormat(lang, options); }
+  }
+  var clockFormat = timeFormat({ hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+  var fullFormat = timeFormat({ year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit",
+                                hourCycle: "h23", timeZoneName: "short" });
+  function zoneName() {
+    var part = timeFormat({ hour: "numeric", timeZoneName: "short" }).formatToParts(new Date())
+      .filter(function (p) { return p.type === "timeZoneName"; })[0];
+    return part && part.value !== zone ? part.value + " (" + zone + ")" : zone;
+  }
+  function timeEl(iso) {
+    var t = document.createElement("time");
+    var when = new Date(iso);
+    t.dateTime = iso;
+    t.className = "small muted rs-time";
+    t.textContent = clockFormat.format(when);
+    t.title = fullFormat.format(when);
+    return t;
+  }
+  var zoneCaption = $("[data-chat-zone]");
+  if (zoneCaption) zoneCaption.textContent = fmt("times_in", { zone: zoneName() });
+
   // ---------------------------------------------------------------- state
   var lastId = null;            // the largest chat message id seen: sent as after_id on every (re)join
   var seen = {};                // message ids already shown (no duplicates after a resend or a rejoin)
@@ -142,6 +173,7 @@
     li.className = "rs-message" + (pending ? " is-pending" : "");
     if (m.id) li.dataset.id = m.id;
     li.dataset.clientId = m.client_id;
+    if (m.created_at) { li.appendChild(timeEl(m.created_at)); li.appendChild(document.createTextNode(" ")); }
     var who = document.createElement("strong");
     who.textContent = m.user ? m.user.name : "";
     var body = document.createElement("span");
@@ -332,10 +364,12 @@
     showInterest();
     updatePostHint();
     if (questionsEl) renderQuestions();
+    if (agendaEl) renderAgenda();
     tick();
   }
 
   function tick() {
+    startsIn();
     var el = $("[data-countdown]");
     if (!stage || !stage.deadline || !stage.pitch) { el.textContent = ""; return; }
     var left = Date.parse(stage.deadline) - (Date.now() + clockOffset);
@@ -486,6 +520,57 @@
     agenda = list || [];
     fillPitchOptions(qaFilter, 2);
     fillPitchOptions(askPitch, 1);
+    renderAgenda();
+  }
+
+  // The agenda inside the room: each pitch at its planned time (the start plus the slots before it), its
+  // state, and the one on stage marked.
+  var agendaEl = $("[data-room-agenda]");
+  var startsAt = root.dataset.startsAt ? Date.parse(root.dataset.startsAt) : null;
+  function renderAgenda() {
+    if (!agendaEl) return;
+    agendaEl.textContent = "";
+    var planned = startsAt, current = currentPitchId();
+    agenda.forEach(function (p) {
+      var li = document.createElement("li");
+      li.className = "rs-agenda-item" + (p.id === current ? " is-current" : "");
+      li.dataset.pitchId = p.id;
+      if (p.id === current) li.setAttribute("aria-current", "true");
+      if (planned !== null) { li.appendChild(timeEl(new Date(planned).toISOString())); li.appendChild(document.createTextNode(" ")); }
+      var name = document.createElement("strong");
+      name.textContent = p.title;
+      li.appendChild(name);
+      li.appendChild(document.createTextNode(" — " + (p.startup ? p.startup.name : "")));
+      var meta = document.createElement("span");
+      meta.className = "small muted";
+      meta.textContent = " · " + fmt("minutes", { n: p.duration_minutes });
+      li.appendChild(meta);
+      var chip = document.createElement("span");
+      chip.className = "chip" + (p.id === current ? " chip-on" : "");
+      chip.textContent = p.id === current ? T.on_stage : (T["state_" + p.state] || "");
+      li.appendChild(document.createTextNode(" "));
+      li.appendChild(chip);
+      agendaEl.appendChild(li);
+      if (planned !== null) planned += p.duration_minutes * 60000;
+    });
+    $("[data-room-agenda-empty]").hidden = agenda.length > 0;
+  }
+
+  // Before the start, with nothing on stage: "starts in …", counted down on the server's clock.
+  function startsIn() {
+    var box = $("[data-starts-in]");
+    if (!box) return;
+    var waiting = !!stage && !stage.pitch && stage.status === "scheduled" && startsAt !== null;
+    box.hidden = !waiting;
+    root.classList.toggle("is-waiting", waiting);
+    if (!waiting) return;
+    var left = startsAt - (Date.now() + clockOffset);
+    var count = $("[data-starts-count]");
+    if (left <= 0) { count.textContent = T.starting_soon; return; }
+    var s = Math.floor(left / 1000), days = Math.floor(s / 86400);
+    var t = two(Math.floor(s % 86400 / 3600)) + ":" + two(Math.floor(s % 3600 / 60)) + ":" + two(s % 60);
+    count.textContent = days ? fmt("days_and", { d: days, t: t }) : t;
+    $("[data-starts-at-text]").textContent = fmt("starts_at", { time: fullFormat.format(new Date(startsAt)) });
   }
   function currentPitchId() { return stage && stage.pitch ? stage.pitch.id : null; }
   qaFilter.addEventListener("change", renderQuestions);
