@@ -5,6 +5,7 @@ from app.core.db import utcnow
 from app.core.fields import Instant
 from app.core.pagination import PageArgsSchema
 from app.roadshows.models import PitchState, RoadshowStatus, Visibility
+from app.roadshows.streams import stream_kind
 
 VISIBILITIES = [v.value for v in Visibility]
 STATUSES = [s.value for s in RoadshowStatus]
@@ -146,6 +147,10 @@ class PitchSchema(Schema):
         "description": "approved (on the agenda), pending (a founder's application) or declined"})
     duration_minutes = fields.Integer(required=True)
     stream_url = fields.String(required=True, allow_none=True)
+    stream_kind = fields.Function(lambda pitch: stream_kind(pitch.stream_url), required=True, allow_none=True,
+                                  metadata={"type": "string", "description": (
+                                      "How the room shows the stream: hls (played in the page), embed (an "
+                                      "allow-listed player in a frame) or link; null without a stream URL")})
     startup = fields.Nested(StartupRefSchema, required=True)
     presenter = fields.Nested(UserRefSchema, required=True, allow_none=True)
     deck_status = fields.String(required=True, metadata={

@@ -7,8 +7,9 @@ from wtforms.fields.choices import SelectChoice
 
 from app.accounts import organisations
 from app.accounts import services as account_services
+from app.core import security
 from app.core.errors import AppError, PermissionDenied, Unauthorized
-from app.roadshows import admission, decks, engagement, forms, replay, services
+from app.roadshows import admission, decks, engagement, forms, replay, services, streams
 from app.roadshows.live import access, queries
 from app.roadshows.models import RoleKind
 
@@ -464,7 +465,11 @@ def live(roadshow_id):
         return redirect(url_for("roadshows.detail", roadshow_id=roadshow.id))
     if roadshow.status == "ended":
         return redirect(url_for("roadshows.replay_page", roadshow_id=roadshow.id))
-    return render_template("roadshows/live.html", roadshow=roadshow, is_moderator=access.is_moderator(user, roadshow),
+    sources = streams.page_sources([p.stream_url for p in roadshow.pitches])
+    for directive, values in sources.items():
+        security.allow_on_page(directive, *values)
+    return render_template("roadshows/live.html", plays_hls=bool(sources["connect-src"]), roadshow=roadshow,
+                           is_moderator=access.is_moderator(user, roadshow),
                            reactions=("clap", "heart", "fire", "laugh", "wow", "rocket"),
                            is_investor=bool(user and (user.role == "investor" or user.is_admin)))
 

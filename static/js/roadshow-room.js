@@ -355,8 +355,7 @@
     var chip = $("[data-stage-state]");
     chip.textContent = stateKey ? T["state_" + stateKey] : "";
     chip.className = "chip" + (stateKey === "live" ? " chip-on" : "");
-    var stream = $("[data-stream]");
-    if (p && p.stream_url) { $("[data-stream-link]").href = p.stream_url; stream.hidden = false; } else stream.hidden = true;
+    showStream(p);
     me.presenter = !!(p && p.presenter && p.presenter.id === myId);
     $("[data-slide-controls]").hidden = !(p && p.deck_pages && (isModerator || me.presenter));
     var sel = root.querySelector("[data-stage-pitch]");
@@ -386,6 +385,51 @@
       setTimeout(function () { window.location.reload(); }, 1500);
     }
   });
+
+  // ---------------------------------------------------------------- the stream beside the slides
+  // An HLS stream plays in the page (hls.js; Safari natively), an allow-listed player in a sandboxed frame
+  // (the server says which: `stream_kind`); the link stays as a fallback. The viewer picks which is large.
+  var hls = null, shownStream;
+  var MEDIA_KEY = "fuhua:room-media-large";
+  function showStream(p) {
+    var url = p && p.stream_url ? p.stream_url : null, kind = url ? p.stream_kind : null;
+    $("[data-stream]").hidden = !url;
+    if (url) $("[data-stream-link]").href = url;
+    if (url === shownStream) return;
+    shownStream = url;
+    var box = $("[data-stream-box]"), video = $("[data-stream-video]"), frame = $("[data-stream-frame]");
+    if (hls) { hls.destroy(); hls = null; }
+    video.pause(); video.removeAttribute("src"); video.hidden = true;
+    frame.removeAttribute("src"); frame.hidden = true;
+    var playing = kind === "embed" || (kind === "hls" && (!!window.Hls || !!video.canPlayType("application/vnd.apple.mpegurl")));
+    box.hidden = !playing;
+    $("[data-media-switch]").hidden = !playing;
+    $("[data-media]").classList.toggle("has-stream", playing);
+    if (!playing) return;
+    if (kind === "embed") { frame.src = url; frame.hidden = false; return; }
+    video.hidden = false;
+    if (window.Hls && window.Hls.isSupported()) {
+      hls = new window.Hls({ enableWorker: false });  // no worker: the CSP allows scripts from this site only
+      hls.loadSource(url);
+      hls.attachMedia(video);
+      hls.on(window.Hls.Events.MANIFEST_PARSED, function () { video.play().catch(function () { /* the viewer presses play */ }); });
+    } else {
+      video.src = url;
+      video.play().catch(function () { /* the viewer presses play */ });
+    }
+  }
+  function setMediaLarge(which) {
+    var media = $("[data-media]");
+    media.classList.toggle("is-slides-large", which === "slides");
+    root.querySelectorAll("[data-media-large]").forEach(function (b) {
+      b.setAttribute("aria-pressed", String(b.dataset.mediaLarge === which));
+    });
+    try { window.localStorage.setItem(MEDIA_KEY, which); } catch (e) { /* private mode */ }
+  }
+  root.querySelectorAll("[data-media-large]").forEach(function (b) {
+    b.addEventListener("click", function () { setMediaLarge(b.dataset.mediaLarge); });
+  });
+  try { setMediaLarge(window.localStorage.getItem(MEDIA_KEY) || "stream"); } catch (e) { setMediaLarge("stream"); }
 
   // ---------------------------------------------------------------- slides
   function onSlide(s) {
