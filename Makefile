@@ -26,13 +26,18 @@ translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $
 
 setup: $(VENV)/.installed translations
 
+# With Debian's janus installed and no JANUS_URLS, a local Janus runs beside the app (app/video/local.py).
 run: setup
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo --if-empty
-	SOCKETIO_ASYNC_MODE=gevent $(BIN)/python wsgi.py
+	SOCKETIO_ASYNC_MODE=gevent $(BIN)/python -m app.video.local $(BIN)/python wsgi.py
+
+# Two workers (pytest-xdist), each test file on one worker: the suite waits on servers, browsers and sockets
+# about half the time, so two share a core's worth of waiting. `make test TEST_WORKERS=0` runs in one process.
+TEST_WORKERS ?= 2
 
 test: setup
-	$(BIN)/pytest
+	$(BIN)/pytest $(if $(filter-out 0,$(TEST_WORKERS)),-n $(TEST_WORKERS) --dist loadfile)
 
 extract-messages: $(VENV)/.installed
 	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .

@@ -151,6 +151,30 @@ class Config:
         "player.bilibili.com player.youku.com v.qq.com open.douyin.com "
         "www.youtube-nocookie.com www.youtube.com player.vimeo.com")
 
+    # Video calls through Janus (app/video/): "auto" turns video on when JANUS_URLS is set, "0" keeps it off.
+    # JANUS_URLS are the Janus API addresses browsers use (comma-separated; a room lives on one of them), and
+    # JANUS_ADMIN_URLS their admin APIs in the same order (JANUS_ADMIN_URL for one). Fuhua adds and removes the
+    # browsers' tokens there with JANUS_ADMIN_SECRET and makes rooms with JANUS_ROOM_ADMIN_KEY (the VideoRoom
+    # plugin's admin_key). JANUS_ICE_SERVERS is a JSON list of RTCIceServer for browsers (STUN/TURN); with
+    # JANUS_TURN_SECRET (coturn's static-auth-secret) and JANUS_TURN_URLS, each person gets TURN credentials of
+    # their own that expire with the call.
+    VIDEO_ENABLED = os.environ.get("VIDEO_ENABLED", "auto")
+    JANUS_URLS = os.environ.get("JANUS_URLS") or os.environ.get("JANUS_URL") or ""
+    JANUS_ADMIN_URLS = os.environ.get("JANUS_ADMIN_URLS") or os.environ.get("JANUS_ADMIN_URL") or ""
+    JANUS_ADMIN_SECRET = os.environ.get("JANUS_ADMIN_SECRET") or ""
+    JANUS_ROOM_ADMIN_KEY = os.environ.get("JANUS_ROOM_ADMIN_KEY") or ""
+    JANUS_ICE_SERVERS = os.environ.get("JANUS_ICE_SERVERS") or "[]"
+    JANUS_TURN_SECRET = os.environ.get("JANUS_TURN_SECRET") or ""
+    JANUS_TURN_URLS = os.environ.get("JANUS_TURN_URLS") or ""
+    # `make run` starts a local Janus (when Debian's janus is installed and JANUS_URLS is unset) on these.
+    JANUS_LOCAL_PORT = int(os.environ.get("JANUS_LOCAL_PORT") or 8088)
+    JANUS_LOCAL_ADMIN_PORT = int(os.environ.get("JANUS_LOCAL_ADMIN_PORT") or 7088)
+    JANUS_RTP_PORTS = os.environ.get("JANUS_RTP_PORTS") or "20000-40000"
+    JANUS_ICE_ENFORCE_LIST = os.environ.get("JANUS_ICE_ENFORCE_LIST") or None
+    # A mentoring or meeting call opens this many minutes before the session and closes this many after its end.
+    VIDEO_CALL_OPENS_BEFORE = int(os.environ.get("VIDEO_CALL_OPENS_BEFORE") or 15)
+    VIDEO_CALL_CLOSES_AFTER = int(os.environ.get("VIDEO_CALL_CLOSES_AFTER") or 30)
+
     # How new passwords are hashed (Werkzeug's method string). Leave it: scrypt is deliberately slow. The tests
     # (and the servers they start) set a fast one, because the suite makes thousands of accounts and sign-ins;
     # production refuses anything but scrypt.
@@ -160,6 +184,12 @@ class Config:
     # would answer); "verified" also hides providers an admin has not verified. Their open requests are flagged to
     # admins (/admin/requests/flagged).
     MARKETPLACE_PROVIDER_POLICY = os.environ.get("MARKETPLACE_PROVIDER_POLICY", "active")
+    # The CJK font of agreement PDFs: Debian's fonts-noto-cjk collection, face 2 (Simplified Chinese).
+    AGREEMENT_PDF_FONT = (os.environ.get("AGREEMENT_PDF_FONT")
+                          or "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+    AGREEMENT_PDF_FONT_INDEX = int(os.environ.get("AGREEMENT_PDF_FONT_INDEX") or 2)
+    # Days a quote can be accepted when the provider gives no validity date.
+    MARKETPLACE_QUOTE_VALID_DAYS = int(os.environ.get("MARKETPLACE_QUOTE_VALID_DAYS") or 30)
 
     # Email: printed to the log unless MAIL_SERVER is set.
     MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
@@ -173,6 +203,10 @@ class Config:
     # The public address used in links of pages, emails, invitations, feeds and scheduled commands.
     # Unset: the address being served (HOST/PORT, as `make run` and wsgi.py use them); see init_app.
     SITE_URL = (os.environ.get("SITE_URL") or "").rstrip("/") or None
+
+    # `flask mentoring close-sessions`: minutes after a session ends before it is completed and both sides are
+    # asked to rate it (a no-show reported by then keeps it from completing).
+    MENTORING_CLOSE_AFTER_MINUTES = int(os.environ.get("MENTORING_CLOSE_AFTER_MINUTES") or 15)
 
     # i18n
     LANGUAGES = ["en", "zh"]

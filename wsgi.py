@@ -19,6 +19,15 @@ if os.environ.get("REDIS_URL"):
     from app.core.realtime import watch_shared_queue
     watch_shared_queue(app)
 
+if os.environ.get("FUHUA_WARM_UP", "1") == "1":
+    # What a first request would otherwise load inside the serving loop, stopping every socket of the
+    # process meanwhile: pdfium for the first deck upload, the segmenter's dictionary for the first search.
+    from app.roadshows.decks import warm_up as warm_up_decks  # noqa: E402
+    from app.search.analysis import warm_up as warm_up_search  # noqa: E402
+
+    warm_up_decks()
+    warm_up_search()
+
 if os.environ.get("FUHUA_GC_TUNING", "1") == "1":
     import gc
     # What the app built at start-up (modules, models, routes, catalogues) lives as long as the process:

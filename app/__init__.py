@@ -21,6 +21,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
     _init_search(app)
+    _init_video(app)
     _register_socket_handlers(app)
     _register_cli(app)
     return app
@@ -53,6 +54,7 @@ def _init_extensions(app: Flask) -> None:
     register_error_handlers(app)
     security.init_security(app)
     i18n.init_templates(app)
+    i18n.init_forms()
 
     from app.core import transport
     queue = app.config.get("REDIS_URL") if app.config.get("SOCKETIO_MESSAGE_QUEUE", True) else None
@@ -88,6 +90,11 @@ def _init_search(app: Flask) -> None:
     app.jinja_env.globals["matched_words"] = matched_words
 
 
+def _init_video(app: Flask) -> None:
+    from app.video import services as video
+    video.init_app(app)
+
+
 def _register_blueprints(app: Flask) -> None:
     from app.accounts.api import blp as accounts_api
     from app.accounts.organisations_api import blp as organisations_api
@@ -105,6 +112,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.matching.api import blp as matching_api
     from app.matching.views import bp as matching_views
     from app.mentoring.api import blp as mentoring_api
+    from app.mentoring.open_days_api import blp as open_days_api
+    from app.mentoring.programme_views import bp as programme_views
     from app.mentoring.views import bp as mentoring_views
     from app.notifications.api import blp as notifications_api
     from app.notifications.views import bp as notifications_views
@@ -116,12 +125,16 @@ def _register_blueprints(app: Flask) -> None:
     from app.startups.views import bp as startups_views
     from app.statistics.api import blp as statistics_api
     from app.statistics.views import bp as statistics_views
+    from app.video.api import blp as video_api
+    from app.video.views import bp as video_views
 
     for bp in (main_views, accounts_views, startups_views, providers_views, notifications_views, admin_views,
                docs_views, organisations_views, mentoring_views, marketplace_views, roadshows_views,
                statistics_views,
                conversations_views,
                matching_views,
+               video_views,
+               programme_views,
                ):
         app.register_blueprint(bp)
     for blp in (accounts_api, startups_api, providers_api, notifications_api, admin_api, organisations_api,
@@ -129,6 +142,8 @@ def _register_blueprints(app: Flask) -> None:
                 statistics_api,
                 conversations_api,
                 matching_api,
+                video_api,
+                open_days_api,
                 ):
         api.register_blueprint(blp)
 
@@ -152,8 +167,10 @@ def _register_cli(app: Flask) -> None:
     from app.core.jobs import register as register_jobs_cli
     from app.core.seed import register as register_seed_cli
     from app.search.cli import register as register_search_cli
+    from app.video.cli import register as register_video_cli
 
     register_accounts_cli(app)
     register_seed_cli(app)
     register_jobs_cli(app)
     register_search_cli(app)
+    register_video_cli(app)

@@ -97,7 +97,8 @@ class Target:
 
         from tests.served import serve
         self._stack = contextlib.ExitStack()
-        env = {"ROADSHOW_CHAT_RATE": "100000/second", "ROADSHOW_REACTION_RATE": "100000/second"}
+        env = {"ROADSHOW_CHAT_RATE": "100000/second", "ROADSHOW_REACTION_RATE": "100000/second",
+               "FUHUA_WARM_UP": "1"}
         if self.redis:
             env["REDIS_URL"] = self.redis
         if self.database == "postgresql":

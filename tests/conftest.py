@@ -12,6 +12,46 @@ from flask import request_started
 
 os.environ.setdefault("SOCKETIO_ASYNC_MODE", "threading")
 
+
+def _per_worker_services() -> str | None:
+    """Under pytest-xdist (`make test` runs two workers) each worker gets its own PostgreSQL database and Redis
+    database, named after TEST_DATABASE_URL's and TEST_REDIS_URL's: the suite's app drops and creates every
+    table, and rooms' view versions, rate limits and queues in Redis are keyed by ids both workers use.
+    Returns the worker's database to drop when it is done."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return None
+    index = int(worker.removeprefix("gw") or 0)
+    redis_url = os.environ.get("TEST_REDIS_URL")
+    if redis_url:
+        base, _, number = redis_url.rpartition("/")
+        if number.isdigit():
+            os.environ["TEST_REDIS_URL"] = f"{base}/{(int(number) + index) % 16}"
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url or not url.startswith(("postgres://", "postgresql")):
+        return None
+    import psycopg
+
+    from tests.served import _postgres_admin_url, _postgres_url_for
+    name = f"{url.rsplit('/', 1)[1].split('?')[0]}_{worker}"
+    with psycopg.connect(_postgres_admin_url(url), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    os.environ["TEST_DATABASE_URL"] = _postgres_url_for(url, name)
+    return name
+
+
+_WORKER_DATABASE = _per_worker_services()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if _WORKER_DATABASE:
+        import psycopg
+
+        from tests.served import _postgres_admin_url
+        with psycopg.connect(_postgres_admin_url(os.environ["TEST_DATABASE_URL"]), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{_WORKER_DATABASE}" WITH (FORCE)')
+
 from app import create_app  # noqa: E402
 from app.extensions import db as _db  # noqa: E402
 from app.extensions import limiter, socketio  # noqa: E402
@@ -196,8 +236,15 @@ def browser():
 
 @pytest.fixture(scope="session")
 def site():
-    """The app with the demo data, served for real on a free port, shared by the browser tests."""
-    from tests.served import serve
+    """The app with the demo data, served for real on a free port, shared by the browser tests.
 
+    FUHUA_TEST_SITE=URL,DATABASE_URL uses a site already served (by `python -m tests.served`) instead, to run
+    browser tests again and again without seeding each time; they may change its data.
+    """
+    from tests.served import attach, serve
+
+    if os.environ.get("FUHUA_TEST_SITE"):
+        yield attach(*os.environ["FUHUA_TEST_SITE"].split(",", 1))
+        return
     with serve(seed=True) as served:
         yield served

@@ -15,6 +15,8 @@ A test module can also use the `served_app` fixture (module scope): `from tests.
 """
 from __future__ import annotations
 
+import atexit
+import contextlib
 import os
 import secrets
 import shutil
@@ -64,8 +66,8 @@ def _postgres_url_for(url: str, name: str) -> str:
 
 
 @contextmanager
-def throwaway_database(prefix: str = "fuhua_tmp") -> Iterator[str]:
-    """Yield the URL of a new, empty database, removed on exit.
+def throwaway_database(prefix: str = "fuhua_tmp", *, template: str | None = None) -> Iterator[str]:
+    """Yield the URL of a new database, removed on exit: empty, or a copy of `template` (a URL this made).
 
     PostgreSQL (on the server of TEST_DATABASE_URL) when that is set, a SQLite file otherwise. The URL
     is in DATABASE_URL form (`sqlite:///...` or `postgresql://...`); `config.database_url` adds the driver.
@@ -76,8 +78,9 @@ def throwaway_database(prefix: str = "fuhua_tmp") -> Iterator[str]:
 
         name = f"{prefix}_{uuid.uuid4().hex[:12]}"
         admin = _postgres_admin_url(base)
+        copy = f' TEMPLATE "{urlsplit(template).path.lstrip("/")}"' if template else ""
         with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"{copy}')
         try:
             yield _postgres_url_for(base, name)
         finally:
@@ -88,9 +91,19 @@ def throwaway_database(prefix: str = "fuhua_tmp") -> Iterator[str]:
         shm = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
         directory = Path(tempfile.mkdtemp(prefix=f"{prefix}-", dir=shm))
         try:
+            if template:
+                _copy_sqlite(template.removeprefix("sqlite:///"), directory / "fuhua.db")
             yield f"sqlite:///{directory / 'fuhua.db'}"
         finally:
             shutil.rmtree(directory, ignore_errors=True)
+
+
+def _copy_sqlite(source: str, target: Path) -> None:
+    """Copy a SQLite database with its own backup API (whatever its WAL still holds comes along)."""
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(source)) as src, contextlib.closing(sqlite3.connect(target)) as dst:
+        src.backup(dst)
 
 
 # Running the app's own commands --------------------------------------------------------------
@@ -108,6 +121,8 @@ def app_env(database_url: str, *, secret_key: str, extra: dict[str, str] | None 
         "LOGIN_RATE_LIMIT": "1000 per minute",
         "REGISTER_RATE_LIMIT": "1000 per minute",
         "PASSWORD_HASH_METHOD": FAST_TEST_PASSWORD_HASH,  # seeding makes dozens of accounts
+        # Each start would load pdfium and the segmenter's dictionary (~0.3–1 s); the benchmarks turn it back on.
+        "FUHUA_WARM_UP": "0",
     })
     env.update(extra or {})
     return env
@@ -211,11 +226,20 @@ class ServedApp:
 
     def spawn(self, **env: str) -> Server:
         """Start one more server process on this database (same secret key, so sessions are shared)."""
-        port = free_port()
-        server = Server(database_url=self.database_url, env=self.env(port, **env), port=port,
-                        log_path=self.workdir / f"server-{port}.log")
-        self.servers.append(server)
-        return server.start()
+        for attempt in range(3):
+            port = free_port()
+            server = Server(database_url=self.database_url, env=self.env(port, **env), port=port,
+                            log_path=self.workdir / f"server-{port}.log")
+            try:
+                server.start()
+            except RuntimeError as error:  # another test process took the free port first
+                server.stop()
+                if "Address already in use" not in str(error) or attempt == 2:
+                    raise
+                continue
+            self.servers.append(server)
+            return server
+        raise AssertionError("unreachable")
 
     def logs(self) -> str:
         return "\n".join(f"--- {s.url}\n{s.log()}" for s in self.servers)
@@ -230,16 +254,16 @@ def serve(*, seed: bool = False, processes: int = 1, env: dict[str, str] | None 
     """Serve the app on a fresh database: migrate, optionally `flask seed-demo`, start `processes` servers.
 
     `env` adds settings for every process (e.g. `{"REDIS_URL": ...}` so processes share Socket.IO rooms).
+    The migrated (and seeded) database is made once per test run and copied for every served app after the
+    first (`_templates`): each still gets its own database.
     """
     workdir = Path(tempfile.mkdtemp(prefix="fuhua-served-"))
     try:
-        with throwaway_database("fuhua_served") as database_url:
-            served = ServedApp(database_url=database_url, secret_key=secrets.token_hex(32), workdir=workdir,
+        template = _templates.get(seed=seed, env=env or {})
+        with throwaway_database("fuhua_served", template=template.database_url) as database_url:
+            served = ServedApp(database_url=database_url, secret_key=template.secret_key, workdir=workdir,
                                extra_env=dict(env or {}))
             try:
-                served.flask("db", "upgrade")
-                if seed:
-                    served.flask("seed-demo")
                 for _ in range(processes):
                     served.spawn()
                 yield served
@@ -249,8 +273,69 @@ def serve(*, seed: bool = False, processes: int = 1, env: dict[str, str] | None 
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+@dataclass
+class _Template:
+    database_url: str
+    secret_key: str
+
+
+class _Templates:
+    """Migrated (and seeded) databases to copy, made on first use, dropped at exit.
+
+    A copy is a file copy on SQLite and `CREATE DATABASE … TEMPLATE` on PostgreSQL: milliseconds, where
+    `flask db upgrade` took seconds and `flask seed-demo` tens of seconds in every served test module. The
+    copies share the template's SECRET_KEY, which anything the seed hashed with it needs.
+    """
+
+    def __init__(self) -> None:
+        self._made: dict[tuple, _Template] = {}
+        self._stack: contextlib.ExitStack | None = None
+
+    def get(self, *, seed: bool, env: dict[str, str]) -> _Template:
+        # Settings cannot change what the migrations make; a seed is made with the served app's own settings.
+        env = env if seed else {}
+        key = (seed, tuple(sorted(env.items())), os.environ.get("TEST_DATABASE_URL"))
+        if key not in self._made:
+            if self._stack is None:
+                self._stack = contextlib.ExitStack()
+                atexit.register(self._stack.close)
+            database_url = self._stack.enter_context(throwaway_database("fuhua_template"))
+            template = _Template(database_url=database_url, secret_key=secrets.token_hex(32))
+            settings = {"SOCKETIO_ASYNC_MODE": "gevent", "HOST": "127.0.0.1", **env}
+            command_env = app_env(database_url, secret_key=template.secret_key, extra=settings)
+            flask_command("db", "upgrade", env=command_env)
+            if seed:
+                flask_command("seed-demo", env=command_env)
+            self._made[key] = template
+        return self._made[key]
+
+
+_templates = _Templates()
+
+
 @pytest.fixture(scope="module")
 def served_app() -> Iterator[ServedApp]:
     """The app served for real on a throwaway database, one per test module. Mark tests `served`."""
     with serve() as served:
         yield served
+
+
+def attach(url: str, database_url: str) -> ServedApp:
+    """A site served elsewhere (`python -m tests.served`), seen as a ServedApp: its URL and database."""
+    from types import SimpleNamespace
+    served = ServedApp(database_url=database_url, secret_key="", workdir=Path(tempfile.gettempdir()), extra_env={})
+    served.servers.append(SimpleNamespace(url=url.rstrip("/"), log=lambda: "", stop=lambda: None))
+    return served
+
+
+if __name__ == "__main__":  # serve the demo site until interrupted (or terminated), for FUHUA_TEST_SITE
+    import signal
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    with serve(seed=True) as served:
+        print(f"FUHUA_TEST_SITE={served.url},{served.database_url}", flush=True)
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            pass

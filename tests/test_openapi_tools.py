@@ -39,7 +39,10 @@ def test_attachment_upload_is_one_multipart_request_body_with_every_field(client
 def _start_generating(spec: dict, where: Path) -> subprocess.Popen:
     """Start openapi-python-client generating a client package from `spec` into `where`/fuhua_client."""
     (where / "openapi.json").write_text(json.dumps(spec))
-    (where / "config.json").write_text(json.dumps({"post_hooks": []}))
+    # a PDF download is binary like any other (the generator reads only the content types it knows)
+    (where / "config.json").write_text(json.dumps({"post_hooks": [],
+                                                   "content_type_overrides": {"application/pdf":
+                                                                              "application/octet-stream"}}))
     return subprocess.Popen([str(GENERATOR), "generate", "--path", str(where / "openapi.json"), "--meta", "none",
                              "--config", str(where / "config.json"), "--output-path", str(where / "fuhua_client")],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=where)

@@ -17,6 +17,12 @@ class MessageForm(FlaskForm):
 
 
 class OfferTimeForm(Form):
+    class Meta:
+        def get_translations(self, form):
+            """WTForms' own messages in the reader's language, as a FlaskForm has them (a sub-form is a plain Form)."""
+            from app.core.i18n import FORM_TRANSLATIONS
+            return FORM_TRANSLATIONS
+
     starts_at = DateTimeLocalField(_l("Starts"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
     duration_minutes = SelectField(_l("Length"), choices=DURATIONS, coerce=int, default=30)
 

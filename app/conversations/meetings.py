@@ -57,8 +57,9 @@ REMINDERS = (("24h", timedelta(hours=24)), ("1h", timedelta(hours=1)))
 
 def calendar_clashes(user_id: int, starts_at: datetime, ends_at: datetime, *,
                      bookings: bool = True) -> list[dict]:
-    """What in the user's calendar overlaps [starts_at, ends_at): active mentor bookings (as founder or mentor)
-    and confirmed meetings. Each item: kind, id, starts_at, ends_at, a `label` and a readable `text`."""
+    """What in the user's calendar overlaps [starts_at, ends_at): active mentor bookings (as founder or mentor),
+    confirmed meetings and open days (a seat, or mentoring one). Each item: kind, id, starts_at, ends_at, a
+    `label` and a readable `text`."""
     clashes = []
     if bookings:
         profiles = select(MentorProfile.id).where(MentorProfile.user_id == user_id)
@@ -83,6 +84,12 @@ def calendar_clashes(user_id: int, starts_at: datetime, ends_at: datetime, *,
                         "label": str(_l("Meeting with %(name)s", name=other)),
                         "text": str(_l("Clashes with your meeting with %(name)s (%(when)s).", name=other,
                                        when=format_time(m.starts_at, None, "short")))})
+    from app.mentoring.open_days import open_days_of
+    for day in open_days_of(user_id, starts_at, ends_at):
+        clashes.append({"kind": "open_day", "id": day.id, "starts_at": day.starts_at, "ends_at": day.ends_at,
+                        "label": str(_l("Open day %(title)s", title=day.title)),
+                        "text": str(_l("Clashes with the open day %(title)s (%(when)s).", title=day.title,
+                                       when=format_time(day.starts_at, None, "short")))})
     return clashes
 
 
@@ -257,9 +264,8 @@ def accept_offer(*, investor: User, offer_id: int, starts_at: datetime) -> Meeti
                                        data={"action": "accepted", "starts_at": start.isoformat(),
                                              "meeting_id": meeting.id}, offer_id=offer.id)
         _after(offer, message)
-        services.notify_safely(offer.founder, "meeting_accepted",
-                               {"investor": investor.name, "starts_at": start.isoformat(), "meeting_id": meeting.id},
-                               url=f"/conversations/{offer.conversation_id}")
+        _invite(meeting, offer.founder, "meeting_accepted", investor=investor.name)
+        _invite(meeting, investor, "meeting_calendar_update", other=offer.founder.name)
     return meeting
 
 
@@ -344,14 +350,37 @@ def cancel_meeting(*, actor: User, meeting_id: int, reason: str = "") -> Meeting
                                                           "meeting_id": meeting.id}, offer_id=meeting.offer_id)
         uow.after_commit(services.push_message, meeting.conversation, message)
         other = meeting.investor if actor_id == meeting.founder_id else meeting.founder
-        services.notify_safely(other, "meeting_cancelled",
-                               {"actor": actor.name, "starts_at": meeting.starts_at.isoformat(),
-                                "meeting_id": meeting.id}, url=f"/conversations/{meeting.conversation_id}")
+        _invite(meeting, other, "meeting_cancelled", actor=actor.name)
+        _invite(meeting, actor, "meeting_calendar_cancel", other=other.name)
     return meeting
 
 
+def _invite(meeting: Meeting, user: User, kind: str, **extra) -> None:
+    """Notify `user` (in the caller's unit of work) and email them the meeting's invitation as it stands: REQUEST
+    while confirmed, CANCEL once cancelled, made now in their language and sent once after the commit."""
+    import base64
+
+    from flask_babel import force_locale
+
+    from app.core import jobs
+    from app.mentoring.bookings import send_invitation_email
+    from app.notifications import services as notifications
+    from app.notifications.kinds import user_locale
+
+    method = "CANCEL" if meeting.status == MeetingStatus.CANCELLED else "REQUEST"
+    with force_locale(user_locale(user)):
+        ics = base64.b64encode(meeting_ics(meeting, method)).decode("ascii")
+    data = {"starts_at": meeting.starts_at.isoformat(), "meeting_id": meeting.id, **extra}
+    note = notifications.notify(user=user, kind=kind, data=data, url=f"/conversations/{meeting.conversation_id}",
+                                email=False)
+    if user.is_active:
+        uow.after_commit(jobs.enqueue, send_invitation_email, notification_id=note.id, ics=ics, method=method)
+
+
 def meeting_event(meeting: Meeting) -> Event:
-    """The meeting as a VEVENT (the founder organises, the investor attends; cancelled ones say so)."""
+    """The meeting as a VEVENT (the founder organises, the investor attends; cancelled ones say so). UID
+    `meeting-<id>@fuhua`; SEQUENCE 0 when confirmed, 1 once cancelled (a meeting's only change: it is never moved,
+    a new time is a new offer)."""
     site = current_app.config["SITE_URL"].rstrip("/")
     event = Event()
     event.add("uid", f"meeting-{meeting.id}@fuhua")
@@ -368,19 +397,23 @@ def meeting_event(meeting: Meeting) -> Event:
     organizer = vCalAddress(f"mailto:{meeting.founder.email}")
     organizer.params["cn"] = vText(meeting.founder.name)
     event["organizer"] = organizer
-    attendee = vCalAddress(f"mailto:{meeting.investor.email}")
-    attendee.params["cn"] = vText(meeting.investor.name)
-    attendee.params["role"] = vText("REQ-PARTICIPANT")
-    event.add("attendee", attendee, encode=0)
+    for person in (meeting.founder, meeting.investor):
+        attendee = vCalAddress(f"mailto:{person.email}")
+        attendee.params["cn"] = vText(person.name)
+        attendee.params["role"] = vText("REQ-PARTICIPANT")
+        attendee.params["partstat"] = vText("DECLINED" if meeting.status == MeetingStatus.CANCELLED
+                                            and meeting.cancelled_by_id == person.id else "ACCEPTED")
+        event.add("attendee", attendee, encode=0)
     return event
 
 
-def meeting_ics(meeting: Meeting) -> bytes:
-    """The meeting as an iCalendar file (cancelled ones say so, so calendars remove them)."""
+def meeting_ics(meeting: Meeting, method: str = "PUBLISH") -> bytes:
+    """The meeting as an iCalendar file: PUBLISH (a download), REQUEST (the invitation) or CANCEL (cancelled ones
+    say so, so calendars remove them)."""
     cal = Calendar()
     cal.add("prodid", "-//Fuhua//Meetings//EN")
     cal.add("version", "2.0")
-    cal.add("method", "PUBLISH")
+    cal.add("method", method)
     cal.add_component(meeting_event(meeting))
     return cal.to_ical()
 

@@ -28,7 +28,7 @@ register("meeting_offered",
 register("meeting_accepted",
          text=_l("%(investor)s accepted to meet on %(when)s."),
          subject=_l("Meeting confirmed with %(investor)s on %(when)s"),
-         body=_l("It is in your sessions, with a calendar file."),
+         body=_l("The calendar invitation is attached: open it to add the meeting to your calendar."),
          important=True, prepare=_when)
 
 register("meeting_declined",
@@ -39,6 +39,20 @@ register("meeting_declined",
 register("meeting_cancelled",
          text=_l("%(actor)s cancelled the meeting on %(when)s."),
          subject=_l("Cancelled: meeting on %(when)s"),
+         body=_l("The calendar cancellation is attached: open it to remove the event from your calendar."),
+         important=True, prepare=_when)
+
+# The copies for the person who made the change (accepted, cancelled): their own calendar needs it too.
+register("meeting_calendar_update",
+         text=_l("Your meeting with %(other)s on %(when)s is confirmed: the calendar invitation is attached."),
+         subject=_l("Calendar: meeting with %(other)s on %(when)s"),
+         body=_l("The calendar invitation is attached: open it to add the meeting to your calendar."),
+         important=True, prepare=_when)
+
+register("meeting_calendar_cancel",
+         text=_l("The meeting with %(other)s on %(when)s is off: the cancellation for your calendar is attached."),
+         subject=_l("Calendar: meeting with %(other)s on %(when)s is cancelled"),
+         body=_l("The calendar cancellation is attached: open it to remove the event from your calendar."),
          important=True, prepare=_when)
 
 register("meeting_reminder_24h",

@@ -129,3 +129,29 @@ def init_templates(app) -> None:
     app.jinja_env.filters["localiso"] = local_iso
     app.jinja_env.globals.update(current_language=current_language, LANGUAGE_NAMES=LANGUAGE_NAMES,
                                  HTML_LANG=HTML_LANG, current_timezone=lambda: str(get_timezone()))
+
+
+class FormTranslations:
+    """WTForms' own messages in the reader's language: our catalogue first, for the few that WTForms' Chinese
+    catalogue leaves fuzzy or empty ("'x' is not a valid choice for this field."), then WTForms' catalogue."""
+
+    def gettext(self, string: str) -> str:
+        from flask_babel import get_translations
+        from flask_wtf.i18n import translations as wtforms_translations
+        ours = get_translations().ugettext(string) if has_request_context() else string
+        return ours if ours != string else wtforms_translations.gettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        from flask_babel import get_translations
+        from flask_wtf.i18n import translations as wtforms_translations
+        ours = get_translations().ungettext(singular, plural, n) if has_request_context() else singular
+        return ours if ours not in (singular, plural) else wtforms_translations.ngettext(singular, plural, n)
+
+
+FORM_TRANSLATIONS = FormTranslations()
+
+
+def init_forms() -> None:
+    """Every FlaskForm (and sub-form) translates WTForms' messages through FORM_TRANSLATIONS."""
+    from flask_wtf import FlaskForm
+    FlaskForm.Meta.get_translations = lambda meta, form: FORM_TRANSLATIONS

@@ -5,10 +5,21 @@ import secrets
 
 from flask import current_app, g, make_response, request, session
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 
 from app.extensions import csrf
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
+# Pages whose FlaskForm is validated before anything else happens on a POST, so it checks the token again itself
+# (and fails). A stale or missing token there re-renders the form with what was typed and a message saying why,
+# (still a 400) instead of the bare 400 page that loses it. Only endpoints of that shape may be named here.
+FORM_PAGES = frozenset({
+    "accounts.register", "accounts.login", "accounts.forgot_password", "accounts.reset_password",
+    "accounts.settings", "accounts.change_password", "accounts.tokens",
+    "providers.new", "providers.edit", "providers.members", "startups.new", "startups.edit", "startups.members",
+    "marketplace.new_listing", "marketplace.edit_listing", "marketplace.admin_vouchers",
+    "mentoring.edit_profile", "mentoring.book", "roadshows.create", "roadshows.edit",
+})
 
 
 def new_secret(nbytes: int = 32) -> str:
@@ -30,7 +41,21 @@ def check_csrf() -> None:
             return
     if request.endpoint == "static":
         return
-    csrf.protect()
+    try:
+        csrf.protect()
+    except CSRFError as error:
+        # the token's own faults only: a wrong Referer (HTTPS) is refused here whatever the page
+        if request.endpoint in FORM_PAGES and "CSRF" in (error.description or ""):
+            g.csrf_refused = True
+            return
+        raise
+
+
+def mark_csrf_refusal(response):
+    """A form page that came back for its stale token answers 400, as the refusal it is."""
+    if g.get("csrf_refused") and response.status_code == 200:
+        response.status_code = 400
+    return response
 
 
 def _sources(setting: str) -> list[str]:
@@ -117,4 +142,5 @@ def init_security(app) -> None:
     app.before_request(check_request)
     app.before_request(check_csrf)
     app.after_request(set_security_headers)
+    app.after_request(mark_csrf_refusal)
     app.jinja_env.globals["style_nonce"] = style_nonce

@@ -1,7 +1,7 @@
 """JSON API for resource listings, requests, negotiation, settlement and vouchers."""
 from functools import partial
 
-from flask import Response
+from flask import Response, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_smorest import Blueprint
@@ -9,9 +9,10 @@ from flask_smorest import Blueprint
 from app.core.api import error_responses
 from app.core.errors import Invalid
 from app.core.pagination import PageArgsSchema, page_schema
+from app.marketplace import agreements, reviews, vouchers
 from app.marketplace import schemas as s
 from app.marketplace import services as request_services
-from app.marketplace import vouchers
+from app.marketplace.agreement_pdf import agreement_pdf
 from app.marketplace.states import actions_for
 from app.providers import listings, search, services
 
@@ -136,17 +137,21 @@ def list_flagged_requests(args):
 @_errors(401, 404)
 @login_required
 def get_request(request_id):
-    """One request with its timeline, agreement, settlement and review (the two parties)."""
-    return _with_actions(request_services.get_request(request_id, viewer=_me()), _me())
+    """One request with its timeline, agreement, settlement and the reviews you may see (the two parties)."""
+    req = _with_actions(request_services.get_request(request_id, viewer=_me()), _me())
+    req.visible_reviews = reviews.visible_reviews(req, _me())
+    req.visible_startup_review = next((r for r in req.visible_reviews if r.side == "startup"), None)
+    return req
 
 
 @blp.route("/requests/<int:request_id>/quote", methods=["POST"])
-@blp.arguments(s.OfferSchema)
+@blp.arguments(s.QuoteInputSchema)
 @blp.response(200, s.RequestSchema)
 @_errors(401, 403, 404, 409)
 @login_required
 def quote_request(data, request_id):
-    """The provider quotes (or re-quotes) the total price; `equity_percent` for services-for-equity."""
+    """The provider quotes (or re-quotes) as a document: line items, currency, tax rate, fapiao type, validity,
+    payment terms (an equity share for services-for-equity) and milestones; the server computes the totals."""
     return _with_actions(request_services.quote(actor=_me(), request_id=request_id, **data), _me())
 
 
@@ -199,7 +204,8 @@ def accept_request(data, request_id):
 _noted_move("decline", request_services.decline,
             "The provider declines a request or counter-offer; the startup a quote.")
 _noted_move("cancel", request_services.cancel, "Either party cancels before delivery; capacity and vouchers come back.")
-_simple_move("start", request_services.start, "The provider starts the work (and signs the agreement).")
+_simple_move("start", request_services.start,
+             "The provider starts the work once both parties have signed the agreement (409 agreement_unsigned).")
 _noted_move("deliver", request_services.deliver, "The provider delivers (or re-delivers).")
 _noted_move("request-changes", request_services.request_changes,
             "The startup asks for changes to a delivery: `{note}` says what.")
@@ -212,17 +218,43 @@ _simple_move("complete", request_services.complete,
 @_errors(401, 404)
 @login_required
 def get_agreement(request_id):
-    """The cooperation agreement: terms, their SHA-256, and each party's acceptance."""
-    return request_services.get_agreement(actor=_me(), request_id=request_id)
+    """The cooperation agreement: terms (English, then Chinese), their SHA-256, and each party's signature."""
+    return agreements.get_agreement(actor=_me(), request_id=request_id)
 
 
 @blp.route("/requests/<int:request_id>/agreement/sign", methods=["POST"])
+@blp.arguments(s.SignAgreementSchema)
 @blp.response(200, s.AgreementSchema)
 @_errors(401, 403, 404, 409)
 @login_required
-def sign_agreement(request_id):
-    """Accept the agreement's terms for your side."""
-    return request_services.sign_agreement(actor=_me(), request_id=request_id)
+def sign_agreement(data, request_id):
+    """Sign the agreement for your side: `{full_name, consent: true}`; the time and your address are recorded."""
+    return agreements.sign(actor=_me(), request_id=request_id, ip=request.remote_addr, **data)
+
+
+@blp.route("/requests/<int:request_id>/agreement.pdf", methods=["GET"])
+@blp.response(200, {"type": "string", "format": "binary"}, content_type="application/pdf")
+@_errors(401, 404)
+@login_required
+def download_agreement_pdf(request_id):
+    """The agreement as a PDF (both languages, the signatures and the SHA-256)."""
+    return _pdf_response(agreements.get_agreement(actor=_me(), request_id=request_id))
+
+
+def _pdf_response(agreement) -> Response:
+    response = Response(agreement_pdf(agreement), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f"attachment; filename=fuhua-agreement-{agreement.request_id}.pdf"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@blp.route("/agreements/verify", methods=["GET"])
+@blp.arguments(s.VerifyAgreementArgsSchema, location="query")
+@blp.response(200, s.AgreementVerificationSchema)
+def verify_agreement(args):
+    """Anyone: does a stored agreement have this SHA-256? `valid`, and if so the parties and signing times."""
+    found = agreements.verify(args["sha256"])
+    return {"sha256": "".join(args["sha256"].split()).lower(), "valid": found is not None, "agreement": found}
 
 
 @blp.route("/requests/<int:request_id>/settlement/paid", methods=["POST"])
@@ -240,8 +272,19 @@ def mark_settlement_paid(request_id):
 @_errors(401, 403, 404, 409)
 @login_required
 def review_request(data, request_id):
-    """The startup rates a completed request: `{rating 1–5, comment}` (once)."""
-    return request_services.review(actor=_me(), request_id=request_id, **data)
+    """Rate the other side of a completed request: `{rating 1–5, comment}`, once per side. The startup rates the
+    provider, the provider rates the startup; each is hidden until both have rated or 14 days have passed."""
+    return reviews.review(actor=_me(), request_id=request_id, **data)
+
+
+@blp.route("/reviews/<int:review_id>/reply", methods=["POST"])
+@blp.arguments(s.ReplySchema)
+@blp.response(200, s.ReviewSchema)
+@_errors(401, 403, 404, 409)
+@login_required
+def reply_to_review(data, review_id):
+    """The reviewed side replies once, in public, to a review it can see: `{body}`."""
+    return reviews.reply(actor=_me(), review_id=review_id, body=data["body"])
 
 
 # Thread -------------------------------------------------------------------------------------

@@ -7,6 +7,10 @@ from wtforms import (
     BooleanField,
     DateField,
     DecimalField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -19,6 +23,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
+from app.marketplace.quotes import CURRENCY_LABELS, FAPIAO_LABELS, PAYMENT_TERMS_LABELS
 from app.providers.listings import ACCREDITATIONS, CATEGORY_LABELS, PRICING_LABELS, STATUS_LABELS
 
 
@@ -148,6 +153,137 @@ class OfferForm(FlaskForm):
     submit = SubmitField(_l("Send"))
 
 
+class QuoteLineForm(Form):
+    """One line item row; a row left blank is ignored (the page offers a spare row without JavaScript)."""
+
+    description = StringField(_l("Description"), validators=[Optional(), Length(max=300)])
+    quantity = DecimalField(_l("Quantity"), places=2, validators=[Optional(), NumberRange(0.01, 100_000_000)])
+    unit_price = DecimalField(_l("Unit price"), places=2, validators=[Optional(), NumberRange(0, 9_999_999_999)])
+
+    def is_blank(self) -> bool:
+        return not any((f.raw_data or [""])[0].strip() if f.raw_data else f.data not in (None, "")
+                       for f in (self.description, self.quantity, self.unit_price))
+
+
+class QuoteMilestoneForm(Form):
+    title = StringField(_l("Milestone"), validators=[Optional(), Length(max=300)])
+    due_on = DateField(_l("Due on"), validators=[Optional()])
+
+    def is_blank(self) -> bool:
+        return not any((f.raw_data or [""])[0].strip() if f.raw_data else f.data not in (None, "")
+                       for f in (self.title, self.due_on))
+
+
+class QuoteForm(FlaskForm):
+    """The provider's quote as a document. Rows are added and removed by the page's script; the server takes the
+    rows that are filled in, computes the amounts, and keeps what was typed when something is wrong."""
+
+    lines = FieldList(FormField(QuoteLineForm), min_entries=1, max_entries=50)
+    currency = SelectField(_l("Currency"), choices=choices(CURRENCY_LABELS), default="CNY")
+    tax_rate = DecimalField(_l("Tax rate (%)"), places=2, default=0, validators=[Optional(), NumberRange(0, 100)])
+    fapiao_type = SelectField(_l("Fapiao"), choices=choices(FAPIAO_LABELS), default="general")
+    valid_until = DateField(_l("Valid until"), validators=[Optional()])
+    payment_terms = SelectField(_l("Payment terms"), choices=choices(PAYMENT_TERMS_LABELS))
+    equity_percent = DecimalField(_l("Equity share (%)"), places=2, validators=[Optional(), NumberRange(0.01, 100)])
+    share_class = StringField(_l("Share class"), validators=[Optional(), Length(max=100)])
+    valuation_note = TextAreaField(_l("Valuation note"), validators=[Optional(), Length(max=2000)])
+    milestones = FieldList(FormField(QuoteMilestoneForm), min_entries=1, max_entries=20)
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])
+    submit = SubmitField(_l("Send quote"))
+
+    def filled_lines(self) -> list:
+        return [entry for entry in self.lines.entries if not entry.form.is_blank()]
+
+    def filled_milestones(self) -> list:
+        return [entry for entry in self.milestones.entries if not entry.form.is_blank()]
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        rows = self.filled_lines()
+        if not rows:
+            _add_error(self.lines.entries[0].form.description, _l("Add at least one line item."))
+            valid = False
+        for entry in rows:
+            row = entry.form
+            for name, message in (("description", _l("Describe the item.")),
+                                  ("quantity", _l("Enter a quantity above 0.")),
+                                  ("unit_price", _l("Enter a unit price."))):
+                if row[name].data in (None, "") and not row[name].errors:
+                    _add_error(row[name], message)
+                    valid = False
+        for entry in self.filled_milestones():
+            if not (entry.form.title.data or "").strip():
+                _add_error(entry.form.title, _l("Say what is delivered."))
+                valid = False
+        if self.payment_terms.data in ("equity", "cash_equity"):
+            if self.equity_percent.data is None and not self.equity_percent.errors:
+                _add_error(self.equity_percent, _l("An equity offer needs the proposed percentage."))
+                valid = False
+            if not (self.share_class.data or "").strip():
+                _add_error(self.share_class, _l("Name the share class (e.g. ordinary shares)."))
+                valid = False
+        return valid
+
+    def document(self) -> dict:
+        """The service's keyword arguments from the filled rows and fields."""
+        equity = self.payment_terms.data in ("equity", "cash_equity")
+        return {
+            "lines": [{"description": e.form.description.data, "quantity": e.form.quantity.data,
+                       "unit_price": e.form.unit_price.data} for e in self.filled_lines()],
+            "milestones": [{"title": e.form.title.data, "due_on": e.form.due_on.data}
+                           for e in self.filled_milestones()],
+            "currency": self.currency.data, "tax_rate": self.tax_rate.data or 0, "fapiao_type": self.fapiao_type.data,
+            "valid_until": self.valid_until.data, "payment_terms": self.payment_terms.data,
+            "equity_percent": self.equity_percent.data if equity else None,
+            "share_class": self.share_class.data if equity else None,
+            "valuation_note": self.valuation_note.data if equity else None, "note": self.note.data,
+        }
+
+    def place_errors(self, details: dict) -> bool:
+        """A service's field errors next to the rows and fields they are about; False if one had no place."""
+        placed = True
+        rows = {"lines": self.filled_lines(), "milestones": self.filled_milestones()}
+        for name, messages in details.items():
+            if name in rows and isinstance(messages, dict):
+                for index, fields in messages.items():
+                    entry = rows[name][int(index)] if int(index) < len(rows[name]) else None
+                    for sub, sub_messages in fields.items():
+                        if entry is not None and sub in entry.form._fields:
+                            for message in sub_messages:
+                                _add_error(entry.form[sub], message)
+                        else:
+                            placed = False
+            elif name in rows:
+                for message in messages:
+                    _add_error((rows[name] or self[name].entries)[0].form._fields[
+                        "description" if name == "lines" else "title"], message)
+            elif name in self._fields:
+                for message in messages:
+                    _add_error(self[name], message)
+            else:
+                placed = False
+        return placed
+
+
+def _add_error(field, message) -> None:
+    field.errors = [*field.errors, str(message)]
+
+
+class SignForm(FlaskForm):
+    full_name = StringField(_l("Your full name"), validators=[DataRequired(message=_l("Type your full name to sign.")),
+                                                             Length(max=200)])
+    consent = BooleanField(_l("I have read this agreement and sign it on behalf of my organisation."),
+                           validators=[DataRequired(message=_l("Tick the box to confirm that you sign this "
+                                                               "agreement."))])
+
+
+class VerifyForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search anyone may make
+
+    sha256 = StringField(_l("SHA-256 of the agreement"), validators=[Optional(), Length(max=200)])
+
+
 class AcceptForm(FlaskForm):
     """Accepting names the quote the page showed (a hidden field), so a re-quote in between is caught."""
 
@@ -160,10 +296,17 @@ class NoteForm(FlaskForm):
 
 
 class ReviewForm(FlaskForm):
+    side = HiddenField()
     rating = SelectField(_l("Rating"), coerce=int, choices=choices([(5, "5 ★★★★★"), (4, "4 ★★★★"), (3, "3 ★★★"),
                                                                     (2, "2 ★★"), (1, "1 ★")]))
     comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=5000)])
     submit = SubmitField(_l("Publish review"))
+
+
+class ReplyForm(FlaskForm):
+    reply = TextAreaField(_l("Your public reply"), validators=[DataRequired(message=_l("Write your reply.")),
+                                                              Length(max=5000)])
+    submit = SubmitField(_l("Publish reply"))
 
 
 class MessageForm(FlaskForm):

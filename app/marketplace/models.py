@@ -18,6 +18,7 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
+    UniqueConstraint,
     false,
     func,
     select,
@@ -42,6 +43,23 @@ class RequestState(StrEnum):
     DECLINED = "declined"
     CANCELLED = "cancelled"
     EXPIRED = "expired"
+
+
+class PaymentTerms(StrEnum):
+    CASH = "cash"
+    VOUCHER = "voucher"
+    EQUITY = "equity"
+    CASH_EQUITY = "cash_equity"  # cash plus an equity share
+
+
+class FapiaoType(StrEnum):
+    GENERAL = "general"  # 增值税普通发票
+    SPECIAL = "special"  # 增值税专用发票
+
+
+class ReviewSide(StrEnum):
+    STARTUP = "startup"  # the startup rates the provider
+    PROVIDER = "provider"  # the provider rates the startup
 
 
 class SettlementMethod(StrEnum):
@@ -95,12 +113,29 @@ class ResourceRequest(db.Model):
     requested_by: Mapped[User | None] = relationship()
     events: Mapped[list[RequestEvent]] = relationship(back_populates="request", order_by="RequestEvent.id",
                                                       cascade="all, delete-orphan")
+    quotes: Mapped[list[Quote]] = relationship(back_populates="request", order_by="Quote.id",
+                                               cascade="all, delete-orphan")
     agreement: Mapped[Agreement | None] = relationship(back_populates="request", cascade="all, delete-orphan")
     settlement: Mapped[Settlement | None] = relationship(back_populates="request", cascade="all, delete-orphan")
-    review: Mapped[Review | None] = relationship(back_populates="request", cascade="all, delete-orphan")
+    reviews: Mapped[list[Review]] = relationship(back_populates="request", order_by="Review.id",
+                                                 cascade="all, delete-orphan")
 
     def __repr__(self) -> str:
         return f"<ResourceRequest {self.id} listing={self.listing_id} {self.state}>"
+
+    @property
+    def current_quote(self) -> Quote | None:
+        """The quote in force: the latest version."""
+        return self.quotes[-1] if self.quotes else None
+
+    def review_by(self, side: str) -> Review | None:
+        """The review written by `side` (startup or provider), if any."""
+        return next((r for r in self.reviews if r.side == side), None)
+
+    @property
+    def previous_quote(self) -> Quote | None:
+        """The version the current quote replaced, if any."""
+        return self.quotes[-2] if len(self.quotes) > 1 else None
 
 
 class RequestEvent(db.Model):
@@ -162,15 +197,98 @@ class RequestAttachment(db.Model):
         return f"<RequestAttachment {self.id} {self.filename!r}>"
 
 
+class Quote(db.Model):
+    """One version of the provider's quote for a request, as a document: line items, currency, tax and fapiao,
+    validity, payment terms and delivery milestones. Totals are computed on the server (`quotes.build_quote`)."""
+
+    __tablename__ = "quotes"
+    __table_args__ = (
+        UniqueConstraint("request_id", "version", name="uq_quotes_request_id_version"),
+        CheckConstraint("tax_rate >= 0 AND tax_rate <= 100", name="tax_rate_range"),
+    )
+
+    id: Mapped[intpk]
+    request_id: Mapped[int] = mapped_column(ForeignKey("resource_requests.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    currency: Mapped[str] = mapped_column(String(3), default="CNY", server_default="CNY")
+    tax_rate: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("0"), server_default="0")
+    fapiao_type: Mapped[str] = mapped_column(String(20), default=FapiaoType.GENERAL, server_default="general")
+    valid_until: Mapped[date] = mapped_column(Date)
+    payment_terms: Mapped[str] = mapped_column(String(20))
+    equity_percent: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    share_class: Mapped[str | None] = mapped_column(String(100))
+    valuation_note: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+    subtotal: Mapped[Decimal] = mapped_column(money)
+    tax_amount: Mapped[Decimal] = mapped_column(money)
+    total: Mapped[Decimal] = mapped_column(money)
+    created_at: Mapped[created_at]
+
+    request: Mapped[ResourceRequest] = relationship(back_populates="quotes")
+    author: Mapped[User | None] = relationship()
+    lines: Mapped[list[QuoteLine]] = relationship(back_populates="quote", order_by="QuoteLine.position",
+                                                  cascade="all, delete-orphan")
+    milestones: Mapped[list[QuoteMilestone]] = relationship(back_populates="quote",
+                                                            order_by="QuoteMilestone.position",
+                                                            cascade="all, delete-orphan")
+
+    def __repr__(self) -> str:
+        return f"<Quote {self.id} request={self.request_id} v{self.version} {self.total} {self.currency}>"
+
+
+class QuoteLine(db.Model):
+    """A line item of a quote: description, quantity × unit price = amount (rounded to the cent)."""
+
+    __tablename__ = "quote_lines"
+    __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
+
+    id: Mapped[intpk]
+    quote_id: Mapped[int] = mapped_column(ForeignKey("quotes.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    description: Mapped[str] = mapped_column(String(300))
+    quantity: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    unit_price: Mapped[Decimal] = mapped_column(money)
+    amount: Mapped[Decimal] = mapped_column(money)
+
+    quote: Mapped[Quote] = relationship(back_populates="lines")
+
+    def __repr__(self) -> str:
+        return f"<QuoteLine {self.id} {self.quantity} x {self.unit_price}>"
+
+
+class QuoteMilestone(db.Model):
+    """A delivery milestone of a quote: what is delivered, and by when."""
+
+    __tablename__ = "quote_milestones"
+
+    id: Mapped[intpk]
+    quote_id: Mapped[int] = mapped_column(ForeignKey("quotes.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(300))
+    due_on: Mapped[date | None] = mapped_column(Date)
+
+    quote: Mapped[Quote] = relationship(back_populates="milestones")
+
+    def __repr__(self) -> str:
+        return f"<QuoteMilestone {self.id} {self.title!r}>"
+
+
 class Agreement(db.Model):
-    """The cooperation terms of an accepted request and each party's acceptance of them."""
+    """The cooperation agreement of an accepted quote (`agreement_text`) and each party's signature of it."""
 
     __tablename__ = "agreements"
 
     id: Mapped[intpk]
     request_id: Mapped[int] = mapped_column(ForeignKey("resource_requests.id", ondelete="CASCADE"), unique=True)
     terms: Mapped[str] = mapped_column(Text)
-    terms_sha256: Mapped[str] = mapped_column(String(64))
+    terms_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    quote_id: Mapped[int | None] = mapped_column(ForeignKey("quotes.id", ondelete="SET NULL"))
+    # each side's signature: the account, the time, the full name typed and the network address it came from
+    startup_signer_name: Mapped[str | None] = mapped_column(String(200))
+    startup_signer_ip: Mapped[str | None] = mapped_column(String(45))
+    provider_signer_name: Mapped[str | None] = mapped_column(String(200))
+    provider_signer_ip: Mapped[str | None] = mapped_column(String(45))
     startup_accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     startup_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     provider_accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -178,6 +296,7 @@ class Agreement(db.Model):
     created_at: Mapped[created_at]
 
     request: Mapped[ResourceRequest] = relationship(back_populates="agreement")
+    quote: Mapped[Quote | None] = relationship()
     startup_accepted_by: Mapped[User | None] = relationship(foreign_keys=[startup_accepted_by_id])
     provider_accepted_by: Mapped[User | None] = relationship(foreign_keys=[provider_accepted_by_id])
 
@@ -241,29 +360,37 @@ class VoucherEntry(db.Model):
 
 
 class Review(db.Model):
-    """The startup's rating of a completed request (one per request)."""
+    """One side's rating of the other after a completed request (one per side), blind until both have rated or
+    14 days have passed (`revealed_at`), with one public reply by the side reviewed."""
 
     __tablename__ = "reviews"
-    __table_args__ = (CheckConstraint("rating >= 1 AND rating <= 5", name="rating_range"),)
+    __table_args__ = (CheckConstraint("rating >= 1 AND rating <= 5", name="rating_range"),
+                      UniqueConstraint("request_id", "side", name="uq_reviews_request_id_side"))
 
     id: Mapped[intpk]
-    request_id: Mapped[int] = mapped_column(ForeignKey("resource_requests.id", ondelete="CASCADE"), unique=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("resource_requests.id", ondelete="CASCADE"), index=True)
+    side: Mapped[str] = mapped_column(String(10), default=ReviewSide.STARTUP, server_default="startup")
     listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id", ondelete="CASCADE"), index=True)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     rating: Mapped[int] = mapped_column(Integer)
     comment: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[created_at]
+    revealed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    rating_counted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    reply: Mapped[str | None] = mapped_column(Text)
+    reply_author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    request: Mapped[ResourceRequest] = relationship(back_populates="review")
-    author: Mapped[User | None] = relationship()
+    request: Mapped[ResourceRequest] = relationship(back_populates="reviews")
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    reply_author: Mapped[User | None] = relationship(foreign_keys=[reply_author_id])
 
     def __repr__(self) -> str:
         return f"<Review {self.id} {self.rating}>"
 
 
-# The quote the startup sees and accepts is named by the id of the "quote" event that made it (each quote and
-# re-quote records one), loaded with the request in the same query.
+# The quote the startup sees and accepts is named by the id of its latest quote version (each quote and re-quote
+# makes one), loaded with the request in the same query.
 ResourceRequest.quote_id = column_property(
-    select(func.max(RequestEvent.id))
-    .where(RequestEvent.request_id == ResourceRequest.id, RequestEvent.action == "quote")
-    .correlate_except(RequestEvent).scalar_subquery())
+    select(func.max(Quote.id)).where(Quote.request_id == ResourceRequest.id)
+    .correlate_except(Quote).scalar_subquery())

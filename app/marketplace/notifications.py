@@ -28,6 +28,8 @@ register("request_completed", text=_l("The request for %(listing)s is completed.
 register("request_expired", text=_l("The request for %(listing)s expired without an answer."))
 register("request_message", text=_l("%(author)s wrote about %(listing)s: %(excerpt)s"))
 register("request_reviewed", text=_l("%(startup)s rated %(listing)s %(rating)s/5."))
+register("startup_reviewed", text=_l("%(provider)s rated your startup %(rating)s/5 after %(listing)s."))
+register("review_replied", text=_l("%(name)s replied to your review of %(listing)s."))
 register("agreement_signed", text=_l("%(name)s signed the agreement for %(listing)s."))
 register("voucher_granted", text=_l("%(startup)s received %(amount)s in voucher credit."),
          subject=_l("Voucher credit for %(startup)s"), important=True)

@@ -202,6 +202,104 @@ class OfferSchema(Schema):
                                               "type": "number", "minimum": 0.01, "maximum": 100})
 
 
+class QuoteLineInputSchema(Schema):
+    description = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    quantity = fields.Decimal(places=2, required=True,
+                              validate=_within(Decimal("0.01"), 100_000_000, "Must be above 0 and at most 100000000."),
+                              metadata={"type": "number", "minimum": 0.01, "maximum": 100_000_000})
+    unit_price = _money(required=True, metadata={"description": "Price of one unit, in the quote's currency"})
+
+
+class QuoteMilestoneInputSchema(Schema):
+    title = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    due_on = fields.Date(load_default=None, allow_none=True)
+
+
+class QuoteInputSchema(Schema):
+    """A quote as a document. Send `lines` (the server computes every amount), or only `price` for a one-line
+    quote of that total (the API's first form)."""
+
+    lines = fields.List(fields.Nested(QuoteLineInputSchema), validate=validate.Length(min=1, max=50),
+                        load_default=None, metadata={"description": "Line items: description, quantity, unit price"})
+    price = _money(load_default=None, allow_none=True,
+                   metadata={"description": "Without `lines`: the total price, as one line item"})
+    currency = fields.String(load_default="CNY", validate=validate.OneOf(["CNY", "USD", "EUR", "HKD"]))
+    tax_rate = fields.Decimal(places=2, load_default=Decimal("0"),
+                              validate=_within(0, 100, "Must be between 0 and 100."),
+                              metadata={"type": "number", "minimum": 0, "maximum": 100, "default": 0,
+                                        "description": "VAT rate in percent (e.g. 6)"})
+    fapiao_type = fields.String(load_default="general", validate=validate.OneOf(["general", "special"]),
+                                metadata={"description": "general: 增值税普通发票; special: 增值税专用发票"})
+    valid_until = fields.Date(load_default=None, allow_none=True,
+                              metadata={"description": "Last day the quote can be accepted (default: 30 days on)"})
+    payment_terms = fields.String(load_default=None, allow_none=True,
+                                  validate=validate.OneOf(["cash", "voucher", "equity", "cash_equity"]),
+                                  metadata={"description": "Default: the listing's pricing model"})
+    equity_percent = fields.Decimal(places=2, load_default=None, allow_none=True,
+                                    validate=_within(Decimal("0.01"), 100, "Must be above 0 and at most 100."),
+                                    metadata={"description": "equity and cash_equity terms: the proposed share",
+                                              "type": "number", "minimum": 0.01, "maximum": 100})
+    share_class = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100),
+                                metadata={"description": "equity terms: e.g. ordinary shares, Series A preferred"})
+    valuation_note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+    milestones = fields.List(fields.Nested(QuoteMilestoneInputSchema), validate=validate.Length(max=20),
+                             load_default=None)
+    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=5000))
+
+    @validates_schema
+    def lines_or_price(self, data, **kwargs):
+        if not data.get("lines") and data.get("price") is None:
+            raise ValidationError("Give the line items, or a total price.", field_name="lines")
+
+
+class QuoteLineSchema(Schema):
+    position = fields.Integer(required=True)
+    description = fields.String(required=True)
+    quantity = fields.Float(required=True)
+    unit_price = fields.Float(required=True)
+    amount = fields.Float(required=True)
+
+
+class QuoteMilestoneSchema(Schema):
+    position = fields.Integer(required=True)
+    title = fields.String(required=True)
+    due_on = fields.Date(required=True, allow_none=True)
+
+
+class QuoteSchema(Schema):
+    id = fields.Integer(required=True)
+    version = fields.Integer(required=True)
+    currency = fields.String(required=True)
+    lines = fields.List(fields.Nested(QuoteLineSchema), required=True)
+    subtotal = fields.Float(required=True)
+    tax_rate = fields.Float(required=True)
+    tax_amount = fields.Float(required=True)
+    total = fields.Float(required=True)
+    fapiao_type = fields.String(required=True)
+    valid_until = fields.Date(required=True)
+    is_expired = fields.Method("expired", required=True, metadata={"type": "boolean"})
+    payment_terms = fields.String(required=True)
+    equity_percent = fields.Float(required=True, allow_none=True)
+    share_class = fields.String(required=True, allow_none=True)
+    valuation_note = fields.String(required=True, allow_none=True)
+    milestones = fields.List(fields.Nested(QuoteMilestoneSchema), required=True)
+    note = fields.String(required=True, allow_none=True)
+    created_at = fields.DateTime(required=True)
+    changes = fields.Method("changes_from_previous", required=True,
+                            metadata={"type": "array", "items": {"type": "string"},
+                                      "description": "What this version changed from the one before"})
+
+    def expired(self, obj):
+        from app.marketplace.quotes import is_expired
+        return is_expired(obj)
+
+    def changes_from_previous(self, obj):
+        from app.marketplace.quotes import quote_diff
+        versions = obj.request.quotes
+        index = versions.index(obj) if obj in versions else 0
+        return quote_diff(versions[index - 1] if index > 0 else None, obj).changes
+
+
 class AcceptSchema(Schema):
     quote_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1),
                               metadata={"description": "The quote you saw (the request's `quote_id`)"})
@@ -257,6 +355,8 @@ class RequestSchema(Schema):
     pricing_model = fields.String(required=True)
     quote_id = fields.Integer(required=True, allow_none=True,
                               metadata={"description": "The current quote: send it back to accept exactly this one"})
+    quote = fields.Nested(QuoteSchema, required=True, allow_none=True, attribute="current_quote",
+                          metadata={"description": "The current quote as a document"})
     quoted_price = fields.Float(required=True, allow_none=True)
     quote_note = fields.String(required=True, allow_none=True)
     equity_percent = fields.Float(required=True, allow_none=True)
@@ -289,13 +389,52 @@ class RequestEventSchema(Schema):
 class AgreementSchema(Schema):
     id = fields.Integer(required=True)
     request_id = fields.Integer(required=True)
-    terms = fields.String(required=True)
+    quote_id = fields.Integer(required=True, allow_none=True, metadata={"description": "The quote accepted"})
+    terms = fields.String(required=True, metadata={"description": "The exact text signed: English, then Chinese"})
     terms_sha256 = fields.String(required=True)
     startup_accepted_by = fields.Nested(MarketPersonSchema, required=True, allow_none=True)
     startup_accepted_at = fields.DateTime(required=True, allow_none=True)
+    startup_signer_name = fields.String(required=True, allow_none=True)
+    startup_signer_ip = fields.String(required=True, allow_none=True)
     provider_accepted_by = fields.Nested(MarketPersonSchema, required=True, allow_none=True)
     provider_accepted_at = fields.DateTime(required=True, allow_none=True)
+    provider_signer_name = fields.String(required=True, allow_none=True)
+    provider_signer_ip = fields.String(required=True, allow_none=True)
+    both_signed = fields.Method("signed_by_both", required=True, metadata={"type": "boolean"})
     created_at = fields.DateTime(required=True)
+
+    def signed_by_both(self, obj):
+        return bool(obj.startup_accepted_at and obj.provider_accepted_at)
+
+
+class SignAgreementSchema(Schema):
+    full_name = fields.String(required=True, validate=validate.Length(min=1, max=200),
+                              metadata={"description": "Your full name, typed as your signature"})
+    consent = fields.Boolean(required=True, metadata={"description": "true: you sign the agreement's terms"})
+    side = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(["startup", "provider"]),
+                         metadata={"description": "Only if you belong to both sides"})
+
+
+class VerifyAgreementArgsSchema(Schema):
+    sha256 = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class AgreementCheckSchema(Schema):
+    """What the public may know of a matching agreement: who the parties are and when each signed."""
+
+    id = fields.Integer(required=True)
+    request_id = fields.Integer(required=True)
+    provider = fields.String(required=True, attribute="request.provider.name")
+    startup = fields.String(required=True, attribute="request.startup.name")
+    created_at = fields.DateTime(required=True)
+    startup_signed_at = fields.DateTime(required=True, allow_none=True, attribute="startup_accepted_at")
+    provider_signed_at = fields.DateTime(required=True, allow_none=True, attribute="provider_accepted_at")
+
+
+class AgreementVerificationSchema(Schema):
+    sha256 = fields.String(required=True)
+    valid = fields.Boolean(required=True, metadata={"description": "Whether a stored agreement has this hash"})
+    agreement = fields.Nested(AgreementCheckSchema, required=True, allow_none=True)
 
 
 class SettlementSchema(Schema):
@@ -313,22 +452,39 @@ class ReviewSchema(Schema):
     id = fields.Integer(required=True)
     request_id = fields.Integer(required=True)
     listing_id = fields.Integer(required=True)
+    side = fields.String(required=True, metadata={"description": "Who wrote it: startup (rating the provider) or "
+                                                                 "provider (rating the startup)"})
     author = fields.Nested(MarketPersonSchema, required=True, allow_none=True)
     rating = fields.Integer(required=True)
     comment = fields.String(required=True)
     created_at = fields.DateTime(required=True)
+    revealed_at = fields.DateTime(required=True, allow_none=True,
+                                  metadata={"description": "From when the other side and the public see it"})
+    reply = fields.String(required=True, allow_none=True)
+    reply_author = fields.Nested(MarketPersonSchema, required=True, allow_none=True)
+    replied_at = fields.DateTime(required=True, allow_none=True)
 
 
 class RequestDetailSchema(RequestSchema):
     events = fields.List(fields.Nested(RequestEventSchema), required=True)
     agreement = fields.Nested(AgreementSchema, required=True, allow_none=True)
     settlement = fields.Nested(SettlementSchema, required=True, allow_none=True)
-    review = fields.Nested(ReviewSchema, required=True, allow_none=True)
+    review = fields.Nested(ReviewSchema, required=True, allow_none=True, attribute="visible_startup_review",
+                           metadata={"description": "The startup's review, once you may see it"})
+    reviews = fields.List(fields.Nested(ReviewSchema), required=True, attribute="visible_reviews",
+                          metadata={"description": "Both sides' reviews you may see: your own, and the other's "
+                                                   "once both have rated or 14 days have passed"})
 
 
 class CreateReviewSchema(Schema):
     rating = fields.Integer(required=True, validate=validate.Range(min=1, max=5))
     comment = fields.String(load_default="", validate=validate.Length(max=5000))
+    side = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(["startup", "provider"]),
+                         metadata={"description": "Only if you belong to both sides"})
+
+
+class ReplySchema(Schema):
+    body = fields.String(required=True, validate=validate.Length(min=1, max=5000))
 
 
 # Threads ------------------------------------------------------------------------------------

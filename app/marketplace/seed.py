@@ -11,8 +11,8 @@ from app.accounts import organisations
 from app.accounts.models import OrgKind
 from app.core.db import utcnow
 from app.extensions import db
+from app.marketplace import agreements, reviews, vouchers
 from app.marketplace import services as rs
-from app.marketplace import vouchers
 from app.marketplace.models import ResourceRequest
 from app.providers import listings as listing_services
 from app.providers.models import Listing
@@ -148,10 +148,10 @@ REQUESTS = [
 ]
 
 PATHS = {
-    "submitted": [], "quoted": ["quote"], "countered": ["quote", "counter"], "accepted": ["quote", "accept"],
-    "in_progress": ["quote", "accept", "start"], "delivered": ["quote", "accept", "start", "deliver"],
-    "changes_requested": ["quote", "accept", "start", "deliver", "request_changes"],
-    "completed": ["quote", "accept", "start", "deliver", "complete"], "declined": ["decline"],
+    "submitted": [], "quoted": ["quote"], "countered": ["quote", "counter"], "accepted": ["quote", "accept", "sign"],
+    "in_progress": ["quote", "accept", "sign", "start"], "delivered": ["quote", "accept", "sign", "start", "deliver"],
+    "changes_requested": ["quote", "accept", "sign", "start", "deliver", "request_changes"],
+    "completed": ["quote", "accept", "sign", "start", "deliver", "complete"], "declined": ["decline"],
     "cancelled": ["quote", "cancel"], "expired": ["expire"],
 }
 
@@ -185,6 +185,9 @@ def _walk(req_id: int, state: str, startup_user, provider_user, listing: Listing
                        note="Could you match 45,000 for both batches?")
         elif step == "accept":
             rs.accept(actor=startup_user, request_id=req_id, quote_id=rs.current_quote_id(req_id))
+        elif step == "sign":
+            for user in (startup_user, provider_user):
+                agreements.sign(actor=user, request_id=req_id, full_name=user.name, consent=True)
         elif step == "complete":
             rs.complete(actor=startup_user, request_id=req_id)
         elif step in ("start", "deliver"):
@@ -223,7 +226,9 @@ def _seed_requests(users, listings: list[Listing]) -> None:
             rs.post_message(actor=founder if i % 2 == 0 else provider_user, request_id=req.id, body=body)
         _walk(req.id, state, founder, provider_user, listing)
         if review:
-            rs.review(actor=founder, request_id=req.id, rating=review[0], comment=review[1])
+            reviews.review(actor=founder, request_id=req.id, rating=review[0], comment=review[1])
+            reviews.review(actor=provider_user, request_id=req.id, rating=5,
+                           comment="Clear requirements and quick feedback. 需求清晰，反馈及时。")
 
 
 def seed(*, users, startups, providers) -> None:

@@ -6,13 +6,10 @@ request's state (`WHERE state = :seen`), so two moves made at once cannot both s
 case is one unit of work (`app.core.uow`): its notifications are stored with it, and they and the room's
 push go out after its commit.
 """
-import hashlib
 import logging
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from flask_babel import force_locale
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import selectinload
@@ -26,15 +23,14 @@ from app.core.i18n import format_when
 from app.core.pagination import Page, paginate
 from app.core.realtime import emit_to_room
 from app.extensions import db
+from app.marketplace import agreement_text, quotes, states, vouchers
 from app.marketplace import notifications as marketplace_notifications  # noqa: F401  (registers the notification kinds)
-from app.marketplace import states, vouchers
 from app.marketplace.models import (
-    Agreement,
+    Quote,
     RequestAttachment,
     RequestEvent,
     RequestMessage,
     ResourceRequest,
-    Review,
     Settlement,
     SettlementMethod,
 )
@@ -269,15 +265,28 @@ def _offer(req: ResourceRequest, price, equity_percent) -> tuple[Decimal, Decima
     return price, None
 
 
-def quote(*, actor, request_id: int, price, note: str | None = None, equity_percent=None) -> ResourceRequest:
-    """The provider quotes (or re-quotes) a total price, with an equity share for equity listings."""
+def quote(*, actor, request_id: int, price=None, note: str | None = None, equity_percent=None,
+          lines: list[dict] | None = None, **document) -> ResourceRequest:
+    """The provider quotes (or re-quotes) as a document: line items, currency, tax and fapiao, validity, payment
+    terms and milestones (`quotes.build_quote`). A bare `price` is one line item. Each quote is a new version."""
     req = get_request(request_id, viewer=actor)
-    price, equity = _offer(req, price, equity_percent)
-    note = (note or "").strip() or None
-    req, _party = _move(actor=actor, request_id=request_id, action=Action.QUOTE,
-                        kind="request_quoted", to_side=Party.STARTUP,
-                        values={"quoted_price": price, "quote_note": note, "equity_percent": equity},
-                        data={"price": str(price), "note": note, "equity_percent": str(equity) if equity else None})
+    draft = quotes.build_quote(req, author_id=actor.id, version=0, lines=lines, price=price, note=note,
+                               equity_percent=equity_percent, **document)
+    data = {"price": str(draft.total), "currency": draft.currency, "note": draft.note,
+            "equity_percent": str(draft.equity_percent) if draft.equity_percent is not None else None}
+
+    def file_version(req: ResourceRequest, actor_id: int | None) -> None:
+        # after the state UPDATE, which serialises quotes of one request (row lock; SQLite's write lock)
+        draft.version = (db.session.scalar(select(func.max(Quote.version)).where(Quote.request_id == req.id))
+                         or 0) + 1
+        db.session.add(draft)
+        db.session.flush()
+        data.update(quote_id=draft.id, version=draft.version)
+
+    req, _party = _move(actor=actor, request_id=request_id, action=Action.QUOTE, before=file_version,
+                        kind="request_quoted", to_side=Party.STARTUP, data=data,
+                        values={"quoted_price": draft.total, "quote_note": draft.note,
+                                "equity_percent": draft.equity_percent})
     return req
 
 
@@ -294,7 +303,7 @@ def counter(*, actor, request_id: int, price, note: str | None = None, equity_pe
 
 
 def _reserve(req: ResourceRequest, actor_id: int | None) -> None:
-    """Take the quantity from the listing's capacity atomically; pay vouchers; draw up the agreement."""
+    """Take the quantity from the listing's capacity atomically; pay vouchers; draw up the agreement (unsigned)."""
     result = db.session.execute(
         update(Listing).where(Listing.id == req.listing_id, Listing.capacity >= req.quantity)
         .values(capacity=Listing.capacity - req.quantity).execution_options(synchronize_session=False))
@@ -306,9 +315,7 @@ def _reserve(req: ResourceRequest, actor_id: int | None) -> None:
         vouchers.debit(startup_id=req.startup_id, amount=req.quoted_price, actor_id=actor_id, request_id=req.id,
                        note=f"request {req.id}")
         req.voucher_debited = True
-    terms = agreement_terms(req)
-    db.session.add(Agreement(request_id=req.id, terms=terms, terms_sha256=sha256(terms),
-                             startup_accepted_by_id=actor_id, startup_accepted_at=utcnow()))
+    agreement_text.draw_up(req, db.session.get(Quote, current_quote_id(req.id)))
 
 
 def _release(req: ResourceRequest, actor_id: int | None) -> None:
@@ -325,14 +332,14 @@ def _release(req: ResourceRequest, actor_id: int | None) -> None:
 
 
 def current_quote_id(request_id: int) -> int | None:
-    """The id of the request's current quote (its latest "quote" event), read inside the accepting transaction."""
-    return db.session.scalar(select(func.max(RequestEvent.id))
-                             .where(RequestEvent.request_id == request_id, RequestEvent.action == Action.QUOTE))
+    """The id of the request's current quote (its latest version), read inside the accepting transaction."""
+    return db.session.scalar(select(func.max(Quote.id)).where(Quote.request_id == request_id))
 
 
 def accept(*, actor, request_id: int, quote_id: int) -> ResourceRequest:
-    """The startup accepts the quote it saw (`quote_id`): capacity is reserved, vouchers paid, the agreement signed
-    by the startup. A re-quote since then is a Conflict (`quote_changed`) and nothing is charged."""
+    """The startup accepts the quote it saw (`quote_id`): capacity is reserved, vouchers paid, and the agreement is
+    drawn up for both parties to sign. A re-quote since then is a Conflict (`quote_changed`), and so is a quote past
+    its validity date (`quote_expired`); nothing is charged."""
     def reserve(req: ResourceRequest, actor_id: int | None) -> None:
         # after the conditional state UPDATE (PostgreSQL: the row is locked; SQLite: the write lock is held), so a
         # re-quote either committed before this read or cannot commit until this unit has ended
@@ -340,6 +347,11 @@ def accept(*, actor, request_id: int, quote_id: int) -> ResourceRequest:
         if current != quote_id:
             raise Conflict(_l("The provider changed the quote since you saw it. Read the new quote, then accept it "
                               "if it suits you."), code="quote_changed", details={"quote_id": current})
+        seen = db.session.get(Quote, current)
+        if quotes.is_expired(seen):
+            raise Conflict(_l("This quote was valid until %(date)s. Ask the provider for a new quote.",
+                              date=format_when(seen.valid_until, "medium")), code="quote_expired",
+                           details={"quote_id": current, "valid_until": seen.valid_until.isoformat()})
         _reserve(req, actor_id)
 
     req, _party = _move(actor=actor, request_id=request_id, action=Action.ACCEPT, before=reserve,
@@ -361,15 +373,18 @@ def cancel(*, actor, request_id: int, note: str | None = None) -> ResourceReques
     return req
 
 
-def _sign_as_provider(req: ResourceRequest, actor_id: int | None) -> None:
-    if req.agreement is not None and req.agreement.provider_accepted_at is None:
-        req.agreement.provider_accepted_by_id = actor_id
-        req.agreement.provider_accepted_at = utcnow()
+def _require_signatures(req: ResourceRequest, actor_id: int | None) -> None:
+    agreement = req.agreement
+    if not (agreement and agreement.startup_accepted_at and agreement.provider_accepted_at):
+        raise Conflict(_l("The work starts once both parties have signed the agreement."),
+                       code="agreement_unsigned",
+                       details={"startup_signed": bool(agreement and agreement.startup_accepted_at),
+                                "provider_signed": bool(agreement and agreement.provider_accepted_at)})
 
 
 def start(*, actor, request_id: int) -> ResourceRequest:
-    """The provider starts the work (which signs the agreement for the provider if not yet signed)."""
-    req, _party = _move(actor=actor, request_id=request_id, action=Action.START, before=_sign_as_provider,
+    """The provider starts the work, once both parties have signed the agreement (409 `agreement_unsigned`)."""
+    req, _party = _move(actor=actor, request_id=request_id, action=Action.START, before=_require_signatures,
                         kind="request_started", to_side=Party.STARTUP)
     return req
 
@@ -430,6 +445,31 @@ def _request_lock(request_id: int) -> list[tuple[type, int]]:
     return [(ResourceRequest, request_id)] if organisations.valid_id(request_id) else []
 
 
+def request_lock(request_id: int) -> list[tuple[type, int]]:
+    """The lock of a request's one-off writes (for the signing and review use cases)."""
+    return _request_lock(request_id)
+
+
+def record_event(req: ResourceRequest, actor_id: int | None, action: str, from_state: str | None, to_state: str,
+                 data: dict | None = None) -> RequestEvent:
+    """A timeline event, inside the caller's unit of work."""
+    return _event(req, actor_id, action, from_state, to_state, data)
+
+
+def notify_side(req: ResourceRequest, side: str | None, kind: str, data: dict, *, exclude=None) -> None:
+    """Notify one side's members (None: both), inside the caller's unit of work."""
+    _notify_side(req, side, kind, data, exclude=exclude)
+
+
+def push_update(req: ResourceRequest) -> None:
+    """After the commit, tell the request's room that it changed."""
+    uow.after_commit(emit_to_room, request_room(req.id), "request:update", {"id": req.id, "state": req.state})
+
+
+def state_label(state: str) -> str:
+    return str(states.STATE_LABELS.get(state, state))
+
+
 def _other(party: str) -> str:
     return Party.PROVIDER if party == Party.STARTUP else Party.STARTUP
 
@@ -468,121 +508,6 @@ def expire_stale(*, now: datetime | None = None) -> int:
             continue
         done += 1
     return done
-
-
-# Agreement ----------------------------------------------------------------------------------
-
-def sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def agreement_terms(req: ResourceRequest) -> str:
-    """The terms both parties accept, as plain text in English and in Chinese, one after the other (its SHA-256 is
-    recorded with each acceptance). Categories and pricing models are named, never given as codes."""
-    return "\n\n".join(_terms_in(locale, req) for locale in ("en", "zh"))
-
-
-def _terms_in(locale: str, req: ResourceRequest) -> str:
-    from app.providers.listings import CATEGORY_LABELS, PRICING_LABELS
-
-    listing = req.listing
-    with force_locale(locale):
-        lines = [
-            _("Fuhua cooperation agreement for request #%(id)d", id=req.id),
-            _("Provider: %(name)s (organisation #%(id)d)", name=req.provider.name, id=req.provider_id),
-            _("Startup: %(name)s (organisation #%(id)d)", name=req.startup.name, id=req.startup_id),
-            _("Resource: %(title)s (listing #%(id)d, %(category)s)", title=listing.title, id=listing.id,
-              category=str(CATEGORY_LABELS.get(listing.category, listing.category))),
-            _("Quantity: %(quantity)d × %(unit)s", quantity=req.quantity, unit=listing.unit),
-            _("Pricing model: %(model)s", model=str(PRICING_LABELS.get(req.pricing_model, req.pricing_model))),
-            _("Total price: %(price)s CNY", price=req.quoted_price),
-        ]
-        if req.equity_percent is not None:
-            lines.append(_("Equity share: %(percent)s%%", percent=req.equity_percent))
-        if req.needed_by:
-            lines.append(_("Needed by: %(date)s", date=format_when(req.needed_by, "medium", locale=locale)))
-        if req.quote_note:
-            lines.append(_("Provider's terms: %(note)s", note=req.quote_note))
-        lines.append(_("Delivery is accepted by the startup, or automatically 14 days after delivery if unanswered."))
-    return "\n".join(lines)
-
-
-def get_agreement(*, actor, request_id: int) -> Agreement:
-    req = get_request(request_id, viewer=actor)
-    if req.agreement is None:
-        raise NotFound(_l("This request has no agreement yet: it is drawn up when the quote is accepted."),
-                       code="no_agreement")
-    return req.agreement
-
-
-def sign_agreement(*, actor, request_id: int) -> Agreement:
-    """The provider (or a startup member, if not yet recorded) accepts the agreement's terms."""
-    with uow.unit_of_work(lock=_request_lock(request_id)):
-        agreement = get_agreement(actor=actor, request_id=request_id)
-        req = agreement.request
-        sides = parties_of(actor, req)
-        now = utcnow()
-        if Party.PROVIDER in sides and agreement.provider_accepted_at is None:
-            agreement.provider_accepted_by_id, agreement.provider_accepted_at = actor.id, now
-        elif Party.STARTUP in sides and agreement.startup_accepted_at is None:
-            agreement.startup_accepted_by_id, agreement.startup_accepted_at = actor.id, now
-        elif sides:
-            raise Conflict(_l("Your side has already signed this agreement."), code="already_signed")
-        else:
-            raise PermissionDenied(_l("Only the two parties sign the agreement."), code="not_a_party")
-        _event(req, actor.id, "sign", req.state, req.state, {"terms_sha256": agreement.terms_sha256})
-        _notify_side(req, _other(sides[0]), "agreement_signed", {"name": actor.name, "listing": req.listing.title},
-                     exclude=actor)
-    return agreement
-
-
-# Reviews ------------------------------------------------------------------------------------
-
-def review(*, actor, request_id: int, rating: int, comment: str = "") -> Review:
-    """The startup rates a completed request (once: a repeat, also at the same instant, is a 409); the listing's
-    rating is updated."""
-    with uow.unit_of_work(lock=_request_lock(request_id)):
-        req = get_request(request_id, viewer=actor)
-        if Party.STARTUP not in parties_of(actor, req):
-            raise PermissionDenied(_l("Only the startup that made the request can review it."), code="wrong_party")
-        if req.state != S.COMPLETED:
-            raise Conflict(_l("Only completed requests can be reviewed."), code="invalid_transition",
-                           details={"state": req.state, "action": "review"})
-        if req.review is not None:
-            raise Conflict(_l("This request has already been reviewed."), code="already_reviewed")
-        if not 1 <= int(rating) <= 5:
-            raise Invalid(details={"rating": [str(_l("Rate from 1 to 5."))]})
-        item = Review(request_id=req.id, listing_id=req.listing_id, author_id=actor.id, rating=int(rating),
-                      comment=(comment or "").strip())
-        db.session.add(item)
-        db.session.flush()
-        _refresh_rating(req.listing_id)
-        _event(req, actor.id, "review", req.state, req.state, {"rating": int(rating)})
-        _notify_side(req, Party.PROVIDER, "request_reviewed",
-                     {"startup": req.startup.name, "listing": req.listing.title, "rating": int(rating)},
-                     exclude=actor)
-    return item
-
-
-def _refresh_rating(listing_id: int) -> None:
-    avg, count = db.session.execute(select(func.avg(Review.rating), func.count(Review.id))
-                                    .where(Review.listing_id == listing_id)).one()
-    db.session.execute(update(Listing).where(Listing.id == listing_id)
-                       .values(rating_avg=Decimal(str(avg)).quantize(CENT) if avg is not None else None,
-                               rating_count=count).execution_options(synchronize_session=False))
-
-
-def provider_rating(provider_id: int) -> tuple[Decimal | None, int]:
-    """The average rating over all of a provider's listings, and how many reviews."""
-    avg, count = db.session.execute(select(func.avg(Review.rating), func.count(Review.id))
-                                    .join(Listing, Listing.id == Review.listing_id)
-                                    .where(Listing.provider_id == provider_id)).one()
-    return (Decimal(str(avg)).quantize(Decimal("0.1")) if avg is not None else None), count
-
-
-def reviews_of_listing(listing_id: int, limit: int = 20) -> list[Review]:
-    return list(db.session.scalars(select(Review).where(Review.listing_id == listing_id)
-                                   .order_by(Review.id.desc()).limit(limit)))
 
 
 # Negotiation thread -------------------------------------------------------------------------

@@ -87,7 +87,8 @@ STATE_LABELS = {
     S.CANCELLED: _l("Cancelled"), S.EXPIRED: _l("Expired"),
 }
 EVENT_LABELS = {"submit": _l("Submitted"), "quote": _l("Re-quoted"), "review": _l("Reviewed"),
-                "sign": _l("Agreement accepted"), "settlement_paid": _l("Payment confirmed")}
+                "sign": _l("Agreement signed"), "review_reply": _l("Replied to a review"),
+                "settlement_paid": _l("Payment confirmed")}
 SETTLEMENT_LABELS = {"cash": _l("cash"), "voucher": _l("voucher"), "equity": _l("equity"), "pending": _l("pending"),
                      "paid": _l("paid"), "recorded": _l("recorded")}
 PARTY_LABELS = {P: _l("the provider"), ST: _l("the startup"), SY: _l("the platform")}

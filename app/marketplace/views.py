@@ -7,9 +7,10 @@ from sqlalchemy import select
 
 from app.accounts import organisations
 from app.accounts.models import OrgKind
+from app.core.db import utcnow
 from app.core.errors import AppError, Invalid, PermissionDenied
 from app.extensions import db
-from app.marketplace import forms, states, vouchers
+from app.marketplace import agreements, forms, quotes, reviews, states, vouchers
 from app.marketplace import services as request_services
 from app.marketplace.schemas import ListingSearchArgsSchema
 from app.providers import listings, search, services
@@ -27,7 +28,9 @@ def _labels():
     return {"CATEGORY_LABELS": listings.CATEGORY_LABELS, "PRICING_LABELS": listings.PRICING_LABELS,
             "LISTING_STATUS_LABELS": listings.STATUS_LABELS, "REQUEST_STATE_LABELS": states.STATE_LABELS,
             "EVENT_LABELS": states.EVENT_LABELS, "SETTLEMENT_LABELS": states.SETTLEMENT_LABELS,
-            "CATEGORY_FIELD_LABELS": listings.CATEGORY_FIELD_LABELS,
+            "CATEGORY_FIELD_LABELS": listings.CATEGORY_FIELD_LABELS, "format_money": quotes.format_money,
+            "CURRENCY_LABELS": quotes.CURRENCY_LABELS, "FAPIAO_LABELS": quotes.FAPIAO_LABELS,
+            "PAYMENT_TERMS_LABELS": quotes.PAYMENT_TERMS_LABELS,
             "marketplace_listings_of": lambda provider: listings.listings_of_provider(provider.id, viewer=current_user)}
 
 
@@ -86,10 +89,10 @@ def listing(listing_id: int):
         if mine:
             form = forms.RequestForm()
             form.startup_id.choices = forms.choices((s.id, s.name) for s in mine)
-    rating = request_services.provider_rating(item.provider_id)
+    rating = reviews.provider_rating(item.provider_id)
     return render_template("marketplace/listing.html", listing=item, form=form,
                            description=listings.render_markdown(item.description),
-                           reviews=request_services.reviews_of_listing(item.id), provider_rating=rating,
+                           reviews=reviews.reviews_of_listing(item.id), provider_rating=rating,
                            can_manage=listings.can_manage(current_user, item))
 
 
@@ -112,8 +115,8 @@ def create_request(listing_id: int):
             return redirect(url_for("marketplace.request_detail", request_id=req.id))
     return render_template("marketplace/listing.html", listing=item, form=form,
                            description=listings.render_markdown(item.description),
-                           reviews=request_services.reviews_of_listing(item.id),
-                           provider_rating=request_services.provider_rating(item.provider_id),
+                           reviews=reviews.reviews_of_listing(item.id),
+                           provider_rating=reviews.provider_rating(item.provider_id),
                            can_manage=listings.can_manage(_me(), item)), 422
 
 
@@ -194,19 +197,83 @@ def requests_index():
 @bp.route("/requests/<int:request_id>")
 @login_required
 def request_detail(request_id: int):
-    """A request: its terms, the timeline, the moves you may make, and the live negotiation thread."""
+    """A request: its terms, the quote as a document, the timeline, the moves you may make, and the live thread."""
     req = request_services.get_request(request_id, viewer=_me())
+    return _detail(req)
+
+
+def _quote_form(req, formdata=None) -> forms.QuoteForm:
+    """The quote form, filled from the current quote (or the listing's price) plus a spare row for each list."""
+    allowed = quotes.terms_for(req.pricing_model)
+    if formdata is not None:
+        form = forms.QuoteForm(prefix="quote")
+    else:
+        form = forms.QuoteForm(prefix="quote", formdata=None, data=_quote_defaults(req))
+    form.payment_terms.choices = forms.choices((t, quotes.PAYMENT_TERMS_LABELS[t]) for t in allowed)
+    return form
+
+
+def _quote_defaults(req) -> dict:
+    current = req.current_quote
+    if current is None:
+        price = listings.unit_total(req.listing, 1) if req.listing.price is not None else None
+        lines = [{"description": req.listing.title, "quantity": req.quantity, "unit_price": price}]
+        return {"lines": [*lines, {}], "milestones": [{}],
+                "payment_terms": quotes.terms_for(req.pricing_model)[0]}
+    return {
+        "lines": [*({"description": line.description, "quantity": line.quantity, "unit_price": line.unit_price}
+                    for line in current.lines), {}],
+        "milestones": [*({"title": m.title, "due_on": m.due_on} for m in current.milestones), {}],
+        "currency": current.currency, "tax_rate": current.tax_rate, "fapiao_type": current.fapiao_type,
+        "valid_until": current.valid_until if not quotes.is_expired(current) else None,
+        "payment_terms": current.payment_terms, "equity_percent": current.equity_percent,
+        "share_class": current.share_class, "valuation_note": current.valuation_note, "note": current.note,
+    }
+
+
+def _detail(req, *, quote_form=None, status: int = 200):
     sides = request_services.parties_of(_me(), req)
     actions = sorted({a for side in sides for a in states.actions_for(req.state, side)},
                      key=list(states.ACTIONS).index)
-    offers = {action: forms.OfferForm(prefix=action) for action in ("quote", "counter")}
+    offers = {"counter": forms.OfferForm(prefix="counter")}
     suggested = req.quoted_price if req.quoted_price is not None else listings.unit_total(req.listing, req.quantity)
-    offers["quote"].price.data = req.counter_price if req.state == "countered" else suggested
     offers["counter"].price.data = suggested
     messages = request_services.list_messages(actor=_me(), request_id=req.id)
+    current = req.current_quote
+    shown = reviews.visible_reviews(req, _me())
+    mine = [side for side in sides if req.review_by(side) is None]
     return render_template("marketplace/request.html", req=req, sides=sides, actions=actions, offers=offers,
-                           note_form=forms.NoteForm(), review_form=forms.ReviewForm(), message_form=forms.MessageForm(),
-                           messages=messages, is_party=bool(sides))
+                           quote_form=quote_form or _quote_form(req), quote=current,
+                           quote_diff=quotes.quote_diff(req.previous_quote, current) if current else None,
+                           quote_expired=bool(current and quotes.is_expired(current)),
+                           note_form=forms.NoteForm(), review_form=forms.ReviewForm(side=mine[0] if mine else None),
+                           reviews=shown, unreviewed_sides=mine if req.state == "completed" else [],
+                           hidden_reviews=[r for r in req.reviews if r not in shown], reply_form=forms.ReplyForm(),
+                           startup_rating=reviews.startup_rating(req.startup_id), message_form=forms.MessageForm(),
+                           now_utc=utcnow(),
+                           messages=messages, is_party=bool(sides)), status
+
+
+def _send_quote(request_id: int):
+    """The quote form: the filled rows to the service; on bad input the page again with what was typed (422)."""
+    req = request_services.get_request(request_id, viewer=_me())
+    form = _quote_form(req, formdata=True)
+    if form.validate_on_submit():
+        try:
+            request_services.quote(actor=_me(), request_id=request_id, **form.document())
+        except AppError as error:
+            if error.status_code not in (403, 409, 422):
+                raise
+            db.session.rollback()
+            placed = isinstance(error, Invalid) and form.place_errors(error.details)
+            flash(_("The quote was not sent: check the fields marked below.") if placed else error.message, "error")
+        else:
+            flash(_("Quote sent: the startup sees it as version %(n)d.",
+                    n=request_services.get_request(request_id, viewer=_me()).current_quote.version), "success")
+            return redirect(url_for("marketplace.request_detail", request_id=request_id))
+    else:
+        flash(_("The quote was not sent: check the fields marked below."), "error")
+    return _detail(request_services.get_request(request_id, viewer=_me()), quote_form=form, status=422)
 
 
 MOVES = {
@@ -224,8 +291,10 @@ def request_move(request_id: int, action: str):
     """Make one move on a request from its page."""
     if action not in MOVES:
         abort(404)
+    if action == "quote":
+        return _send_quote(request_id)
     kwargs = {}
-    if action in ("quote", "counter"):
+    if action == "counter":
         form = forms.OfferForm(prefix=action)
         if not form.validate_on_submit():
             for name, errors in form.errors.items():
@@ -261,18 +330,40 @@ def request_move(request_id: int, action: str):
 @bp.route("/requests/<int:request_id>/review", methods=["POST"])
 @login_required
 def review(request_id: int):
+    """Rate the other side of a completed request from its page."""
     form = forms.ReviewForm()
     if form.validate_on_submit():
         try:
-            request_services.review(actor=_me(), request_id=request_id, rating=form.rating.data,
-                                    comment=form.comment.data or "")
+            reviews.review(actor=_me(), request_id=request_id, rating=form.rating.data,
+                           comment=form.comment.data or "", side=form.side.data or None)
         except AppError as error:
             if error.status_code not in (403, 409, 422):
                 raise
             flash(error.message, "error")
         else:
-            flash(_("Thank you: your review is published."), "success")
-    return redirect(url_for("marketplace.request_detail", request_id=request_id))
+            flash(_("Thank you: your review is saved. The other side sees it once they have rated too, or after "
+                    "14 days."), "success")
+    return redirect(url_for("marketplace.request_detail", request_id=request_id) + "#reviews")
+
+
+@bp.route("/reviews/<int:review_id>/reply", methods=["POST"])
+@login_required
+def reply_to_review(review_id: int):
+    """The reviewed side replies once, in public."""
+    form = forms.ReplyForm()
+    found = db.get_or_404(reviews.Review, review_id)
+    if form.validate_on_submit():
+        try:
+            reviews.reply(actor=_me(), review_id=review_id, body=form.reply.data)
+        except AppError as error:
+            if error.status_code not in (403, 409, 422):
+                raise
+            flash(error.message, "error")
+        else:
+            flash(_("Your reply is published."), "success")
+    else:
+        flash(_("Write your reply."), "error")
+    return redirect(url_for("marketplace.request_detail", request_id=found.request_id) + "#reviews")
 
 
 @bp.route("/requests/<int:request_id>/messages", methods=["POST"])
@@ -317,27 +408,54 @@ def mark_settlement_paid(request_id: int):
 @bp.route("/requests/<int:request_id>/agreement")
 @login_required
 def agreement(request_id: int):
-    """The printable cooperation agreement."""
-    item = request_services.get_agreement(actor=_me(), request_id=request_id)
-    return render_template("marketplace/agreement.html", agreement=item, req=item.request,
-                           sides=request_services.parties_of(_me(), item.request))
+    """The printable agreement, its signatures, and the signing form for a side that has not signed yet."""
+    item = agreements.get_agreement(actor=_me(), request_id=request_id)
+    return _agreement_page(item)
+
+
+def _agreement_page(item, form=None, status: int = 200):
+    req = item.request
+    sides = request_services.parties_of(_me(), req)
+    unsigned = [side for side in sides if getattr(item, f"{side}_accepted_at") is None]
+    can_sign = bool(unsigned) and req.state == "accepted"
+    signing_org = (req.startup if unsigned[0] == "startup" else req.provider) if can_sign else None
+    return render_template("marketplace/agreement.html", agreement=item, req=req, sides=sides,
+                           both_signed=agreements.both_signed(item), signing_org=signing_org,
+                           sign_form=(form or forms.SignForm()) if can_sign else None), status
 
 
 @bp.route("/requests/<int:request_id>/agreement/sign", methods=["POST"])
 @login_required
 def sign_agreement(request_id: int):
-    form = forms.NoteForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        request_services.sign_agreement(actor=_me(), request_id=request_id)
-    except AppError as error:
-        if error.status_code not in (403, 409):
-            raise
-        flash(error.message, "error")
-    else:
-        flash(_("You accepted the agreement."), "success")
-    return redirect(url_for("marketplace.agreement", request_id=request_id))
+    """Sign for your side: typed full name and consent (the page again, with what was typed, on bad input)."""
+    form = forms.SignForm()
+    if form.validate_on_submit():
+        try:
+            agreements.sign(actor=_me(), request_id=request_id, full_name=form.full_name.data, consent=True,
+                            ip=request.remote_addr)
+        except AppError as error:
+            if error.status_code not in (403, 409, 422):
+                raise
+            db.session.rollback()
+            _place_errors(form, error)
+        else:
+            flash(_("You signed the agreement."), "success")
+            return redirect(url_for("marketplace.agreement", request_id=request_id))
+    return _agreement_page(agreements.get_agreement(actor=_me(), request_id=request_id), form, 422)
+
+
+@bp.route("/agreements/verify")
+def verify_agreement():
+    """Public: check a SHA-256 against the stored agreements."""
+    form = forms.VerifyForm(request.args)
+    found, checked = None, False
+    if form.sha256.data:
+        try:
+            found, checked = agreements.verify(form.sha256.data), True
+        except Invalid as error:
+            form.sha256.errors = list(error.details.get("sha256", []))
+    return render_template("marketplace/verify.html", form=form, found=found, checked=checked), \
+        422 if form.sha256.errors else 200
 
 
 # Vouchers -----------------------------------------------------------------------------------
@@ -388,6 +506,12 @@ def startup_vouchers(startup_id: int):
 def auto_accept_command() -> None:
     """Complete deliveries left unanswered for 14 days (run daily)."""
     click.echo(f"{request_services.auto_accept_deliveries()} deliveries accepted automatically")
+
+
+@bp.cli.command("reveal-reviews")
+def reveal_reviews_command() -> None:
+    """Count reviews revealed after 14 days into the listings' ratings (run daily)."""
+    click.echo(f"{reviews.reveal_due()} reviews counted")
 
 
 @bp.cli.command("expire")

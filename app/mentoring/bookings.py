@@ -27,6 +27,7 @@ from app.core.errors import Conflict, Invalid, InvalidState, NotFound, Permissio
 from app.core.pagination import Page, paginate
 from app.extensions import db
 from app.mentoring import notifications as _kinds  # noqa: F401  (registers the notification kinds)
+from app.mentoring import signals
 from app.mentoring import slots as slot_engine
 from app.mentoring.models import (
     ACTIVE_STATUSES,
@@ -193,7 +194,7 @@ def book(*, founder: User, session_type_id: int, starts_at: datetime, topic: str
         booking = Booking(mentor_id=profile.id, session_type_id=session_type.id, founder_id=founder_id,
                           startup_id=startup_id, starts_at=starts_at,
                           ends_at=starts_at + timedelta(minutes=session_type.duration_minutes),
-                          topic=(topic or "").strip(), status=status,
+                          topic=(topic or "").strip(), status=status, startup_stage=_stage_of(startup_id),
                           confirmed_at=utcnow() if status == BookingStatus.CONFIRMED else None)
         db.session.add(booking)
         db.session.flush()
@@ -205,6 +206,14 @@ def book(*, founder: User, session_type_id: int, starts_at: datetime, topic: str
             _invite(booking, booking.founder, "booking_confirmed")
     log.info("booking %s by user %s (%s)", booking.id, founder_id, booking.status)
     return booking
+
+
+def _stage_of(startup_id: int | None) -> str | None:
+    """The startup's stage now (kept with the booking: the scorecard measures progress from it)."""
+    if startup_id is None:
+        return None
+    from app.startups.models import Startup
+    return db.session.scalar(select(Startup.stage).where(Startup.id == startup_id))
 
 
 def _aligned(starts_at: datetime) -> datetime:
@@ -286,6 +295,7 @@ def _run(func, user: User, booking_id: int, **kwargs) -> Booking:
     booking = get_booking(user=user, booking_id=booking_id)
     with _mentor_unit(booking.mentor_id, booking.founder_id, booking.mentor.user_id):
         booking = func(user, booking_id, **kwargs)
+    signals.booking_moved.send(booking.id)
     return booking
 
 
@@ -351,7 +361,8 @@ def _finish(actor: User, booking_id: int, status: str, action, *, mentor_only: b
         booking, side = _load_for_move(user, booking_id)
         if mentor_only:
             _mentor_only(side)
-        if booking.status != BookingStatus.CONFIRMED:
+        if booking.status != BookingStatus.CONFIRMED and not (status == BookingStatus.NO_SHOW
+                                                               and _no_show_reportable(booking)):
             raise _wrong_state(booking, action)
         if booking.starts_at > utcnow():
             raise InvalidState(_l("This session has not started yet."), code="not_started")
@@ -362,13 +373,30 @@ def _finish(actor: User, booking_id: int, status: str, action, *, mentor_only: b
     return _run(move, actor, booking_id)
 
 
+def _no_show_reportable(booking: Booking) -> bool:
+    """A completed session (by the mentor or automatically at its end) may still be reported as a no-show until
+    someone rates it, within the feedback's blind days."""
+    return (booking.status == BookingStatus.COMPLETED and not booking.feedback
+            and booking.ends_at + timedelta(days=FEEDBACK_BLIND_DAYS) > utcnow())
+
+
+def no_show_open(booking: Booking, now: datetime | None = None) -> bool:
+    """Whether a no-show may be reported now: a confirmed session that has started, or a completed one that
+    nobody has rated yet (within the blind days)."""
+    now = now or utcnow()
+    if booking.status == BookingStatus.CONFIRMED:
+        return booking.starts_at <= now
+    return _no_show_reportable(booking)
+
+
 def complete(*, mentor: User, booking_id: int) -> Booking:
     """The mentor marks a confirmed session that has started as completed."""
     return _finish(mentor, booking_id, BookingStatus.COMPLETED, _l("complete"))
 
 
 def mark_no_show(*, actor: User, booking_id: int) -> Booking:
-    """Either side records that the other did not come; it counts against the side that was absent."""
+    """Either side records that the other did not come; it counts against the side that was absent. Also on a
+    completed session nobody has rated yet (it was completed automatically at its end)."""
     return _finish(actor, booking_id, BookingStatus.NO_SHOW, _l("mark as no-show"), mentor_only=False)
 
 
@@ -394,6 +422,7 @@ def reschedule(*, actor: User, booking_id: int, starts_at: datetime) -> Booking:
                          exclude_booking_id=booking.id)
         _release(booking)
         promoted = _promote_waitlist(booking)
+        moved_from = booking.starts_at
         booking.starts_at = starts_at
         booking.ends_at = starts_at + timedelta(minutes=session_type.duration_minutes)
         db.session.flush()
@@ -404,6 +433,8 @@ def reschedule(*, actor: User, booking_id: int, starts_at: datetime) -> Booking:
         _changed(booking)
         _invite(booking, other, "booking_rescheduled", actor=user.name)
         _invite(booking, user, "booking_calendar_update")
+        if session_type.capacity > 1:  # the mentor's event for the occurrence the founder left changes too
+            _invite(booking, booking.mentor.user, "booking_calendar_update", occurrence_at=moved_from)
         _notify_promoted(promoted)
         return booking
     return _run(move, actor, booking_id)
@@ -558,16 +589,29 @@ def _changed(booking: Booking) -> None:
     db.session.flush()
 
 
-def _invite(booking: Booking, user: User, kind: str, **extra) -> None:
+def _invite(booking: Booking, user: User, kind: str, *, occurrence_at: datetime | None = None, **extra) -> None:
     """Notify `user` in-app and email them the booking's invitation as it stands now: REQUEST (add or update)
     or CANCEL, at the booking's current SEQUENCE. The .ics is made here, inside the change's unit of work, so
-    a later change cannot alter what this email says; it is sent after the commit, at most once."""
+    a later change cannot alter what this email says; it is sent after the commit, at most once.
+
+    The mentor of a group session has one event per occurrence, not one per seat: their invitation is the
+    occurrence's (`calendar.occurrence_ics`: every founder with a seat, CANCEL once nobody has one), for
+    `occurrence_at` (default: the booking's time), at the session type's growing SEQUENCE."""
     from app.mentoring import calendar
 
     db.session.flush()
-    method = calendar.invitation_method(booking)
+    session_type = booking.session_type
     with force_locale(user_locale(user)):  # its description in the recipient's language
-        ics = base64.b64encode(calendar.booking_ics(booking, method)).decode("ascii")
+        if session_type.capacity > 1 and user.id == booking.mentor.user_id:
+            session_type.ics_sequence = (session_type.ics_sequence or 0) + 1
+            db.session.flush()
+            method, raw = calendar.occurrence_ics(session_type, occurrence_at or booking.starts_at)
+        else:
+            method = calendar.invitation_method(booking)
+            raw = calendar.booking_ics(booking, method)
+    ics = base64.b64encode(raw).decode("ascii")
+    if occurrence_at is not None:
+        extra["starts_at"] = occurrence_at.isoformat()
     note = notifications.notify(user=user, kind=kind, data=_data(booking, **extra), url=f"/sessions/{booking.id}",
                                 email=False)
     if user.is_active:

@@ -87,6 +87,27 @@ def booking_ics(booking: Booking, method: str = PUBLISH) -> bytes:
     return cal.to_ical()
 
 
+def group_uid(session_type_id: int, starts_at) -> str:
+    """The UID of one occurrence of a group session: the mentor's one event, every founder attending."""
+    return f"group-{session_type_id}-{starts_at.strftime('%Y%m%dT%H%M%SZ')}@fuhua"
+
+
+def occurrence_ics(session_type, starts_at) -> tuple[str, bytes]:
+    """The mentor's invitation to one occurrence of a group session, as it stands: REQUEST listing every founder
+    holding a seat, or CANCEL once nobody does; SEQUENCE is the session type's `ics_sequence`."""
+    rows = db.session.scalars(select(Booking).where(Booking.session_type_id == session_type.id,
+                                                    Booking.starts_at == starts_at).order_by(Booking.id)).all()
+    standing = [b for b in rows if b.status not in (BookingStatus.CANCELLED, BookingStatus.DECLINED)]
+    method = REQUEST if standing else CANCEL
+    first = next((b for b in standing if b.status != BookingStatus.REQUESTED), standing[0] if standing else rows[-1])
+    cal = new_calendar()
+    cal.add("method", method)
+    cal.add_component(booking_event(first, founders=[b.founder for b in standing], uid=group_uid(session_type.id,
+                                                                                                   starts_at),
+                                    sequence=session_type.ics_sequence))
+    return method, cal.to_ical()
+
+
 def invitation_method(booking: Booking) -> str:
     """REQUEST while the booking stands, CANCEL once it is cancelled or declined."""
     return CANCEL if booking.status in (BookingStatus.CANCELLED, BookingStatus.DECLINED) else REQUEST

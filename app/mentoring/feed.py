@@ -3,7 +3,8 @@
 - mentor sessions, as founder or as mentor (requested ones as TENTATIVE); a group session the person
   mentors is one event with every founder attending, not one per seat;
 - confirmed founder–investor meetings;
-- roadshows the person registered for.
+- roadshows the person registered for;
+- open days the person has a seat at (not a waitlist place) or mentors at, once each.
 Cancelled and declined ones are left out: a subscribed calendar drops what the feed no longer lists.
 """
 from __future__ import annotations
@@ -19,7 +20,7 @@ from sqlalchemy.orm import selectinload
 from app.accounts.models import User
 from app.core.db import utcnow
 from app.extensions import db
-from app.mentoring.calendar import booking_event, new_calendar
+from app.mentoring.calendar import booking_event, group_uid, new_calendar
 from app.mentoring.models import ACTIVE_STATUSES, Booking, BookingStatus, MentorProfile
 
 PAST_DAYS = 90
@@ -32,7 +33,7 @@ def build(user: User) -> bytes:
     cal = new_calendar("Calendar feed")
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", f"Fuhua · {user.name}")
-    for event in [*_bookings(user, since), *_meetings(user, since), *_roadshows(user, since)]:
+    for event in [*_bookings(user, since), *_meetings(user, since), *_roadshows(user, since), *_open_days(user, since)]:
         cal.add_component(event)
     return cal.to_ical()
 
@@ -53,9 +54,8 @@ def _bookings(user: User, since) -> list[Event]:
             continue
         # one occurrence of a group session: one event, every founder attending; confirmed if any seat is
         first = next((b for b in group if b.status != BookingStatus.REQUESTED), group[0])
-        uid = f"group-{type_id}-{starts_at.strftime('%Y%m%dT%H%M%SZ')}@fuhua"
-        events.append(booking_event(first, founders=[b.founder for b in group], uid=uid,
-                                    sequence=sum(b.ics_sequence for b in group) + len(group)))
+        events.append(booking_event(first, founders=[b.founder for b in group], uid=group_uid(type_id, starts_at),
+                                    sequence=first.session_type.ics_sequence))
     return events
 
 
@@ -88,4 +88,21 @@ def _roadshows(user: User, since) -> list[Event]:
         event.add("location", link)
         event.add("status", "CONFIRMED")
         events.append(event)
+    return events
+
+
+def _open_days(user: User, since) -> list[Event]:
+    from app.mentoring.models import OpenDay, OpenDayPlace, OpenDayStatus, open_day_mentors
+    from app.mentoring.open_days import open_day_event
+    seated = select(OpenDayPlace.open_day_id).where(OpenDayPlace.founder_id == user.id,
+                                                     OpenDayPlace.seat_no.is_not(None))
+    mentoring = select(open_day_mentors.c.open_day_id).where(open_day_mentors.c.user_id == user.id)
+    rows = db.session.scalars(select(OpenDay).where(
+        or_(OpenDay.id.in_(seated), OpenDay.id.in_(mentoring)), OpenDay.status == OpenDayStatus.SCHEDULED,
+        OpenDay.ends_at >= since).order_by(OpenDay.starts_at))
+    events = []
+    for day in rows:
+        mentor = any(m.id == user.id for m in day.mentors)
+        founders = [p.founder for p in day.places if p.seat_no is not None] if mentor else [user]
+        events.append(open_day_event(day, founders))
     return events

@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
+    DecimalField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -12,7 +13,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.core.i18n import timezone_choices
 from app.mentoring.locations import LABELS as LOCATION_LABELS
@@ -85,3 +86,27 @@ class BookingForm(FlaskForm):
     topic = TextAreaField(_l("What would you like to discuss?"), validators=[Optional(), Length(max=2000)])
     startup_id = SelectField(_l("For the startup"), coerce=str, validators=[Optional()])
     submit = SubmitField(_l("Book this session"))
+
+
+class OpenDayForm(FlaskForm):
+    """An admin schedules an open day (times in the admin's own zone)."""
+
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+    starts_at = DateTimeLocalField(_l("Starts"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
+    ends_at = DateTimeLocalField(_l("Ends"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
+    seats = IntegerField(_l("Seats"), default=10, validators=[DataRequired(), NumberRange(1, 500)])
+    mentor_ids = SelectMultipleField(_l("Mentors"), coerce=int, validators=[DataRequired()])
+    location = StringField(_l("Where (an address or a link; empty: online on Fuhua)"),
+                           validators=[Optional(), Length(max=500)])
+    submit = SubmitField(_l("Schedule the open day"))
+
+
+class GoldCriteriaForm(FlaskForm):
+    min_sessions = IntegerField(_l("Completed sessions, at least"),
+                                validators=[InputRequired(), NumberRange(0, 10_000)])
+    min_rating = DecimalField(_l("Average rating, at least (1–5)"), places=2, validators=[DataRequired(),
+                                                                                         NumberRange(1, 5)])
+    max_no_show_percent = IntegerField(_l("Sessions missed by the mentor, at most (%)"),
+                                       validators=[InputRequired(), NumberRange(0, 100)])
+    submit = SubmitField(_l("Save the criteria"))

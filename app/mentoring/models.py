@@ -18,12 +18,15 @@ from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
+    Column,
+    Float,
     ForeignKey,
     Index,
     Integer,
     LargeBinary,
     SmallInteger,
     String,
+    Table,
     Text,
     Time,
     UniqueConstraint,
@@ -113,6 +116,9 @@ class SessionType(db.Model):
     location_kind: Mapped[str] = mapped_column(String(20), default=LocationKind.PLATFORM, server_default="platform")
     location_detail: Mapped[str] = mapped_column(String(500), default="", server_default="")  # link, number, address
     is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # group sessions: the SEQUENCE of the mentor's one invitation per occurrence (every founder attending), one
+    # more with each change to any of the type's occurrences, so it only grows whoever joins, leaves or moves
+    ics_sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[created_at]
 
     mentor: Mapped[MentorProfile] = relationship(back_populates="session_types")
@@ -194,6 +200,8 @@ class Booking(db.Model):
     cancel_reason: Mapped[str] = mapped_column(String(500), default="", server_default="")
     # a no-show: the side that did not come ("founder" or "mentor"), as the other side reported it
     absent_side: Mapped[str | None] = mapped_column(String(10))
+    # the startup's stage when it booked: the scorecard's progress compares the stage now with it
+    startup_stage: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[created_at]
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -355,3 +363,90 @@ class WaitlistEntry(db.Model):
     topic: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[created_at]
     booking_id: Mapped[int | None] = mapped_column(ForeignKey("mentor_bookings.id", ondelete="SET NULL"))
+
+
+# The mentor programme: gold-mentor open days (issue 15 item 9) ------------------------------------
+
+class OpenDayStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+
+
+open_day_mentors = Table(
+    "mentor_open_day_mentors", db.metadata,
+    Column("open_day_id", ForeignKey("mentor_open_days.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class OpenDay(db.Model):
+    """A dated open day scheduled by admins: one or more mentors, a number of seats, and a waitlist.
+
+    Seats are `OpenDayPlace` rows with a `seat_no` (UNIQUE per open day, 1..seats); a place without one is on
+    the waitlist, in id order. Taking and leaving lock the open day's row, so the last seat goes to one founder.
+    """
+
+    __tablename__ = "mentor_open_days"
+    __table_args__ = (CheckConstraint("seats >= 1", name="seats_positive"),
+                      CheckConstraint("starts_at < ends_at", name="start_before_end"),
+                      Index("ix_mentor_open_days_status_starts_at", "status", "starts_at"))
+
+    id: Mapped[intpk]
+    title: Mapped[str200]
+    description: Mapped[str] = mapped_column(Text, default="", server_default="")
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    seats: Mapped[int] = mapped_column(Integer)
+    location: Mapped[str] = mapped_column(String(500), default="", server_default="")  # address or link; "" = online
+    status: Mapped[str] = mapped_column(String(20), default=OpenDayStatus.SCHEDULED, server_default="scheduled")
+    # the invitations' SEQUENCE: one more with every change sent to a calendar (a seat taken or left, a cancel)
+    ics_sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[created_at]
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    mentors: Mapped[list[User]] = relationship(secondary=open_day_mentors, order_by="User.name")
+    places: Mapped[list[OpenDayPlace]] = relationship(back_populates="open_day", cascade="all, delete-orphan",
+                                                      order_by="OpenDayPlace.id")
+
+    def __repr__(self) -> str:
+        return f"<OpenDay {self.id} {self.title!r} {self.starts_at} seats={self.seats}>"
+
+
+class OpenDayPlace(db.Model):
+    """A founder's place at an open day: a seat (`seat_no`), or a waitlist place (`seat_no` NULL)."""
+
+    __tablename__ = "mentor_open_day_places"
+    __table_args__ = (UniqueConstraint("open_day_id", "founder_id"), UniqueConstraint("open_day_id", "seat_no"),
+                      CheckConstraint("seat_no >= 1", name="seat_positive"))
+
+    id: Mapped[intpk]
+    open_day_id: Mapped[int] = mapped_column(ForeignKey("mentor_open_days.id", ondelete="CASCADE"))
+    founder_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    seat_no: Mapped[int | None] = mapped_column(Integer)
+    topic: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    created_at: Mapped[created_at]
+    seated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    open_day: Mapped[OpenDay] = relationship(back_populates="places")
+    founder: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<OpenDayPlace {self.id} day={self.open_day_id} founder={self.founder_id} seat={self.seat_no}>"
+
+
+class GoldCriteria(db.Model):
+    """The admins' thresholds for "gold mentor" (one row; defaults until an admin saves them)."""
+
+    __tablename__ = "mentor_gold_criteria"
+
+    id: Mapped[intpk]
+    min_sessions: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
+    min_rating: Mapped[float] = mapped_column(Float, default=4.5, server_default="4.5")
+    max_no_show_rate: Mapped[float] = mapped_column(Float, default=0.1, server_default="0.1")
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    def __repr__(self) -> str:
+        return (f"<GoldCriteria sessions>={self.min_sessions} rating>={self.min_rating} "
+                f"no-show<={self.max_no_show_rate}>")

@@ -78,3 +78,49 @@ register("waitlist_promoted",
          text=_l("A seat opened up: you are now booked for %(session)s with %(mentor)s on %(when)s."),
          subject=_l("You got a seat: %(session)s on %(when)s"),
          body=WHERE_AND_INVITE, important=True, prepare=_when)
+
+register("booking_rate",
+         text=_l("How did %(session)s with %(other)s on %(when)s go? Rate it (1–5 stars). Your rating stays "
+                 "hidden from %(other)s until both of you have rated."),
+         subject=_l("Rate your session: %(session)s with %(other)s"),
+         body=_l("If the other side did not come, report a no-show on the session page instead."),
+         important=True, prepare=_when)
+
+
+# Open days ------------------------------------------------------------------------------------------
+
+def _open_day_when(data: dict, user) -> dict:
+    return {**data, "when": format_time(data.get("starts_at"), user)}
+
+
+OPEN_DAY_INVITE = _l("The calendar invitation is attached: open it to add the open day to your calendar.")
+
+register("open_day_mentor_invited",
+         text=_l("You are a mentor at the open day %(title)s on %(when)s."),
+         subject=_l("Open day: %(title)s on %(when)s"),
+         body=OPEN_DAY_INVITE, important=True, prepare=_open_day_when)
+
+register("open_day_seat",
+         text=_l("You have a seat at the open day %(title)s with %(mentors)s on %(when)s."),
+         subject=_l("Your seat: %(title)s on %(when)s"),
+         body=OPEN_DAY_INVITE, important=True, prepare=_open_day_when)
+
+register("open_day_waitlisted",
+         text=_l("The open day %(title)s on %(when)s is full: you are number %(position)s on the waitlist. "
+                 "If a seat frees up, it is yours and we will tell you."),
+         prepare=_open_day_when)
+
+register("open_day_promoted",
+         text=_l("A seat opened up: you now have a seat at the open day %(title)s with %(mentors)s on %(when)s."),
+         subject=_l("You got a seat: %(title)s on %(when)s"),
+         body=OPEN_DAY_INVITE, important=True, prepare=_open_day_when)
+
+register("open_day_left",
+         text=_l("You left your seat at the open day %(title)s on %(when)s."),
+         subject=_l("Calendar: %(title)s on %(when)s is cancelled for you"),
+         body=WHERE_AND_CANCEL, important=True, prepare=_open_day_when)
+
+register("open_day_cancelled",
+         text=_l("The open day %(title)s on %(when)s is cancelled."),
+         subject=_l("Cancelled: %(title)s on %(when)s"),
+         body=WHERE_AND_CANCEL, important=True, prepare=_open_day_when)

@@ -56,6 +56,7 @@ class MentorSearchArgsSchema(PageArgsSchema):
     tag = fields.String(load_default=None, validate=validate.Length(max=MAX_TAG_LENGTH))
     sector = fields.String(load_default=None, validate=validate.OneOf(SECTORS))
     language = fields.String(load_default=None, validate=validate.OneOf(LANGUAGES))
+    gold = fields.Boolean(load_default=False, metadata={"description": "Gold mentors only"})
 
     @pre_load
     def blank(self, data, **kwargs):
@@ -98,6 +99,7 @@ class MentorSchema(Schema):
     rating = fields.Float(required=True, allow_none=True, metadata={"description": "Average founder rating, 1–5"})
     rating_count = fields.Integer(required=True)
     sessions_delivered = fields.Integer(required=True)
+    is_gold = fields.Boolean(required=True, metadata={"description": "Meets the admins' gold-mentor criteria"})
     session_types = fields.Method("active_types", required=True,
                                   metadata={"type": "array", "items": {"type": "object"}})
 
@@ -323,9 +325,15 @@ class CalendarFeedSchema(Schema):
 
 class ScorecardArgsSchema(Schema):
     sort = fields.String(load_default="sessions_delivered", validate=validate.OneOf(
-        ["sessions_delivered", "rating", "rating_trend", "acceptance_hours", "cancellation_rate",
-         "founder_cancellation_rate", "no_show_rate", "founder_no_show_rate", "name"]))
+        ["sessions_delivered", "hours_delivered", "rating", "rating_trend", "acceptance_hours", "cancellation_rate",
+         "founder_cancellation_rate", "no_show_rate", "founder_no_show_rate", "progress_rate", "name"]))
     order = fields.String(load_default="desc", validate=validate.OneOf(["asc", "desc"]))
+
+
+class RatingMonthSchema(Schema):
+    month = fields.String(required=True, metadata={"example": "2026-11"})
+    rating = fields.Float(required=True, allow_none=True)
+    count = fields.Integer(required=True)
 
 
 class ScorecardRowSchema(Schema):
@@ -348,3 +356,87 @@ class ScorecardRowSchema(Schema):
     founder_no_show_rate = fields.Float(required=True, allow_none=True, metadata={
         "description": "Share of held sessions the founder did not come to (not counted against the mentor)"})
     requests_declined = fields.Integer(required=True)
+    hours_delivered = fields.Float(required=True, metadata={
+        "description": "Hours of completed sessions (a group session counted once)"})
+    rating_months = fields.List(fields.Nested(RatingMonthSchema), required=True, metadata={
+        "description": "Average founder rating per month, the last six months, oldest first"})
+    startups_mentored = fields.Integer(required=True, metadata={
+        "description": "Startups with at least one completed session with the mentor"})
+    startups_progressed = fields.Integer(required=True, metadata={
+        "description": "Of those, startups whose stage now is later than at their first completed session"})
+    progress_rate = fields.Float(required=True, allow_none=True)
+    is_gold = fields.Boolean(required=True, metadata={"description": "Meets the gold-mentor criteria"})
+
+
+# Gold mentors -----------------------------------------------------------------------------------
+
+class GoldCriteriaSchema(Schema):
+    min_sessions = fields.Integer(required=True, metadata={"description": "Completed sessions at least"})
+    min_rating = fields.Float(required=True, metadata={"description": "Average founder rating at least (1–5)"})
+    max_no_show_rate = fields.Float(required=True, metadata={
+        "description": "Share of held sessions the mentor missed, at most (0–1)"})
+
+
+class UpdateGoldCriteriaSchema(_Input):
+    min_sessions = fields.Integer(required=True, validate=validate.Range(min=0, max=10_000))
+    min_rating = fields.Float(required=True, validate=validate.Range(min=1, max=5))
+    max_no_show_rate = fields.Float(required=True, validate=validate.Range(min=0, max=1))
+
+
+# Open days --------------------------------------------------------------------------------------
+
+class CreateOpenDaySchema(_Input):
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    description = fields.String(load_default="", validate=validate.Length(max=5000))
+    starts_at = Instant(required=True)
+    ends_at = Instant(required=True)
+    seats = fields.Integer(required=True, validate=validate.Range(min=1, max=500))
+    mentor_ids = fields.List(fields.Integer(validate=validate.Range(min=1, max=2**31 - 1)), required=True,
+                             validate=validate.Length(min=1, max=20), metadata={"description": "Mentors' user ids"})
+    location = fields.String(load_default="", validate=validate.Length(max=500),
+                             metadata={"description": "An address or a link; empty: online on Fuhua"})
+
+    @validates_schema
+    def ends_after_start(self, data, **kwargs):
+        if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
+            raise ValidationError("End after the start.", "ends_at")
+
+
+class OpenDayListArgsSchema(PageArgsSchema):
+    scope = fields.String(load_default="upcoming", validate=validate.OneOf(["upcoming", "past", "all"]))
+
+
+class TakeSeatSchema(_Input):
+    topic = fields.String(load_default="", validate=validate.Length(max=500))
+
+
+class OpenDayMentorSchema(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+
+
+class OpenDaySchema(Schema):
+    id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    description = fields.String(required=True)
+    starts_at = fields.AwareDateTime(required=True)
+    ends_at = fields.AwareDateTime(required=True)
+    seats = fields.Integer(required=True)
+    location = fields.String(required=True)
+    status = fields.String(required=True, metadata={"enum": ["scheduled", "cancelled"]})
+    mentors = fields.List(fields.Nested(OpenDayMentorSchema), required=True)
+    seats_taken = fields.Integer(required=True)
+    seats_left = fields.Integer(required=True)
+    waitlist_count = fields.Integer(required=True)
+    my_status = fields.String(required=True, allow_none=True, metadata={
+        "enum": ["seated", "waitlisted", None], "description": "Your place: a seat, the waitlist, or none"})
+    my_position = fields.Integer(required=True, allow_none=True, metadata={
+        "description": "Your place on the waitlist (1 = next to get a seat)"})
+
+
+class OpenDayPlaceSchema(Schema):
+    open_day_id = fields.Integer(required=True)
+    status = fields.String(required=True, metadata={"enum": ["seated", "waitlisted"]})
+    position = fields.Integer(required=True, allow_none=True,
+                              metadata={"description": "Place on the waitlist; null for a seat"})
+    seat_no = fields.Integer(required=True, allow_none=True)

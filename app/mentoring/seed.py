@@ -1,15 +1,19 @@
-"""Demo data for mentor booking: profiles, session types, weekly hours, past sessions with feedback and upcoming ones.
+"""Demo data for mentor booking: profiles, session types, weekly hours, each mentor's own record of past sessions
+(ratings, cancellations and no-shows by either side, startups that progressed), upcoming sessions, and two
+gold-mentor open days.
 
-Idempotent: a mentor who already has a profile is left alone.
+Idempotent: a mentor who already has a profile is left alone; open days are made once.
 """
 import logging
 from datetime import timedelta
+
+from sqlalchemy import select
 
 from app.core.db import utcnow
 from app.core.errors import AppError
 from app.extensions import db
 from app.mentoring import bookings, services
-from app.mentoring.models import Booking, BookingFeedback, BookingStatus
+from app.mentoring.models import Booking, BookingFeedback, BookingReminder, BookingStatus
 from app.mentoring.slots import compute_slots
 
 log = logging.getLogger(__name__)
@@ -65,8 +69,34 @@ MENTORS = {
                     tags=["医疗器械", "注册", "nmpa", "clinical evaluation"], sectors=["medtech", "biotech"],
                     languages=["zh"], hours=[("14:00", "16:30")], approval=False),
 }
-FEEDBACK = [(5, "Concrete next steps for our pilot pricing."), (4, "Very useful introductions."),
-            (5, "Sharp questions on our unit economics."), (3, "Good, but we ran out of time.")]
+# Each mentor's past, newest first: C<n> completed and rated n by the founder, N-f / N-m a no-show by the founder /
+# the mentor, X-f / X-m cancelled by the founder / the mentor. Different mentors, different records: some meet the
+# default gold-mentor criteria (5+ sessions, 4.5+, few no-shows), some are new, one improves, one slips.
+HISTORY = {
+    "mentor": dict(record="C5 C5 C4 C5 X-f C5 C5 N-f C4 C5 C5 C5 C5", progressed=3, accept_hours=5),
+    "anna.schmidt": dict(record="C5 C4 C5 C5 C5 C4 X-f", progressed=1, accept_hours=None),
+    "david.chen": dict(record="C5 C5 C4 X-m C3 C3 C2 X-m", progressed=2, accept_hours=40),
+    "li.na": dict(record="C5 C5 N-m C5 C4 C5", progressed=1, accept_hours=None),
+    "kenji.tanaka": dict(record="C3 C3 C4 C5 C5 C5", progressed=0, accept_hours=None),
+    "wu.fang": dict(record="C5 C5 C5 C4 C5", progressed=2, accept_hours=18),
+    "rahul.mehta": dict(record="C4 X-f X-f C4 N-f", progressed=0, accept_hours=None),
+    "emma.laurent": dict(record="C4 C5", progressed=0, accept_hours=None),
+    "sun.qiang": dict(record="C5 C4 C5 C4 C4 C5 C5 X-m", progressed=2, accept_hours=None),
+    "qian.wei": dict(record="C5 C5 C5", progressed=1, accept_hours=8),
+    "gao.jie": dict(record="", progressed=0, accept_hours=None),
+}
+COMMENTS = {5: ["Concrete next steps for our pilot pricing.", "非常具体，帮我们理清了量产前的验证计划。",
+                "Sharp questions on our unit economics.", "介绍的供应商第二周就回复了，效率很高。"],
+            4: ["Very useful introductions.", "建议很实用，就是时间有点紧。", "Good framework for the board deck."],
+            3: ["Good, but we ran out of time.", "内容偏泛，希望下次更聚焦我们的问题。"],
+            2: ["Felt rushed; the mentor had not read our brief.", "准备不足，没有看我们提前发的材料。"]}
+MENTOR_COMMENTS = ["Well prepared.", "准备充分，问题清楚。", "Came with data, good discussion.", "团队执行力强。"]
+# The demo founder's recent sessions with the demo mentor: two waiting for a no-show report or the close, two
+# completed and waiting for both ratings (the blind feedback).
+RECENT = [("Pilot line budget review · 试产线预算复盘", 1, BookingStatus.CONFIRMED),
+          ("BOM cost check · 物料成本核对", 2, BookingStatus.CONFIRMED),
+          ("Seed deck feedback · 种子轮路演材料反馈", 3, BookingStatus.COMPLETED),
+          ("Hiring the first engineers · 首批工程师招聘", 3, BookingStatus.COMPLETED)]
 
 
 def seed(*, users, startups, providers) -> None:
@@ -76,6 +106,7 @@ def seed(*, users, startups, providers) -> None:
         if mentor is None or services.profile_for(mentor) is not None:
             continue
         _seed_mentor(mentor, spec, founders, startups, index)
+    _open_days(users, founders)
 
 
 def _seed_mentor(mentor, spec, founders, startups, index: int) -> None:
@@ -100,27 +131,76 @@ def _seed_mentor(mentor, spec, founders, startups, index: int) -> None:
 
 
 def _past_sessions(mentor, session_type, founders, startups, index: int) -> None:
+    """The mentor's record (HISTORY): sessions 17 days apart (the older ones before the scorecard's 90-day trend),
+    each mentor at its own hour, so no founder is ever in two at once."""
+    spec = HISTORY.get(mentor.email.split("@")[0], {"record": "", "progressed": 0, "accept_hours": None})
     profile = services.profile_for(mentor)
-    now = utcnow().replace(minute=0, second=0, microsecond=0)
-    for i, founder in enumerate(founders[:4]):
-        # a day apart per mentor: one founder is never in two sessions at once
-        starts_at = now - timedelta(days=7 * (i + 1) + index, hours=i)
+    anchor = utcnow().replace(hour=1 + index, minute=0, second=0, microsecond=0)
+    progressed: set[int] = set()
+    for j, code in enumerate(spec["record"].split()):
+        founder = founders[(index + j) % len(founders)]
         startup = next((s for s in startups if s.member_role(founder)), None)
-        status = BookingStatus.NO_SHOW if i == 3 else BookingStatus.COMPLETED
+        starts_at = anchor - timedelta(days=4 + 17 * j)
+        booking = _past_booking(profile, session_type, founder, startup, starts_at, code, spec["accept_hours"])
+        if startup is not None and code.startswith("C") and len(progressed) < spec["progressed"]:
+            progressed.add(startup.id)
+        if startup is not None and startup.id in progressed:
+            booking.startup_stage = _earlier(startup.stage)
+        if code.startswith("C"):
+            rating = int(code[1:])
+            db.session.add(BookingFeedback(booking_id=booking.id, side="founder", author_id=founder.id, rating=rating,
+                                           comment=COMMENTS[rating][(index + j) % len(COMMENTS[rating])],
+                                           created_at=booking.ends_at + timedelta(hours=2)))
+            db.session.add(BookingFeedback(booking_id=booking.id, side="mentor", author_id=mentor.id,
+                                           rating=4 + (index + j) % 2,
+                                           comment=MENTOR_COMMENTS[(index + j) % len(MENTOR_COMMENTS)],
+                                           created_at=booking.ends_at + timedelta(hours=3)))
+    if mentor.email.startswith("mentor@"):
+        _recent_sessions(profile, session_type, founders[0], startups)
+    db.session.commit()
+
+
+def _past_booking(profile, session_type, founder, startup, starts_at, code: str, accept_hours) -> Booking:
+    created = starts_at - timedelta(days=6)
+    status = {"C": BookingStatus.COMPLETED, "N": BookingStatus.NO_SHOW, "X": BookingStatus.CANCELLED}[code[0]]
+    booking = Booking(mentor_id=profile.id, session_type_id=session_type.id, founder_id=founder.id,
+                      startup_id=startup.id if startup else None, startup_stage=startup.stage if startup else None,
+                      starts_at=starts_at, ends_at=starts_at + timedelta(minutes=session_type.duration_minutes),
+                      topic="Pilot pricing and the next round · 试点定价与下一轮融资", status=status,
+                      created_at=created,
+                      confirmed_at=created + timedelta(hours=accept_hours) if accept_hours else created,
+                      notes="Agreed: price the pilot per line, not per robot. 试点按产线定价，而不是按台。")
+    if status == BookingStatus.NO_SHOW:
+        booking.absent_side = "mentor" if code == "N-m" else "founder"
+    if status == BookingStatus.CANCELLED:
+        booking.cancelled_by_id = profile.user_id if code == "X-m" else founder.id
+        booking.cancelled_at = starts_at - timedelta(days=2)
+        booking.cancel_reason = "出差冲突 · travel clash" if code == "X-m" else "融资路演改期 · our pitch moved"
+    db.session.add(booking)
+    db.session.flush()
+    if status != BookingStatus.CANCELLED:  # the close of the session has happened: no late rating prompts
+        db.session.add(BookingReminder(booking_id=booking.id, kind="ended", starts_at=starts_at))
+    return booking
+
+
+def _earlier(stage: str | None) -> str | None:
+    from app.startups.models import Stage
+    order = [s.value for s in Stage]
+    return order[order.index(stage) - 1] if stage in order and order.index(stage) > 0 else stage
+
+
+def _recent_sessions(profile, session_type, founder, startups) -> None:
+    startup = next((s for s in startups if s.member_role(founder)), None)
+    for n, (topic, days_ago, status) in enumerate(RECENT):
+        starts_at = utcnow().replace(hour=6 + 2 * (n % 2), minute=0, second=0, microsecond=0) - timedelta(days=days_ago)
         booking = Booking(mentor_id=profile.id, session_type_id=session_type.id, founder_id=founder.id,
-                          startup_id=startup.id if startup else None, starts_at=starts_at,
-                          ends_at=starts_at + timedelta(minutes=session_type.duration_minutes),
-                          topic="Pilot pricing and the next round", status=status, confirmed_at=starts_at
-                          - timedelta(days=3), notes="Agreed: price the pilot per line, not per robot.")
+                          startup_id=startup.id if startup else None, startup_stage=startup.stage if startup else None,
+                          starts_at=starts_at, ends_at=starts_at + timedelta(minutes=session_type.duration_minutes),
+                          topic=topic, status=status, confirmed_at=starts_at - timedelta(days=5))
         db.session.add(booking)
         db.session.flush()
         if status == BookingStatus.COMPLETED:
-            rating, comment = FEEDBACK[i % len(FEEDBACK)]
-            db.session.add(BookingFeedback(booking_id=booking.id, side="founder", author_id=founder.id,
-                                           rating=rating, comment=comment))
-            db.session.add(BookingFeedback(booking_id=booking.id, side="mentor", author_id=mentor.id, rating=5,
-                                           comment="Well prepared."))
-    db.session.commit()
+            db.session.add(BookingReminder(booking_id=booking.id, kind="ended", starts_at=starts_at))
 
 
 def _upcoming_sessions(mentor, one_to_one, open_day, founders) -> None:
@@ -143,3 +223,36 @@ def _book_first_free(founder, session_type, slots) -> None:
         except AppError:  # taken, or the founder is busy then: try the next one
             continue
     log.info("demo booking skipped for %s", founder.email)
+
+
+OPEN_DAYS = [
+    dict(title="金牌导师开放日：从样机到量产 · Gold-mentor open day: from prototype to production", days=10,
+         mentors=["mentor", "sun.qiang"], seats=6, takers=3,
+         location="上海市徐汇区漕河泾创新中心 3 楼 · Caohejing Hub, 3F",
+         description="两位金牌导师与六支团队一对一轮转：量产准备、供应链与专利布局。Rotating tables: production "
+                     "readiness, supply chain and patents."),
+    dict(title="Deep-tech fundraising clinic · 硬科技融资诊所", days=17, mentors=["anna.schmidt", "wu.fang"],
+         seats=2, takers=3, location="", description="Bring your deck; two mentors, two seats, a waitlist. "
+                                                     "带上路演材料，两位导师，两个席位，满员可候补。"),
+]
+
+
+def _open_days(users, founders) -> None:
+    """Two open days with gold mentors: one with seats left, one full with a founder on the waitlist."""
+    from app.mentoring import open_days
+    from app.mentoring.models import OpenDay
+
+    admin = users.get("admin")
+    if admin is None or db.session.scalar(select(OpenDay.id).limit(1)) is not None:
+        return
+    for spec in OPEN_DAYS:
+        mentors = [users[key] for key in spec["mentors"] if key in users]
+        starts_at = utcnow().replace(hour=11, minute=0, second=0, microsecond=0) + timedelta(days=spec["days"])
+        day = open_days.schedule(admin=admin, title=spec["title"], description=spec["description"], seats=spec["seats"],
+                                 starts_at=starts_at, ends_at=starts_at + timedelta(hours=2),
+                                 mentor_ids=[m.id for m in mentors], location=spec["location"])
+        for founder in founders[5:5 + spec["takers"]]:
+            try:
+                open_days.take_seat(founder=founder, open_day_id=day.id, topic="量产与融资 · production and funding")
+            except AppError:  # busy then: another demo founder takes it
+                continue

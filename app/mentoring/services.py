@@ -180,9 +180,9 @@ def _json_contains(column, value: str):
 
 
 def search_mentors(*, q: str | None = None, tag: str | None = None, sector: str | None = None,
-                   language: str | None = None, page: int = 1, per_page: int = 20) -> Page:
+                   language: str | None = None, gold: bool = False, page: int = 1, per_page: int = 20) -> Page:
     """Listed mentors, the best match first when `q` is given (name, headline, bio, tags, sectors; in Chinese or
-    English), else verified first then by name."""
+    English), else verified first then by name. `gold`: gold mentors only."""
     stmt = (select(MentorProfile).join(User, User.id == MentorProfile.user_id)
             .options(selectinload(MentorProfile.user))
             .where(User.role == Role.MENTOR, User.is_active_account.is_(True), MentorProfile.is_listed.is_(True)))
@@ -193,6 +193,9 @@ def search_mentors(*, q: str | None = None, tag: str | None = None, sector: str 
         value = " ".join((value or "").split()).lower()
         if value:
             stmt = stmt.where(_json_contains(column, value))
+    if gold:
+        from app.mentoring import gold as gold_tier
+        stmt = stmt.where(MentorProfile.id.in_(gold_tier.gold_profile_ids()))
     return paginate(stmt, page=page, per_page=per_page)
 
 
@@ -221,12 +224,32 @@ def mentor_stats(profile_ids: list[int]) -> dict[int, dict]:
     return stats
 
 
+def mentor_absences(profile_ids: list[int]) -> dict[int, dict]:
+    """Per profile: sessions held (completed or no-show) and those the mentor did not come to."""
+    out = {pid: {"held": 0, "mentor_no_shows": 0} for pid in profile_ids}
+    if not profile_ids:
+        return out
+    rows = db.session.execute(
+        select(Booking.mentor_id, Booking.status, Booking.absent_side, func.count(Booking.id))
+        .where(Booking.mentor_id.in_(profile_ids),
+               Booking.status.in_((BookingStatus.COMPLETED, BookingStatus.NO_SHOW)))
+        .group_by(Booking.mentor_id, Booking.status, Booking.absent_side))
+    for pid, status, absent, count in rows:
+        out[pid]["held"] += count
+        if status == BookingStatus.NO_SHOW and absent == "mentor":
+            out[pid]["mentor_no_shows"] += count
+    return out
+
+
 def decorate(profiles: list[MentorProfile]) -> list[MentorProfile]:
-    """Attach rating and sessions delivered (used by the output schema)."""
+    """Attach rating, sessions delivered and the gold-mentor badge (used by the output schema)."""
+    from app.mentoring import gold
     stats = mentor_stats([p.id for p in profiles])
+    flags = gold.gold_flags([p.id for p in profiles], stats)
     for p in profiles:
         for key, value in stats[p.id].items():
             setattr(p, key, value)
+        p.is_gold = flags[p.id]
     return profiles
 
 

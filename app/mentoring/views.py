@@ -28,7 +28,8 @@ WEEKDAYS = [0, 1, 2, 3, 4, 5, 6]
 
 @bp.app_context_processor
 def mentoring_helpers():
-    return {"booking_status_label": bookings.status_label, "LANGUAGE_LABELS": LANGUAGE_LABELS,
+    return {"booking_status_label": bookings.status_label, "no_show_open": bookings.no_show_open,
+            "LANGUAGE_LABELS": LANGUAGE_LABELS,
             "location_label": locations.label, "describe_location": locations.describe,
             "public_location": lambda t: locations.describe(t.location_kind,
                                                             locations.public_detail(t.location_kind,
@@ -61,7 +62,8 @@ def directory():
     filters = {"q": (args.get("q") or "").strip()[:200],
                "tag": " ".join((args.get("tag") or "").split()).lower()[:40] or None,
                "sector": args.get("sector") if args.get("sector") in SECTOR_LABELS else None,
-               "language": args.get("language") if args.get("language") in LANGUAGE_LABELS else None}
+               "language": args.get("language") if args.get("language") in LANGUAGE_LABELS else None,
+               "gold": args.get("gold") in ("1", "true", "on")}
     result = services.search_mentors(**filters, page=page, per_page=DIRECTORY_PER_PAGE)
     services.decorate(result.items)
     return render_template("mentoring/directory.html", page=result, filters=filters,
@@ -469,6 +471,14 @@ def delete_session_type(session_type_id: int):
     else:
         flash(_("Session type removed."), "success")
     return redirect(url_for("mentoring.session_types"))
+
+
+@bp.cli.command("close-sessions")
+def close_sessions_command() -> None:
+    """Complete the sessions that have ended (unless a no-show was reported) and ask both sides to rate them,
+    once each (safe to run often and from several workers)."""
+    from app.mentoring.session_end import close_ended_sessions
+    click.echo(f"Closed {close_ended_sessions()} session(s).")
 
 
 @bp.cli.command("send-reminders")

@@ -77,6 +77,12 @@ def _pdf_page_count(data: bytes) -> int:
         pdf.close()
 
 
+def warm_up() -> None:
+    """Load pdfium now rather than at the first upload: the import takes 0.1–0.7 s, during which a serving
+    process's loop (and every socket on it) would stand still."""
+    import pypdfium2  # noqa: F401
+
+
 def check_pdf(data: bytes) -> int:
     """Size, magic bytes and a real parse; returns the page count or raises 413/422."""
     if len(data) > MAX_DECK_BYTES:

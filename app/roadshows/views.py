@@ -167,7 +167,7 @@ def edit_pitch(pitch_id):
         except AppError as error:
             _flash_error(error)
     else:
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
     return redirect(_back_to(pitch.roadshow))
 
 
@@ -430,7 +430,7 @@ def add_pitch(roadshow_id):
         except AppError as error:
             flash(error.message, "error")
     else:
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
     target = "roadshows.edit" if access.is_moderator(_me(), roadshow) else "roadshows.detail"
     return redirect(url_for(target, roadshow_id=roadshow.id))
 

@@ -55,6 +55,14 @@ def _stemmer():
     return stemmer
 
 
+def warm_up() -> None:
+    """Load the segmenter's dictionary, the stemmer and the lexicon now rather than in the first search, which
+    would otherwise hold a serving process's loop (and every socket on it) for a fraction of a second."""
+    _jieba().cut("孵化器的专利检索")
+    _stemmer().stemWord("testing")
+    _chinese_terms()
+
+
 def normalise(text: str | None) -> str:
     """NFKC (full-width letters and digits become ASCII) and lower case."""
     return unicodedata.normalize("NFKC", text or "").lower()

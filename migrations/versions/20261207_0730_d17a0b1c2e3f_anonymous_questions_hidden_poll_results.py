@@ -1,14 +1,14 @@
 """Anonymous questions (a roadshow setting, chosen per question) and polls that hide their results until closed
 
 Revision ID: d17a0b1c2e3f
-Revises: c4d0e2f3a5b7
+Revises: 76ebccb15307
 Create Date: 2026-12-07 07:30:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "d17a0b1c2e3f"
-down_revision = "c4d0e2f3a5b7"
+down_revision = "76ebccb15307"
 branch_labels = None
 depends_on = None
 

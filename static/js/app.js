@@ -1,5 +1,5 @@
-// Site-wide behaviour: the mobile menu, live notifications (unread badge + toast), and
-// `data-confirm` on forms. Loaded on every page; no inline scripts (the CSP forbids them).
+// Site-wide behaviour: the mobile menu and the account menu (Escape closes them), live notifications (unread
+// badge + toast), and `data-confirm` on forms. Loaded on every page; no inline scripts (the CSP forbids them).
 (function () {
   "use strict";
   var toggle = document.querySelector(".nav-toggle");
@@ -10,6 +10,20 @@
       toggle.setAttribute("aria-expanded", open ? "true" : "false");
     });
   }
+
+  // Escape closes the account menu (or the small-screen menu) and puts the focus back on what opened it.
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key !== "Escape") return;
+    var menu = document.querySelector("details.user-menu[open]");
+    if (menu) {
+      menu.open = false;
+      menu.querySelector("summary").focus();
+    } else if (toggle && nav && nav.classList.contains("open")) {
+      nav.classList.remove("open");
+      toggle.setAttribute("aria-expanded", "false");
+      toggle.focus();
+    }
+  });
 
   document.addEventListener("submit", function (ev) {
     var msg = ev.target.getAttribute && ev.target.getAttribute("data-confirm");

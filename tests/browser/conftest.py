@@ -86,3 +86,11 @@ def sign_in(page, email: str, password: str = DEMO_PASSWORD, *, lang: str = "en"
     if page.locator("html").get_attribute("lang") != ("zh-CN" if lang == "zh" else "en"):
         page.click("header form.lang-switch button")
         page.wait_for_load_state()
+
+
+@pytest.fixture(scope="session")
+def walk_state(site):
+    """What the walks share (tests/browser/walking.py): the demo data's texts, the URL patterns axe has checked,
+    and the pages with forms each person reached."""
+    from tests.browser.walking import content_of
+    return {"content": content_of(site.database_url), "axe_done": set(), "walked": set(), "form_pages": {}}

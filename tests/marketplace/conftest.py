@@ -85,10 +85,11 @@ def make_request(db, market):
     from app.marketplace import services as rs
 
     paths = {
-        "submitted": [], "quoted": ["quote"], "countered": ["quote", "counter"], "accepted": ["quote", "accept"],
-        "in_progress": ["quote", "accept", "start"], "delivered": ["quote", "accept", "start", "deliver"],
-        "changes_requested": ["quote", "accept", "start", "deliver", "request_changes"],
-        "completed": ["quote", "accept", "start", "deliver", "complete"],
+        "submitted": [], "quoted": ["quote"], "countered": ["quote", "counter"],
+        "accepted": ["quote", "accept", "sign"], "in_progress": ["quote", "accept", "sign", "start"],
+        "delivered": ["quote", "accept", "sign", "start", "deliver"],
+        "changes_requested": ["quote", "accept", "sign", "start", "deliver", "request_changes"],
+        "completed": ["quote", "accept", "sign", "start", "deliver", "complete"],
         "declined": ["decline"], "cancelled": ["cancel"], "expired": ["expire"],
     }
 
@@ -104,6 +105,12 @@ def make_request(db, market):
                            equity_percent=Decimal("1") if listing.pricing_model == "equity" else None)
             elif step == "accept":
                 rs.accept(actor=market.founder, request_id=req.id, quote_id=rs.current_quote_id(req.id))
+            elif step == "sign":
+                from app.marketplace import agreements
+                agreements.sign(actor=market.founder, request_id=req.id, full_name="张伟 Zhang Wei", consent=True,
+                                ip="203.0.113.7")
+                agreements.sign(actor=market.provider_user, request_id=req.id, full_name="李娜 Li Na", consent=True,
+                                ip="198.51.100.4")
             elif step == "start":
                 rs.start(actor=market.provider_user, request_id=req.id)
             elif step == "deliver":

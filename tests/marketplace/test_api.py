@@ -176,16 +176,22 @@ class TestRequests:
         assert founder.post(f"/api/requests/{rid}/accept", json=_seen(founder, rid)).status_code == 200
         assert founder.client.get(f"/api/listings/{market.listing.id}").get_json()["capacity"] == 90
         agreement = founder.get(f"/api/requests/{rid}/agreement").get_json()
-        assert agreement["startup_accepted_by"]["id"] == market.founder.id and agreement["provider_accepted_at"] is None
+        assert agreement["startup_accepted_at"] is None and agreement["provider_accepted_at"] is None
         import hashlib
         assert agreement["terms_sha256"] == hashlib.sha256(agreement["terms"].encode()).hexdigest()
         # in English and in Chinese, categories and pricing models named, never given as codes
         assert "Pricing model: Fixed price" in agreement["terms"] and "计价方式：" in agreement["terms"]
         assert "算力" in agreement["terms"] and "category compute" not in agreement["terms"]
         assert "Needed by: Jan 1, 2099" in agreement["terms"] and "需求日期：2099年1月1日" in agreement["terms"]
+        unsigned = provider.post(f"/api/requests/{rid}/start")
+        assert unsigned.status_code == 409 and unsigned.get_json()["error"]["code"] == "agreement_unsigned"
+        for api, name in ((founder, "张伟"), (provider, "Li Na")):
+            assert api.post(f"/api/requests/{rid}/agreement/sign", json={"full_name": name, "consent": True}
+                            ).status_code == 200
         assert provider.post(f"/api/requests/{rid}/start").get_json()["state"] == "in_progress"
-        assert provider.get(f"/api/requests/{rid}/agreement").get_json()["provider_accepted_by"]["id"] == \
-            market.provider_user.id
+        signed = provider.get(f"/api/requests/{rid}/agreement").get_json()
+        assert signed["provider_accepted_by"]["id"] == market.provider_user.id and signed["both_signed"] is True
+        assert signed["startup_signer_name"] == "张伟" and signed["provider_signer_name"] == "Li Na"
         assert provider.post(f"/api/requests/{rid}/deliver", json={"note": "done"}).status_code == 200
         assert founder.post(f"/api/requests/{rid}/request-changes", json={"note": "more logs"}).status_code == 200
         assert provider.post(f"/api/requests/{rid}/deliver", json={}).status_code == 200
@@ -194,11 +200,15 @@ class TestRequests:
         detail = founder.get(f"/api/requests/{rid}").get_json()
         assert detail["settlement"]["method"] == "cash" and detail["settlement"]["amount"] == 120.0
         assert detail["settlement"]["status"] == "pending"
-        assert [e["action"] for e in detail["events"]] == ["submit", "quote", "accept", "start", "deliver",
+        assert [e["action"] for e in detail["events"]] == ["submit", "quote", "accept", "sign", "sign", "start",
+                                                          "deliver",
                                                           "request_changes", "deliver", "complete"]
         review = founder.post(f"/api/requests/{rid}/review", json={"rating": 4, "comment": "Good"})
         assert review.status_code == 201
         assert founder.post(f"/api/requests/{rid}/review", json={"rating": 5}).status_code == 409
+        listing = founder.client.get(f"/api/listings/{market.listing.id}").get_json()
+        assert listing["rating_count"] == 0  # blind until the provider has rated too (or 14 days)
+        assert provider.post(f"/api/requests/{rid}/review", json={"rating": 5}).status_code == 201
         listing = founder.client.get(f"/api/listings/{market.listing.id}").get_json()
         assert listing["rating"] == 4.0 and listing["rating_count"] == 1
         assert provider.post(f"/api/requests/{rid}/settlement/paid").get_json()["status"] == "paid"

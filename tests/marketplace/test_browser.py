@@ -67,7 +67,8 @@ def test_gpu_hours_from_listing_to_review(browser, site, shot):  # noqa: F811
         # The provider quotes from the incoming requests.
         provider.goto("/requests?side=provider")
         provider.click(f"main table a:has-text('{word}')")
-        provider.fill("#quote-price", "240")
+        provider.fill("#quote-lines-0-quantity", "1")
+        provider.fill("#quote-lines-0-unit_price", "240")
         provider.fill("#quote-note", "Includes onboarding.")
         provider.click("main button:has-text('Send quote')")
         expect(provider.locator(".flash-success")).to_be_visible()
@@ -77,7 +78,16 @@ def test_gpu_hours_from_listing_to_review(browser, site, shot):  # noqa: F811
         expect(founder.locator("main")).to_contain_text("¥240.00")
         founder.click("main button:has-text('Accept quote')")
         expect(founder.locator("[data-request-state]")).to_contain_text("Accepted")
-        provider.reload()
+        expect(founder.locator("[data-start-waits], [data-signing]").first).to_be_visible()
+        for page, name in ((founder, "Wang Fang"), (provider, "Li Na")):
+            page.goto(request_url)
+            page.click("#open-agreement")
+            page.fill("#full_name", name)
+            page.check("#consent")
+            page.click("#sign-submit")
+            expect(page.locator(".flash-success")).to_be_visible()
+        expect(provider.locator("[data-signed-by-both]")).to_be_visible()
+        provider.goto(request_url)
         provider.click("main button:has-text('Start work')")
         provider.fill("#deliver-note", "Nodes handed over.")
         provider.click("main button:has-text('Mark delivered')")
@@ -129,14 +139,14 @@ def test_a_requote_the_founder_has_not_seen_is_not_accepted(browser, site, shot)
         request_url = f"/requests/{made['id']}"
 
         provider.goto(request_url)
-        provider.fill("#quote-price", "10")
+        provider.fill("#quote-lines-0-unit_price", "10")
         provider.click("main button:has-text('Send quote')")
         expect(provider.locator(".flash-success")).to_be_visible()
 
         founder.goto(request_url)
         expect(founder.locator("main")).to_contain_text("¥10.00")
         provider.reload()
-        provider.fill("#quote-price", "190")
+        provider.fill("#quote-lines-0-unit_price", "190")
         provider.click("main button:has-text('Send quote')")
         expect(provider.locator(".flash-success")).to_be_visible()
 
@@ -177,6 +187,8 @@ def test_sold_out_listing_and_a_cash_payment_marked_received(browser, site, shot
                               {"quantity": 1, "startup_id": startup_id}) for _ in range(2))
         quotes = [_api(provider, "POST", f"/api/requests/{r['id']}/quote", {"price": 800}) for r in (first, second)]
         _api(founder, "POST", f"/api/requests/{first['id']}/accept", {"quote_id": quotes[0]["quote_id"]})
+        for page in (founder, provider):
+            _api(page, "POST", f"/api/requests/{first['id']}/agreement/sign", {"full_name": "签字人", "consent": True})
         for move in ("start", "deliver"):
             _api(provider, "POST", f"/api/requests/{first['id']}/{move}", {})
         _api(founder, "POST", f"/api/requests/{first['id']}/complete", {})

@@ -144,6 +144,9 @@ def test_duplicate_accepts_reviews_and_payment_marks_answer_409_once():
         assert _codes(accepts) == [200] + [409] * 9, [(r.status_code, r.text[:200]) for r in accepts]
         assert {r.json()["error"]["code"] for r in accepts if r.status_code == 409} <= {"state_changed",
                                                                                         "invalid_transition"}
+        for headers in (founder_headers, provider_headers):
+            assert requests.post(f"{base}/api/requests/{rid}/agreement/sign", headers=headers, timeout=TIMEOUT,
+                                 json={"full_name": "签字人 Signer", "consent": True}).status_code == 200
         for move in ("start", "deliver"):
             assert requests.post(f"{base}/api/requests/{rid}/{move}", headers=provider_headers, json={},
                                  timeout=TIMEOUT).status_code == 200
@@ -161,7 +164,8 @@ def test_duplicate_accepts_reviews_and_payment_marks_answer_409_once():
 
         detail = requests.get(f"{base}/api/requests/{rid}", headers=founder_headers, timeout=TIMEOUT).json()
         actions = [e["action"] for e in detail["events"]]
-        assert actions == ["submit", "quote", "accept", "start", "deliver", "complete", "review", "settlement_paid"]
+        assert actions == ["submit", "quote", "accept", "sign", "sign", "start", "deliver", "complete", "review",
+                           "settlement_paid"]
         assert detail["settlement"]["status"] == "paid"
         listing = requests.get(f"{base}/api/listings/{detail['listing_id']}", timeout=TIMEOUT).json()
-        assert listing["rating_count"] == 1 and listing["capacity"] == 4
+        assert listing["rating_count"] == 0 and listing["capacity"] == 4  # the review is blind until both rate

@@ -67,10 +67,15 @@ def test_founder_requests_and_walks_the_flow_through_pages(market, login):
     rid = int(path.rstrip("/").split("/")[-1])
     assert "Need GPUs" in provider.get(path).get_data(as_text=True)
     assert "A100 GPU hours" in provider.get("/requests?side=provider").get_data(as_text=True)
-    form_post(provider, f"/requests/{rid}/quote", {"quote-price": "36.00", "quote-note": "ok",
-                                                   "quote-csrf_token": provider.csrf_token})
+    form_post(provider, f"/requests/{rid}/quote", {"quote-lines-0-description": "GPU", "quote-lines-0-quantity": "3",
+                                                   "quote-lines-0-unit_price": "12", "quote-payment_terms": "cash",
+                                                   "quote-currency": "CNY", "quote-fapiao_type": "general",
+                                                   "quote-note": "ok", "quote-csrf_token": provider.csrf_token})
     quote_id = re.search(r'name="quote_id" value="(\d+)"', founder.get(path).get_data(as_text=True)).group(1)
     form_post(founder, f"/requests/{rid}/accept", {"quote_id": quote_id})
+    for api, name in ((founder, "王芳"), (provider, "Provider Person")):
+        assert form_post(api, f"/requests/{rid}/agreement/sign", {"full_name": name, "consent": "y"}
+                         ).status_code == 302
     form_post(provider, f"/requests/{rid}/start", {})
     form_post(provider, f"/requests/{rid}/deliver", {"note": "done"})
     form_post(founder, f"/requests/{rid}/complete", {})

@@ -20,7 +20,8 @@ def make_mentor(make_user):
     """make_mentor(timezone="UTC", windows=[(weekday, "09:00", "17:00")], **profile) -> mentor user (with profile)."""
 
     def factory(*, timezone: str = "UTC", windows=None, **profile):
-        mentor = make_user("mentor", timezone=timezone, **({"name": profile.pop("name")} if "name" in profile else {}))
+        account = {key: profile.pop(key) for key in ("name", "locale") if key in profile}
+        mentor = make_user("mentor", timezone=timezone, **account)
         services.update_my_profile(mentor=mentor, timezone=timezone, bio=profile.pop("bio", "Hardware scaling."),
                                    tags=profile.pop("tags", ["hardware"]), **profile)
         for weekday, start, end in windows if windows is not None else [(d, "09:00", "17:00") for d in range(7)]:

@@ -177,3 +177,39 @@ def test_one_founder_booking_several_mentors_at_once_gets_one(served, founders):
                  for i, type_id in enumerate(types)]
         result = outcome(at_once(calls))
         assert result == {(201, None): 1, (409, "calendar_conflict"): 3}, result
+
+
+def test_founders_taking_the_last_open_day_seat_at_once_one_gets_it_the_rest_wait(served, mentor, founders):
+    admin = Client(served.url, "investor")
+    _make_admin(served, admin.id)
+    day = fresh_day()
+    response = admin.post("/api/open-days", {
+        "title": "金牌导师开放日 · Gold open day", "starts_at": day.replace(hour=9).isoformat(),
+        "ends_at": day.replace(hour=11).isoformat(), "seats": 2, "mentor_ids": [mentor.id]})
+    assert response.status_code == 201, response.text
+    open_day = response.json()["id"]
+    first, rest = founders[0], founders[1:]
+    assert first.post(f"/api/open-days/{open_day}/places").json()["status"] == "seated"
+    responses = at_once([lambda f=f: f.post(f"/api/open-days/{open_day}/places") for f in rest])
+    assert {r.status_code for r in responses} == {201}, [r.text for r in responses if r.status_code != 201]
+    places = [r.json() for r in responses]
+    seated = [p for p in places if p["status"] == "seated"]
+    assert len(seated) == 1 and seated[0]["seat_no"] == 2
+    assert sorted(p["position"] for p in places if p["status"] == "waitlisted") == list(range(1, len(rest)))
+    # the founder who got the last seat leaves it: the first in line gets it
+    winner = rest[[p["status"] for p in places].index("seated")]
+    first_in_line = rest[[p["position"] for p in places].index(1)]
+    assert winner.http.delete(f"{winner.base}/api/open-days/{open_day}/places/me").status_code == 204
+    mine = first_in_line.get(f"/api/open-days/{open_day}").json()
+    assert (mine["my_status"], mine["seats_left"], mine["waitlist_count"]) == ("seated", 0, len(rest) - 2)
+
+
+def _make_admin(served, user_id: int) -> None:
+    """Admin is a flag only `flask create-admin` sets; setting it in the served database directly is quicker."""
+    from sqlalchemy import create_engine, text
+
+    from config import database_url
+    engine = create_engine(database_url(served.database_url, ""))
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE users SET is_admin = :yes WHERE id = :id"), {"yes": True, "id": user_id})
+    engine.dispose()

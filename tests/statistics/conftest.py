@@ -109,10 +109,14 @@ def world(db, app, make_user):
         city="Beijing", tags=["gpu"], status="published",
         category_fields={"accelerator_model": "A100", "accelerator_memory_gb": 80, "accelerator_count": 8,
                          "hours": 1000, "queue_sla": "starts within 24 h"})
+    from app.marketplace import agreements
+
     rs = request_services
     done = rs.create_request(founder=founder, listing_id=listing.id, quantity=2, message="Please")
     rs.quote(actor=provider_user, request_id=done.id, price=Decimal("25.00"), note="ok")
     rs.accept(actor=founder, request_id=done.id, quote_id=rs.current_quote_id(done.id))
+    for signer in (founder, provider_user):
+        agreements.sign(actor=signer, request_id=done.id, full_name=signer.name, consent=True)
     rs.start(actor=provider_user, request_id=done.id)
     rs.deliver(actor=provider_user, request_id=done.id)
     rs.complete(actor=founder, request_id=done.id)

@@ -40,6 +40,7 @@ REACTION_KINDS = ("clap", "heart", "fire", "laugh", "wow", "rocket")
 ALLOW_SECONDS = 5.0
 ROOM_SNAPSHOT_SECONDS = 1.0
 PRESENCE_TTL = 1.0
+PRESENCE_WAIT = 30.0  # seconds a join waits for another join's count of a room's first presence
 
 
 def init_app(app: Flask) -> LiveState:
@@ -128,6 +129,7 @@ class LiveState:
         self._new_visits: dict[tuple[str, int], dict] = {}  # (sid, room) → the row to insert
         self._closings: list[dict] = []  # visits already written that have ended: their sid, room and when
         self._recent_presence: dict[int, tuple[float, dict]] = {}
+        self._counting: dict[int, threading.Event] = {}  # rooms whose presence one greenlet is counting now
         self._node: dict = {"id": None, "pid": None, "beat": 0.0, "swept": 0.0}
         self._reaction_rooms: dict[int, int] = {}  # rooms this process counted reactions for → their last second
 
@@ -336,14 +338,36 @@ class LiveState:
         """The public presence for a joining viewer, as counted at most a second ago in this process.
 
         Counting the open visits is linear in the room's size, so counting on each of a thousand joins
-        would be quadratic; the next `presence:update` burst brings the exact figure anyway.
+        would be quadratic; the next `presence:update` burst brings the exact figure anyway. One join
+        counts at a time: the others take the count before it, or wait for the first one holding no
+        database connection. (Each counting for itself, a join storm on a busy machine took every pooled
+        connection and joins failed after the pool's 30 s timeout.)
         """
-        now = time.monotonic()
         hit = self._recent_presence.get(roadshow_id)
-        if hit is None or now - hit[0] >= PRESENCE_TTL:
-            hit = (now, queries.presence(roadshow_id, with_users=False))
-            self._recent_presence[roadshow_id] = hit
-        counted = dict(hit[1])
+        if hit is not None and time.monotonic() - hit[0] < PRESENCE_TTL:
+            return self._joining(hit[1])
+        with self.lock:
+            counting = self._counting.get(roadshow_id)
+            if counting is None:
+                self._counting[roadshow_id] = threading.Event()
+        if counting is not None:
+            if hit is None:
+                counting.wait(PRESENCE_WAIT)
+                hit = self._recent_presence.get(roadshow_id)
+            if hit is not None:
+                return self._joining(hit[1])
+            return self._joining(queries.presence(roadshow_id, with_users=False))  # the count failed
+        try:
+            counted = queries.presence(roadshow_id, with_users=False)
+            self._recent_presence[roadshow_id] = (time.monotonic(), counted)
+        finally:
+            with self.lock:
+                self._counting.pop(roadshow_id).set()
+        return self._joining(counted)
+
+    @staticmethod
+    def _joining(public: dict) -> dict:
+        counted = dict(public)
         counted["count"] = max(counted["count"], 1)  # the viewer asking is there, even if not yet written
         return counted
 

@@ -1,0 +1,106 @@
+"""Janus, the served app and Chromium in a network namespace of their own.
+
+Janus 1.1 gathers no ICE candidates on a loopback interface, and a machine with nothing but loopback (CI) then
+connects no media. So the video tests make a network namespace (`ip netns add`) holding `lo` and a veth pair
+(jv0 with 10.77.0.1, its peer jv1) and tell Janus to gather on jv0 only (`ice_enforce_list`). Everything that
+talks to Janus or to the app runs inside it:
+
+- Janus and the app's server are started from a thread that entered the namespace (`NetNamespace.run`):
+  `setns(2)` moves one thread, and the processes it starts are born in its namespace. The test's own HTTP
+  calls to them go through `run` too.
+- Chromium is started by Playwright through a wrapper, `ip netns exec NAME chromium "$@"`; Playwright keeps
+  talking to it over its pipe, so the test drives it as usual.
+
+The app is served on a SQLite file here: PostgreSQL and Redis listen on the host's loopback, which the
+namespace cannot reach, and what these tests check (media through Janus, the rights Fuhua gives on Janus) does
+not depend on the database. The same code runs on PostgreSQL in the in-process tests.
+
+Creating a namespace needs root (CI and the development machine run the tests as root); the tests skip with
+the reason when `ip netns add` is refused or Debian's janus is not installed.
+"""
+from __future__ import annotations
+
+import ctypes
+import os
+import shutil
+import stat
+import subprocess
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+CLONE_NEWNET = 0x40000000
+ADDRESS = "10.77.0.1"
+CHROMIUM_MEDIA_FLAGS = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+                        "--auto-select-desktop-capture-source=Entire screen",
+                        "--autoplay-policy=no-user-gesture-required"]
+
+
+def _ip(*args: str) -> None:
+    result = subprocess.run(["ip", *args], capture_output=True, text=True)
+    if result.returncode != 0:
+        raise OSError(f"ip {' '.join(args)}: {result.stderr.strip()}")
+
+
+class NetNamespace:
+    """A named network namespace with lo and a veth pair up; `run(fn)` calls fn from inside it."""
+
+    def __init__(self, name: str | None = None):
+        self.name = name or f"fuhua-video-{os.getpid()}"
+        self._executor: ThreadPoolExecutor | None = None
+        self._wrapper_dir: Path | None = None
+
+    def create(self) -> NetNamespace:
+        _ip("netns", "add", self.name)
+        try:
+            for command in (("link", "set", "lo", "up"), ("link", "add", "jv0", "type", "veth", "peer", "name", "jv1"),
+                            ("addr", "add", f"{ADDRESS}/24", "dev", "jv0"), ("link", "set", "jv0", "up"),
+                            ("link", "set", "jv1", "up"), ("route", "add", "default", "dev", "jv0")):
+                _ip("-n", self.name, *command)
+            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="netns",
+                                                initializer=self._enter)
+            self.run(lambda: None)  # enter now: a failure shows here, not in the first real call
+        except BaseException:
+            self.delete()
+            raise
+        return self
+
+    def _enter(self) -> None:
+        libc = ctypes.CDLL(None, use_errno=True)
+        fd = os.open(f"/run/netns/{self.name}", os.O_RDONLY)
+        try:
+            if libc.setns(fd, CLONE_NEWNET) != 0:
+                raise OSError(ctypes.get_errno(), "setns into the video test namespace failed")
+        finally:
+            os.close(fd)
+
+    def run(self, fn, *args, **kwargs):
+        """Call fn(*args, **kwargs) in the namespace's thread (processes it starts live in the namespace)."""
+        return self._executor.submit(fn, *args, **kwargs).result()
+
+    def chromium_wrapper(self, chromium: str) -> str:
+        """An executable that starts `chromium` inside the namespace, for Playwright's executable_path."""
+        self._wrapper_dir = Path(tempfile.mkdtemp(prefix="fuhua-netns-"))
+        wrapper = self._wrapper_dir / "chromium"
+        wrapper.write_text(f'#!/bin/sh\nexec ip netns exec {self.name} {chromium} "$@"\n')
+        wrapper.chmod(wrapper.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+        return str(wrapper)
+
+    def delete(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True)
+            self._executor = None
+        if self._wrapper_dir is not None:
+            shutil.rmtree(self._wrapper_dir, ignore_errors=True)
+        subprocess.run(["ip", "netns", "delete", self.name], capture_output=True)
+
+
+def namespace_unavailable() -> str | None:
+    """Why the namespace tests cannot run here, or None."""
+    if shutil.which("janus") is None:
+        return "Debian's janus is not installed (apt-get install janus libjs-janus-gateway libjs-webrtc-adapter)"
+    if shutil.which("ip") is None:
+        return "iproute2's ip is not installed"
+    if os.geteuid() != 0:
+        return "making a network namespace needs root"
+    return None
