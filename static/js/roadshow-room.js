@@ -729,8 +729,12 @@
     if (askPitch.value) data.pitch_id = parseInt(askPitch.value, 10);
     var anonymous = ev.target.elements.anonymous;
     if (anonymous && anonymous.checked) data.anonymous = true;
+    // Cleared now, not on the ack: the room's copy of the question can come first, and the asker may be typing the
+    // next one by the time the ack arrives. A refused question comes back to the box (if it is still empty).
+    input.value = "";
     emit("qa:ask", data, function (ack) {
-      if (ack.ok) { input.value = ""; onQuestion(ack.question); }
+      if (ack.ok) onQuestion(ack.question);
+      else if (!input.value) input.value = body;
       report(ack);
     });
   });
