@@ -145,6 +145,11 @@ class Config:
     ROADSHOW_NODE_TIMEOUT = float(os.environ.get("ROADSHOW_NODE_TIMEOUT") or 45)
     # Seconds after leaving a room within which coming back restores a raised hand (a reconnect, not a new visit).
     ROADSHOW_RECONNECT_GRACE = float(os.environ.get("ROADSHOW_RECONNECT_GRACE") or 120)
+    # Hosts of video players a pitch's stream URL may embed in the room (a sandboxed iframe; the room's CSP
+    # frame-src names exactly these), space- or comma-separated. Other URLs stay links; `.m3u8` plays through hls.js.
+    ROADSHOW_EMBED_HOSTS = os.environ.get("ROADSHOW_EMBED_HOSTS") or (
+        "player.bilibili.com player.youku.com v.qq.com open.douyin.com "
+        "www.youtube-nocookie.com www.youtube.com player.vimeo.com")
 
     # Video calls through Janus (app/video/): "auto" turns video on when JANUS_URLS is set, "0" keeps it off.
     # JANUS_URLS are the Janus API addresses browsers use (comma-separated; a room lives on one of them), and

@@ -71,21 +71,34 @@ def style_nonce() -> str:
     return g.style_nonce
 
 
+def allow_on_page(directive: str, *sources: str) -> None:
+    """Let this response's page use more sources for one CSP directive (`frame-src`, `connect-src`,
+    `media-src`): a live room's embedded players and the hosts of its HLS streams."""
+    extra = g.setdefault("csp_extra", {})
+    for source in sources:
+        if source and source not in extra.setdefault(directive, []):
+            extra[directive].append(source)
+
+
 def _csp() -> str:
-    """Scripts, sockets and images from this site only, plus the hosts named in CSP_CONNECT_SRC/CSP_IMG_SRC.
+    """Scripts, sockets and images from this site only, plus the hosts named in CSP_CONNECT_SRC/CSP_IMG_SRC and
+    what the page asked for (`allow_on_page`).
 
     The socket's own origin is named as ws(s)://host too: browsers before CSP level 3 (Safari 15) do not
     count it as 'self'.
     """
+    extra = g.get("csp_extra", {})
     style = "'self' 'unsafe-inline'" if request.path.startswith("/api/docs") else "'self'"
     if "style_nonce" in g:
         style += f" 'nonce-{g.style_nonce}'"
     socket_origin = ("wss://" if request.is_secure else "ws://") + request.host
-    connect = " ".join(["'self'", socket_origin, *_sources("CSP_CONNECT_SRC")])
+    connect = " ".join(["'self'", socket_origin, *_sources("CSP_CONNECT_SRC"), *extra.get("connect-src", [])])
     img = " ".join(["'self'", "data:", *_sources("CSP_IMG_SRC")])
+    pages = "".join(f"; {directive} {' '.join(sources)}" for directive, sources in sorted(extra.items())
+                    if directive in ("frame-src", "media-src"))
     return (f"default-src 'self'; script-src 'self'; style-src {style}; img-src {img}; "
             f"font-src 'self' data:; connect-src {connect}; object-src 'none'; base-uri 'self'; "
-            "form-action 'self'; frame-ancestors 'none'")
+            f"form-action 'self'; frame-ancestors 'none'{pages}")
 
 
 def _is_private() -> bool:

@@ -1,5 +1,5 @@
 """JSON API for roadshows and pitches."""
-from flask import request
+from flask import jsonify, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_smorest import Blueprint
@@ -220,6 +220,26 @@ def list_messages(args, roadshow_id):
     """Chat history for people who may watch: `?after_id=` gives everything after that id, oldest first."""
     items = queries.chat_history(user=current_user, roadshow_id=roadshow_id, **args)
     return {"items": items}
+
+
+@blp.route("/roadshows/<int:roadshow_id>/questions", methods=["GET"])
+@blp.response(200, schemas.QuestionListSchema)
+@blp.alt_response(401, response="DEFAULT_ERROR")
+@blp.alt_response(403, response="DEFAULT_ERROR")
+@blp.alt_response(404, response="DEFAULT_ERROR")
+def list_questions(roadshow_id):
+    """The room's questions as you see them in the room (an anonymous one names its asker only to moderators)."""
+    return jsonify({"items": queries.room_questions(user=current_user, roadshow_id=roadshow_id)})  # shaped per reader
+
+
+@blp.route("/roadshows/<int:roadshow_id>/polls", methods=["GET"])
+@blp.response(200, schemas.PollListSchema)
+@blp.alt_response(401, response="DEFAULT_ERROR")
+@blp.alt_response(403, response="DEFAULT_ERROR")
+@blp.alt_response(404, response="DEFAULT_ERROR")
+def list_polls(roadshow_id):
+    """The room's polls, newest first, with their results as you see them (hidden ones only to moderators)."""
+    return jsonify({"items": queries.room_polls(user=current_user, roadshow_id=roadshow_id)})  # shaped per reader
 
 
 @blp.route("/pitches/<int:pitch_id>/interest", methods=["PUT", "DELETE"])

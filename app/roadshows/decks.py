@@ -261,9 +261,8 @@ def _show_pages(*, pitch_id: int, deck_path: str, pages: list[RenderedPage]) -> 
 
 def deck_ready_payload(pitch: Pitch) -> dict:
     """`deck:ready`: the pitch (as in `stage:update`) and the URL of its new pages (`{n}` for the number)."""
-    from app.roadshows import payloads
-    return {**payloads.pitch(pitch), "deck_revision": pitch.deck_revision,
-            "image_url": payloads.slide_url(pitch.id, pitch.deck_revision)}
+    from app.roadshows.schemas import deck_ready_schema
+    return deck_ready_schema.dump(pitch)
 
 
 def _record_failure(*, pitch_id: int, deck_path: str, code: str, uploader_id: int | None) -> None:

@@ -56,7 +56,23 @@ def mark_interest(*, user: User, pitch_id: int, interested: bool = True) -> dict
     db.session.commit()
     if created:
         _notify_founders(pitch, user)
-    return {"pitch_id": pitch.id, "interested": interested, "count": interest_count(pitch.id)}
+    count = interest_count(pitch.id)
+    if created or (not interested and existing is not None):
+        _tell_watchers(pitch, user, interested, count)
+    return {"pitch_id": pitch.id, "interested": interested, "count": count}
+
+
+def _tell_watchers(pitch: Pitch, investor: User, interested: bool, count: int) -> None:
+    """`interest:update` to those who may see the list (the startup's members, the organisers): their open
+    interest page refreshes its list."""
+    from app.core import realtime
+    watchers = {m.user_id for m in pitch.startup.memberships} | pitch.roadshow.user_ids_with("moderator")
+    if pitch.roadshow.created_by_id:
+        watchers.add(pitch.roadshow.created_by_id)
+    data = {"pitch_id": pitch.id, "interested": interested, "count": count,
+            "user": {"id": investor.id, "name": investor.name}}
+    for user_id in sorted(watchers - {investor.id}):
+        realtime.emit_to_user(user_id, "interest:update", data)
 
 
 def _notify_founders(pitch: Pitch, investor: User) -> None:

@@ -54,6 +54,7 @@ class RoadshowForm(FlaskForm):
         SelectChoice("public", _l("Public: anyone, signed in or not")),
         SelectChoice("invite_only", _l("Invite-only: registered people"))])
     premoderate_questions = BooleanField(_l("Moderators approve questions before they are shown"))
+    anonymous_questions = BooleanField(_l("People may ask questions anonymously (moderators still see who asked)"))
     criteria = TextAreaField(_l("Scoring criteria"), validators=[Optional(), Length(max=2000)])
     moderators = StringField(_l("Moderators (emails)"), validators=[Optional(), Length(max=2000)])
     judges = StringField(_l("Judges (emails)"), validators=[Optional(), Length(max=2000)])
@@ -89,6 +90,16 @@ class EditPitchForm(FlaskForm):
     duration_minutes = IntegerField(_l("Minutes"), validators=[DataRequired(), NumberRange(1, 120)])
     stream_url = URLField(_l("Video or meeting link (optional)"),
                           validators=[Optional(), URL(message=_l("Enter a full web address.")), Length(max=500)])
+    # One of the startup's members (the service checks it); absent keeps the presenter.
+    presenter_id = IntegerField(_l("Presenter"), validators=[Optional(), NumberRange(1, 2**31 - 1)])
+
+
+class RoleForm(FlaskForm):
+    """Admins add a moderator or a judge to a roadshow by the account's email."""
+
+    email = StringField(_l("Email of the account"), validators=[DataRequired(), Length(max=254)])
+    role = SelectField(_l("Role"), choices=[SelectChoice("moderator", _l("Moderator")),
+                                            SelectChoice("judge", _l("Judge"))])
 
 
 class InviteForm(FlaskForm):

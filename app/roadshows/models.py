@@ -84,6 +84,8 @@ class Roadshow(db.Model):
     visibility: Mapped[str] = mapped_column(String(20), default=Visibility.PUBLIC, server_default="public")
     status: Mapped[str] = mapped_column(String(20), default=RoadshowStatus.SCHEDULED, server_default="scheduled")
     premoderate_questions: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Askers may hide their name from the audience (moderators still see who asked).
+    anonymous_questions: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     criteria: Mapped[list[dict]] = mapped_column(JSON, default=list)  # [{"name": str, "weight": number}]
     leaderboard_published: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     current_pitch_id: Mapped[int | None] = mapped_column(Integer)  # no FK: pitches point here already
@@ -256,6 +258,7 @@ class Question(db.Model):
     body: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default=QuestionStatus.APPROVED, server_default="approved")
     votes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    is_anonymous: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[created_at]
 
     user: Mapped[User] = relationship()
@@ -282,6 +285,7 @@ class Poll(db.Model):
     pitch_id: Mapped[int | None] = mapped_column(ForeignKey("pitches.id", ondelete="SET NULL"), index=True)
     question: Mapped[str] = mapped_column(String(300))
     status: Mapped[str] = mapped_column(String(20), default=PollStatus.OPEN, server_default="open")
+    hide_results: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # until closed
     created_at: Mapped[created_at]
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

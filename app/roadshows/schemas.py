@@ -1,9 +1,11 @@
 """Input and output schemas for roadshows, pitches, registrations and the chat history."""
-from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, post_dump, pre_load, validate, validates_schema
 
+from app.core.db import utcnow
 from app.core.fields import Instant
 from app.core.pagination import PageArgsSchema
 from app.roadshows.models import PitchState, RoadshowStatus, Visibility
+from app.roadshows.streams import stream_kind
 
 VISIBILITIES = [v.value for v in Visibility]
 STATUSES = [s.value for s in RoadshowStatus]
@@ -42,6 +44,7 @@ class CreateRoadshowSchema(_RoadshowInput):
     ends_at = Instant(required=True, format="iso")
     visibility = fields.String(load_default="public", validate=validate.OneOf(VISIBILITIES))
     premoderate_questions = fields.Boolean(load_default=False)
+    anonymous_questions = fields.Boolean(load_default=False)
     criteria = fields.List(fields.Nested(CriterionSchema), load_default=list, validate=validate.Length(max=10))
     moderator_ids = _IDS
     judge_ids = _IDS
@@ -55,6 +58,7 @@ class UpdateRoadshowSchema(_RoadshowInput):
     visibility = fields.String(validate=validate.OneOf(VISIBILITIES))
     status = fields.String(validate=validate.OneOf(STATUSES))
     premoderate_questions = fields.Boolean()
+    anonymous_questions = fields.Boolean()
     criteria = fields.List(fields.Nested(CriterionSchema), validate=validate.Length(max=10))
     leaderboard_published = fields.Boolean()
     moderator_ids = _IDS
@@ -111,6 +115,23 @@ class UserRefSchema(Schema):
     name = fields.String(required=True)
 
 
+class UserRef(fields.Field):
+    """A person as `{id, name}` (null for nobody), as `UserRefSchema` shapes it, for the live room's hot shapes
+    (chat messages, questions): a nested schema was about half the time of dumping one of those."""
+
+    def __init__(self, **kwargs):
+        metadata = {"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"}},
+                    **kwargs.pop("metadata", {})}
+        super().__init__(metadata=metadata, **kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        if isinstance(value, dict):
+            return {"id": value["id"], "name": value["name"]}
+        return {"id": value.id, "name": value.name}
+
+
 class StartupRefSchema(Schema):
     id = fields.Integer(required=True)
     name = fields.String(required=True)
@@ -126,6 +147,10 @@ class PitchSchema(Schema):
         "description": "approved (on the agenda), pending (a founder's application) or declined"})
     duration_minutes = fields.Integer(required=True)
     stream_url = fields.String(required=True, allow_none=True)
+    stream_kind = fields.Function(lambda pitch: stream_kind(pitch.stream_url), required=True, allow_none=True,
+                                  metadata={"type": "string", "description": (
+                                      "How the room shows the stream: hls (played in the page), embed (an "
+                                      "allow-listed player in a frame) or link; null without a stream URL")})
     startup = fields.Nested(StartupRefSchema, required=True)
     presenter = fields.Nested(UserRefSchema, required=True, allow_none=True)
     deck_status = fields.String(required=True, metadata={
@@ -165,6 +190,8 @@ class RoadshowSchema(Schema):
     visibility = fields.String(required=True, metadata={"description": "public or invite_only"})
     status = fields.String(required=True, metadata={"description": "One of: " + ", ".join(STATUSES)})
     premoderate_questions = fields.Boolean(required=True)
+    anonymous_questions = fields.Boolean(required=True, metadata={
+        "description": "Askers may hide their name from the audience (moderators still see who asked)"})
     criteria = fields.List(fields.Nested(CriterionSchema), required=True)
     leaderboard_published = fields.Boolean(required=True)
     current_pitch_id = fields.Integer(required=True, allow_none=True)
@@ -235,7 +262,7 @@ class MessagesArgsSchema(Schema):
 class ChatMessageSchema(Schema):
     id = fields.Integer(required=True)
     roadshow_id = fields.Integer(required=True)
-    user = fields.Nested(UserRefSchema, required=True)
+    user = UserRef(required=True)
     body = fields.String(required=True)
     created_at = Instant(required=True)
     client_id = fields.String(required=True)
@@ -310,5 +337,180 @@ class ReportSchema(Schema):
     pitches = fields.List(fields.Nested(PitchReportSchema), required=True)
 
 
+# The live room's shapes: the same over Socket.IO (events, acks, join state) and REST ------------------
+
+class QuestionCountsSchema(Schema):
+    asked = fields.Integer(required=True)
+    answered = fields.Integer(required=True)
+
+
+class QuestionSchema(Schema):
+    """A question (`qa:new`, `qa:update`, the `qa:ask` ack, the join state's `questions`), as moderators see it."""
+    id = fields.Integer(required=True)
+    roadshow_id = fields.Integer(required=True)
+    pitch_id = fields.Integer(required=True)
+    user = UserRef(required=True, allow_none=True, metadata={
+        "description": "Who asked; null for an anonymous question unless you moderate the roadshow"})
+    is_anonymous = fields.Boolean(required=True, metadata={"description": "Asked without a name for the audience"})
+    body = fields.String(required=True)
+    status = fields.String(required=True, metadata={
+        "description": "pending (waiting for a moderator), approved, answered, dismissed or not_taken"})
+    votes = fields.Integer(required=True)
+    created_at = Instant(required=True)
+    voted = fields.Boolean(metadata={"description": "Whether you upvoted it (acks, the join state and lists)"})
+    counts = fields.Nested(QuestionCountsSchema, metadata={
+        "description": "The room's question counts, in broadcasts of one question"})
+
+
+class PublicQuestionSchema(QuestionSchema):
+    """A question as the audience sees it: an anonymous one without its asker."""
+
+    @post_dump
+    def hide_asker(self, data, **kwargs):
+        if data.get("is_anonymous"):
+            data["user"] = None
+        return data
+
+
+class QuestionListSchema(Schema):
+    items = fields.List(fields.Nested(QuestionSchema), required=True, metadata={
+        "description": "Most votes first: moderators see every question, the audience the approved and answered "
+                       "ones plus their own waiting ones"})
+
+
+def dump_question(question, *, counts: dict | None = None, voted: bool | None = None,
+                  moderator: bool = False) -> dict:
+    """A question as the audience sees it (`PublicQuestionSchema`) or, for moderators, with every asker; with the
+    room's counts and whether the reader voted if given."""
+    data = (question_schema if moderator else public_question_schema).dump(question)
+    if counts is not None:
+        data["counts"] = counts
+    if voted is not None:
+        data["voted"] = voted
+    return data
+
+
+class PollOptionSchema(Schema):
+    id = fields.Integer(required=True)
+    label = fields.String(required=True)
+    votes = fields.Integer(required=True, allow_none=True)
+
+
+class PollSchema(Schema):
+    """A poll with its results (`poll:update`, the `poll:open`/`poll:close` acks, the join state's `polls`).
+
+    Dumped by `dump_poll`: the results are counted apart from the poll row.
+    """
+    id = fields.Integer(required=True)
+    roadshow_id = fields.Integer(required=True)
+    pitch_id = fields.Integer(required=True, allow_none=True)
+    question = fields.String(required=True)
+    status = fields.String(required=True, metadata={"description": "open or closed"})
+    options = fields.List(fields.Nested(PollOptionSchema), required=True)
+    total = fields.Integer(required=True)
+    hide_results = fields.Boolean(required=True, metadata={
+        "description": "The audience sees the results once the poll closes (each option's votes are null "
+                       "until then); moderators see them all along"})
+    my_vote = fields.Integer(required=True, allow_none=True, metadata={"description": "The option you chose"})
+    created_at = Instant(required=True)
+
+
+class PublicPollSchema(PollSchema):
+    """A poll as the audience sees it: an open poll that hides its results shows no option's votes."""
+
+    @post_dump
+    def hide_results_until_closed(self, data, **kwargs):
+        if data.get("hide_results") and data.get("status") == "open":
+            data["options"] = [{**o, "votes": None} for o in data["options"]]
+        return data
+
+
+class PollListSchema(Schema):
+    items = fields.List(fields.Nested(PollSchema), required=True)
+
+
+def dump_poll(poll, tallies: dict[int, int], my_vote: int | None = None, *, moderator: bool = False) -> dict:
+    """A poll as the audience sees it (`PublicPollSchema`) or, for moderators, with its results all along
+    (`tallies`: option id → votes)."""
+    options = [{"id": o.id, "label": o.label, "votes": tallies.get(o.id, 0)} for o in poll.options]
+    return (poll_schema if moderator else public_poll_schema).dump({
+        "id": poll.id, "roadshow_id": poll.roadshow_id, "pitch_id": poll.pitch_id, "question": poll.question,
+        "status": poll.status, "options": options, "total": sum(o["votes"] for o in options),
+        "hide_results": poll.hide_results, "my_vote": my_vote, "created_at": poll.created_at})
+
+
+class StageUpdateSchema(Schema):
+    """`stage:update` and the join state's `stage`: what is on stage, and the server's deadline and clock."""
+    roadshow_id = fields.Integer(required=True)
+    status = fields.String(required=True, metadata={"description": "The roadshow's status"})
+    event_id = fields.Integer(required=True, allow_none=True, metadata={
+        "description": "The newest stage event this reflects (a client ignores an older one)"})
+    pitch = fields.Nested(PitchSchema, required=True, allow_none=True)
+    state = fields.String(required=True, allow_none=True, metadata={"description": "The pitch's state"})
+    deadline = Instant(required=True, allow_none=True)
+    server_time = Instant(required=True)
+
+
+def dump_stage(roadshow, event_id: int | None = None) -> dict:
+    """A roadshow's stage as `StageUpdateSchema` shapes it, with the server's clock now."""
+    current = roadshow.current_pitch
+    return stage_schema.dump({
+        "roadshow_id": roadshow.id, "status": roadshow.status, "event_id": event_id, "pitch": current,
+        "state": current.state if current else None, "deadline": current.deadline_at if current else None,
+        "server_time": utcnow()})
+
+
+def slide_url(pitch_id: int, revision: int = 0) -> str:
+    """The page image URL with `{n}` for the page number (the client fills it in); `?v=` names the deck's
+    revision, so a replaced deck's pages are never taken from a cache."""
+    return f"/roadshows/pitches/{pitch_id}/deck/{{n}}.png?v={revision}"  # the route of views.deck_page
+
+
+class SlideUpdateSchema(Schema):
+    """`slide:update` and the join state's `slide` (null with nothing on stage): the page every viewer shows."""
+    roadshow_id = fields.Integer(required=True)
+    pitch_id = fields.Integer(required=True)
+    slide = fields.Integer(required=True)
+    pages = fields.Integer(required=True)
+    deck_status = fields.String(required=True)
+    event_id = fields.Integer(required=True, allow_none=True)
+    image_url = fields.String(required=True, allow_none=True, metadata={
+        "description": "The pages' URL, `{n}` for the page number; null without a deck"})
+
+
+def dump_slide(roadshow, event_id: int | None = None) -> dict | None:
+    """A roadshow's slide as `SlideUpdateSchema` shapes it; None with nothing on stage."""
+    current = roadshow.current_pitch
+    if current is None:
+        return None
+    return slide_schema.dump({
+        "roadshow_id": roadshow.id, "pitch_id": current.id, "slide": current.current_slide,
+        "pages": current.deck_pages, "deck_status": current.deck_status, "event_id": event_id,
+        "image_url": slide_url(current.id, current.deck_revision) if current.deck_pages else None})
+
+
+class DeckReadySchema(PitchSchema):
+    """`deck:ready`: the pitch (as in `stage:update`) and the URL of its new pages (`{n}` for the number)."""
+    image_url = fields.Function(lambda pitch: slide_url(pitch.id, pitch.deck_revision), required=True)
+
+
+class CueSchema(Schema):
+    """A moderator's private cue to the presenter (`cue:new`, `cue:acked`, the join state's `cues`)."""
+    id = fields.Integer(required=True)
+    roadshow_id = fields.Integer(required=True)
+    pitch_id = fields.Integer(required=True)
+    body = fields.String(required=True)
+    created_at = Instant(required=True)
+    acknowledged_at = Instant(required=True, allow_none=True)
+
+
 chat_message_schema = ChatMessageSchema()
 pitch_schema = PitchSchema()
+question_schema = QuestionSchema()
+public_question_schema = PublicQuestionSchema()
+poll_schema = PollSchema()
+public_poll_schema = PublicPollSchema()
+stage_schema = StageUpdateSchema()
+slide_schema = SlideUpdateSchema()
+cue_schema = CueSchema()
+deck_ready_schema = DeckReadySchema()

@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 VISIBILITIES = [v.value for v in Visibility]
 STATUSES = [s.value for s in RoadshowStatus]
 EDITABLE = {"title", "description", "starts_at", "ends_at", "visibility", "status", "premoderate_questions",
-            "criteria", "leaderboard_published"}
+            "anonymous_questions", "criteria", "leaderboard_published"}
 
 
 # Lookups -------------------------------------------------------------------------------------
@@ -115,16 +115,32 @@ def _set_roles(roadshow: Roadshow, kind: str, user_ids: list[int]) -> None:
     roadshow.roles = kept + [RoadshowRole(user=u, role=kind) for u in users if u.id not in held]
 
 
+def set_role(*, actor: User, roadshow_id: int, user_id: int, role: str, held: bool = True) -> Roadshow:
+    """Admins make someone a moderator or a judge of a roadshow (`held`), or take the role away."""
+    if role not in (RoleKind.MODERATOR, RoleKind.JUDGE):
+        raise Invalid(details={"role": [str(_l("Choose moderator or judge."))]})
+    roadshow = get_roadshow(roadshow_id)
+    require_moderator(actor, roadshow)
+    if not actor.is_admin:
+        raise PermissionDenied(_l("Only admins choose moderators and judges."))
+    with uow.unit_of_work(lock=[(Roadshow, roadshow.id)]):
+        [user] = _users_by_id([user_id], "user_id")
+        ids = roadshow.user_ids_with(role)
+        _set_roles(roadshow, role, sorted(ids | {user.id} if held else ids - {user.id}))
+    return roadshow
+
+
 def create_roadshow(*, actor: User, title: str, starts_at: datetime, ends_at: datetime, description: str = "",
                     visibility: str = Visibility.PUBLIC, premoderate_questions: bool = False,
-                    criteria: list[dict] | None = None, moderator_ids: list[int] | None = None,
-                    judge_ids: list[int] | None = None) -> Roadshow:
+                    anonymous_questions: bool = False, criteria: list[dict] | None = None,
+                    moderator_ids: list[int] | None = None, judge_ids: list[int] | None = None) -> Roadshow:
     """Admins schedule a roadshow."""
     if not actor.is_admin:
         raise PermissionDenied(_l("Only admins can create roadshows."))
     _check_times(starts_at, ends_at)
     roadshow = Roadshow(title=title.strip(), description=description.strip(), starts_at=starts_at, ends_at=ends_at,
                         visibility=visibility, premoderate_questions=premoderate_questions,
+                        anonymous_questions=anonymous_questions,
                         criteria=_check_criteria(criteria or []), created_by=actor)
     _set_roles(roadshow, RoleKind.MODERATOR, moderator_ids or [])
     _set_roles(roadshow, RoleKind.JUDGE, judge_ids or [])

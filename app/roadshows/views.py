@@ -7,8 +7,9 @@ from wtforms.fields.choices import SelectChoice
 
 from app.accounts import organisations
 from app.accounts import services as account_services
+from app.core import security
 from app.core.errors import AppError, PermissionDenied, Unauthorized
-from app.roadshows import admission, decks, engagement, forms, replay, services
+from app.roadshows import admission, decks, engagement, forms, replay, services, streams
 from app.roadshows.live import access, queries
 from app.roadshows.models import RoleKind
 
@@ -160,10 +161,11 @@ def edit_pitch(pitch_id):
     if form.validate_on_submit():
         try:
             services.update_pitch(actor=_me(), pitch_id=pitch.id, title=form.title.data,
-                                  duration_minutes=form.duration_minutes.data, stream_url=form.stream_url.data or "")
+                                  duration_minutes=form.duration_minutes.data, stream_url=form.stream_url.data or "",
+                                  presenter_id=form.presenter_id.data)
             flash(_("Saved."), "success")
         except AppError as error:
-            flash(error.message, "error")
+            _flash_error(error)
     else:
         flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
     return redirect(_back_to(pitch.roadshow))
@@ -306,6 +308,7 @@ def _form_data(form: forms.RoadshowForm) -> dict | None:
     return {"title": form.title.data, "description": form.description.data or "",
             "starts_at": forms.to_utc(form.starts_at.data), "ends_at": forms.to_utc(form.ends_at.data),
             "visibility": form.visibility.data, "premoderate_questions": form.premoderate_questions.data,
+            "anonymous_questions": form.anonymous_questions.data,
             "criteria": forms.parse_criteria(form.criteria.data), "moderator_ids": moderator_ids,
             "judge_ids": judge_ids}
 
@@ -342,13 +345,10 @@ def edit(roadshow_id, invite_form=None):
     if not posted:
         form.starts_at.data, form.ends_at.data = forms.to_local(roadshow.starts_at), forms.to_local(roadshow.ends_at)
         form.criteria.data = forms.format_criteria(roadshow.criteria)
-        form.moderators.data = ", ".join(r.user.email for r in roadshow.roles if r.role == RoleKind.MODERATOR)
-        form.judges.data = ", ".join(r.user.email for r in roadshow.roles if r.role == RoleKind.JUDGE)
     if posted and form.validate_on_submit():
         data = _form_data(form)
         if data is not None:
-            if not _me().is_admin:
-                data.pop("moderator_ids"), data.pop("judge_ids")
+            data.pop("moderator_ids"), data.pop("judge_ids")  # managed one by one on this page (`change_role`)
             try:
                 services.update_roadshow(actor=_me(), roadshow_id=roadshow.id, **data)
             except AppError as error:
@@ -357,9 +357,47 @@ def edit(roadshow_id, invite_form=None):
                 flash(_("Saved."), "success")
                 return redirect(url_for("roadshows.edit", roadshow_id=roadshow.id))
     return render_template("roadshows/form.html", form=form, roadshow=roadshow, pitch_form=_pitch_form(roadshow),
+                           role_form=forms.RoleForm(formdata=None), roles=_roles(roadshow),
                            deck_form=forms.DeckForm(), invite_form=invite_form or forms.InviteForm(formdata=None),
                            applications=services.applications_for(_me(), roadshow),
                            admission=admission.admission(actor=_me(), roadshow_id=roadshow.id))
+
+
+def _flash_error(error: AppError) -> None:
+    """The error's message and, for field errors, what is wrong with each field."""
+    fields = [str(m) for messages in (error.details or {}).values() if isinstance(messages, list) for m in messages]
+    flash(" ".join([str(error.message), *fields]), "error")
+
+
+def _roles(roadshow) -> list[tuple[str, list]]:
+    """The roadshow's moderators and judges, by role, for the edit page."""
+    return [(kind, sorted((r.user for r in roadshow.roles if r.role == kind), key=lambda u: u.name))
+            for kind in (RoleKind.MODERATOR, RoleKind.JUDGE)]
+
+
+@bp.route("/roadshows/<int:roadshow_id>/roles", methods=["POST"])
+@login_required
+def change_role(roadshow_id):
+    """Admins add a moderator or judge by email (`email`, `role`) or remove one (`user_id`, `role`, `remove`)."""
+    form = forms.RoleForm()
+    try:
+        if request.form.get("remove"):
+            user_id = request.form.get("user_id", type=int)
+            services.set_role(actor=_me(), roadshow_id=roadshow_id, user_id=user_id or 0,
+                              role=request.form.get("role", ""), held=False)
+            flash(_("Removed."), "success")
+        elif form.validate_on_submit():
+            user = account_services.find_user_by_email(form.email.data.strip().lower())
+            if user is None:
+                flash(_("No account uses %(email)s.", email=form.email.data.strip()), "error")
+            else:
+                services.set_role(actor=_me(), roadshow_id=roadshow_id, user_id=user.id, role=form.role.data)
+                flash(_("%(name)s is added.", name=user.name), "success")
+        else:
+            flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+    except AppError as error:
+        _flash_error(error)
+    return redirect(url_for("roadshows.edit", roadshow_id=roadshow_id) + "#roles-h")
 
 
 def _pitch_form(roadshow, formdata=None) -> forms.PitchForm:
@@ -427,7 +465,11 @@ def live(roadshow_id):
         return redirect(url_for("roadshows.detail", roadshow_id=roadshow.id))
     if roadshow.status == "ended":
         return redirect(url_for("roadshows.replay_page", roadshow_id=roadshow.id))
-    return render_template("roadshows/live.html", roadshow=roadshow, is_moderator=access.is_moderator(user, roadshow),
+    sources = streams.page_sources([p.stream_url for p in roadshow.pitches])
+    for directive, values in sources.items():
+        security.allow_on_page(directive, *values)
+    return render_template("roadshows/live.html", plays_hls=bool(sources["connect-src"]), roadshow=roadshow,
+                           is_moderator=access.is_moderator(user, roadshow),
                            reactions=("clap", "heart", "fire", "laugh", "wow", "rocket"),
                            is_investor=bool(user and (user.role == "investor" or user.is_admin)))
 
@@ -507,7 +549,8 @@ def transcript(roadshow_id):
         abort(401 if user is None else 403)
     messages = queries.messages_after(roadshow.id, 0, limit=5000)
     questions = queries.questions_for(user, roadshow)
-    return render_template("roadshows/transcript.html", roadshow=roadshow, messages=messages, questions=questions)
+    return render_template("roadshows/transcript.html", roadshow=roadshow, messages=messages, questions=questions,
+                           is_moderator=access.is_moderator(user, roadshow))
 
 
 @bp.cli.command("remind")

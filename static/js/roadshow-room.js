@@ -23,6 +23,37 @@
     });
   }
 
+  // ---------------------------------------------------------------- times
+  // Times show in the account's zone, or for a signed-out viewer in the browser's, and say which zone it is.
+  var lang = document.documentElement.lang || "en";
+  var zone = (signedIn && document.body.dataset.timezone) || browserZone();
+  function browserZone() {
+    try { return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC"; } catch (e) { return "UTC"; }
+  }
+  function timeFormat(options) {
+    try { return new Intl.DateTimeFormat(lang, Object.assign({ timeZone: zone }, options)); }
+    catch (e) { zone = browserZone(); return new Intl.DateTimeFormat(lang, options); }
+  }
+  var clockFormat = timeFormat({ hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+  var fullFormat = timeFormat({ year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit",
+                                hourCycle: "h23", timeZoneName: "short" });
+  function zoneName() {
+    var part = timeFormat({ hour: "numeric", timeZoneName: "short" }).formatToParts(new Date())
+      .filter(function (p) { return p.type === "timeZoneName"; })[0];
+    return part && part.value !== zone ? part.value + " (" + zone + ")" : zone;
+  }
+  function timeEl(iso) {
+    var t = document.createElement("time");
+    var when = new Date(iso);
+    t.dateTime = iso;
+    t.className = "small muted rs-time";
+    t.textContent = clockFormat.format(when);
+    t.title = fullFormat.format(when);
+    return t;
+  }
+  var zoneCaption = $("[data-chat-zone]");
+  if (zoneCaption) zoneCaption.textContent = fmt("times_in", { zone: zoneName() });
+
   // ---------------------------------------------------------------- state
   var lastId = null;            // the largest chat message id seen: sent as after_id on every (re)join
   var seen = {};                // message ids already shown (no duplicates after a resend or a rejoin)
@@ -142,6 +173,7 @@
     li.className = "rs-message" + (pending ? " is-pending" : "");
     if (m.id) li.dataset.id = m.id;
     li.dataset.clientId = m.client_id;
+    if (m.created_at) { li.appendChild(timeEl(m.created_at)); li.appendChild(document.createTextNode(" ")); }
     var who = document.createElement("strong");
     who.textContent = m.user ? m.user.name : "";
     var body = document.createElement("span");
@@ -323,8 +355,7 @@
     var chip = $("[data-stage-state]");
     chip.textContent = stateKey ? T["state_" + stateKey] : "";
     chip.className = "chip" + (stateKey === "live" ? " chip-on" : "");
-    var stream = $("[data-stream]");
-    if (p && p.stream_url) { $("[data-stream-link]").href = p.stream_url; stream.hidden = false; } else stream.hidden = true;
+    showStream(p);
     me.presenter = !!(p && p.presenter && p.presenter.id === myId);
     $("[data-slide-controls]").hidden = !(p && p.deck_pages && (isModerator || me.presenter));
     var sel = root.querySelector("[data-stage-pitch]");
@@ -332,10 +363,12 @@
     showInterest();
     updatePostHint();
     if (questionsEl) renderQuestions();
+    if (agendaEl) renderAgenda();
     tick();
   }
 
   function tick() {
+    startsIn();
     var el = $("[data-countdown]");
     if (!stage || !stage.deadline || !stage.pitch) { el.textContent = ""; return; }
     var left = Date.parse(stage.deadline) - (Date.now() + clockOffset);
@@ -352,6 +385,51 @@
       setTimeout(function () { window.location.reload(); }, 1500);
     }
   });
+
+  // ---------------------------------------------------------------- the stream beside the slides
+  // An HLS stream plays in the page (hls.js; Safari natively), an allow-listed player in a sandboxed frame
+  // (the server says which: `stream_kind`); the link stays as a fallback. The viewer picks which is large.
+  var hls = null, shownStream;
+  var MEDIA_KEY = "fuhua:room-media-large";
+  function showStream(p) {
+    var url = p && p.stream_url ? p.stream_url : null, kind = url ? p.stream_kind : null;
+    $("[data-stream]").hidden = !url;
+    if (url) $("[data-stream-link]").href = url;
+    if (url === shownStream) return;
+    shownStream = url;
+    var box = $("[data-stream-box]"), video = $("[data-stream-video]"), frame = $("[data-stream-frame]");
+    if (hls) { hls.destroy(); hls = null; }
+    video.pause(); video.removeAttribute("src"); video.hidden = true;
+    frame.removeAttribute("src"); frame.hidden = true;
+    var playing = kind === "embed" || (kind === "hls" && (!!window.Hls || !!video.canPlayType("application/vnd.apple.mpegurl")));
+    box.hidden = !playing;
+    $("[data-media-switch]").hidden = !playing;
+    $("[data-media]").classList.toggle("has-stream", playing);
+    if (!playing) return;
+    if (kind === "embed") { frame.src = url; frame.hidden = false; return; }
+    video.hidden = false;
+    if (window.Hls && window.Hls.isSupported()) {
+      hls = new window.Hls({ enableWorker: false });  // no worker: the CSP allows scripts from this site only
+      hls.loadSource(url);
+      hls.attachMedia(video);
+      hls.on(window.Hls.Events.MANIFEST_PARSED, function () { video.play().catch(function () { /* the viewer presses play */ }); });
+    } else {
+      video.src = url;
+      video.play().catch(function () { /* the viewer presses play */ });
+    }
+  }
+  function setMediaLarge(which) {
+    var media = $("[data-media]");
+    media.classList.toggle("is-slides-large", which === "slides");
+    root.querySelectorAll("[data-media-large]").forEach(function (b) {
+      b.setAttribute("aria-pressed", String(b.dataset.mediaLarge === which));
+    });
+    try { window.localStorage.setItem(MEDIA_KEY, which); } catch (e) { /* private mode */ }
+  }
+  root.querySelectorAll("[data-media-large]").forEach(function (b) {
+    b.addEventListener("click", function () { setMediaLarge(b.dataset.mediaLarge); });
+  });
+  try { setMediaLarge(window.localStorage.getItem(MEDIA_KEY) || "stream"); } catch (e) { setMediaLarge("stream"); }
 
   // ---------------------------------------------------------------- slides
   function onSlide(s) {
@@ -486,6 +564,57 @@
     agenda = list || [];
     fillPitchOptions(qaFilter, 2);
     fillPitchOptions(askPitch, 1);
+    renderAgenda();
+  }
+
+  // The agenda inside the room: each pitch at its planned time (the start plus the slots before it), its
+  // state, and the one on stage marked.
+  var agendaEl = $("[data-room-agenda]");
+  var startsAt = root.dataset.startsAt ? Date.parse(root.dataset.startsAt) : null;
+  function renderAgenda() {
+    if (!agendaEl) return;
+    agendaEl.textContent = "";
+    var planned = startsAt, current = currentPitchId();
+    agenda.forEach(function (p) {
+      var li = document.createElement("li");
+      li.className = "rs-agenda-item" + (p.id === current ? " is-current" : "");
+      li.dataset.pitchId = p.id;
+      if (p.id === current) li.setAttribute("aria-current", "true");
+      if (planned !== null) { li.appendChild(timeEl(new Date(planned).toISOString())); li.appendChild(document.createTextNode(" ")); }
+      var name = document.createElement("strong");
+      name.textContent = p.title;
+      li.appendChild(name);
+      li.appendChild(document.createTextNode(" — " + (p.startup ? p.startup.name : "")));
+      var meta = document.createElement("span");
+      meta.className = "small muted";
+      meta.textContent = " · " + fmt("minutes", { n: p.duration_minutes });
+      li.appendChild(meta);
+      var chip = document.createElement("span");
+      chip.className = "chip" + (p.id === current ? " chip-on" : "");
+      chip.textContent = p.id === current ? T.on_stage : (T["state_" + p.state] || "");
+      li.appendChild(document.createTextNode(" "));
+      li.appendChild(chip);
+      agendaEl.appendChild(li);
+      if (planned !== null) planned += p.duration_minutes * 60000;
+    });
+    $("[data-room-agenda-empty]").hidden = agenda.length > 0;
+  }
+
+  // Before the start, with nothing on stage: "starts in …", counted down on the server's clock.
+  function startsIn() {
+    var box = $("[data-starts-in]");
+    if (!box) return;
+    var waiting = !!stage && !stage.pitch && stage.status === "scheduled" && startsAt !== null;
+    box.hidden = !waiting;
+    root.classList.toggle("is-waiting", waiting);
+    if (!waiting) return;
+    var left = startsAt - (Date.now() + clockOffset);
+    var count = $("[data-starts-count]");
+    if (left <= 0) { count.textContent = T.starting_soon; return; }
+    var s = Math.floor(left / 1000), days = Math.floor(s / 86400);
+    var t = two(Math.floor(s % 86400 / 3600)) + ":" + two(Math.floor(s % 3600 / 60)) + ":" + two(s % 60);
+    count.textContent = days ? fmt("days_and", { d: days, t: t }) : t;
+    $("[data-starts-at-text]").textContent = fmt("starts_at", { time: fullFormat.format(new Date(startsAt)) });
   }
   function currentPitchId() { return stage && stage.pitch ? stage.pitch.id : null; }
   qaFilter.addEventListener("change", renderQuestions);
@@ -548,7 +677,7 @@
     li.appendChild(votes);
     var text = document.createElement("span");
     text.className = "rs-body";
-    text.textContent = " " + q.body + " — " + (q.user ? q.user.name : "");
+    text.textContent = " " + q.body + " — " + asker(q);
     li.appendChild(text);
     var about = document.createElement("span");
     about.className = "chip rs-q-pitch" + (q.pitch_id === current ? " chip-on" : "");
@@ -570,12 +699,19 @@
     return li;
   }
 
+  // An anonymous question names nobody to the audience; moderators see who asked.
+  function asker(q) {
+    if (!q.is_anonymous) return q.user ? q.user.name : "";
+    return q.user ? fmt("anonymous_by", { name: q.user.name }) : T.anonymous;
+  }
+
   function moderate(id, status) { emit("qa:moderate", { question_id: id, status: status }, report); }
 
   function onQuestion(q) {
     if (q.roadshow_id !== roadshowId) return;
     var old = questions[q.id];
     q.voted = old ? old.voted : (q.voted || false);
+    if (q.is_anonymous && !q.user && old && old.user) q.user = old.user;  // moderators keep the asker they know
     questions[q.id] = q;
     setCounts(q.counts);
     renderQuestions();
@@ -591,8 +727,14 @@
     if (!body) return;
     var data = { roadshow_id: roadshowId, body: body };
     if (askPitch.value) data.pitch_id = parseInt(askPitch.value, 10);
+    var anonymous = ev.target.elements.anonymous;
+    if (anonymous && anonymous.checked) data.anonymous = true;
+    // Cleared now, not on the ack: the room's copy of the question can come first, and the asker may be typing the
+    // next one by the time the ack arrives. A refused question comes back to the box (if it is still empty).
+    input.value = "";
     emit("qa:ask", data, function (ack) {
-      if (ack.ok) { input.value = ""; onQuestion(ack.question); }
+      if (ack.ok) onQuestion(ack.question);
+      else if (!input.value) input.value = body;
       report(ack);
     });
   });
@@ -609,8 +751,9 @@
       var h = document.createElement("h3");
       h.textContent = p.question + (p.status === "closed" ? " (" + T.closed + ")" : "");
       box.appendChild(h);
+      var hidden = p.options.some(function (o) { return o.votes === null; });  // until the poll closes
       p.options.forEach(function (o) {
-        var pct = p.total ? Math.round((o.votes * 100) / p.total) : 0;
+        var pct = p.total && !hidden ? Math.round((o.votes * 100) / p.total) : 0;
         var row = document.createElement("button");
         row.type = "button";
         row.className = "rs-option" + (p.my_vote === o.id ? " is-mine" : "");
@@ -622,17 +765,28 @@
           });
         });
         var label = document.createElement("span");
-        label.textContent = o.label + " — " + pct + "% (" + o.votes + ")";
-        var bar = document.createElement("meter");
-        bar.min = 0; bar.max = 100; bar.value = pct;
-        bar.setAttribute("aria-hidden", "true");
+        label.textContent = hidden ? o.label : o.label + " — " + pct + "% (" + o.votes + ")";
         row.appendChild(label);
-        row.appendChild(bar);
+        if (!hidden) {
+          var bar = document.createElement("meter");
+          bar.min = 0; bar.max = 100; bar.value = pct;
+          bar.setAttribute("aria-hidden", "true");
+          row.appendChild(bar);
+        }
         box.appendChild(row);
       });
+      if (p.hide_results && p.status === "open") {
+        var note = document.createElement("p");
+        note.className = "small muted";
+        note.dataset.resultsHidden = "";
+        note.textContent = hidden ? T.results_later : T.results_hidden_mod;
+        box.appendChild(note);
+      }
       if (p.my_vote) { var v = document.createElement("p"); v.className = "small muted"; v.textContent = T.voted; box.appendChild(v); }
       if (isModerator && p.status === "open") {
-        box.appendChild(smallButton(T.close_poll, function () { emit("poll:close", { poll_id: p.id }, report); }));
+        var close = smallButton(T.close_poll, function () { emit("poll:close", { poll_id: p.id }, report); });
+        close.dataset.closePoll = p.id;
+        box.appendChild(close);
       }
       pollsEl.appendChild(box);
     });
@@ -641,6 +795,9 @@
     if (p.roadshow_id !== roadshowId) return;
     var old = polls[p.id];
     p.my_vote = old ? old.my_vote : p.my_vote;
+    if (old && isModerator && p.status === "open" && p.options.some(function (o) { return o.votes === null; })) {
+      return;  // the audience's copy of a poll hiding its results: moderators get theirs with the counts
+    }
     polls[p.id] = p;
     renderPolls();
   });
@@ -708,7 +865,8 @@
     pollForm.addEventListener("submit", function (ev) {
       ev.preventDefault();
       var options = pollForm.elements.options.value.split("\n").map(function (s) { return s.trim(); }).filter(Boolean);
-      emit("poll:open", { roadshow_id: roadshowId, question: pollForm.elements.question.value, options: options }, function (ack) {
+      emit("poll:open", { roadshow_id: roadshowId, question: pollForm.elements.question.value, options: options,
+                          hide_results: pollForm.elements.hide_results.checked }, function (ack) {
         if (ack.ok) pollForm.reset();
         report(ack);
       });

@@ -38,6 +38,7 @@ STALE_REFUSED = {
     "/roadshows/<id>/invitations": "roadshow pages: the pitch forms post to views of their own",
     "/roadshows/pitches/<id>/edit": "roadshow pages: the pitch forms post to views of their own",
     "/roadshows/pitches/<id>/scores": "judging, beside the room being rebuilt",
+    "/roadshows/<id>/roles": "roadshow pages: the pitch forms post to views of their own",
 }
 # Forms not tried: the marketplace's request moves (quote, accept, cancel…) are being reworked now; reported.
 NOT_TRIED = re.compile(r"^/requests/<id>/(?!messages$)")
@@ -48,6 +49,7 @@ LOSES_TYPED = {
     "/roadshows/<id>/invitations": "the edit page's invitations form",
     "/roadshows/pitches/<id>/edit": "a pitch's inline edit form",
     "/roadshows/pitches/<id>/scores": "a judge's scores",
+    "/roadshows/<id>/roles": "the edit page's moderators-and-judges form",
 }
 TYPED = ("email", "number", "date", "time", "datetime-local", "url", "month", "week", "tel")
 # Three English words in a row: an untranslated message (the typed values and the demo data are Chinese or names).

@@ -1,8 +1,10 @@
 """A whole demo day in the browser (issue 17, "Done when"), once in English and once in Chinese: the organiser
 schedules an invite-only roadshow with an agenda and invites an investor; a founder asks to join, is let in,
-applies to pitch with a deck and is approved; an uninvited account cannot get in; the room goes live with
-slides, the investor asks and votes in the organiser's poll; the organiser ends the roadshow from the room and
-every viewer lands on the replay, which pages through every deck.
+applies to pitch with a deck and is approved; an uninvited account cannot get in; before the start the room
+counts down beside its agenda; the room goes live with slides, the investor asks an anonymous question about the
+pitch on stage (the organiser sees who asked, the audience does not) and votes in the organiser's poll, whose
+results stay hidden from voters until it closes; the organiser ends the roadshow from the room and every viewer
+lands on the replay, which pages through every deck.
 
 Several browser contexts (organiser, founder, investor, an uninvited mentor), real server, real Chromium.
 Selectors are the pages' data attributes and form actions, so both languages run the same journey; the
@@ -26,7 +28,7 @@ ORGANISER, FOUNDER, INVESTOR, OUTSIDER = (f"{who}@demo.fuhua.dev" for who in ("a
 # times and screen-reader-only repeats of data are left out (`.small`, `.muted`, `time`, `.sr-only`).
 INTERFACE = ("main h1, main h2, main h3, main label, main button, main .chip, main .hint, main th, main legend, "
              "main a.btn, .flash, main p")
-LATIN_OK = {"PDF", "CSV", "MB", "Fuhua", "HH", "MM", "SS"}
+LATIN_OK = {"PDF", "CSV", "MB", "Fuhua", "HH", "MM", "SS", "GMT"}  # GMT: zones as Chinese Intl names them ("GMT+8")
 
 
 def english_left(page, data: list[str]) -> list[str]:
@@ -106,6 +108,7 @@ def test_a_whole_demo_day(browser, site, lang):
         org.fill("#starts_at", tomorrow.strftime("%Y-%m-%dT%H:%M"))
         org.fill("#ends_at", (tomorrow + timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M"))
         org.select_option("#visibility", "invite_only")
+        org.check("#anonymous_questions")
         org.click("main form.card [type=submit]")
         expect(org).to_have_url(re.compile(r"/roadshows/\d+/edit$"))
         roadshow_id = int(re.search(r"/roadshows/(\d+)/edit", org.url)[1])
@@ -173,27 +176,47 @@ def test_a_whole_demo_day(browser, site, lang):
         data += [p["presenter"]["name"] for p in api.get(f"/api/roadshows/{roadshow_id}").json()["pitches"]
                  if p["presenter"]]
 
-        # The room goes live with slides; the investor asks and votes in the organiser's poll.
+        # Before the start the room counts down beside its agenda; then it goes live with slides.
         inv = investor.page
+        investor_name = inv.request.get("/api/me").json()["name"]
         investor.visit(f"/roadshows/{roadshow_id}", data, "13-invited")
         inv.click(f"main a[href='/roadshows/{roadshow_id}/live']")
         org.goto(f"/roadshows/{roadshow_id}/live")
         for page in (org, inv):
             expect(page.locator("[data-conn]")).to_have_class(re.compile(r"is-live"))
+        expect(inv.locator("[data-starts-in]")).to_be_visible()
+        expect(inv.locator("[data-starts-count]")).to_have_text(re.compile(r"\d\d:\d\d:\d\d"))
+        expect(inv.locator("[data-room-agenda] li")).to_have_count(2)
+        investor.check(data, "13-starts-in")
         org.click("[data-stage-set='live']")
+        expect(inv.locator("[data-starts-in]")).to_be_hidden()
+        expect(inv.locator("[data-room-agenda] li[aria-current='true']")).to_contain_text("量子导航芯片")
         expect(inv.locator("[data-slide-img]")).to_have_attribute("src", re.compile(r"/deck/1\.png\?v=1$"))
         org.locator("body").press("ArrowRight")
         expect(inv.locator("[data-slide-img]")).to_have_attribute("src", re.compile(r"/deck/2\.png\?v=1$"))
+        # The investor asks an anonymous question about the pitch on stage: the organiser sees who asked.
         inv.fill("#ask-body", "量产时间表是怎样的？")
+        inv.check("[data-ask-anonymous]")
         inv.press("#ask-body", "Enter")
-        expect(org.locator("[data-questions]")).to_contain_text("量产时间表")
+        asked = org.locator("[data-questions] li", has_text="量产时间表")
+        expect(asked).to_contain_text(investor_name)
+        expect(asked.locator(".rs-q-pitch")).to_have_class(re.compile(r"chip-on"))  # about the pitch on stage
+        mine = inv.locator("[data-questions] li", has_text="量产时间表")
+        expect(mine).to_contain_text("匿名" if lang == "zh" else "Anonymous")
+        expect(mine).not_to_contain_text(investor_name)
+        # A poll whose results voters see only once it closes; the organiser sees them live.
         org.fill("#poll-q", "是否值得跟进？")
         org.fill("#poll-o", "值得\n再看看")
+        org.check("[data-poll-hide]")
         org.click("[data-poll-form] button[type=submit]")
         inv.locator("[data-polls] .rs-option", has_text="值得").first.click()
         expect(org.locator("[data-polls]")).to_contain_text("100%")
+        expect(inv.locator("[data-polls] [data-results-hidden]")).to_be_visible()
+        expect(inv.locator("[data-polls]")).not_to_contain_text("%")
         organiser.check(data, "14-room")
         investor.check(data, "14-room")
+        org.click("[data-polls] [data-close-poll]")
+        expect(inv.locator("[data-polls]")).to_contain_text("100%")
 
         # The organiser ends the roadshow from the room: everyone in it lands on the replay.
         org.click("[data-stage-set='ended']")
@@ -210,6 +233,7 @@ def test_a_whole_demo_day(browser, site, lang):
                 expect(deck.locator("[data-deck-img]")).to_have_js_property("complete", True)
             expect(deck.locator("[data-deck-next]")).to_be_disabled()
         expect(inv.locator("[data-replay-questions]").first).to_contain_text("量产时间表")
+        expect(inv.locator("[data-replay-questions]").first).not_to_contain_text(investor_name)
         expect(inv.locator("[data-poll-result]").first).to_contain_text("是否值得跟进？")
         investor.check(data, "15-replay")
         founder.visit(f"/roadshows/{roadshow_id}", data, "16-ended")
@@ -249,15 +273,24 @@ def test_interest_stays_marked_after_a_reload_and_can_be_withdrawn(browser, site
             expect(page.locator("[data-conn]")).to_have_class(re.compile(r"is-live"))
         org.click("[data-stage-set='live']")
         expect(inv.locator("[data-stage-title]")).to_have_text("感兴趣的项目")
+        # The organiser keeps the list of interested investors open: it follows the investor's clicks live.
+        listing = organiser.context.new_page()
+        listing.goto(f"/roadshows/pitches/{pitch['id']}/interest")
+        expect(listing.locator("[data-interest-list] .empty")).to_be_visible()
         button = inv.locator("[data-interest]")
         expect(button).to_have_attribute("aria-pressed", "false")
         button.click()
         expect(button).to_have_attribute("aria-pressed", "true")
+        investor_name = inv.request.get("/api/me").json()["name"]
+        expect(listing.locator("[data-interest-list] tr[data-investor-id]")).to_contain_text(investor_name)
+        listing.reload()
+        expect(listing.locator("[data-interest-list] tr[data-investor-id]")).to_contain_text(investor_name)
         inv.reload()
         expect(inv.locator("[data-conn]")).to_have_class(re.compile(r"is-live"))
         expect(button).to_have_attribute("aria-pressed", "true")
         button.click()
         expect(button).to_have_attribute("aria-pressed", "false")
+        expect(listing.locator("[data-interest-list] tr[data-investor-id]")).to_have_count(0)
         inv.reload()
         expect(button).to_have_attribute("aria-pressed", "false")
         assert api.get(f"/api/pitches/{pitch['id']}/interest").json()["items"] == []

@@ -20,12 +20,13 @@ from app.core.errors import Invalid, InvalidState, RateLimited, Unauthorized
 from app.core.hostile import check_payload
 from app.core.realtime import ok
 from app.extensions import socketio
-from app.roadshows import engagement, payloads
+from app.roadshows import engagement
 from app.roadshows.live import access, queries, schemas, use_cases
 from app.roadshows.live.state import REACTION_KINDS
 from app.roadshows.live.state import current as live_state
 from app.roadshows.live.state import of as state_of
 from app.roadshows.room import moderators_room, roadshow_room
+from app.roadshows.schemas import cue_schema, dump_poll, dump_stage
 from app.roadshows.services import get_roadshow
 
 
@@ -142,8 +143,8 @@ def on_user_mute(data):
 
 @on_event("qa:ask", schemas.AskSchema())
 def on_qa_ask(data):
-    """A viewer asks about a pitch (the one on stage by default); `qa:new` to the room, or to the
-    moderators first when the room pre-moderates questions."""
+    """A viewer asks about a pitch (the one on stage by default), anonymously if the room allows it; `qa:new` to
+    the room, or to the moderators first when the room pre-moderates questions."""
     _joined(data["roadshow_id"])
     question = use_cases.ask(user=_user(), **data)
     return ok(question=queries.question_payload(question, _user()))
@@ -165,16 +166,16 @@ def on_qa_moderate(data):
 
 @on_event("poll:open", schemas.OpenPollSchema())
 def on_poll_open(data):
-    """Moderators open a poll `{roadshow_id, question, options: [...]}`; `poll:update` to the room."""
+    """Moderators open a poll `{roadshow_id, question, options: [...], hide_results?}`; `poll:update` to the room."""
     poll = use_cases.open_poll(actor=_require_user(), **data)
-    return ok(poll=payloads.poll(poll, {}))
+    return ok(poll=dump_poll(poll, {}, moderator=True))
 
 
 @on_event("poll:close", schemas.PollRefSchema())
 def on_poll_close(data):
     """Moderators close a poll; the final `poll:update` goes to the room."""
     poll = use_cases.close_poll(actor=_require_user(), **data)
-    return ok(poll=payloads.poll(poll, queries.tallies(poll.id)))
+    return ok(poll=dump_poll(poll, queries.tallies(poll.id), moderator=True))
 
 
 @on_event("poll:vote", schemas.VoteSchema())
@@ -261,7 +262,7 @@ def on_stage_set(data):
     """Moderators set the stage `{roadshow_id, pitch_id, state: upcoming|live|qa|done|ended, minutes?}`;
     `stage:update` (with the server's deadline) and `slide:update` to the room."""
     roadshow = use_cases.set_stage(actor=_require_user(), **data)
-    return ok(stage=payloads.stage(roadshow))
+    return ok(stage=dump_stage(roadshow))
 
 
 @on_event("slide:set", schemas.SlideSchema())
@@ -287,14 +288,14 @@ def on_interest(data):
 def on_cue_send(data):
     """Moderators send the presenter on stage a private cue; `cue:new` to the presenter."""
     cue = use_cases.send_cue(actor=_require_user(), **data)
-    return ok(cue=payloads.cue(cue))
+    return ok(cue=cue_schema.dump(cue))
 
 
 @on_event("cue:ack", schemas.CueRefSchema())
 def on_cue_ack(data):
     """The presenter acknowledges a cue; it disappears, and the moderators see `cue:acked`."""
     cue = use_cases.acknowledge_cue(user=_require_user(), **data)
-    return ok(cue=payloads.cue(cue))
+    return ok(cue=cue_schema.dump(cue))
 
 
 def _require_user():

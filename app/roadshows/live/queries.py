@@ -11,7 +11,6 @@ from sqlalchemy.orm import selectinload
 from app.accounts.models import User
 from app.core.errors import InvalidState, NotFound
 from app.extensions import db
-from app.roadshows import payloads
 from app.roadshows.live.access import can_post, is_moderator, is_muted, is_presenter, require_watch, signed_in
 from app.roadshows.models import (
     ChatMessage,
@@ -28,6 +27,7 @@ from app.roadshows.models import (
     RoomVisit,
     StageEvent,
 )
+from app.roadshows.schemas import cue_schema, dump_poll, dump_question, dump_slide, dump_stage, pitch_schema
 from app.roadshows.services import get_roadshow
 
 HISTORY_LIMIT = 50       # messages a first join gets
@@ -77,30 +77,31 @@ def interests(roadshow_id: int, user_id: int) -> list[int]:
         Pitch.roadshow_id == roadshow_id, Interest.user_id == user_id).order_by(Interest.pitch_id)))
 
 
-def room_state(user, roadshow: Roadshow, presence: dict) -> dict:
+def room_state(user, roadshow: Roadshow, presence: dict, *, hand: bool | None = None) -> dict:
     """The whole room as this person sees it (moderators join with it; viewers get `snapshot.viewer_state`).
 
-    `presence` is what the state shows of who is in the room.
+    `presence` is what the state shows of who is in the room; `hand`, whether their hand is up, when the caller
+    knows better than the visits written so far (a join restoring one).
     """
     moderator = is_moderator(user, roadshow)
     current = roadshow.current_pitch
     last_event = last_event_id(roadshow.id)  # the stage and slide reflect every event up to this one
     state = {
-        "stage": payloads.stage(roadshow, last_event),
-        "slide": payloads.slide(roadshow, last_event),
+        "stage": dump_stage(roadshow, last_event),
+        "slide": dump_slide(roadshow, last_event),
         "presence": presence,
         "polls": polls_for(user, roadshow),
         "questions": questions_for(user, roadshow),
         "counts": question_counts(roadshow.id),
-        "agenda": [payloads.pitch(p) for p in roadshow.pitches],
+        "agenda": [pitch_schema.dump(p) for p in roadshow.pitches],
         "me": {"id": user.id if signed_in(user) else None, "moderator": moderator,
                "presenter": is_presenter(user, current), "can_post": can_post(user, roadshow),
                "muted": is_muted(user, roadshow), "hand_raised": False, "interests": []},
     }
     if signed_in(user):
-        state["me"]["hand_raised"] = hand_raised(roadshow.id, user.id)
+        state["me"]["hand_raised"] = hand_raised(roadshow.id, user.id) if hand is None else hand
         state["me"]["interests"] = interests(roadshow.id, user.id)
-        state["cues"] = [payloads.cue(c) for c in db.session.scalars(select(Cue).where(
+        state["cues"] = [cue_schema.dump(c) for c in db.session.scalars(select(Cue).where(
             Cue.roadshow_id == roadshow.id, Cue.user_id == user.id, Cue.acknowledged_at.is_(None)))]
     if moderator:  # whom the room has muted, so the people list and chat lines offer Unmute (moderators only)
         state["muted_users"] = muted_user_ids(roadshow.id)
@@ -132,6 +133,16 @@ def chat_history(*, user, roadshow_id: int, after_id: int | None, limit: int | N
     return messages_after(roadshow.id, after_id, limit=limit)
 
 
+def room_questions(*, user, roadshow_id: int) -> list[dict]:
+    """The REST view of the room's questions for people who may watch, as the room shows them to `user`."""
+    return questions_for(user if signed_in(user) else None, require_watch(user, get_roadshow(roadshow_id)))
+
+
+def room_polls(*, user, roadshow_id: int) -> list[dict]:
+    """The REST view of the room's polls for people who may watch, as the room shows them to `user`."""
+    return polls_for(user if signed_in(user) else None, require_watch(user, get_roadshow(roadshow_id)))
+
+
 def question_counts(roadshow_id: int) -> dict:
     rows = dict(db.session.execute(select(Question.status, func.count(Question.id)).where(
         Question.roadshow_id == roadshow_id).group_by(Question.status)).all())
@@ -139,16 +150,18 @@ def question_counts(roadshow_id: int) -> dict:
 
 
 def questions_for(user, roadshow: Roadshow) -> list[dict]:
-    """The room's questions, most votes first: moderators see pending ones too, askers their own."""
-    stmt = select(Question).where(Question.roadshow_id == roadshow.id)
-    if not is_moderator(user, roadshow):
+    """The room's questions, most votes first: moderators see pending ones too (and who asked anonymous ones),
+    askers their own."""
+    stmt = select(Question).options(selectinload(Question.user)).where(Question.roadshow_id == roadshow.id)
+    moderator = is_moderator(user, roadshow)
+    if not moderator:
         visible = Question.status.in_([QuestionStatus.APPROVED, QuestionStatus.ANSWERED])
         if signed_in(user):
             visible = visible | ((Question.user_id == user.id) & (Question.status == QuestionStatus.PENDING))
         stmt = stmt.where(visible)
     questions = db.session.scalars(stmt.order_by(Question.votes.desc(), Question.id))
     voted = voted_ids(user, roadshow.id)
-    return [{**payloads.question(q), "voted": q.id in voted} for q in questions]
+    return [dump_question(q, voted=q.id in voted, moderator=moderator) for q in questions]
 
 
 def voted_ids(user, roadshow_id: int) -> set[int]:
@@ -159,8 +172,10 @@ def voted_ids(user, roadshow_id: int) -> set[int]:
 
 
 def question_payload(question: Question, user) -> dict:
-    return {**payloads.question(question, question_counts(question.roadshow_id)),
-            "voted": question.id in voted_ids(user, question.roadshow_id)}
+    """A question as `user` sees it (an ack): with the room's counts and their upvote."""
+    return dump_question(question, counts=question_counts(question.roadshow_id),
+                         voted=question.id in voted_ids(user, question.roadshow_id),
+                         moderator=is_moderator(user, get_roadshow(question.roadshow_id)))
 
 
 def tallies(poll_id: int) -> dict[int, int]:
@@ -174,7 +189,8 @@ def polls_for(user, roadshow: Roadshow) -> list[dict]:
     if signed_in(user) and polls:
         mine = dict(db.session.execute(select(PollVote.poll_id, PollVote.option_id).where(
             PollVote.user_id == user.id, PollVote.poll_id.in_([p.id for p in polls]))).all())
-    return [payloads.poll(p, tallies(p.id), mine.get(p.id)) for p in polls]
+    moderator = is_moderator(user, roadshow)
+    return [dump_poll(p, tallies(p.id), mine.get(p.id), moderator=moderator) for p in polls]
 
 
 def pitch_in(roadshow: Roadshow, pitch_id: int | None) -> Pitch:

@@ -97,6 +97,7 @@ class AskSchema(RoomSchema):
     """qa:ask"""
     pitch_id = _id(required=False)
     body = _text()
+    anonymous = fields.Boolean(load_default=False, error_messages=_messages(_l("Send true or false.")))
 
 
 class QuestionRefSchema(SocketInput):
@@ -116,6 +117,7 @@ class OpenPollSchema(RoomSchema):
                           error_messages=_messages(_l("Give 2 to 10 options.")),
                           validate=validate.Length(min=2, max=10, error=_l("Give 2 to 10 options.")))
     pitch_id = _id(required=False)
+    hide_results = fields.Boolean(load_default=False, error_messages=_messages(_l("Send true or false.")))
 
 
 class PollRefSchema(SocketInput):

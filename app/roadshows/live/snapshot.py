@@ -26,8 +26,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.core import realtime
+from app.core.db import utcnow
 from app.extensions import db
-from app.roadshows import payloads
 from app.roadshows.live import access, queries
 from app.roadshows.models import (
     ChatMessage,
@@ -45,7 +45,14 @@ from app.roadshows.models import (
     StageEvent,
     Visibility,
 )
-from app.roadshows.schemas import chat_message_schema
+from app.roadshows.schemas import (
+    chat_message_schema,
+    cue_schema,
+    dump_question,
+    dump_slide,
+    dump_stage,
+    pitch_schema,
+)
 from app.roadshows.services import get_roadshow
 
 log = logging.getLogger(__name__)
@@ -169,12 +176,12 @@ def build(roadshow_id: int, version_seen: int) -> View:
     current = roadshow.current_pitch
     last_event = queries.last_event_id(roadshow.id)
     state = {
-        "stage": payloads.stage(roadshow, last_event),
-        "slide": payloads.slide(roadshow, last_event),
+        "stage": dump_stage(roadshow, last_event),
+        "slide": dump_slide(roadshow, last_event),
         "polls": queries.polls_for(None, roadshow),
         "questions": queries.questions_for(None, roadshow),
         "counts": queries.question_counts(roadshow.id),
-        "agenda": [payloads.pitch(p) for p in roadshow.pitches],
+        "agenda": [pitch_schema.dump(p) for p in roadshow.pitches],
     }
     return View(
         roadshow_id=roadshow.id, version=version_seen, built=time.monotonic(), visibility=roadshow.visibility,
@@ -194,7 +201,7 @@ def viewer_state(view: View, user, presence: dict, *, hand_raised: bool = False)
     Matches `queries.room_state` for the same person (the tests compare the two).
     """
     state = dict(view.state)
-    state["stage"] = {**state["stage"], "server_time": payloads.iso(payloads._now())}
+    state["stage"] = {**state["stage"], "server_time": utcnow().isoformat()}  # as Instant dumps it
     state["presence"] = presence
     if user is None:
         state["me"] = {"id": None, "moderator": False, "presenter": False, "can_post": False, "muted": False,
@@ -215,14 +222,14 @@ def viewer_state(view: View, user, presence: dict, *, hand_raised: bool = False)
                    "interests": queries.interests(view.roadshow_id, user.id)}
     state["cues"] = []
     if user.id in view.presenter_ids:
-        state["cues"] = [payloads.cue(c) for c in db.session.scalars(select(Cue).where(
+        state["cues"] = [cue_schema.dump(c) for c in db.session.scalars(select(Cue).where(
             Cue.roadshow_id == view.roadshow_id, Cue.user_id == user.id, Cue.acknowledged_at.is_(None)))]
     return state
 
 
 def _questions_for(view: View, user, public: list[dict]) -> list[dict]:
     """The public questions plus this user's own pending ones, in the room's order, with their upvotes."""
-    own = [{**payloads.question(q), "voted": False} for q in db.session.scalars(
+    own = [dump_question(q, voted=False) for q in db.session.scalars(
         select(Question).options(selectinload(Question.user)).where(
             Question.roadshow_id == view.roadshow_id, Question.user_id == user.id,
             Question.status == QuestionStatus.PENDING))]

@@ -27,11 +27,11 @@ from sqlalchemy import bindparam, delete, event, select, update
 from app.core import realtime, uow
 from app.core.db import utcnow
 from app.extensions import db, socketio
-from app.roadshows import payloads
 from app.roadshows.live import access, queries
 from app.roadshows.live.snapshot import TRACKED, View, ViewCache
-from app.roadshows.models import LiveNode, Mute, Poll, Question, Roadshow, RoomVisit
+from app.roadshows.models import LiveNode, Mute, Poll, PollStatus, Question, Roadshow, RoomVisit
 from app.roadshows.room import moderators_room, roadshow_room
+from app.roadshows.schemas import dump_poll, dump_question
 
 log = logging.getLogger(__name__)
 
@@ -398,15 +398,19 @@ class LiveState:
             for poll_id in poll_ids:
                 poll = db.session.get(Poll, poll_id)
                 if poll is not None:
-                    realtime.emit_to_room(roadshow_room(roadshow_id), "poll:update",
-                                          payloads.poll(poll, queries.tallies(poll.id)))
+                    tallies = queries.tallies(poll.id)
+                    realtime.emit_to_room(roadshow_room(roadshow_id), "poll:update", dump_poll(poll, tallies))
                     sent += 1
+                    if poll.hide_results and poll.status == PollStatus.OPEN:  # the room's copy hides the results
+                        realtime.emit_to_room(moderators_room(roadshow_id), "poll:update",
+                                              dump_poll(poll, tallies, moderator=True))
+                        sent += 1
         for roadshow_id, question_ids in questions.items():
             for question_id in question_ids:
                 question = db.session.get(Question, question_id)
                 if question is not None:
                     realtime.emit_to_room(roadshow_room(roadshow_id), "qa:update",
-                                          payloads.question(question, queries.question_counts(roadshow_id)))
+                                          dump_question(question, counts=queries.question_counts(roadshow_id)))
                     sent += 1
         return sent
 

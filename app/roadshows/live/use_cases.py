@@ -21,7 +21,6 @@ from app.core.db import utcnow
 from app.core.errors import Invalid, InvalidState, NotFound, PermissionDenied
 from app.core.text import clean_text
 from app.extensions import db
-from app.roadshows import payloads
 from app.roadshows.live import access, queries
 from app.roadshows.live.access import (
     is_moderator,
@@ -55,7 +54,7 @@ from app.roadshows.models import (
     StageEvent,
 )
 from app.roadshows.room import moderators_room, roadshow_room
-from app.roadshows.schemas import chat_message_schema
+from app.roadshows.schemas import chat_message_schema, cue_schema, dump_poll, dump_question, dump_slide, dump_stage
 from app.roadshows.services import get_roadshow, tell_audience
 from app.roadshows.signals import stage_changed
 
@@ -105,8 +104,9 @@ def join(*, user, roadshow_id: int, after_id: int | None, sid: str, enter=None,
         enter(moderator)
     if moderator:
         roadshow = get_roadshow(roadshow_id)
-        state = queries.room_state(user, roadshow, queries.presence(roadshow.id, with_users=True))
-        state["me"]["hand_raised"] = hand is not None  # this socket's visit may not be written yet
+        # this socket's visit may not be written yet: the hand is the one restored, not the visits' own
+        state = queries.room_state(user, roadshow, queries.presence(roadshow.id, with_users=True),
+                                   hand=hand is not None)
         return {"state": state,
                 "messages": [chat_message_schema.dump(m) for m in queries.messages_after(roadshow.id, after_id)]}
     view = live.view(roadshow_id)  # again: this socket now hears every change after this one
@@ -249,25 +249,43 @@ def mute(*, actor: User, roadshow_id: int, user_id: int, muted: bool = True) -> 
 
 # Q&A -----------------------------------------------------------------------------------------
 
-def ask(*, user: User, roadshow_id: int, pitch_id: int | None, body) -> Question:
-    """Ask a question about a pitch (the current one by default); pre-moderated rooms hold it for approval."""
+def ask(*, user: User, roadshow_id: int, pitch_id: int | None, body, anonymous: bool = False) -> Question:
+    """Ask a question about a pitch (the current one by default); pre-moderated rooms hold it for approval.
+
+    An anonymous question (where the organisers allow them) reaches the audience without its asker's name;
+    moderators still see who asked.
+    """
     with uow.unit_of_work():
         roadshow = get_roadshow(roadshow_id)
         require_post(user, roadshow)
+        if anonymous and not roadshow.anonymous_questions:
+            raise InvalidState(_l("This roadshow does not take anonymous questions."), code="anonymous_off")
         pitch = queries.pitch_in(roadshow, pitch_id)
         text = clean_text(body, limit=MAX_QUESTION_LENGTH)
         rate_limit("question", user.id, "5/minute")
         status = QuestionStatus.PENDING if roadshow.premoderate_questions else QuestionStatus.APPROVED
-        question = Question(roadshow_id=roadshow.id, pitch_id=pitch.id, user_id=user.id, body=text, status=status)
+        question = Question(roadshow_id=roadshow.id, pitch_id=pitch.id, user_id=user.id, body=text, status=status,
+                            is_anonymous=bool(anonymous))
         db.session.add(question)
         db.session.flush()
-        data = payloads.question(question, queries.question_counts(roadshow.id))
-        uow.after_commit(realtime.emit_to_room, roadshow_room(roadshow.id) if status == QuestionStatus.APPROVED
-                         else moderators_room(roadshow.id), "qa:new", data)
-        if status == QuestionStatus.PENDING:
+        counts = queries.question_counts(roadshow.id)
+        if status == QuestionStatus.APPROVED:
+            _emit_question(roadshow.id, "qa:new", question, counts)
+        else:
+            uow.after_commit(realtime.emit_to_room, moderators_room(roadshow.id), "qa:new",
+                             dump_question(question, counts=counts, moderator=True))
             uow.after_commit(realtime.emit_to_room, roadshow_room(roadshow.id), "qa:counts",
-                             {"roadshow_id": roadshow.id, "counts": data["counts"]})
+                             {"roadshow_id": roadshow.id, "counts": counts})
     return question
+
+
+def _emit_question(roadshow_id: int, event: str, question: Question, counts: dict) -> None:
+    """After the commit, `event` with the question to the room; for an anonymous one, the moderators then get it
+    again with its asker (as `qa:update`), since the room's copy has none."""
+    uow.after_commit(realtime.emit_to_room, roadshow_room(roadshow_id), event, dump_question(question, counts=counts))
+    if question.is_anonymous:
+        uow.after_commit(realtime.emit_to_room, moderators_room(roadshow_id), "qa:update",
+                         dump_question(question, counts=counts, moderator=True))
 
 
 def upvote(*, user: User, question_id: int) -> Question:
@@ -301,16 +319,19 @@ def moderate_question(*, actor: User, question_id: int, status: str) -> Question
         was = question.status
         question.status = status
         db.session.flush()
-        data = payloads.question(question, queries.question_counts(roadshow.id))
+        counts = queries.question_counts(roadshow.id)
         event = "qa:new" if was == QuestionStatus.PENDING and status != QuestionStatus.DISMISSED else "qa:update"
-        uow.after_commit(realtime.emit_to_room, roadshow_room(roadshow.id), event, data)
+        _emit_question(roadshow.id, event, question, counts)
         if was == QuestionStatus.PENDING and status == QuestionStatus.DISMISSED:
-            uow.after_commit(realtime.emit_to_room, moderators_room(roadshow.id), "qa:update", data)
+            uow.after_commit(realtime.emit_to_room, moderators_room(roadshow.id), "qa:update",
+                             dump_question(question, counts=counts, moderator=True))
     return question
 
 
-def open_poll(*, actor: User, roadshow_id: int, question, options, pitch_id: int | None = None) -> Poll:
-    """Moderators open a poll with 2–10 options; everyone sees it at once."""
+def open_poll(*, actor: User, roadshow_id: int, question, options, pitch_id: int | None = None,
+              hide_results: bool = False) -> Poll:
+    """Moderators open a poll with 2–10 options; everyone sees it at once. With `hide_results`, the audience
+    sees the results once the poll closes (moderators all along)."""
     with uow.unit_of_work():
         roadshow = get_roadshow(roadshow_id)
         require_moderator(actor, roadshow)
@@ -320,11 +341,15 @@ def open_poll(*, actor: User, roadshow_id: int, question, options, pitch_id: int
         labels = [clean_text(o, limit=200, field="options") for o in options]
         pitch = queries.pitch_in(roadshow, pitch_id) if pitch_id is not None else roadshow.current_pitch
         poll = Poll(roadshow_id=roadshow.id, pitch_id=pitch.id if pitch else None, question=text,
+                    hide_results=bool(hide_results),
                     options=[PollOption(label=label, position=i) for i, label in enumerate(labels)])
         db.session.add(poll)
         db.session.flush()
         _log(roadshow, "poll:open", {"poll_id": poll.id}, actor)
-        uow.after_commit(realtime.emit_to_room, roadshow_room(roadshow.id), "poll:update", payloads.poll(poll, {}))
+        uow.after_commit(realtime.emit_to_room, roadshow_room(roadshow.id), "poll:update", dump_poll(poll, {}))
+        if poll.hide_results:  # the room's copy hides the results; moderators see them from the start
+            uow.after_commit(realtime.emit_to_room, moderators_room(roadshow.id), "poll:update",
+                             dump_poll(poll, {}, moderator=True))
     return poll
 
 
@@ -357,7 +382,7 @@ def close_poll(*, actor: User, poll_id: int) -> Poll:
             poll.closed_at = utcnow()
             _log(roadshow, "poll:close", {"poll_id": poll.id}, actor)
             db.session.flush()
-        data = payloads.poll(poll, queries.tallies(poll.id))
+        data = dump_poll(poll, queries.tallies(poll.id))
         uow.after_commit(realtime.emit_to_room, roadshow_room(roadshow.id), "poll:update", data)
     return poll
 
@@ -401,10 +426,10 @@ def set_stage(*, actor: User, roadshow_id: int, pitch_id: int | None, state: str
         event = _log(roadshow, "stage", {"pitch_id": roadshow.current_pitch_id, "state": state}, actor)
         db.session.flush()
         uow.after_commit(realtime.emit_to_room, roadshow_room(roadshow.id), "stage:update",
-                         payloads.stage(roadshow, event.id))
+                         dump_stage(roadshow, event.id))
         if roadshow.current_pitch is not None:
             uow.after_commit(realtime.emit_to_room, roadshow_room(roadshow.id), "slide:update",
-                             payloads.slide(roadshow, event.id))
+                             dump_slide(roadshow, event.id))
         uow.after_commit(stage_changed.send, roadshow.id)
     return roadshow
 
@@ -421,7 +446,7 @@ def close_room(roadshow: Roadshow) -> None:
         poll.status, poll.closed_at = PollStatus.CLOSED, now
         db.session.flush()
         uow.after_commit(realtime.emit_to_room, roadshow_room(roadshow.id), "poll:update",
-                         payloads.poll(poll, queries.tallies(poll.id)))
+                         dump_poll(poll, queries.tallies(poll.id)))
     db.session.execute(update(Question).where(Question.roadshow_id == roadshow.id,
                                               Question.status == QuestionStatus.PENDING)
                        .values(status=QuestionStatus.NOT_TAKEN))
@@ -454,7 +479,7 @@ def set_slide(*, actor: User, roadshow_id: int, slide: int, pitch_id: int | None
         db.session.flush()
         if on_stage:
             uow.after_commit(realtime.emit_to_room, roadshow_room(roadshow.id), "slide:update",
-                             payloads.slide(roadshow, event.id))
+                             dump_slide(roadshow, event.id))
     return pitch
 
 
@@ -490,7 +515,7 @@ def send_cue(*, actor: User, roadshow_id: int, body, pitch_id: int | None = None
                   body=clean_text(body, limit=200), created_by_id=actor.id)
         db.session.add(cue)
         db.session.flush()
-        data = payloads.cue(cue)
+        data = cue_schema.dump(cue)
         uow.after_commit(realtime.emit_to_user, pitch.presenter_id, "cue:new", data)
         uow.after_commit(realtime.emit_to_room, moderators_room(roadshow.id), "cue:new", data)
     return cue
@@ -506,7 +531,7 @@ def acknowledge_cue(*, user: User, cue_id: int) -> Cue:
         if cue.acknowledged_at is None:
             cue.acknowledged_at = utcnow()
             db.session.flush()
-        data = payloads.cue(cue)
+        data = cue_schema.dump(cue)
         uow.after_commit(realtime.emit_to_room, moderators_room(cue.roadshow_id), "cue:acked", data)
         uow.after_commit(realtime.emit_to_user, user.id, "cue:acked", data)
     return cue
