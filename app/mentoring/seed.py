@@ -119,11 +119,13 @@ def _seed_mentor(mentor, spec, founders, startups, index: int) -> None:
         duration_minutes=60, capacity=1, min_notice_minutes=12 * 60, max_days_ahead=45, buffer_before_minutes=0,
         buffer_after_minutes=15, requires_approval=spec["approval"], cancellation_window_minutes=24 * 60)
     services.create_session_type(
-        mentor=mentor, name="Quick check-in", description="30 minutes for a focused question.",
+        mentor=mentor, name="快速答疑 Quick check-in",
+        description="30 分钟，聚焦一个问题。30 minutes for a focused question.",
         duration_minutes=30, capacity=1, min_notice_minutes=4 * 60, max_days_ahead=21, buffer_before_minutes=0,
         buffer_after_minutes=0, requires_approval=False, cancellation_window_minutes=12 * 60)
     open_day = services.create_session_type(
-        mentor=mentor, name="Open day (group)", description="Office hours for up to 6 founders.",
+        mentor=mentor, name="小组答疑 Group office hours",
+        description="最多 6 位创始人一起交流。Office hours for up to 6 founders.",
         duration_minutes=90, capacity=6, min_notice_minutes=24 * 60, max_days_ahead=60, buffer_before_minutes=0,
         buffer_after_minutes=0, requires_approval=False, cancellation_window_minutes=24 * 60)
     _past_sessions(mentor, one_to_one, founders, startups, index)
