@@ -19,6 +19,7 @@ FORM_PAGES = frozenset({
     "providers.new", "providers.edit", "providers.members", "startups.new", "startups.edit", "startups.members",
     "marketplace.new_listing", "marketplace.edit_listing", "marketplace.admin_vouchers",
     "mentoring.edit_profile", "mentoring.book", "roadshows.create", "roadshows.edit",
+    "programme.admin_open_days", "programme.gold_criteria",
 })
 
 
