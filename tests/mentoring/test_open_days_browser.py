@@ -17,10 +17,10 @@ TEXT = {
     "en": {"schedule": "Schedule the open day", "take": "Take a seat", "wait": "Join the waitlist",
            "seated": "You have a seat.", "position": "You are number 1 on the waitlist.",
            "leave_wait": "Leave the waitlist", "left": "You have left the open day.", "gold": "Gold mentor",
-           "seats_left": "0 seats left"},
+           "seats_left": "0 seats left", "cancelled": "Open day cancelled.", "cancelled_chip": "cancelled"},
     "zh": {"schedule": "安排开放日", "take": "预订席位", "wait": "加入候补", "seated": "您已获得席位。",
            "position": "您在候补名单中排第 1 位。", "leave_wait": "退出候补", "left": "您已退出该开放日。",
-           "gold": "金牌导师", "seats_left": "剩余 0 个席位"},
+           "gold": "金牌导师", "seats_left": "剩余 0 个席位", "cancelled": "开放日已取消", "cancelled_chip": "已取消"},
 }
 
 
@@ -85,6 +85,15 @@ def test_admin_schedules_founder_takes_the_seat_another_waits_and_leaves(browser
         expect(card.locator("[data-my-place]")).to_have_count(0)
         expect(card.locator("button", has_text=text["wait"])).to_have_count(1)
         shot(second, f"{lang}-4-left")
+
+        # The admin cancels it from the admin page (after the confirmation); the founder's card says so.
+        admin.goto("/admin/open-days")
+        open_day_id = url.rsplit("/", 1)[1]
+        admin.once("dialog", lambda dialog: dialog.accept())
+        admin.locator(f"form[action='/admin/open-days/{open_day_id}/cancel'] button").click()
+        expect(admin.locator(".flash-success")).to_contain_text(text["cancelled"])
+        first.goto(url)
+        expect(first.locator("main h2 .chip")).to_have_text(text["cancelled_chip"])
         for _c, page in people:
             assert not page.console.errors, page.console.errors
     finally:

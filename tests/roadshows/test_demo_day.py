@@ -2,9 +2,9 @@
 schedules an invite-only roadshow with an agenda and invites an investor; a founder asks to join, is let in,
 applies to pitch with a deck and is approved; an uninvited account cannot get in; before the start the room
 counts down beside its agenda; the room goes live with slides, the investor asks an anonymous question about the
-pitch on stage (the organiser sees who asked, the audience does not) and votes in the organiser's poll, whose
-results stay hidden from voters until it closes; the organiser ends the roadshow from the room and every viewer
-lands on the replay, which pages through every deck.
+pitch on stage (the organiser sees who asked, the audience does not), is muted and unmuted by the organiser, and
+votes in the organiser's poll, whose results stay hidden from voters until it closes; the organiser ends the
+roadshow from the room and every viewer lands on the replay, which pages through every deck.
 
 Several browser contexts (organiser, founder, investor, an uninvited mentor), real server, real Chromium.
 Selectors are the pages' data attributes and form actions, so both languages run the same journey; the
@@ -204,6 +204,16 @@ def test_a_whole_demo_day(browser, site, lang):
         mine = inv.locator("[data-questions] li", has_text="量产时间表")
         expect(mine).to_contain_text("匿名" if lang == "zh" else "Anonymous")
         expect(mine).not_to_contain_text(investor_name)
+        # The organiser mutes the investor from a chat line, the investor is told and cannot chat; then unmutes.
+        inv.fill("#chat-body", "这个方向很有意思")
+        inv.press("#chat-body", "Enter")
+        line = org.locator("[data-messages] li", has_text="这个方向很有意思").last
+        line.locator(".rs-mute button").click()
+        expect(line.locator(".rs-muted-tag")).to_be_visible()
+        expect(inv.locator("[data-chat-form]")).to_be_hidden()
+        line.locator(".rs-mute button").click()
+        expect(line.locator(".rs-muted-tag")).to_be_hidden()
+        expect(inv.locator("[data-chat-form]")).to_be_visible()
         # A poll whose results voters see only once it closes; the organiser sees them live.
         org.fill("#poll-q", "是否值得跟进？")
         org.fill("#poll-o", "值得\n再看看")
