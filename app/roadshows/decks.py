@@ -30,8 +30,10 @@ from app.accounts.models import User
 from app.core import jobs, realtime
 from app.core.errors import AppError, Invalid, InvalidState, PermissionDenied
 from app.extensions import db
+from app.roadshows.deck_errors import DECK_ERRORS, deck_error_text  # noqa: F401  (deck_error_text: views)
+from app.roadshows.lookups import get_pitch
 from app.roadshows.models import DeckPage, DeckStatus, Pitch, PitchState
-from app.roadshows.services import can_edit_pitch, get_pitch
+from app.roadshows.services import can_edit_pitch
 
 log = logging.getLogger(__name__)
 
@@ -40,13 +42,6 @@ MAX_DECK_PAGES = 100
 RENDER_WIDTH = 1280
 RENDER_SCRIPT = Path(__file__).with_name("deck_render.py")
 
-# Why the newest upload could not be rendered (`Pitch.deck_error`); the shown deck stays.
-DECK_ERRORS = {
-    "timeout": _l("rendering it took longer than the time allowed for a deck"),
-    "too_large": _l("its pages need more memory to render than a deck may use"),
-    "unreadable": _l("its pages could not be rendered"),
-    "failed": _l("the renderer stopped unexpectedly"),
-}
 
 
 class TooLarge(AppError):
@@ -95,13 +90,6 @@ def check_pdf(data: bytes) -> int:
         raise Invalid(_l("A deck has 1 to 100 pages."), code="too_many_pages",
                       details={"file": [str(_l("A deck has 1 to 100 pages."))]})
     return pages
-
-
-def deck_error_text(code: str | None) -> str | None:
-    """The reason a deck failed, in the current language."""
-    if not code:
-        return None
-    return str(DECK_ERRORS.get(code, DECK_ERRORS["failed"]))
 
 
 # Rendering in a child process ---------------------------------------------------------------

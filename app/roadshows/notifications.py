@@ -1,11 +1,18 @@
-"""Notification kinds of the roadshows domain."""
-from flask_babel import lazy_gettext as _l
+"""Notification kinds of the roadshows domain, and telling a roadshow's audience of a change."""
+from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+
+from app.accounts.models import User
+from app.extensions import db
 from app.notifications.kinds import format_time, register
+from app.notifications.services import notify
+from app.roadshows.deck_errors import deck_error_text
+from app.roadshows.models import Registration, RegistrationStatus, Roadshow, RoadshowStatus
 
 
 def _deck_error(code: str | None) -> str:
-    from app.roadshows.decks import deck_error_text  # decks imports this module's kinds when it notifies
     return deck_error_text(code or "failed")
 
 register("roadshow_interest",
@@ -80,3 +87,32 @@ register("roadshow_ended",
          text=_l("%(title)s has ended: its replay is open."),
          subject=_l("%(title)s has ended"),
          body=_l("Open the roadshow to page through every deck and read the questions and the chat."))
+
+
+# Telling the audience ---------------------------------------------------------------------------
+
+def tell_audience(actor: User, roadshow: Roadshow, old_status: str, old_starts_at: datetime) -> None:
+    """Tell the registered people and the founders on the agenda that the roadshow was cancelled, ended or
+    moved (a moved one's reminders are sent again for the new time)."""
+    if roadshow.status != old_status and roadshow.status in (RoadshowStatus.CANCELLED, RoadshowStatus.ENDED):
+        kind = "roadshow_cancelled" if roadshow.status == RoadshowStatus.CANCELLED else "roadshow_ended"
+    elif roadshow.starts_at != old_starts_at and roadshow.status == RoadshowStatus.SCHEDULED:
+        kind = "roadshow_rescheduled"
+        db.session.execute(update(Registration).where(Registration.roadshow_id == roadshow.id)
+                           .values(reminded_at=None))
+    else:
+        return
+    for person in audience(roadshow):
+        if person.id != actor.id:
+            notify(user=person, kind=kind, url=f"/roadshows/{roadshow.id}",
+                   data={"title": roadshow.title, "starts_at": roadshow.starts_at.isoformat()})
+
+
+def audience(roadshow: Roadshow) -> list[User]:
+    """The people a roadshow's news goes to: those registered and let in, and the founders on its agenda."""
+    people = {r.user.id: r.user for r in db.session.scalars(select(Registration).where(
+        Registration.roadshow_id == roadshow.id, Registration.status == RegistrationStatus.APPROVED))}
+    for pitch in roadshow.pitches:
+        for membership in pitch.startup.memberships:
+            people.setdefault(membership.user.id, membership.user)
+    return list(people.values())

@@ -4,6 +4,7 @@ from marshmallow import Schema, ValidationError, fields, post_dump, pre_load, va
 from app.core.db import utcnow
 from app.core.fields import Instant
 from app.core.pagination import PageArgsSchema
+from app.roadshows.deck_errors import deck_error_text
 from app.roadshows.models import PitchState, RoadshowStatus, Visibility
 from app.roadshows.streams import stream_kind
 
@@ -167,7 +168,6 @@ class PitchSchema(Schema):
     started_at = Instant(required=True, allow_none=True)
 
     def _deck_error_message(self, pitch) -> str | None:
-        from app.roadshows.decks import deck_error_text
         return deck_error_text(pitch.deck_error)
 
 

@@ -19,8 +19,9 @@ from app.core.db import utcnow
 from app.core.errors import Conflict, Invalid, InvalidState, NotFound, PermissionDenied, Unauthorized
 from app.core.pagination import Page, paginate
 from app.extensions import db
-from app.roadshows import search
+from app.roadshows import notifications, search
 from app.roadshows.live.access import can_watch, is_moderator, is_presenter, require_moderator, signed_in
+from app.roadshows.lookups import get_pitch, get_roadshow  # noqa: F401  (the domain's look-ups)
 from app.roadshows.models import (
     Pitch,
     PitchState,
@@ -45,20 +46,6 @@ EDITABLE = {"title", "description", "starts_at", "ends_at", "visibility", "statu
 
 
 # Lookups -------------------------------------------------------------------------------------
-
-def get_roadshow(roadshow_id: int) -> Roadshow:
-    roadshow = db.session.get(Roadshow, roadshow_id) if organisations.valid_id(roadshow_id) else None
-    if roadshow is None:
-        raise NotFound(_l("No such roadshow."), code="roadshow_not_found")
-    return roadshow
-
-
-def get_pitch(pitch_id: int) -> Pitch:
-    pitch = db.session.get(Pitch, pitch_id) if organisations.valid_id(pitch_id) else None
-    if pitch is None:
-        raise NotFound(_l("No such pitch."), code="pitch_not_found")
-    return pitch
-
 
 def get_agenda_pitch(pitch_id: int) -> Pitch:
     """A pitch on an agenda (an application waiting for approval, or declined, is not one)."""
@@ -175,42 +162,11 @@ def update_roadshow(*, actor: User, roadshow_id: int, **fields) -> Roadshow:
         if judge_ids is not None:
             _set_roles(roadshow, RoleKind.JUDGE, judge_ids)
         db.session.flush()
-        tell_audience(actor, roadshow, *before)
+        notifications.tell_audience(actor, roadshow, *before)
         if end:
             from app.roadshows.live.use_cases import set_stage
             set_stage(actor=actor, roadshow_id=roadshow.id, pitch_id=None, state="ended")
     return roadshow
-
-
-def tell_audience(actor: User, roadshow: Roadshow, old_status: str, old_starts_at: datetime) -> None:
-    """Tell the registered people and the founders on the agenda that the roadshow was cancelled, ended or
-    moved (a moved one's reminders are sent again for the new time)."""
-    from sqlalchemy import update
-
-    from app.notifications.services import notify
-    from app.roadshows import notifications  # noqa: F401  (registers the kinds)
-    if roadshow.status != old_status and roadshow.status in (RoadshowStatus.CANCELLED, RoadshowStatus.ENDED):
-        kind = "roadshow_cancelled" if roadshow.status == RoadshowStatus.CANCELLED else "roadshow_ended"
-    elif roadshow.starts_at != old_starts_at and roadshow.status == RoadshowStatus.SCHEDULED:
-        kind = "roadshow_rescheduled"
-        db.session.execute(update(Registration).where(Registration.roadshow_id == roadshow.id)
-                           .values(reminded_at=None))
-    else:
-        return
-    for person in audience(roadshow):
-        if person.id != actor.id:
-            notify(user=person, kind=kind, url=f"/roadshows/{roadshow.id}",
-                   data={"title": roadshow.title, "starts_at": roadshow.starts_at.isoformat()})
-
-
-def audience(roadshow: Roadshow) -> list[User]:
-    """The people a roadshow's news goes to: those registered and let in, and the founders on its agenda."""
-    people = {r.user.id: r.user for r in db.session.scalars(select(Registration).where(
-        Registration.roadshow_id == roadshow.id, Registration.status == RegistrationStatus.APPROVED))}
-    for pitch in roadshow.pitches:
-        for membership in pitch.startup.memberships:
-            people.setdefault(membership.user.id, membership.user)
-    return list(people.values())
 
 
 def _visible_filter(stmt, user):
@@ -316,14 +272,12 @@ def _next_position(roadshow_id: int) -> int:
 
 def _notify_organisers(roadshow: Roadshow, kind: str, data: dict) -> None:
     from app.notifications.services import notify
-    from app.roadshows import notifications  # noqa: F401  (registers the kinds)
     for person in organisers(roadshow):
         notify(user=person, kind=kind, data=data, url=f"/roadshows/{roadshow.id}/edit")
 
 
 def _notify_founders(pitch: Pitch, kind: str, data: dict) -> None:
     from app.notifications.services import notify
-    from app.roadshows import notifications  # noqa: F401  (registers the kinds)
     people = {m.user.id: m.user for m in pitch.startup.memberships}
     if pitch.presenter is not None:
         people[pitch.presenter.id] = pitch.presenter
@@ -492,7 +446,6 @@ def send_reminders(*, now: datetime | None = None, lead_minutes: int = REMINDER_
     from sqlalchemy import update
 
     from app.notifications.services import notify
-    from app.roadshows import notifications  # noqa: F401  (registers the kinds)
 
     now = now or utcnow()
     due = db.session.execute(select(Registration.id, Registration.user_id, Roadshow.id, Roadshow.title,

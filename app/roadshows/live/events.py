@@ -22,12 +22,11 @@ from app.core.realtime import ok
 from app.extensions import socketio
 from app.roadshows import engagement
 from app.roadshows.live import access, queries, schemas, use_cases
-from app.roadshows.live.state import REACTION_KINDS
 from app.roadshows.live.state import current as live_state
 from app.roadshows.live.state import of as state_of
+from app.roadshows.lookups import get_roadshow
 from app.roadshows.room import moderators_room, roadshow_room
 from app.roadshows.schemas import cue_schema, dump_poll, dump_stage
-from app.roadshows.services import get_roadshow
 
 
 def load(schema: Schema, args: tuple) -> dict:
@@ -227,7 +226,7 @@ def quick_reaction(sid: str, data) -> dict | None:
     if not isinstance(data, dict) or len(data) != 2:  # exactly `roadshow_id` and `kind`, else the schema says why
         return None
     roadshow_id, kind = data.get("roadshow_id"), data.get("kind")
-    if type(roadshow_id) is not int or kind not in REACTION_KINDS:
+    if type(roadshow_id) is not int or kind not in schemas.REACTION_KINDS:
         return None
     if not realtime.in_room(sid, roadshow_room(roadshow_id)):
         return None

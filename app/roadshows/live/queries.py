@@ -12,6 +12,7 @@ from app.accounts.models import User
 from app.core.errors import InvalidState, NotFound
 from app.extensions import db
 from app.roadshows.live.access import can_post, is_moderator, is_muted, is_presenter, require_watch, signed_in
+from app.roadshows.lookups import get_roadshow
 from app.roadshows.models import (
     ChatMessage,
     Cue,
@@ -28,7 +29,6 @@ from app.roadshows.models import (
     StageEvent,
 )
 from app.roadshows.schemas import cue_schema, dump_poll, dump_question, dump_slide, dump_stage, pitch_schema
-from app.roadshows.services import get_roadshow
 
 HISTORY_LIMIT = 50       # messages a first join gets
 CATCH_UP_LIMIT = 1000    # messages a reconnect may get at once

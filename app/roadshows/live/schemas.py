@@ -8,8 +8,9 @@ socket's language. What goes out is shaped by the REST schemas in `app.roadshows
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
-from app.roadshows.live.state import REACTION_KINDS
 from app.roadshows.models import PitchState, QuestionStatus
+
+REACTION_KINDS = ("clap", "heart", "fire", "laugh", "wow", "rocket")
 
 ID_MAX = 2**31 - 1
 STAGE_STATES = (*(s.value for s in PitchState), "ended")

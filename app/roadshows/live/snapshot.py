@@ -29,6 +29,7 @@ from app.core import realtime
 from app.core.db import utcnow
 from app.extensions import db
 from app.roadshows.live import access, queries
+from app.roadshows.lookups import get_roadshow
 from app.roadshows.models import (
     ChatMessage,
     Cue,
@@ -53,7 +54,6 @@ from app.roadshows.schemas import (
     dump_stage,
     pitch_schema,
 )
-from app.roadshows.services import get_roadshow
 
 log = logging.getLogger(__name__)
 

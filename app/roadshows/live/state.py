@@ -36,7 +36,6 @@ from app.roadshows.schemas import dump_poll, dump_question
 log = logging.getLogger(__name__)
 
 EXTENSION = "roadshow_live"
-REACTION_KINDS = ("clap", "heart", "fire", "laugh", "wow", "rocket")
 ALLOW_SECONDS = 5.0
 ROOM_SNAPSHOT_SECONDS = 1.0
 PRESENCE_TTL = 1.0

@@ -35,6 +35,7 @@ from app.roadshows.live.snapshot import View, viewer_state
 from app.roadshows.live.snapshot import messages_after as snapshot_messages_after
 from app.roadshows.live.state import batching
 from app.roadshows.live.state import current as live_state
+from app.roadshows.lookups import get_roadshow
 from app.roadshows.models import (
     ChatMessage,
     Cue,
@@ -53,9 +54,9 @@ from app.roadshows.models import (
     RoomVisit,
     StageEvent,
 )
+from app.roadshows.notifications import tell_audience
 from app.roadshows.room import moderators_room, roadshow_room
 from app.roadshows.schemas import chat_message_schema, cue_schema, dump_poll, dump_question, dump_slide, dump_stage
-from app.roadshows.services import get_roadshow, tell_audience
 from app.roadshows.signals import stage_changed
 
 MAX_CHAT_LENGTH = 1000
