@@ -1,12 +1,11 @@
 """The Sessions page in the browser: one device signs another out; the other's next page is the sign-in page and
 its open socket is closed. Real server with the demo data, real Chromium, in English and in Chinese."""
 import secrets
-import time
 from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, CHROMIUM, Console, sign_in
+from tests.browser.conftest import ARTIFACTS, CHROMIUM, Console, sign_in, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.served,
               pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM}")]
@@ -48,15 +47,6 @@ def _register(page, lang: str) -> str:
     return email
 
 
-def _wait_until(page, predicate: str, timeout: float = 15.0) -> None:
-    """Poll `predicate` (a JS arrow function) from here: wait_for_function would evaluate it with eval(),
-    which the site's CSP forbids."""
-    deadline = time.monotonic() + timeout
-    while not page.evaluate(predicate):
-        assert time.monotonic() < deadline, f"still false after {timeout}s: {predicate}"
-        page.wait_for_timeout(100)
-
-
 def _shot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.evaluate("window.scrollTo(0, 0)")
@@ -77,7 +67,7 @@ def test_sign_out_another_device_from_the_sessions_page(browser, site, lang):
 
         # The phone has a page open with its live socket; record how that socket ends.
         phone.goto("/notifications")
-        _wait_until(phone, "() => !!(window.Fuhua && window.Fuhua.socket && window.Fuhua.socket.connected)")
+        wait_until(phone, "() => !!(window.Fuhua && window.Fuhua.socket && window.Fuhua.socket.connected)")
         phone.evaluate("""() => { window.__closed = null;
             window.Fuhua.socket.on('disconnect', (reason) => { window.__closed = reason; }); }""")
 
@@ -104,7 +94,7 @@ def test_sign_out_another_device_from_the_sessions_page(browser, site, lang):
         _shot(laptop, f"after-{lang}")
 
         # The phone's socket was closed by the server, and it does not come back.
-        _wait_until(phone, "() => window.__closed !== null", timeout=10)
+        wait_until(phone, "() => window.__closed !== null", timeout=10)
         assert phone.evaluate("window.__closed") == "io server disconnect"
         phone.wait_for_timeout(1500)
         assert phone.evaluate("window.Fuhua.socket.connected") is False

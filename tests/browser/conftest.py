@@ -4,6 +4,7 @@ Screenshots go to tests/artifacts/ (gitignored). Skipped, with the reason, when 
 """
 import os
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -72,6 +73,18 @@ def shot(request):
         return path
 
     return take
+
+
+def wait_until(page, predicate: str, timeout: float = 15.0) -> None:
+    """Poll `predicate` (a JS arrow function) from here until it is truthy.
+
+    Not `page.wait_for_function`: once its first check fails it polls with eval() inside the page, which the
+    site's CSP (script-src 'self') forbids, so it raises whenever the condition is not already true.
+    """
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(predicate):
+        assert time.monotonic() < deadline, f"still false after {timeout}s: {predicate}"
+        page.wait_for_timeout(100)
 
 
 def sign_in(page, email: str, password: str = DEMO_PASSWORD, *, lang: str = "en") -> None:

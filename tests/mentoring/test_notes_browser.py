@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.browser.conftest import CHROMIUM, DEMO_PASSWORD, Console, shot, sign_in  # noqa: F401  (fixtures)
+from tests.browser.conftest import CHROMIUM, DEMO_PASSWORD, Console, shot, sign_in, wait_until  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.served,
               pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"Chromium is not installed at {CHROMIUM}")]
@@ -169,7 +169,7 @@ def test_words_typed_while_the_connection_is_down_are_merged_when_it_returns(bro
         for page in (mentor, founder):
             page.goto(f"/sessions/{booking['id']}")
             expect(page.locator(EDITOR)).to_be_visible()
-            page.wait_for_function("window.Fuhua.socket.connected")
+            wait_until(page, "() => window.Fuhua.socket.connected")
         founder.evaluate("window.Fuhua.socket.disconnect()")
         founder.click(EDITOR)
         founder.keyboard.press("Control+End")
