@@ -20,6 +20,7 @@ changes make a copy cheaper:
   writes a packet at once when the socket's queue is empty, without blocking: bytes a slow client
   cannot take yet wait in the socket's own buffer, sent in order by a helper greenlet, and a client
   that falls more than `MAX_PENDING` bytes behind is disconnected (as a full queue never was before).
+  Pings overtake those waiting bytes, so a client further behind than the ping timeout still answers in time.
 
 All of it is on by default and off with `SOCKETIO_TUNING=0`, and it switches itself off (with a warning) when
 the installed python-engineio, python-socketio, simple-websocket or wsproto is not the version it was written
@@ -62,6 +63,7 @@ def text_frame(text: str) -> bytes:
 
 
 MAX_PENDING = 4 * 1024 * 1024  # bytes a client may fall behind before it is disconnected
+PING = "2"  # an engine.io ping, as encoded (protocol 4; the server pings, the client answers "3")
 
 
 def _send(self, data) -> None:
@@ -81,7 +83,12 @@ def _send(self, data) -> None:
         return
     pending = self.__dict__.get("_pending")
     if pending is not None:  # earlier bytes are still on their way: after them
-        pending.append(frame)
+        if data == PING and pending:
+            # A ping overtakes the backlog (behind the frame being written, which may be partly sent): a client
+            # reading a backlog longer than the ping timeout is slow, not gone, and answers it in time.
+            pending.insert(1, frame)
+        else:
+            pending.append(frame)
         self._pending_size += len(frame)
         if self._pending_size > MAX_PENDING:
             _hang_up(self)
@@ -94,6 +101,19 @@ def _send(self, data) -> None:
     if sent < len(frame):
         self._pending, self._pending_size = deque([memoryview(frame)[sent:]]), len(frame) - sent
         socketio.start_background_task(_drain, self)
+
+
+NOT_SENT_LOW_WATER = 16 * 1024  # unsent bytes the kernel may hold for a socket; the rest wait in `_pending`
+
+
+def _keep_backlog_here(ws) -> None:
+    """Let the kernel take only a little more than the client is reading (TCP_NOTSENT_LOWAT), so that a slow
+    client's backlog waits in `_pending`, where a ping can overtake it, not in a socket buffer that autotuning
+    grows to megabytes (seconds of a slow client's reading, in front of every ping)."""
+    try:  # engine.io hands its wrapper around simple-websocket's server, whose `sock` is the connection
+        ws.ws.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NOTSENT_LOWAT, NOT_SENT_LOW_WATER)
+    except (AttributeError, OSError):  # not TCP, or not Linux/macOS: the kernel buffers as it likes
+        pass
 
 
 def _drain(ws) -> None:
@@ -170,6 +190,7 @@ def install_direct_send() -> None:
 
     def websocket_handler(self, ws):
         self._direct_ws = ws  # engine.io keeps it local to this method
+        _keep_backlog_here(ws)
         try:
             return original_handler(self, ws)
         finally:

@@ -9,6 +9,7 @@ received what was broadcast; a client that stops answering pings is still closed
 """
 from __future__ import annotations
 
+import itertools
 import json
 import socket
 import threading
@@ -85,9 +86,9 @@ class Viewer:
         self.client.disconnect()
 
 
-def _post_for(site, seconds: float, per_second: float, body: str = "消息 message") -> list[int]:
-    """Post chat messages at up to `per_second` for `seconds` from another socket, up to `IN_FLIGHT` of them
-    unacknowledged at a time; returns the ids of the stored messages, in order.
+def _post_for(site, seconds: float, per_second: float, body: str = "消息 message", until=None) -> list[int]:
+    """Post chat messages at up to `per_second` for `seconds` (or until `until(number posted)` holds) from another
+    socket, up to `IN_FLIGHT` of them unacknowledged at a time; returns the ids of the stored messages, in order.
 
     (A socket's events are handled in order, and its pongs are read after them: a poster that sent faster
     than the server stores would have its own pongs read too late and count as gone.)"""
@@ -98,7 +99,7 @@ def _post_for(site, seconds: float, per_second: float, body: str = "消息 messa
         assert poster.call("roadshow:join", {"roadshow_id": site.roadshow_id, "after_id": None}, timeout=10)["ok"]
         deadline = time.monotonic() + seconds
         n = 0
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline and not (until and until(n)):
             n += 1
             poster.emit("chat:send", {"roadshow_id": site.roadshow_id, "body": f"{body} {n}",
                                       "client_id": f"keepalive-{time.monotonic_ns()}-{n}"}, callback=acks.append)
@@ -189,7 +190,7 @@ class SlowReader:
     """A raw Engine.IO v4 WebSocket client that reads in bursts: it stops reading for `pause` seconds at a
     time (less than the ping timeout), then catches up, answering every ping it finds ("2" → "3")."""
 
-    def __init__(self, base: str, roadshow_id: int, pause: float):
+    def __init__(self, base: str, roadshow_id: int, pause: float, per_frame: float = 0.0):
         url = base.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket"
         # A small receive buffer (set before connecting, so TCP's window is sized for it): while the reader
         # pauses, the server's bytes back up into its own per-socket buffer.
@@ -200,8 +201,10 @@ class SlowReader:
         assert self.ws.recv().startswith("40")
         self.ws.send("421" + json.dumps(["roadshow:join", {"roadshow_id": roadshow_id, "after_id": None}]))
         self.pause = pause
+        self.per_frame = per_frame  # seconds spent on each frame: a reader slower than the room
         self.messages: list[int] = []
         self.pings = 0
+        self.ping_times: list[float] = []
         self.closed_by_server = False
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._read, daemon=True)
@@ -219,7 +222,10 @@ class SlowReader:
             except (websocket.WebSocketConnectionClosedException, OSError) as error:
                 self.closed_by_server = not self.stop.is_set() and repr(error)
                 return
+            if self.per_frame:
+                time.sleep(self.per_frame)
             if packet == "2":
+                self.ping_times.append(time.monotonic())
                 self.pings += 1
                 self.ws.send("3")
             elif packet == "1" or packet == "":
@@ -243,6 +249,27 @@ def test_a_slow_reader_within_the_buffer_limit_stays_up_and_gets_everything_in_o
         assert not reader.closed_by_server
         assert [m for m in reader.messages if m in set(sent)] == sent
         assert reader.pings >= HOLD / (PING_INTERVAL + PING_TIMEOUT)
+    finally:
+        reader.close()
+
+
+def test_a_reader_further_behind_than_the_ping_timeout_stays_up_and_gets_everything_in_order(site):
+    """A viewer on a slow link falls behind the room by more than a ping cycle: its pings overtake the backlog,
+    so it answers them in time and catches up, instead of being taken for dead while still reading."""
+    per_frame = 0.05  # 20 frames a second, while the room gets up to 30
+    behind = int(2 * (PING_INTERVAL + PING_TIMEOUT) / per_frame)  # frames: ten seconds of its reading
+    reader = SlowReader(site.url, site.roadshow_id, pause=0.0, per_frame=per_frame)
+    try:
+        time.sleep(0.5)
+        sent = _post_for(site, 60, per_second=30, body="慢" * 900, until=lambda n: n - len(reader.messages) > behind)
+        stopped = time.monotonic()
+        _wait_for(lambda: set(sent) <= set(reader.messages) or reader.closed_by_server, timeout=60)
+        assert not reader.closed_by_server, reader.closed_by_server
+        caught_up = time.monotonic() - stopped
+        assert caught_up > PING_INTERVAL + PING_TIMEOUT, f"only {caught_up:.1f}s behind: the test tests nothing"
+        assert [m for m in reader.messages if m in set(sent)] == sent
+        gaps = [b - a for a, b in itertools.pairwise(reader.ping_times)]
+        assert max(gaps) < PING_INTERVAL + PING_TIMEOUT, [round(gap, 2) for gap in gaps]  # pings kept coming
     finally:
         reader.close()
 
