@@ -98,6 +98,17 @@ def run_migrations_online():
         conf_args["process_revision_directives"] = process_revision_directives
     conf_args.setdefault("render_item", render_item)
 
+    # A migration that changes what the search index holds says FILLS_SEARCH_INDEX = True; the index is then
+    # filled once the schema is at the head, by the app's analysis (app/search/), which reads the tables as the
+    # models of this code describe them: it cannot run in the middle of older migrations.
+    fill_index = []
+
+    def on_version_apply(ctx, step, heads, run_args):
+        if step.is_upgrade and getattr(step.up_revision.module, "FILLS_SEARCH_INDEX", False):
+            fill_index.append(step.up_revision.revision)
+
+    conf_args.setdefault("on_version_apply", on_version_apply)
+
     connectable = get_engine()
 
     with connectable.connect() as connection:
@@ -109,6 +120,18 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+            if fill_index:
+                _fill_search_index(connection, fill_index)
+
+
+def _fill_search_index(connection, revisions):
+    at_head = set(context.get_context().get_current_heads()) == set(context.script.get_heads())
+    if not at_head:
+        logger.warning("%s changed the search index; run `flask search reindex` once at the head", revisions)
+        return
+    from app.search.index import reindex
+    reindex(connection)
+    logger.info("Filled the search index (asked by %s).", ", ".join(revisions))
 
 
 if context.is_offline_mode():
