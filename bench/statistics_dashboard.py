@@ -85,9 +85,10 @@ def build(db, args) -> dict[str, int]:
     from app.mentoring.models import Booking, BookingFeedback, MentorProfile, SessionType
     from app.providers.models import Listing
     from app.roadshows.models import ChatMessage, Interest, Pitch, Question, Registration, Roadshow, RoomVisit
+    from app.startups.models import Startup
 
     rng = random.Random(20261122)
-    t = {m.__name__: m.__table__ for m in (User, Organisation, Membership, MentorProfile, SessionType, Booking,
+    t = {m.__name__: m.__table__ for m in (User, Organisation, Startup, Membership, MentorProfile, SessionType, Booking,
                                            BookingFeedback, Roadshow, Pitch, Registration, RoomVisit, ChatMessage,
                                            Question, Interest, Listing, ResourceRequest, RequestEvent, Settlement,
                                            VoucherEntry)}
@@ -111,9 +112,10 @@ def build(db, args) -> dict[str, int]:
                                        (providers_u, "provider")) for uid in ids))
         startups = list(range(1, n_startups + 1))
         provider_orgs = list(range(n_startups + 1, n_startups + 1 + n_providers))
-        put("Organisation", [{"id": sid, "kind": "startup", "name": f"Startup {sid}", "sector": rng.choice(SECTORS),
-                              "stage": rng.choice(STAGES), "summary": "Hard tech.", "tags": [], "created_at": when(rng)}
-                             for sid in startups])
+        put("Organisation", [{"id": sid, "kind": "startup", "name": f"Startup {sid}", "tags": [],
+                              "created_at": when(rng)} for sid in startups])
+        put("Startup", [{"id": sid, "sector": rng.choice(SECTORS), "stage": rng.choice(STAGES),
+                         "summary": "Hard tech."} for sid in startups])
         put("Organisation", [{"id": pid, "kind": "provider", "name": f"Provider {pid}", "city": "Beijing", "tags": [],
                 "created_at": when(rng)} for pid in provider_orgs])
         put("Membership", [{"organisation_id": sid, "user_id": uid, "role": "owner"}

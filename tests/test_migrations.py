@@ -116,3 +116,35 @@ def test_downgrade_to_base_step_by_step_and_up_again(app, empty_db):
     assert _tables(empty_db) == set(), "downgrading to base left tables behind"
     flask_migrate.upgrade()
     assert _tables(empty_db) == at_head
+
+
+def test_startups_keep_their_fields_and_everything_around_them_across_the_table_split(app, empty_db):
+    """`e4f5a6b7c8d9` moves the startup columns out of `organisations`, in place on SQLite (a copy-and-rename of
+    `organisations` would cascade its deletion to every table referring to it): a seeded database keeps its
+    startups' fields and everything that refers to an organisation, down and up again."""
+    import os
+
+    from sqlalchemy import text
+
+    from tests.served import flask_command
+
+    split = _script(app).get_revision("e4f5a6b7c8d9")
+    flask_migrate.upgrade()
+    flask_command("seed-demo", env={**os.environ, "DATABASE_URL": empty_db.url.render_as_string(hide_password=False),
+                                    "FUHUA_WARM_UP": "0"})
+    around = "SELECT (SELECT count(*) FROM memberships), (SELECT count(*) FROM listings), " \
+             "(SELECT count(*) FROM resource_requests), (SELECT count(*) FROM organisations)"
+
+    def read(table: str, where: str = "") -> tuple:
+        with empty_db.connect() as conn:
+            fields = conn.execute(text(f"SELECT id, sector, stage, summary, needs, highlights FROM {table} {where} "
+                                       "ORDER BY id")).all()
+            return fields, tuple(conn.execute(text(around)).one())
+
+    startups, counts = read("startups")
+    assert len(startups) >= 10 and all(row.sector and row.summary for row in startups)
+    assert any("\u4e00" <= ch <= "\u9fff" for row in startups for ch in row.summary)  # Chinese text survives too
+    flask_migrate.downgrade(revision=split.down_revision)
+    assert read("organisations", "WHERE kind = 'startup'") == (startups, counts)
+    flask_migrate.upgrade()
+    assert read("startups") == (startups, counts)

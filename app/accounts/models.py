@@ -170,7 +170,7 @@ class Organisation(db.Model):
     is_verified: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[created_at]
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)  # any organisation may carry tags
-    # A startup's own fields are declared on `app.startups.models.Startup` (same table: NULL for providers).
+    # A startup's own fields are in its own table (`app.startups.models.Startup`); a provider has none.
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="organisation", cascade="all, delete-orphan")
     invitations: Mapped[list[Invitation]] = relationship(back_populates="organisation", cascade="all, delete-orphan")

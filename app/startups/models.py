@@ -1,7 +1,7 @@
 """Startups: the organisations founders belong to, shown in the showcase."""
 from enum import StrEnum
 
-from sqlalchemy import String, Text
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.accounts.models import Organisation, OrgKind
@@ -34,9 +34,13 @@ class Stage(StrEnum):
 
 
 class Startup(Organisation):
-    """A startup. Single-table inheritance: its columns live in `organisations` and are NULL for providers."""
+    """A startup: what every organisation has (name, city, members…) in `organisations`, what only a startup has
+    in `startups`, one row per startup with the same id (joined-table inheritance)."""
 
+    __tablename__ = "startups"
     __mapper_args__ = {"polymorphic_identity": OrgKind.STARTUP}
+
+    id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True)
 
     sector: Mapped[str | None] = mapped_column(String(40), index=True)
     stage: Mapped[str | None] = mapped_column(String(40), index=True)

@@ -2,7 +2,7 @@
 summary, needs, description, highlights and city."""
 from sqlalchemy import Connection, select
 
-from app.accounts.models import Organisation, OrgKind
+from app.accounts.models import Organisation
 from app.search.index import Fields, Source, city_names, in_every_language, register
 from app.startups.labels import SECTOR_LABELS, STAGE_LABELS
 from app.startups.models import Startup
@@ -15,9 +15,10 @@ def _label(labels: dict, value: str | None) -> str:
 
 
 def _load(conn: Connection, ids: list[int] | None):
-    org = Organisation.__table__
-    stmt = select(org.c.id, org.c.name, org.c.tags, org.c.sector, org.c.stage, org.c.summary, org.c.needs,
-                  org.c.description, org.c.highlights, org.c.city).where(org.c.kind == OrgKind.STARTUP)
+    org, startup = Organisation.__table__, Startup.__table__
+    stmt = select(org.c.id, org.c.name, org.c.tags, startup.c.sector, startup.c.stage, startup.c.summary,
+                  startup.c.needs, org.c.description, startup.c.highlights, org.c.city
+                  ).join_from(org, startup, startup.c.id == org.c.id)
     if ids is not None:
         stmt = stmt.where(org.c.id.in_(ids))
     for row in conn.execute(stmt):
