@@ -10,7 +10,9 @@ def register(app) -> None:
     @group.command("expire")
     def expire() -> None:
         """Revoke the Janus tokens of calls that closed or of people no longer in them (run every minute)."""
+        from app.video import streaming
         click.echo(f"{services.expire_tokens()} tokens revoked")
+        click.echo(f"{streaming.sweep()} stages whose forwards or HLS stopped")
 
     @group.command("status")
     def status() -> None:
