@@ -295,6 +295,6 @@ def sweep() -> int:
     for room in rooms:
         try:
             stage._follow_stage(room - calls.ROOM_BASE["roadshow"])
-        except JanusError as error:
+        except (JanusError, services.VideoDisabled) as error:
             log.warning("could not stop the forwards of room %s: %s", room, error)
     return len(rooms)
