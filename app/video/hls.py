@@ -102,7 +102,8 @@ def _sdp(host: str, audio_port: int, video_port: int) -> str:
 
 def ffmpeg_command(directory: Path) -> list[str]:
     """Transcode the forwarded RTP into live HLS: x264 at its fastest with no lookahead, a keyframe every
-    segment, segments numbered from the clock (a restarted ffmpeg carries on the same playlist after a
+    segment, each segment's wall-clock start in the playlist (EXT-X-PROGRAM-DATE-TIME: the page can tell how far
+    behind it plays), segments numbered from the clock (a restarted ffmpeg carries on the same playlist after a
     discontinuity), the last few kept."""
     seconds = current_app.config["VIDEO_HLS_SEGMENT_SECONDS"]
     return [current_app.config["VIDEO_FFMPEG"], "-nostdin", "-hide_banner", "-loglevel", "warning",
@@ -112,7 +113,8 @@ def ffmpeg_command(directory: Path) -> list[str]:
             "-pix_fmt", "yuv420p", "-force_key_frames", f"expr:gte(t,n_forced*{seconds})", "-b:v", "800k",
             "-c:a", "aac", "-b:a", "64k", "-ac", "2", "-f", "hls", "-hls_time", str(seconds),
             "-hls_list_size", "6", "-hls_start_number_source", "epoch",
-            "-hls_flags", "delete_segments+independent_segments+append_list+discont_start+omit_endlist",
+            "-hls_flags", "+".join(("delete_segments", "independent_segments", "append_list", "discont_start",
+                                    "omit_endlist", "program_date_time")),
             "-hls_segment_filename", str(directory / "seg%d.ts"), str(directory / PLAYLIST)]
 
 

@@ -42,6 +42,7 @@ def start_local(env: dict) -> LocalJanus | None:
                              http_port=int(env.get("JANUS_LOCAL_PORT") or 8088),
                              admin_port=int(env.get("JANUS_LOCAL_ADMIN_PORT") or 7088),
                              rtp_port_range=env.get("JANUS_RTP_PORTS") or "20000-40000",
+                             streaming_port_range=env.get("JANUS_STREAMING_PORTS") or "10000-10999",
                              ice_enforce_list=env.get("JANUS_ICE_ENFORCE_LIST") or None)
     janus = LocalJanus(Path(env.get("JANUS_LOCAL_DIR") or INSTANCE), settings, host=_browser_host(env))
     try:

@@ -288,6 +288,9 @@
       var quality = videoEl.getVideoPlaybackQuality();
       totals.framesDecoded = quality.totalVideoFrames - quality.droppedVideoFrames;
       totals.frameWidth = videoEl.videoWidth;
+      // How far behind the stage this page plays: now minus the wall-clock time ffmpeg received the frame shown.
+      var shown = hlsPlayer && hlsPlayer.playingDate;
+      totals.hlsDelayMs = shown ? Date.now() - shown.getTime() : null;
     }
     if (!pc) return Promise.resolve(totals);
     return pc.getStats().then(function (report) {

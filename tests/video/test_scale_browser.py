@@ -119,6 +119,18 @@ def test_past_the_rooms_limit_a_viewer_watches_a_mountpoint_on_the_other_janus(r
     assert all(room[name].errors == [] for name in ("first", "presenter", "second"))
 
 
+def test_a_viewer_arriving_mid_pitch_on_a_mountpoint_gets_a_keyframe(room, netns_browser, call_site):  # noqa: F811
+    """The mountpoint asks the presenter's browser for a keyframe (RTCP back through the forward) when a viewer
+    starts: without it a late viewer would decode nothing until the browser's next keyframe."""
+    late = _signed_in(netns_browser, call_site, call_site.late, "en-US")
+    try:
+        assert _enter(late, call_site) == "mountpoint"
+        _wait(late, lambda s: s["framesDecoded"] > 10, timeout=20)
+        late.get_by_text("Video path: WebRTC relay (a large audience)").wait_for()
+    finally:
+        late.context.close()
+
+
 def test_a_viewer_whose_network_blocks_webrtc_falls_back_to_hls(room, blocked_context, call_site):
     page = blocked_context.new_page()
     page.errors, page.log = [], []
@@ -138,7 +150,10 @@ def test_a_viewer_whose_network_blocks_webrtc_falls_back_to_hls(room, blocked_co
         assert later["framesDecoded"] > 0 and later["frameWidth"] == 640
         page.get_by_text("台上直播：周杰 Zhou").wait_for()
         _shot(page, "scale-hls-viewer-zh")
-        print(f"HLS playing {time.monotonic() - started:.1f}s after the page opened")
+        delays = [_stats(page)["hlsDelayMs"] for _ in range(8) if not time.sleep(0.5)]
+        assert all(d is not None and 0 < d < 15000 for d in delays), delays
+        print(f"HLS playing {time.monotonic() - started:.1f}s after the page opened; "
+              f"behind the stage by {sorted(delays)[len(delays) // 2]} ms (median of {len(delays)})")
         assert page.errors == []
     finally:
         page.close()
