@@ -194,6 +194,8 @@ class Config:
     VIDEO_HLS_SEGMENT_SECONDS = float(os.environ.get("VIDEO_HLS_SEGMENT_SECONDS") or 1)
     VIDEO_FFMPEG = os.environ.get("VIDEO_FFMPEG") or "ffmpeg"
     VIDEO_ICE_TIMEOUT_MS = int(os.environ.get("VIDEO_ICE_TIMEOUT_MS") or 10000)
+    # Once a stage's feed is forwarded, its room asks the presenter's browser for a keyframe this often (seconds).
+    VIDEO_STAGE_KEYFRAME_SECONDS = int(os.environ.get("VIDEO_STAGE_KEYFRAME_SECONDS") or 3)
 
     # How new passwords are hashed (Werkzeug's method string). Leave it: scrypt is deliberately slow. The tests
     # (and the servers they start) set a fast one, because the suite makes thousands of accounts and sign-ins;

@@ -262,6 +262,12 @@ def sync_forwards(room: int, feeds: list[dict]) -> int:
             except JanusError as error:
                 if error.code != 428:  # the feed left meanwhile
                     raise
+    if started:
+        # A forward's receiver cannot ask the presenter for a keyframe (ffmpeg never does; a mountpoint does
+        # when a viewer starts): the room asks the publishers for one every few seconds, so a new ffmpeg starts
+        # decoding within that and a lost keyframe heals itself.
+        janus.videoroom({"request": "edit", "room": room, "secret": services.room_secret(room),
+                         "new_fir_freq": current_app.config["VIDEO_STAGE_KEYFRAME_SECONDS"]})
     return started
 
 

@@ -291,6 +291,7 @@
       // How far behind the stage this page plays: now minus the wall-clock time ffmpeg received the frame shown.
       var shown = hlsPlayer && hlsPlayer.playingDate;
       totals.hlsDelayMs = shown ? Date.now() - shown.getTime() : null;
+      totals.hlsLatency = hlsPlayer && typeof hlsPlayer.latency === "number" ? hlsPlayer.latency : null;  // s behind the playlist's edge
     }
     if (!pc) return Promise.resolve(totals);
     return pc.getStats().then(function (report) {
