@@ -4,7 +4,8 @@ Janus beside it when Debian's `janus` is installed and no Janus is configured (J
 the pages say so.
 
 Janus's API listens on JANUS_LOCAL_PORT (8088) on every interface, with token authentication; its admin API on
-JANUS_LOCAL_ADMIN_PORT (7088) on 127.0.0.1 only. Secrets are made afresh at each start and handed to COMMAND in
+JANUS_LOCAL_ADMIN_PORT (7088) on 127.0.0.1 only; its Streaming plugin (stage mountpoints, app.video.streaming) takes
+forwarded RTP on JANUS_STREAMING_PORTS (10000-10999). Secrets are made afresh at each start and handed to COMMAND in
 its environment. Configuration and log: instance/janus/ (JANUS_LOCAL_DIR).
 """
 from __future__ import annotations

@@ -217,3 +217,26 @@ def test_one_ffmpeg_per_stage_starts_listens_and_stops(app, hls_dir):
         assert not hls.stop(9)
         hls.remove(9)
         assert not directory.exists()
+
+
+@pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="ffmpeg is not installed")
+def test_the_stages_ffmpeg_stops_on_a_cut_and_when_the_pitch_ends_and_goes_with_the_roadshow(app, two, hls_dir, login,
+                                                                                            show):
+    room = stage.room_of(show["roadshow"].id)
+
+    def running() -> bool:
+        with app.app_context():
+            return hls._pid(hls.stage_dir(room)) is not None
+
+    with app.app_context():
+        hls.ensure(room)
+    assert running()
+    assert login(show["admin"]).post(f"/api/roadshows/{show['roadshow'].id}/video/cut").status_code == 200
+    assert not running()
+    with app.app_context():
+        hls.ensure(room)
+    use_cases.set_stage(actor=show["admin"], roadshow_id=show["roadshow"].id, pitch_id=show["pitch"].id,
+                        state="done")
+    assert not running() and (hls_dir / str(room)).exists()  # the playlist stays for the next presenter
+    use_cases.set_stage(actor=show["admin"], roadshow_id=show["roadshow"].id, pitch_id=None, state="ended")
+    assert not (hls_dir / str(room)).exists()
