@@ -7,7 +7,7 @@ PORT ?= 5000
 export FLASK_APP := app
 export HOST PORT
 
-.PHONY: run test setup translations extract-messages lint clean
+.PHONY: run test setup translations extract-messages lint clean vendor-hls
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,20 @@ test: setup
 extract-messages: $(VENV)/.installed
 	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
 	$(BIN)/pybabel -q update -i translations/messages.pot -d translations -D messages --no-fuzzy-matching
+
+# hls.js (the stage's HLS fallback and HLS stream URLs) from the npm package, pinned and checked: Debian packages
+# no hls.js. The vendored copy is committed; this fetches it again and fails if the bytes are not the pinned ones.
+HLS_JS_VERSION := 1.7.4
+HLS_JS_TGZ_SHA1 := 1857f0cf1b849da5d7ea86b42bce8a321bf912de
+HLS_JS_SHA256 := 482cccb3a224554f64d8c2cf0d335dba4a3819bdb726afbfddfe15de4c277d82
+
+vendor-hls:
+	@tmp=$$(mktemp -d) && cd $$tmp && npm pack -q hls.js@$(HLS_JS_VERSION) >/dev/null \
+	  && echo "$(HLS_JS_TGZ_SHA1)  hls.js-$(HLS_JS_VERSION).tgz" | sha1sum -c --quiet \
+	  && tar xzf hls.js-$(HLS_JS_VERSION).tgz package/dist/hls.light.min.js package/LICENSE \
+	  && echo "$(HLS_JS_SHA256)  package/dist/hls.light.min.js" | sha256sum -c --quiet \
+	  && cp package/dist/hls.light.min.js package/LICENSE $(CURDIR)/static/vendor/hls.js/ && rm -rf $$tmp \
+	  && echo "static/vendor/hls.js/: hls.js $(HLS_JS_VERSION), checked"
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check app tests config.py wsgi.py

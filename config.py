@@ -179,6 +179,23 @@ class Config:
     VIDEO_STAGE_PUBLISHERS = int(os.environ.get("VIDEO_STAGE_PUBLISHERS") or 3)
     VIDEO_STAGE_TOKEN_HOURS = int(os.environ.get("VIDEO_STAGE_TOKEN_HOURS") or 12)
     VIDEO_STAGE_POLL_MS = int(os.environ.get("VIDEO_STAGE_POLL_MS") or 4000)
+    # Large audiences (app/video/streaming.py, hls.py): past VIDEO_ROOM_MAX_SUBSCRIBERS viewers in a stage's
+    # VideoRoom, the next ones watch a Streaming-plugin mountpoint (on the Janus instance with the fewest) fed by
+    # the VideoRoom's rtp_forward; JANUS_RTP_HOSTS (in JANUS_URLS' order) are the addresses the room's Janus
+    # sends that RTP to (default: each URL's host). VIDEO_HLS ("auto": when ffmpeg is installed) runs one ffmpeg
+    # per live stage on this machine, fed by rtp_forward to VIDEO_HLS_RTP_HOST, writing HLS into VIDEO_HLS_DIR
+    # for viewers whose network blocks WebRTC; a page falls back to it after VIDEO_ICE_TIMEOUT_MS without media.
+    VIDEO_ROOM_MAX_SUBSCRIBERS = int(os.environ.get("VIDEO_ROOM_MAX_SUBSCRIBERS") or 100)
+    JANUS_RTP_HOSTS = os.environ.get("JANUS_RTP_HOSTS") or ""
+    JANUS_STREAMING_PORTS = os.environ.get("JANUS_STREAMING_PORTS") or "10000-10999"
+    VIDEO_HLS = os.environ.get("VIDEO_HLS", "auto")
+    VIDEO_HLS_DIR = os.environ.get("VIDEO_HLS_DIR") or str(BASE_DIR / "instance" / "hls")
+    VIDEO_HLS_RTP_HOST = os.environ.get("VIDEO_HLS_RTP_HOST") or "127.0.0.1"
+    VIDEO_HLS_SEGMENT_SECONDS = float(os.environ.get("VIDEO_HLS_SEGMENT_SECONDS") or 1)
+    VIDEO_FFMPEG = os.environ.get("VIDEO_FFMPEG") or "ffmpeg"
+    VIDEO_ICE_TIMEOUT_MS = int(os.environ.get("VIDEO_ICE_TIMEOUT_MS") or 10000)
+    # Once a stage's feed is forwarded, its room asks the presenter's browser for a keyframe this often (seconds).
+    VIDEO_STAGE_KEYFRAME_SECONDS = int(os.environ.get("VIDEO_STAGE_KEYFRAME_SECONDS") or 3)
 
     # How new passwords are hashed (Werkzeug's method string). Leave it: scrypt is deliberately slow. The tests
     # (and the servers they start) set a fast one, because the suite makes thousands of accounts and sign-ins;
@@ -281,6 +298,7 @@ class TestConfig(Config):
     SITE_URL = "http://localhost"
     SERVER_NAME = None
     PASSWORD_HASH_METHOD = FAST_TEST_PASSWORD_HASH
+    VIDEO_HLS = "0"  # no ffmpeg from in-process tests unless one asks (tests/video/test_streaming.py)
 
 
 class ProductionConfig(Config):

@@ -26,7 +26,8 @@ from app.mentoring.models import Booking, BookingStatus
 KINDS = ("booking", "meeting")
 # A roadshow's stage (app.video.stage): "stage" tokens may publish (the room's allowed list), "audience" tokens
 # may only subscribe (Janus's VideoRoom checks the allowed list of publishers alone).
-STAGE_KINDS = ("stage", "audience")
+# "mount" tokens watch the stage through a Streaming-plugin mountpoint (app.video.streaming), past the room's limit.
+STAGE_KINDS = ("stage", "audience", "mount")
 # Janus room ids: one block per kind, so a booking and a meeting never share a number.
 ROOM_BASE = {"booking": 1_000_000_000_000, "meeting": 2_000_000_000_000, "roadshow": 3_000_000_000_000}
 CALL_STATUSES = {"booking": (BookingStatus.CONFIRMED, BookingStatus.COMPLETED),

@@ -9,8 +9,13 @@ def register(app) -> None:
 
     @group.command("expire")
     def expire() -> None:
-        """Revoke the Janus tokens of calls that closed or of people no longer in them (run every minute)."""
+        """Revoke the Janus tokens of calls that closed or of people no longer in them, and stop the forwards and
+        ffmpeg of stages whose pitch is off stage (run every minute)."""
+        from app.video import streaming
         click.echo(f"{services.expire_tokens()} tokens revoked")
+        stages = streaming.sweep()
+        if stages:  # this machine runs ffmpeg for some stages: those off stage or over were stopped
+            click.echo(f"{stages} stages with HLS here checked")
 
     @group.command("status")
     def status() -> None:

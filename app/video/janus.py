@@ -73,6 +73,7 @@ class JanusSettings:
     http_ip: str | None = None             # bind the Janus API to this address only
     admin_ip: str = "127.0.0.1"            # the admin API stays local by default
     rtp_port_range: str | None = "20000-40000"
+    streaming_port_range: str | None = "10000-10999"  # where Streaming mountpoints take rtp_forward's RTP
     ice_enforce_list: str | None = None    # e.g. "jv0": gather candidates on these interfaces only
     stun_server: str | None = None         # "host:port", for Janus's own server-reflexive candidates
     nat_1_1_mapping: str | None = None     # the public address of a 1:1 NATed machine
@@ -116,7 +117,8 @@ def write_config(directory: Path, settings: JanusSettings) -> Path:
     (directory / "janus.plugin.videoroom.jcfg").write_text(
         _section("general", {"admin_key": settings.room_admin_key, "lock_rtp_forward": True}))
     (directory / "janus.plugin.streaming.jcfg").write_text(
-        _section("general", {"admin_key": settings.room_admin_key}))
+        _section("general", {"admin_key": settings.room_admin_key, "rtp_port_range": settings.streaming_port_range,
+                             "string_ids": False}))
     return directory / "janus.jcfg"
 
 

@@ -4,7 +4,8 @@ Janus beside it when Debian's `janus` is installed and no Janus is configured (J
 the pages say so.
 
 Janus's API listens on JANUS_LOCAL_PORT (8088) on every interface, with token authentication; its admin API on
-JANUS_LOCAL_ADMIN_PORT (7088) on 127.0.0.1 only. Secrets are made afresh at each start and handed to COMMAND in
+JANUS_LOCAL_ADMIN_PORT (7088) on 127.0.0.1 only; its Streaming plugin (stage mountpoints, app.video.streaming) takes
+forwarded RTP on JANUS_STREAMING_PORTS (10000-10999). Secrets are made afresh at each start and handed to COMMAND in
 its environment. Configuration and log: instance/janus/ (JANUS_LOCAL_DIR).
 """
 from __future__ import annotations
@@ -42,6 +43,7 @@ def start_local(env: dict) -> LocalJanus | None:
                              http_port=int(env.get("JANUS_LOCAL_PORT") or 8088),
                              admin_port=int(env.get("JANUS_LOCAL_ADMIN_PORT") or 7088),
                              rtp_port_range=env.get("JANUS_RTP_PORTS") or "20000-40000",
+                             streaming_port_range=env.get("JANUS_STREAMING_PORTS") or "10000-10999",
                              ice_enforce_list=env.get("JANUS_ICE_ENFORCE_LIST") or None)
     janus = LocalJanus(Path(env.get("JANUS_LOCAL_DIR") or INSTANCE), settings, host=_browser_host(env))
     try:

@@ -43,6 +43,11 @@ class StageFeedsSchema(Schema):
     feeds = fields.List(fields.Nested(StageFeedSchema), required=True)
 
 
+class MountpointSchema(Schema):
+    id = fields.Integer(required=True, metadata={"description": "The Streaming-plugin mountpoint id"})
+    pin = fields.String(required=True, metadata={"description": "The pin to watch it with (with your token)"})
+
+
 class StageAccessSchema(Schema):
     """What a browser needs to watch (or, with `can_publish`, to go live on) a roadshow's stage through janus.js."""
 
@@ -56,6 +61,15 @@ class StageAccessSchema(Schema):
     can_publish = fields.Boolean(required=True)
     feeds = fields.List(fields.Nested(StageFeedSchema), required=True, metadata={"description": "Live now"})
     poll_ms = fields.Integer(required=True, metadata={"description": "How often to ask for the feeds"})
+    path = fields.String(load_default=None, metadata={
+        "description": "How a viewer watches: `room` (a VideoRoom subscriber) or `mountpoint` (past the room's "
+                       "limit: the Streaming plugin on the Janus of `janus_urls`)"})
+    mountpoint = fields.Nested(MountpointSchema, allow_none=True, metadata={
+        "description": "The mountpoint to watch, when `path` is `mountpoint`"})
+    hls_url = fields.String(allow_none=True, metadata={
+        "description": "The HLS playlist, for when WebRTC cannot connect (null when this site has no HLS)"})
+    ice_timeout_ms = fields.Integer(metadata={
+        "description": "How long a viewer's page waits for WebRTC media before it falls back to HLS"})
 
 
 class StageCutSchema(Schema):

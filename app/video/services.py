@@ -263,7 +263,9 @@ def expire_tokens(*, now: datetime | None = None, room: int | None = None) -> in
     expire`)."""
     now = now or utcnow()
     revoked = 0
-    for janus in (instances() if room is None else [_instance_for(room)]):
+    if room is not None:
+        _instance_for(room)  # VideoDisabled when off
+    for janus in instances():  # a stage's viewers may hold tokens on every instance (app.video.streaming)
         try:
             tokens = janus.list_tokens()
         except JanusError as error:

@@ -31,7 +31,7 @@ from app.roadshows.live import access
 from app.roadshows.models import PitchState, Roadshow
 from app.roadshows.room import roadshow_room
 from app.roadshows.services import get_roadshow
-from app.video import calls, services
+from app.video import calls, services, streaming
 from app.video.janus import JanusError
 from app.video.services import Grant, VideoDisabled, VideoUnavailable
 
@@ -97,6 +97,8 @@ def join_stage(*, user, roadshow_id: int, publish: bool = False) -> dict:
         raise InvalidState(_l("This roadshow has ended."), code="roadshow_closed")
     if publish and not may_publish(user, roadshow):
         raise PermissionDenied(_l("Only the presenter on stage and moderators can go live."), code="stage_only")
+    if not publish:
+        return streaming.watch(user=user, roadshow=roadshow)  # a seat in the room, or a mountpoint past its limit
     room = room_of(roadshow.id)
     janus = services._instance_for(room)
     user_id = user.id if access.signed_in(user) else 0
@@ -141,20 +143,27 @@ def stage_feeds(*, user, roadshow_id: int) -> list[dict]:
     try:
         feeds = publishing_feeds(janus, room)
         _feeds_cache[room] = (time.monotonic(), feeds)
-        return feeds
     except JanusError as error:
         log.warning("could not list the stage feeds of roadshow %s: %s", roadshow.id, error)
         raise VideoUnavailable() from None
+    try:
+        streaming.sync_forwards(room, feeds)  # mountpoints and HLS follow the feed on stage
+    except JanusError as error:
+        log.warning("could not forward the stage feed of roadshow %s: %s", roadshow.id, error)
+    return feeds
 
 
 def leave_stage(*, user, roadshow_id: int) -> int:
     """Take a signed-in person's stage and audience tokens off Janus (their feed too); how many went."""
     room = room_of(get_roadshow(roadshow_id).id)
-    janus = services._instance_for(room)
+    services._instance_for(room)
+    grants = []
     try:
-        grants = _stage_grants(janus, room, user_id=user.id)
-        for token, grant in grants:
-            services._revoke(janus, token, grant)
+        for janus in services.instances():  # a mount viewer's token is on the mountpoint's Janus
+            found = _stage_grants(janus, room, user_id=user.id)
+            for token, grant in found:
+                services._revoke(janus, token, grant)
+            grants += found
     except JanusError as error:
         log.warning("could not take user %s off the stage video of roadshow %s: %s", user.id, roadshow_id, error)
         raise VideoUnavailable() from None
@@ -172,6 +181,7 @@ def cut(*, actor: User, roadshow_id: int) -> int:
         grants = [(t, g) for t, g in _stage_grants(janus, room, kind="stage") if g.user_id != actor.id]
         for token, grant in grants:
             services._revoke(janus, token, grant)
+        streaming.stop_forwards(room)
     except JanusError as error:
         log.warning("could not cut the stage video of roadshow %s: %s", roadshow.id, error)
         raise VideoUnavailable() from None
@@ -184,12 +194,23 @@ def cut(*, actor: User, roadshow_id: int) -> int:
 def revoke_stage(roadshow_id: int) -> int:
     """Revoke every stage (and, once the room closed, audience) token whose person may no longer hold it."""
     try:
-        return services.expire_tokens(room=room_of(roadshow_id))
+        revoked = services.expire_tokens(room=room_of(roadshow_id))
+        _follow_stage(roadshow_id)
+        return revoked
     except (JanusError, VideoUnavailable, VideoDisabled) as error:
         log.warning("could not revoke the stage tokens of roadshow %s now (the sweep will): %s", roadshow_id, error)
         return 0
     finally:
         _feeds_cache.pop(room_of(roadshow_id), None)
+
+
+def _follow_stage(roadshow_id: int) -> None:
+    """The forwards to mountpoints and HLS stop once no pitch is on stage; the roadshow over, they go."""
+    roadshow = db.session.get(Roadshow, roadshow_id)
+    if roadshow is None or not access.is_open(roadshow.status):
+        streaming.close_stage(room_of(roadshow_id))
+    elif roadshow.current_pitch is None or roadshow.current_pitch.state not in ON_STAGE:
+        streaming.stop_forwards(room_of(roadshow_id))
 
 
 def _on_stage_changed(roadshow_id: int) -> None:

@@ -22,6 +22,26 @@ def vendor_script(name: str):
     return send_file(path, mimetype="text/javascript", max_age=86400)
 
 
+@bp.route("/roadshows/<int:roadshow_id>/video/hls/<name>")
+def stage_hls(roadshow_id: int, name: str):
+    """The stage video's HLS playlist or one of its segments (app.video.hls), to whoever may watch the room
+    (401/403 for others, as the room page); 404 while the stage is not live."""
+    from app.roadshows.live import access
+    from app.roadshows.services import get_roadshow
+    from app.video import hls, stage
+
+    user = current_user._get_current_object() if current_user.is_authenticated else None
+    roadshow = access.require_watch(user, get_roadshow(roadshow_id))
+    path = hls.served_file(stage.room_of(roadshow.id), name) if hls.enabled() else None
+    if path is None:
+        abort(404)
+    if name == hls.PLAYLIST:  # rewritten every segment: never cached
+        response = send_file(path, mimetype="application/vnd.apple.mpegurl", max_age=0, conditional=False)
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    return send_file(path, mimetype="video/mp2t", max_age=60)
+
+
 @bp.route("/meetings/<int:meeting_id>/call")
 @login_required
 def meeting_call(meeting_id: int):
@@ -60,8 +80,19 @@ def stage_may_present(roadshow) -> bool:
     return access.is_moderator(user, roadshow) or any(p.presenter_id == user.id for p in roadshow.pitches)
 
 
+def stage_hls_enabled() -> bool:
+    """Whether the stage may fall back to HLS here; if so, this page may play media from blob: URLs (hls.js
+    feeds the video element through Media Source Extensions)."""
+    from app.core import security
+    from app.video import hls
+    if not hls.enabled():
+        return False
+    security.allow_on_page("media-src", "'self'", "blob:")
+    return True
+
+
 @bp.app_context_processor
 def video_helpers():
     return {"video_enabled": services.video_enabled, "allow_call_media": allow_call_media,
             "booking_call_window": calls.booking_window, "meeting_call_window": calls.meeting_window,
-            "stage_may_present": stage_may_present}
+            "stage_may_present": stage_may_present, "stage_hls_enabled": stage_hls_enabled}

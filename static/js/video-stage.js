@@ -4,6 +4,10 @@
 // says the stage changed (stage:update, video:cut), shows the connection's quality and reconnects by itself.
 // The presenter on stage and moderators "Go live" with a "stage" token (publish: true); a stage change or a
 // moderator's cut revokes it on Janus, which closes their session: the page then says they are no longer live.
+// Large audiences (app/video/streaming.py, hls.py): past the room's limit a viewer is sent to a Streaming
+// mountpoint (access.path "mountpoint") fed by the room's rtp_forward; when WebRTC does not connect within
+// access.ice_timeout_ms (or ICE fails: a network that blocks UDP), the page falls back by itself to the stage's
+// HLS (hls.js, vendored) and says which path it uses.
 (function () {
   "use strict";
   var root = document.querySelector("[data-video-stage]");
@@ -12,6 +16,7 @@
   var csrf = (document.querySelector("meta[name=csrf-token]") || {}).content;
   var statusEl = root.querySelector("[data-stage-video-status]");
   var qualityEl = root.querySelector("[data-stage-quality]");
+  var pathEl = root.querySelector("[data-stage-path]");
   var screen = root.querySelector("[data-stage-screen]");
   var videoEl = root.querySelector("[data-stage-video]");
   var audioEl = root.querySelector("[data-stage-audio]");
@@ -46,6 +51,13 @@
   var pollTimer = null, retryTimer = null, retryDelay = 1000, statsTimer = null, lastStats = null;
   var live = {janus: null, access: null, handle: null, sharing: false, seen: false};
   var note = null;
+  var path = null, iceTimer = null, hlsPlayer = null;
+
+  function showPath(next) {
+    path = next;
+    root.setAttribute("data-video-path", next || "");
+    pathEl.textContent = next ? t("path-" + next) : "";
+  }
 
   function startWatching() {
     clearTimeout(retryTimer);
@@ -56,6 +68,8 @@
         server: access.janus_urls, token: access.token, iceServers: access.ice_servers,
         success: function () {
           retryDelay = 1000;
+          showPath(access.path || "room");
+          if (path === "mountpoint") watchMount();
           showFeeds(access.feeds);
           clearInterval(pollTimer);
           pollTimer = setInterval(refreshFeeds, access.poll_ms);
@@ -71,7 +85,7 @@
   }
 
   function refreshFeeds() {
-    if (!watch.janus) return;
+    if (!watch.janus && path !== "hls") return;
     api("GET", url).then(function (data) { showFeeds(data.feeds); }).catch(function (error) {
       if (error.status === 503 || !error.status) dropped();
     });
@@ -85,6 +99,8 @@
       else if (live.seen) stopped(t("stopped"));
     }
     var others = (feeds || []).filter(function (f) { return f.id !== own; });
+    if (path === "hls") { showHls(others); return; }
+    if (path === "mountpoint") { showMount(others); return; }
     if (watch.feed && others.some(function (f) { return f.id === watch.feed.id; })) return;
     unsubscribe();
     if (others.length) subscribe(others[0]);
@@ -101,8 +117,10 @@
         watch.handle = handle;
         handle.send({message: {request: "join", room: watch.access.room, ptype: "subscriber",
                                streams: [{feed: feed.id}], token: watch.access.token}});
+        armIce();
       },
       error: function () { dropped(); },
+      iceState: iceChanged,
       onmessage: function (msg, jsep) {
         if (msg.error_code || msg.videoroom === "event" && (msg.left === "ok" || msg.unpublished)) {
           if (watch.feed === feed) { unsubscribe(); refreshFeeds(); }
@@ -118,14 +136,7 @@
       },
       onremotetrack: function (track, mid, on) {
         if (watch.feed !== feed) return;
-        var stream = track.kind === "video" ? watch.video : watch.audio;
-        var element = track.kind === "video" ? videoEl : audioEl;
-        stream.getTracks().forEach(function (old) {
-          if (old.id === track.id || old.readyState === "ended") stream.removeTrack(old);
-        });
-        if (on) stream.addTrack(track);
-        element.srcObject = stream;
-        screen.hidden = false;
+        showTrack(track, on);
         note = null;
         setStatus(t("watching").replace("{name}", feed.display));
       },
@@ -133,7 +144,120 @@
     });
   }
 
+  function showTrack(track, on) {
+    var stream = track.kind === "video" ? watch.video : watch.audio;
+    var element = track.kind === "video" ? videoEl : audioEl;
+    stream.getTracks().forEach(function (old) {
+      if (old.id === track.id || old.readyState === "ended") stream.removeTrack(old);
+    });
+    if (on) stream.addTrack(track);
+    element.srcObject = stream;
+    screen.hidden = false;
+  }
+
+  // A mountpoint (past the room's limit): watched for the whole visit; it carries whoever is on stage.
+  function watchMount() {
+    var mount = watch.access.mountpoint;
+    watch.video = new MediaStream(); watch.audio = new MediaStream();
+    watch.janus.attach({
+      plugin: "janus.plugin.streaming", opaqueId: "fuhua-stage-" + watch.access.feed_id,
+      success: function (handle) {
+        watch.handle = handle;
+        handle.send({message: {request: "watch", id: mount.id, pin: mount.pin}});
+        armIce();
+      },
+      error: function () { dropped(); },
+      iceState: iceChanged,
+      onmessage: function (msg, jsep) {
+        if (msg.error_code || msg.error) { dropped(); return; }  // the mountpoint went: ask for a place again
+        if (!jsep || !watch.handle) return;
+        watch.handle.createAnswer({
+          jsep: jsep, tracks: [{type: "data"}],
+          success: function (answer) { watch.handle.send({message: {request: "start"}, jsep: answer}); }
+        });
+      },
+      onremotetrack: function (track, mid, on) { showTrack(track, on); screen.hidden = !watch.feed; },
+      oncleanup: function () {}
+    });
+  }
+
+  function showMount(others) {
+    watch.feed = others[0] || null;
+    screen.hidden = !watch.feed || !watch.video || !watch.video.getTracks().length;
+    if (watch.feed) { note = null; setStatus(t("watching").replace("{name}", watch.feed.display)); }
+    else setStatus(live.handle ? t("live") : (note || t("off-air")));
+  }
+
+  // Falling back to HLS ------------------------------------------------------------------------------
+  function armIce() {
+    clearTimeout(iceTimer);
+    if (!watch.access || !watch.access.hls_url) return;
+    iceTimer = setTimeout(function () {
+      var pc = watch.handle && watch.handle.webrtcStuff && watch.handle.webrtcStuff.pc;
+      var state = pc ? pc.iceConnectionState : "new";
+      if (state !== "connected" && state !== "completed") fallBackToHls();
+    }, watch.access.ice_timeout_ms || 10000);
+  }
+
+  function iceChanged(state) {
+    if (state === "connected" || state === "completed") clearTimeout(iceTimer);
+    else if (state === "failed") fallBackToHls();
+  }
+
+  function fallBackToHls() {
+    clearTimeout(iceTimer);
+    if (path === "hls" || !watch.access || !watch.access.hls_url) return;
+    unsubscribe();
+    var old = watch.janus;
+    watch.janus = null;
+    if (old) { try { old.destroy({cleanupHandles: true}); } catch (e) { /* gone */ } }
+    showPath("hls");
+    clearInterval(pollTimer);
+    pollTimer = setInterval(refreshFeeds, watch.access.poll_ms);
+    refreshFeeds();
+  }
+
+  function showHls(others) {
+    watch.feed = others[0] || null;
+    if (!watch.feed) { stopHls(); setStatus(live.handle ? t("live") : (note || t("off-air"))); return; }
+    note = null;
+    setStatus(t("watching").replace("{name}", watch.feed.display));
+    if (!hlsPlayer) playHls();
+  }
+
+  function playHls() {
+    var source = watch.access.hls_url;
+    videoEl.srcObject = null; audioEl.srcObject = null;
+    screen.hidden = false;
+    if (window.Hls && window.Hls.isSupported()) {
+      // No worker: the CSP allows scripts from this site only. Two one-second segments behind the live edge.
+      hlsPlayer = new window.Hls({enableWorker: false, liveSyncDurationCount: 2, liveMaxLatencyDurationCount: 6,
+                                  maxLiveSyncPlaybackRate: 1.2, manifestLoadingMaxRetry: 2});
+      hlsPlayer.on(window.Hls.Events.ERROR, function (event, data) {
+        if (!data.fatal) return;
+        stopHls();  // no playlist yet (ffmpeg starting), or it stalled: try again shortly
+        setTimeout(function () { if (path === "hls" && watch.feed && !hlsPlayer) playHls(); }, 2000);
+      });
+      hlsPlayer.on(window.Hls.Events.MANIFEST_PARSED, function () {
+        videoEl.play().catch(function () { /* the viewer presses play */ });
+      });
+      hlsPlayer.loadSource(source);
+      hlsPlayer.attachMedia(videoEl);
+    } else if (videoEl.canPlayType("application/vnd.apple.mpegurl")) {  // Safari plays HLS itself
+      hlsPlayer = {destroy: function () { videoEl.removeAttribute("src"); videoEl.load(); }};
+      videoEl.src = source;
+      videoEl.play().catch(function () { /* the viewer presses play */ });
+    }
+  }
+
+  function stopHls() {
+    if (hlsPlayer) { try { hlsPlayer.destroy(); } catch (e) { /* gone */ } }
+    hlsPlayer = null;
+    screen.hidden = true;
+  }
+
   function unsubscribe() {
+    clearTimeout(iceTimer);
     if (watch.handle) { try { watch.handle.detach(); } catch (e) { /* gone */ } }
     watch.handle = watch.feed = null;
     videoEl.srcObject = null; audioEl.srcObject = null;
@@ -142,6 +266,7 @@
   }
 
   function dropped() {
+    if (path === "hls") { setStatus(t("reconnecting")); return; }  // the next poll tries again
     clearInterval(pollTimer); clearInterval(statsTimer);
     unsubscribe();
     var old = watch.janus;
@@ -157,7 +282,17 @@
   function collect() {
     var pc = watch.handle && watch.handle.webrtcStuff && watch.handle.webrtcStuff.pc;
     var totals = {framesDecoded: 0, audioPackets: 0, packetsLost: 0, packetsReceived: 0, bytesReceived: 0,
-                  frameWidth: 0, feed: watch.feed ? watch.feed.id : null, at: Date.now()};
+                  frameWidth: 0, feed: watch.feed ? watch.feed.id : null, at: Date.now(), path: path,
+                  currentTime: videoEl.currentTime};
+    if (path === "hls" && videoEl.getVideoPlaybackQuality) {
+      var quality = videoEl.getVideoPlaybackQuality();
+      totals.framesDecoded = quality.totalVideoFrames - quality.droppedVideoFrames;
+      totals.frameWidth = videoEl.videoWidth;
+      // How far behind the stage this page plays: now minus the wall-clock time ffmpeg received the frame shown.
+      var shown = hlsPlayer && hlsPlayer.playingDate;
+      totals.hlsDelayMs = shown ? Date.now() - shown.getTime() : null;
+      totals.hlsLatency = hlsPlayer && typeof hlsPlayer.latency === "number" ? hlsPlayer.latency : null;  // s behind the playlist's edge
+    }
     if (!pc) return Promise.resolve(totals);
     return pc.getStats().then(function (report) {
       report.forEach(function (s) {
@@ -180,7 +315,8 @@
     lastStats = null;
     statsTimer = setInterval(function () {
       collect().then(function (now) {
-        if (lastStats && now.feed && now.feed === lastStats.feed) {
+        if (now.path === "hls") qualityEl.textContent = "";  // HLS: the path line says it all
+        else if (lastStats && now.feed && now.feed === lastStats.feed) {
           var seconds = Math.max((now.at - lastStats.at) / 1000, 0.001);
           var kbps = Math.max(0, Math.round((now.bytesReceived - lastStats.bytesReceived) * 8 / 1000 / seconds));
           var lost = Math.max(0, now.packetsLost - lastStats.packetsLost);

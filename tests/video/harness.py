@@ -111,35 +111,47 @@ def namespace_unavailable() -> str | None:
 
 
 @contextlib.contextmanager
-def served_in_namespace(data_module: str, password: str):
-    """Janus and the app served inside one new namespace, on a SQLite file that `python -m data_module
-    password` migrated and filled (it prints its people and ids as JSON on its last line). Yields an object with
-    `ns`, `janus`, `served`, `url` and what the data module printed; raises OSError when no namespace can be made."""
+def served_in_namespace(data_module: str, password: str, *, instances: int = 1, env: dict | None = None):
+    """Janus (`instances` of them, on ports of their own) and the app served inside one new namespace, on a
+    SQLite file that `python -m data_module password` migrated and filled (it prints its people and ids as JSON
+    on its last line). Yields an object with `ns`, `janus` (the first), `janus_all`, `served`, `url`, `hls_dir`
+    and what the data module printed; raises OSError when no namespace can be made. The stages' ffmpeg
+    processes (HLS) are stopped at the end."""
+    from app.video.hls import stop_all
     from app.video.janus import JanusSettings, LocalJanus
     from tests.served import ROOT, ServedApp
 
     ns = NetNamespace().create()
     workdir = Path(tempfile.mkdtemp(prefix="fuhua-video-"))
     # The namespace has ports of its own: Janus's usual ones are free there.
-    janus = LocalJanus(workdir / "janus", JanusSettings(admin_secret=secrets.token_hex(16),
-                                                       room_admin_key=secrets.token_hex(16), ice_enforce_list="jv0",
-                                                       rtp_port_range="20000-20200"))
+    admin_secret, room_admin_key = secrets.token_hex(16), secrets.token_hex(16)
+    janus_all = [LocalJanus(workdir / f"janus{i}", JanusSettings(
+        admin_secret=admin_secret, room_admin_key=room_admin_key, ice_enforce_list="jv0",
+        http_port=8088 + i, admin_port=7088 + i, rtp_port_range=f"{20000 + 300 * i}-{20200 + 300 * i}",
+        streaming_port_range=f"{10000 + 1000 * i}-{10999 + 1000 * i}")) for i in range(instances)]
+    janus = janus_all[0]
+    hls_dir = workdir / "hls"
     served = ServedApp(database_url=f"sqlite:///{workdir / 'fuhua.db'}", secret_key=secrets.token_hex(32),
                        workdir=workdir, extra_env={
-                           "JANUS_URLS": janus.http_url, "JANUS_ADMIN_URLS": janus.admin_url,
-                           "JANUS_ADMIN_SECRET": janus.settings.admin_secret,
-                           "JANUS_ROOM_ADMIN_KEY": janus.settings.room_admin_key})
+                           "JANUS_URLS": ",".join(j.http_url for j in janus_all),
+                           "JANUS_ADMIN_URLS": ",".join(j.admin_url for j in janus_all),
+                           "JANUS_ADMIN_SECRET": admin_secret, "JANUS_ROOM_ADMIN_KEY": room_admin_key,
+                           "VIDEO_HLS_DIR": str(hls_dir), **(env or {})})
     try:
-        ns.run(janus.start)
+        for each in janus_all:
+            ns.run(each.start)
         made = subprocess.run([sys.executable, "-m", data_module, password], cwd=ROOT, env=served.env(),
                               capture_output=True, text=True)
         if made.returncode != 0:
             raise RuntimeError(f"{data_module} failed:\n{made.stderr[-1500:]}")
         people = json.loads(made.stdout.strip().splitlines()[-1])
         ns.run(served.spawn)
-        yield type("VideoSite", (), {"ns": ns, "janus": janus, "served": served, "url": served.url, **people})
+        yield type("VideoSite", (), {"ns": ns, "janus": janus, "janus_all": janus_all, "served": served,
+                                     "url": served.url, "hls_dir": hls_dir, **people})
     finally:
         served.stop()
-        janus.stop()
+        stop_all(hls_dir)
+        for each in janus_all:
+            each.stop()
         ns.delete()
         shutil.rmtree(workdir, ignore_errors=True)
