@@ -179,6 +179,11 @@ class Config:
     VIDEO_STAGE_PUBLISHERS = int(os.environ.get("VIDEO_STAGE_PUBLISHERS") or 3)
     VIDEO_STAGE_TOKEN_HOURS = int(os.environ.get("VIDEO_STAGE_TOKEN_HOURS") or 12)
     VIDEO_STAGE_POLL_MS = int(os.environ.get("VIDEO_STAGE_POLL_MS") or 4000)
+    # Recordings of pitches (with the organiser's consent): where Janus writes its .mjr files (this process must
+    # read them: the same machine or a shared folder; default: recordings-raw beside the decks), and how long
+    # janus-pp-rec and ffmpeg may take to make one pitch's playable file.
+    VIDEO_RECORDING_DIR = os.environ.get("VIDEO_RECORDING_DIR") or None
+    VIDEO_RECORDING_PROCESS_TIMEOUT = float(os.environ.get("VIDEO_RECORDING_PROCESS_TIMEOUT") or 1800)
 
     # How new passwords are hashed (Werkzeug's method string). Leave it: scrypt is deliberately slow. The tests
     # (and the servers they start) set a fast one, because the suite makes thousands of accounts and sign-ins;

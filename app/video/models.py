@@ -2,7 +2,7 @@
 (the organiser's peak and average video viewers per pitch)."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import BigInteger, Float, ForeignKey, Index, String, text
@@ -45,6 +45,10 @@ class PitchRecording(db.Model):
     ready_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     pitch: Mapped[Pitch] = relationship()
+
+    @property
+    def duration(self) -> timedelta:
+        return timedelta(seconds=self.duration_seconds or 0)
 
     def __repr__(self) -> str:
         return f"<PitchRecording {self.id} pitch {self.pitch_id} {self.status}>"

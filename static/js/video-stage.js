@@ -124,6 +124,7 @@
           if (old.id === track.id || old.readyState === "ended") stream.removeTrack(old);
         });
         if (on) stream.addTrack(track);
+        if (track.kind === "video") announce(on);
         element.srcObject = stream;
         screen.hidden = false;
         note = null;
@@ -133,7 +134,16 @@
     });
   }
 
+  // Whether the stage's video plays here, told to the page (video-viewers.js counts it for the report).
+  var watching = false;
+  function announce(on) {
+    if (on === watching) return;
+    watching = on;
+    document.dispatchEvent(new CustomEvent("fuhua:stage-watching", {detail: {watching: on, via: "webrtc"}}));
+  }
+
   function unsubscribe() {
+    announce(false);
     if (watch.handle) { try { watch.handle.detach(); } catch (e) { /* gone */ } }
     watch.handle = watch.feed = null;
     videoEl.srcObject = null; audioEl.srcObject = null;

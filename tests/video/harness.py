@@ -126,6 +126,8 @@ def served_in_namespace(data_module: str, password: str):
                                                        rtp_port_range="20000-20200"))
     served = ServedApp(database_url=f"sqlite:///{workdir / 'fuhua.db'}", secret_key=secrets.token_hex(32),
                        workdir=workdir, extra_env={
+                           # Decks and recordings in the throwaway folder (Janus writes its .mjr files there too)
+                           "ROADSHOW_MEDIA_DIR": str(workdir / "media"),
                            "JANUS_URLS": janus.http_url, "JANUS_ADMIN_URLS": janus.admin_url,
                            "JANUS_ADMIN_SECRET": janus.settings.admin_secret,
                            "JANUS_ROOM_ADMIN_KEY": janus.settings.room_admin_key})
