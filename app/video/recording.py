@@ -83,22 +83,26 @@ def sync(*, roadshow_id: int) -> PitchRecording | None:
         pitch = pitch_to_record(roadshow)
         current = running(roadshow.id)
         stop = current if current is not None and (pitch is None or current.pitch_id != pitch.id) else None
+        stop_id = start_id = None
         if stop is not None:
             stop.status, stop.stopped_at = RecordingStatus.PROCESSING, utcnow()
-        start = None
+            stop_id = stop.id
         if pitch is not None and (current is None or stop is not None):
             start = PitchRecording(roadshow_id=roadshow.id, pitch_id=pitch.id, status=RecordingStatus.RECORDING,
                                    rec_dir=str(raw_dir() / f"roadshow-{roadshow.id}" / f"pitch-{pitch.id}-"
                                                f"{secrets.token_hex(6)}"))
             db.session.add(start)
             db.session.flush()
-    # Janus is told after the commit: no database lock is held over its answers.
-    if stop is not None:
+            start_id, start_dir = start.id, start.rec_dir
+        current_id = current.id if current is not None and stop is None else None
+    # Janus is told after the commit: no database lock is held over its answers. (Only ids are used from here:
+    # touching a loaded row would open a read transaction that an inline job's writes would end up inside.)
+    if stop_id is not None:
         _stop_janus(roadshow_id)
-        jobs.enqueue(process, recording_id=stop.id)
-    if start is not None:
-        return _start_janus(roadshow_id, start.id, start.rec_dir)
-    return None if stop is not None else current
+        jobs.enqueue(process, recording_id=stop_id)
+    if start_id is not None:
+        return _start_janus(roadshow_id, start_id, start_dir)
+    return db.session.get(PitchRecording, current_id) if current_id is not None else None
 
 
 def _janus_and_secret(roadshow_id: int):
