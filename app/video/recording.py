@@ -72,6 +72,12 @@ def running(roadshow_id: int) -> PitchRecording | None:
                                                           PitchRecording.status == RecordingStatus.RECORDING))
 
 
+def rec_dir_now(roadshow_id: int) -> str | None:
+    """Where the stage room records now (for a room made again, e.g. after Janus restarted), or None."""
+    current = running(roadshow_id)
+    return current.rec_dir if current is not None else None
+
+
 def sync(*, roadshow_id: int) -> PitchRecording | None:
     """Make Janus record what the stage shows now: stop the recording of a pitch that left the stage (and queue
     its processing), start one for the pitch on stage. Idempotent; the job every stage change queues. Returns

@@ -183,3 +183,16 @@ def test_services_stay_unrecorded_when_video_is_off(show):  # noqa: F811
     """Without Janus the consent is kept, and no job tries to record."""
     roadshows.update_roadshow(actor=show["admin"], roadshow_id=show["roadshow"].id, record_pitches=True)
     assert services.video_enabled() is False and _recordings(show["roadshow"].id) == []
+
+
+def test_a_room_made_again_while_a_pitch_records_records_again(video, login, show, tmp_path, app):  # noqa: F811
+    """Janus restarted mid-pitch (its rooms gone): the first person back on the stage makes the room recording."""
+    app.config["VIDEO_RECORDING_DIR"] = str(tmp_path)
+    roadshow = show["roadshow"]
+    roadshows.update_roadshow(actor=show["admin"], roadshow_id=roadshow.id, record_pitches=True)
+    [running] = _recordings(roadshow.id)
+    client, room = video.client(), stage.room_of(roadshow.id)
+    client.destroy_room(room, secret=services.room_secret(room))
+    assert login(show["viewer"]).post(f"/api/roadshows/{roadshow.id}/video", json={}).status_code == 201
+    info = _room_info(video, room)
+    assert info["record"] is True and info["rec_dir"] == running.rec_dir
