@@ -277,6 +277,12 @@ def ready_for(roadshow_id: int) -> dict[int, list[PitchRecording]]:
     return found
 
 
+def preparing(roadshow_id: int) -> set[int]:
+    """The pitches whose recording is still being made into a playable file."""
+    return set(db.session.scalars(select(PitchRecording.pitch_id).where(
+        PitchRecording.roadshow_id == roadshow_id, PitchRecording.status == RecordingStatus.PROCESSING)))
+
+
 def file_for(*, user, recording_id: int) -> PitchRecording:
     """A ready recording's file for someone who may watch its roadshow's replay: Unauthorized for an anonymous
     person in an invite-only roadshow, PermissionDenied for someone not let in, NotFound otherwise."""

@@ -196,3 +196,13 @@ def test_a_room_made_again_while_a_pitch_records_records_again(video, login, sho
     assert login(show["viewer"]).post(f"/api/roadshows/{roadshow.id}/video", json={}).status_code == 201
     info = _room_info(video, room)
     assert info["record"] is True and info["rec_dir"] == running.rec_dir
+
+
+@pytest.mark.parametrize(("locale", "text"), [("en", "The recording of this pitch is being prepared"),
+                                              ("zh", "该项目的录像正在处理中")])
+def test_the_replay_says_a_recording_is_being_prepared(login, show, recorded, locale, text):  # noqa: F811
+    recorded.status = RecordingStatus.PROCESSING
+    db.session.commit()
+    page = login(show["viewer"]).get(f"/roadshows/{show['roadshow'].id}/replay",
+                                     headers={"Accept-Language": locale}).get_data(as_text=True)
+    assert text in page and page.count("data-recording-preparing") == 1 and "data-replay-player" not in page
