@@ -286,7 +286,7 @@ def preparing(roadshow_id: int) -> set[int]:
 def file_for(*, user, recording_id: int) -> PitchRecording:
     """A ready recording's file for someone who may watch its roadshow's replay: Unauthorized for an anonymous
     person in an invite-only roadshow, PermissionDenied for someone not let in, NotFound otherwise."""
-    recording = db.session.get(PitchRecording, recording_id)
+    recording = db.session.get(PitchRecording, recording_id) if 0 < recording_id < 2**31 else None
     if recording is None or recording.status != RecordingStatus.READY or not recording.file_path:
         raise NotFound()
     access.require_watch(user, db.session.get(Roadshow, recording.roadshow_id))
