@@ -196,6 +196,11 @@ class Config:
     VIDEO_ICE_TIMEOUT_MS = int(os.environ.get("VIDEO_ICE_TIMEOUT_MS") or 10000)
     # Once a stage's feed is forwarded, its room asks the presenter's browser for a keyframe this often (seconds).
     VIDEO_STAGE_KEYFRAME_SECONDS = int(os.environ.get("VIDEO_STAGE_KEYFRAME_SECONDS") or 3)
+    # Recordings of pitches (with the organiser's consent): where Janus writes its .mjr files (this process must
+    # read them: the same machine or a shared folder; default: recordings-raw beside the decks), and how long
+    # janus-pp-rec and ffmpeg may take to make one pitch's playable file.
+    VIDEO_RECORDING_DIR = os.environ.get("VIDEO_RECORDING_DIR") or None
+    VIDEO_RECORDING_PROCESS_TIMEOUT = float(os.environ.get("VIDEO_RECORDING_PROCESS_TIMEOUT") or 1800)
 
     # How new passwords are hashed (Werkzeug's method string). Leave it: scrypt is deliberately slow. The tests
     # (and the servers they start) set a fast one, because the suite makes thousands of accounts and sign-ins;

@@ -8,3 +8,4 @@ from app.providers.models import Provider  # noqa: F401
 from app.roadshows import models as roadshows_models  # noqa: F401
 from app.search.models import SearchDocument  # noqa: F401
 from app.startups.models import Startup  # noqa: F401
+from app.video import models as video_models  # noqa: F401

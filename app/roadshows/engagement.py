@@ -168,6 +168,8 @@ def report(*, actor: User, roadshow_id: int) -> dict:
         per_viewer[key] = per_viewer.get(key, 0) + ((v.left_at or now) - v.joined_at).total_seconds()
     average = (sum(per_viewer.values()) / len(per_viewer) / 60) if per_viewer else 0.0
     scores = weighted_scores(roadshow)
+    from app.video.viewers import pitch_figures  # the video package builds on this one
+    video = pitch_figures(roadshow, now)
 
     def count(stmt):
         return db.session.scalar(stmt) or 0
@@ -176,7 +178,7 @@ def report(*, actor: User, roadshow_id: int) -> dict:
                 "questions": count(select(func.count(Question.id)).where(Question.pitch_id == p.id)),
                 "answered": count(select(func.count(Question.id)).where(Question.pitch_id == p.id,
                                                                          Question.status == QuestionStatus.ANSWERED)),
-                "interest": interest_count(p.id), "score": scores[p.id][0]} for p in roadshow.pitches]
+                "interest": interest_count(p.id), "score": scores[p.id][0], **video[p.id]} for p in roadshow.pitches]
     return {
         "roadshow_id": rid,
         "registrations": count(select(func.count(Registration.id)).where(
@@ -211,10 +213,12 @@ def report_csv(data: dict) -> bytes:
         writer.writerow([str(label), value])
     writer.writerow([])
     writer.writerow([str(h) for h in (_l("Pitch"), _l("Startup"), _l("Questions"), _l("Answered"),
-                                      _l("Interested investors"), _l("Score"))])
+                                      _l("Interested investors"), _l("Score"), _l("Peak video viewers"),
+                                      _l("Average video viewers"))])
     for row in data["pitches"]:
         writer.writerow([_cell(row["pitch"].title), _cell(row["pitch"].startup.name), row["questions"],
-                         row["answered"], row["interest"], "" if row["score"] is None else f"{row['score']:.2f}"])
+                         row["answered"], row["interest"], "" if row["score"] is None else f"{row['score']:.2f}",
+                         row["peak_video_viewers"], f"{row['average_video_viewers']:.1f}"])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 

@@ -55,6 +55,7 @@ class RoadshowForm(FlaskForm):
         SelectChoice("invite_only", _l("Invite-only: registered people"))])
     premoderate_questions = BooleanField(_l("Moderators approve questions before they are shown"))
     anonymous_questions = BooleanField(_l("People may ask questions anonymously (moderators still see who asked)"))
+    record_pitches = BooleanField(_l("Record pitches for the replay"))
     criteria = TextAreaField(_l("Scoring criteria"), validators=[Optional(), Length(max=2000)])
     moderators = StringField(_l("Moderators (emails)"), validators=[Optional(), Length(max=2000)])
     judges = StringField(_l("Judges (emails)"), validators=[Optional(), Length(max=2000)])

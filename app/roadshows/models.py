@@ -88,6 +88,8 @@ class Roadshow(db.Model):
     anonymous_questions: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     criteria: Mapped[list[dict]] = mapped_column(JSON, default=list)  # [{"name": str, "weight": number}]
     leaderboard_published: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The organiser's consent to record each pitch's stage video for the replay (app/video/recording.py).
+    record_pitches: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     current_pitch_id: Mapped[int | None] = mapped_column(Integer)  # no FK: pitches point here already
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[created_at]

@@ -28,8 +28,12 @@ def record(*, user, roadshow_id: int) -> dict:
     results = {p.id: _results(p) for p in polls}
     starts = [p.started_at for p in roadshow.pitches if p.started_at is not None]
     first = min(starts) if starts else None
+    from app.video.recording import preparing, ready_for  # the video package builds on this one
+    recordings, in_preparation = ready_for(roadshow.id), preparing(roadshow.id)
     pitches = [{
         "pitch": p,
+        "recordings": recordings.get(p.id, []),
+        "recording_in_preparation": p.id in in_preparation,
         "chapter": (p.started_at - first) if p.started_at is not None and first is not None else None,
         "questions": [q for q in questions if q.pitch_id == p.id],
         "polls": [results[poll.id] for poll in polls if poll.pitch_id == p.id],

@@ -46,6 +46,8 @@ class CreateRoadshowSchema(_RoadshowInput):
     visibility = fields.String(load_default="public", validate=validate.OneOf(VISIBILITIES))
     premoderate_questions = fields.Boolean(load_default=False)
     anonymous_questions = fields.Boolean(load_default=False)
+    record_pitches = fields.Boolean(load_default=False, metadata={
+        "description": "Record each pitch's stage video for the replay (the organiser's consent; off by default)"})
     criteria = fields.List(fields.Nested(CriterionSchema), load_default=list, validate=validate.Length(max=10))
     moderator_ids = _IDS
     judge_ids = _IDS
@@ -60,6 +62,7 @@ class UpdateRoadshowSchema(_RoadshowInput):
     status = fields.String(validate=validate.OneOf(STATUSES))
     premoderate_questions = fields.Boolean()
     anonymous_questions = fields.Boolean()
+    record_pitches = fields.Boolean()
     criteria = fields.List(fields.Nested(CriterionSchema), validate=validate.Length(max=10))
     leaderboard_published = fields.Boolean()
     moderator_ids = _IDS
@@ -192,6 +195,8 @@ class RoadshowSchema(Schema):
     premoderate_questions = fields.Boolean(required=True)
     anonymous_questions = fields.Boolean(required=True, metadata={
         "description": "Askers may hide their name from the audience (moderators still see who asked)"})
+    record_pitches = fields.Boolean(required=True, metadata={
+        "description": "Each pitch's stage video is recorded for the replay (the organiser's consent)"})
     criteria = fields.List(fields.Nested(CriterionSchema), required=True)
     leaderboard_published = fields.Boolean(required=True)
     current_pitch_id = fields.Integer(required=True, allow_none=True)
@@ -322,6 +327,10 @@ class PitchReportSchema(Schema):
     answered = fields.Integer(required=True)
     interest = fields.Integer(required=True)
     score = fields.Float(required=True, allow_none=True)
+    peak_video_viewers = fields.Integer(required=True, metadata={
+        "description": "The most people watching the stage video at once while the pitch was on stage"})
+    average_video_viewers = fields.Float(required=True, metadata={
+        "description": "Video viewers averaged over the pitch's time on stage (weighted by time)"})
 
 
 class ReportSchema(Schema):

@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from app.accounts import organisations
 from app.accounts.models import User
-from app.core import uow
+from app.core import realtime, uow
 from app.core.db import utcnow
 from app.core.errors import Conflict, Invalid, InvalidState, NotFound, PermissionDenied, Unauthorized
 from app.core.pagination import Page, paginate
@@ -34,6 +34,8 @@ from app.roadshows.models import (
     RoleKind,
     Visibility,
 )
+from app.roadshows.room import roadshow_room
+from app.roadshows.signals import stage_changed
 from app.search.engine import join_matches
 from app.startups.models import Startup
 
@@ -42,7 +44,7 @@ log = logging.getLogger(__name__)
 VISIBILITIES = [v.value for v in Visibility]
 STATUSES = [s.value for s in RoadshowStatus]
 EDITABLE = {"title", "description", "starts_at", "ends_at", "visibility", "status", "premoderate_questions",
-            "anonymous_questions", "criteria", "leaderboard_published"}
+            "anonymous_questions", "record_pitches", "criteria", "leaderboard_published"}
 
 
 # Lookups -------------------------------------------------------------------------------------
@@ -119,15 +121,16 @@ def set_role(*, actor: User, roadshow_id: int, user_id: int, role: str, held: bo
 
 def create_roadshow(*, actor: User, title: str, starts_at: datetime, ends_at: datetime, description: str = "",
                     visibility: str = Visibility.PUBLIC, premoderate_questions: bool = False,
-                    anonymous_questions: bool = False, criteria: list[dict] | None = None,
-                    moderator_ids: list[int] | None = None, judge_ids: list[int] | None = None) -> Roadshow:
+                    anonymous_questions: bool = False, record_pitches: bool = False,
+                    criteria: list[dict] | None = None, moderator_ids: list[int] | None = None,
+                    judge_ids: list[int] | None = None) -> Roadshow:
     """Admins schedule a roadshow."""
     if not actor.is_admin:
         raise PermissionDenied(_l("Only admins can create roadshows."))
     _check_times(starts_at, ends_at)
     roadshow = Roadshow(title=title.strip(), description=description.strip(), starts_at=starts_at, ends_at=ends_at,
                         visibility=visibility, premoderate_questions=premoderate_questions,
-                        anonymous_questions=anonymous_questions,
+                        anonymous_questions=anonymous_questions, record_pitches=record_pitches,
                         criteria=_check_criteria(criteria or []), created_by=actor)
     _set_roles(roadshow, RoleKind.MODERATOR, moderator_ids or [])
     _set_roles(roadshow, RoleKind.JUDGE, judge_ids or [])
@@ -153,7 +156,7 @@ def update_roadshow(*, actor: User, roadshow_id: int, **fields) -> Roadshow:
     if end:
         fields.pop("status")
     with uow.unit_of_work(lock=[(Roadshow, roadshow.id)]):
-        before = (roadshow.status, roadshow.starts_at)
+        before, recorded = (roadshow.status, roadshow.starts_at), roadshow.record_pitches
         for key, value in fields.items():
             if key in EDITABLE:
                 setattr(roadshow, key, value.strip() if isinstance(value, str) and key != "status" else value)
@@ -162,11 +165,20 @@ def update_roadshow(*, actor: User, roadshow_id: int, **fields) -> Roadshow:
         if judge_ids is not None:
             _set_roles(roadshow, RoleKind.JUDGE, judge_ids)
         db.session.flush()
+        if roadshow.record_pitches != recorded:
+            _consent_changed(roadshow)
         notifications.tell_audience(actor, roadshow, *before)
         if end:
             from app.roadshows.live.use_cases import set_stage
             set_stage(actor=actor, roadshow_id=roadshow.id, pitch_id=None, state="ended")
     return roadshow
+
+
+def _consent_changed(roadshow: Roadshow) -> None:
+    """Recording starts or stops with the stage (app.video.recording listens), and the room's notice follows."""
+    uow.after_commit(realtime.emit_to_room, roadshow_room(roadshow.id), "video:recording",
+                     {"roadshow_id": roadshow.id, "record_pitches": roadshow.record_pitches})
+    uow.after_commit(stage_changed.send, roadshow.id)
 
 
 def _visible_filter(stmt, user):

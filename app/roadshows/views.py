@@ -308,7 +308,7 @@ def _form_data(form: forms.RoadshowForm) -> dict | None:
     return {"title": form.title.data, "description": form.description.data or "",
             "starts_at": forms.to_utc(form.starts_at.data), "ends_at": forms.to_utc(form.ends_at.data),
             "visibility": form.visibility.data, "premoderate_questions": form.premoderate_questions.data,
-            "anonymous_questions": form.anonymous_questions.data,
+            "anonymous_questions": form.anonymous_questions.data, "record_pitches": form.record_pitches.data,
             "criteria": forms.parse_criteria(form.criteria.data), "moderator_ids": moderator_ids,
             "judge_ids": judge_ids}
 

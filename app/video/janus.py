@@ -275,14 +275,18 @@ class Janus:
         return bool(self.videoroom({"request": "exists", "room": room}).get("exists"))
 
     def create_room(self, room: int, *, secret: str, allowed: list[str], publishers: int, description: str,
-                    bitrate: int = 1_024_000) -> bool:
-        """Make a private, unrecorded room that only `allowed` tokens may join; False if it existed already."""
+                    bitrate: int = 1_024_000, rec_dir: str | None = None) -> bool:
+        """Make a private room that only `allowed` tokens may join; False if it existed already. It records its
+        publishers into `rec_dir` when given (else not); only the room's secret turns recording on or off."""
+        body = {"request": "create", "room": room, "admin_key": self.room_admin_key,
+                "permanent": False, "is_private": True, "secret": secret, "allowed": allowed,
+                "publishers": publishers, "description": description[:100], "bitrate": bitrate,
+                "record": rec_dir is not None, "lock_record": True, "notify_joining": True,
+                "audiolevel_event": False}
+        if rec_dir is not None:
+            body["rec_dir"] = rec_dir
         try:
-            self.videoroom({"request": "create", "room": room, "admin_key": self.room_admin_key,
-                            "permanent": False, "is_private": True, "secret": secret, "allowed": allowed,
-                            "publishers": publishers, "description": description[:100], "bitrate": bitrate,
-                            "record": False, "lock_record": True, "notify_joining": True,
-                            "audiolevel_event": False})
+            self.videoroom(body)
         except JanusError as error:
             if error.code == 427:  # JANUS_VIDEOROOM_ERROR_ROOM_EXISTS
                 return False
@@ -293,6 +297,13 @@ class Janus:
         """Add tokens to (or, with action="remove", take them off) a room's `allowed` list."""
         self.videoroom({"request": "allowed", "room": room, "secret": secret, "action": action,
                         "allowed": tokens})
+
+    def record(self, room: int, *, secret: str, rec_dir: str | None) -> None:
+        """Record every publisher of the room into `rec_dir` from now on (those publishing now and those to
+        come), or stop recording with None: Janus closes the open .mjr files at once."""
+        if rec_dir is not None:
+            self.videoroom({"request": "edit", "room": room, "secret": secret, "new_rec_dir": rec_dir})
+        self.videoroom({"request": "enable_recording", "room": room, "secret": secret, "record": rec_dir is not None})
 
     def participants(self, room: int) -> list[dict]:
         return self.videoroom({"request": "listparticipants", "room": room}).get("participants", [])

@@ -72,8 +72,10 @@ def init_app(app) -> None:
     """Let pages reach the configured Janus instances (CSP connect-src); warn about half-made settings."""
     from app.mentoring.signals import booking_moved
     booking_moved.connect(_on_booking_moved, weak=False)
-    from app.video import stage
+    from app.video import recording, stage, viewers
     stage.init_app(app)
+    recording.init_app(app)
+    viewers.init_app(app)
     if not video_enabled(app):
         if _split(app.config.get("JANUS_URLS")):
             log.warning("JANUS_URLS is set but video is off: set JANUS_ADMIN_URLS too (and VIDEO_ENABLED not 0).")

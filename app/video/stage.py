@@ -31,7 +31,7 @@ from app.roadshows.live import access
 from app.roadshows.models import PitchState, Roadshow
 from app.roadshows.room import roadshow_room
 from app.roadshows.services import get_roadshow
-from app.video import calls, services, streaming
+from app.video import calls, recording, services, streaming
 from app.video.janus import JanusError
 from app.video.services import Grant, VideoDisabled, VideoUnavailable
 
@@ -114,7 +114,8 @@ def join_stage(*, user, roadshow_id: int, publish: bool = False) -> dict:
         janus.add_token(token)
         allowed = [token] if publish else []
         if not janus.create_room(room, secret=secret, allowed=allowed, publishers=current_app.config[
-                "VIDEO_STAGE_PUBLISHERS"], description=f"roadshow {roadshow.id}") and publish:
+                "VIDEO_STAGE_PUBLISHERS"], description=f"roadshow {roadshow.id}",
+                rec_dir=recording.rec_dir_now(roadshow.id)) and publish:
             janus.allow(room, secret=secret, tokens=[token])
         feeds = publishing_feeds(janus, room)
     except JanusError as error:

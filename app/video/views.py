@@ -4,7 +4,8 @@ from pathlib import Path
 from flask import Blueprint, abort, g, render_template, send_file
 from flask_login import current_user, login_required
 
-from app.video import calls, services
+from app.core.errors import AppError
+from app.video import calls, recording, services
 
 bp = Blueprint("video", __name__)
 
@@ -40,6 +41,22 @@ def stage_hls(roadshow_id: int, name: str):
         response.headers["Cache-Control"] = "no-store"
         return response
     return send_file(path, mimetype="video/mp2t", max_age=60)
+
+
+@bp.route("/roadshows/recordings/<int:recording_id>.webm")
+def recording_file(recording_id: int):
+    """A pitch's recording for whoever may watch its roadshow; Range requests give the part asked for (206), so
+    the player seeks without fetching the whole file."""
+    user = current_user._get_current_object() if current_user.is_authenticated else None
+    try:
+        found = recording.file_for(user=user, recording_id=recording_id)
+    except AppError as error:
+        abort(error.status_code)
+    response = send_file(found.file_path, mimetype="video/webm", conditional=True, max_age=3600,
+                         etag=f"rec-{found.id}-{found.size_bytes}")
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    response.headers["Accept-Ranges"] = "bytes"
+    return response
 
 
 @bp.route("/meetings/<int:meeting_id>/call")

@@ -69,6 +69,7 @@
   var outbox = loadOutbox();
 
   var socket = (window.Fuhua && window.Fuhua.socket) || window.io({ transports: ["websocket", "polling"] });
+  if (window.Fuhua && !window.Fuhua.socket) window.Fuhua.socket = socket;  // the room's other scripts share it
   if (window.Fuhua && window.Fuhua.watchRealtime) window.Fuhua.watchRealtime(socket);
 
   function loadOutbox() {

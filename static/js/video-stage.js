@@ -151,6 +151,7 @@
       if (old.id === track.id || old.readyState === "ended") stream.removeTrack(old);
     });
     if (on) stream.addTrack(track);
+    if (track.kind === "video") announce(on, "webrtc");
     element.srcObject = stream;
     screen.hidden = false;
   }
@@ -240,6 +241,7 @@
       });
       hlsPlayer.on(window.Hls.Events.MANIFEST_PARSED, function () {
         videoEl.play().catch(function () { /* the viewer presses play */ });
+        announce(true, "hls");
       });
       hlsPlayer.loadSource(source);
       hlsPlayer.attachMedia(videoEl);
@@ -247,16 +249,27 @@
       hlsPlayer = {destroy: function () { videoEl.removeAttribute("src"); videoEl.load(); }};
       videoEl.src = source;
       videoEl.play().catch(function () { /* the viewer presses play */ });
+      announce(true, "hls");
     }
   }
 
   function stopHls() {
+    if (hlsPlayer) announce(false);
     if (hlsPlayer) { try { hlsPlayer.destroy(); } catch (e) { /* gone */ } }
     hlsPlayer = null;
     screen.hidden = true;
   }
 
+  // Whether the stage's video plays here, told to the page (video-viewers.js counts it for the report).
+  var watching = false;
+  function announce(on, via) {
+    if (on === watching) return;
+    watching = on;
+    document.dispatchEvent(new CustomEvent("fuhua:stage-watching", {detail: {watching: on, via: via || "webrtc"}}));
+  }
+
   function unsubscribe() {
+    announce(false);
     clearTimeout(iceTimer);
     if (watch.handle) { try { watch.handle.detach(); } catch (e) { /* gone */ } }
     watch.handle = watch.feed = null;

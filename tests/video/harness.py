@@ -133,6 +133,8 @@ def served_in_namespace(data_module: str, password: str, *, instances: int = 1, 
     hls_dir = workdir / "hls"
     served = ServedApp(database_url=f"sqlite:///{workdir / 'fuhua.db'}", secret_key=secrets.token_hex(32),
                        workdir=workdir, extra_env={
+                           # Decks and recordings in the throwaway folder (Janus writes its .mjr files there too)
+                           "ROADSHOW_MEDIA_DIR": str(workdir / "media"),
                            "JANUS_URLS": ",".join(j.http_url for j in janus_all),
                            "JANUS_ADMIN_URLS": ",".join(j.admin_url for j in janus_all),
                            "JANUS_ADMIN_SECRET": admin_secret, "JANUS_ROOM_ADMIN_KEY": room_admin_key,
