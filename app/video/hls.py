@@ -175,6 +175,9 @@ def _kill(directory: Path) -> bool:
         time.sleep(0.05)
     if _pid(directory):
         os.kill(pid, signal.SIGKILL)
+        deadline = time.monotonic() + 5  # (a loaded machine takes a moment even to end a killed process)
+        while _pid(directory) and time.monotonic() < deadline:
+            time.sleep(0.05)
     return True
 
 

@@ -31,7 +31,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.core.db import utcnow
 from app.roadshows.live import access
-from app.video import hls, services
+from app.video import hls, recording, services
 from app.video.janus import Janus, JanusError
 from app.video.services import Grant, VideoUnavailable
 
@@ -180,7 +180,8 @@ def watch(*, user, roadshow) -> dict:
         else:
             janus.add_token(token)
             room_janus.create_room(room, secret=services.room_secret(room), allowed=[], description=f"roadshow "
-                                   f"{roadshow.id}", publishers=current_app.config["VIDEO_STAGE_PUBLISHERS"])
+                                   f"{roadshow.id}", publishers=current_app.config["VIDEO_STAGE_PUBLISHERS"],
+                                   rec_dir=recording.rec_dir_now(roadshow.id))  # a room made again records on
         feeds = stage.publishing_feeds(room_janus, room)
         if mount:
             sync_forwards(room, feeds)  # the feed already on stage reaches the new mountpoint now
