@@ -223,7 +223,8 @@ def _quote_defaults(req) -> dict:
     return {
         "lines": [*({"description": line.description, "quantity": line.quantity, "unit_price": line.unit_price}
                     for line in current.lines), {}],
-        "milestones": [*({"title": m.title, "due_on": m.due_on} for m in current.milestones), {}],
+        "milestones": [*({"title": m.title, "due_on": m.due_on, "share_percent": m.share_percent}
+                         for m in current.milestones), {}],
         "currency": current.currency, "tax_rate": current.tax_rate, "fapiao_type": current.fapiao_type,
         "valid_until": current.valid_until if not quotes.is_expired(current) else None,
         "payment_terms": current.payment_terms, "equity_percent": current.equity_percent,
