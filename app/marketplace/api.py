@@ -460,12 +460,4 @@ def equity_ledger(startup_id):
 def equity_ledger_csv(startup_id):
     """The equity ledger as CSV (UTF-8 with a byte-order mark, for Excel)."""
     _startup, entries = equity.ledger(actor=_me(), startup_id=startup_id)
-    return equity_csv_response(entries, startup_id)
-
-
-def equity_csv_response(entries, startup_id: int) -> Response:
-    response = Response(equity.to_csv(entries), mimetype="text/csv")
-    response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    response.headers["Content-Disposition"] = f"attachment; filename=fuhua-equity-ledger-{startup_id}.csv"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return equity.csv_response(entries, startup_id)

@@ -6,6 +6,7 @@ import csv
 import io
 from decimal import Decimal
 
+from flask import Response
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -56,3 +57,12 @@ def to_csv(entries: list[EquityEntry]) -> bytes:
                          e.share_class or "", e.valuation_note or "", e.services, e.request_id or "",
                          f"{e.cash_amount:.2f}", e.currency, str(STATUS_LABELS.get(e.status, e.status))])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def csv_response(entries: list[EquityEntry], startup_id: int) -> Response:
+    """The CSV as a download."""
+    response = Response(to_csv(entries), mimetype="text/csv")
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = f"attachment; filename=fuhua-equity-ledger-{startup_id}.csv"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
