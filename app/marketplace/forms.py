@@ -326,8 +326,9 @@ class VoucherGrantForm(FlaskForm):
 class ResolveDisputeForm(FlaskForm):
     """An admin's resolution of a dispute."""
 
-    outcome = SelectField(_l("Resolution"), choices=[("refund", _l("Full refund")), ("partial", _l("Partial refund")),
-                                                     ("reject", _l("Reject the dispute"))])
+    outcome = SelectField(_l("Resolution"), choices=choices([("refund", _l("Full refund")),
+                                                             ("partial", _l("Partial refund")),
+                                                             ("reject", _l("Reject the dispute"))]))
     amount = DecimalField(_l("Amount refunded (partial)"), places=2, validators=[Optional(), NumberRange(0.01)])
     note = TextAreaField(_l("Note to both sides"), validators=[Optional(), Length(max=5000)])
     submit = SubmitField(_l("Resolve"))
