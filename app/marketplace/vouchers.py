@@ -115,21 +115,6 @@ def credit(*, startup_id: int, amount: Decimal, kind: str, actor_id: int | None,
     return _entry(startup_id, amount, kind, actor_id=actor_id, request_id=request_id, note=note)
 
 
-def debit(*, startup_id: int, amount: Decimal, actor_id: int | None, request_id: int | None = None,
-          note: str = "") -> VoucherEntry:
-    """Spend credit atomically, or Conflict `insufficient_voucher_balance`; flushes, the caller commits."""
-    _ensure_account(startup_id)
-    result = db.session.execute(
-        update(VoucherAccount)
-        .where(VoucherAccount.startup_id == startup_id, VoucherAccount.balance >= amount)
-        .values(balance=VoucherAccount.balance - amount).execution_options(synchronize_session=False))
-    if result.rowcount != 1:
-        raise Conflict(_l("The startup's voucher balance is too low for this request."),
-                       code="insufficient_voucher_balance",
-                       details={"balance": str(balance_of(startup_id)), "amount": str(amount)})
-    return _entry(startup_id, -amount, "spend", actor_id=actor_id, request_id=request_id, note=note)
-
-
 def grant(*, actor, startup_id: int, amount: Decimal, note: str = "") -> VoucherEntry:
     """An admin grants voucher credit to a startup."""
     if not getattr(actor, "is_admin", False):

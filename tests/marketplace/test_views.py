@@ -150,12 +150,16 @@ def test_the_voucher_ledger_names_requests_in_chinese(market, login, make_user, 
     vouchers.grant(actor=make_user("investor", is_admin=True), startup_id=market.startup.id, amount=Decimal("500"),
                    note="Q3")
     req = make_request(state="submitted")
-    vouchers.debit(startup_id=market.startup.id, amount=Decimal("50"), actor_id=None, request_id=req.id,
-                   note=f"request {req.id}")
+    vouchers.hold(startup_id=market.startup.id, amount=Decimal("50"), actor_id=None, request_id=req.id,
+                  note=f"request {req.id}")
+    vouchers.settle_hold(startup_id=market.startup.id, amount=Decimal("50"), actor_id=None, request_id=req.id,
+                         note=f"request {req.id} completed")
     db.session.commit()
     page = login(market.founder).get(f"/startups/{market.startup.id}/vouchers",
                                      headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
     assert f"支付<a href=\"/requests/{req.id}\">需求 #{req.id}</a>" in page
+    assert f"为 <a href=\"/requests/{req.id}\">需求 #{req.id}</a> 冻结" in page
+    assert "可用：¥450.00" in page and "已接受需求冻结：¥0.00" in page
     assert f"request {req.id}" not in page and "Q3" in page
 
 
