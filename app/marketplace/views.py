@@ -1,4 +1,6 @@
 """Resource marketplace pages: browse, listing, editor, requests (both sides), agreement, vouchers; CLI."""
+from decimal import Decimal
+
 import click
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -518,7 +520,9 @@ def admin_vouchers():
         else:
             flash(_("Voucher credit granted."), "success")
             return redirect(url_for("marketplace.admin_vouchers"))
-    balances = {s.id: vouchers.balance_of(s.id) for s in startups}
+    zero = (Decimal("0"), Decimal("0"))
+    found = vouchers.balances()
+    balances = {s.id: found.get(s.id, zero) for s in startups}
     return render_template("marketplace/admin_vouchers.html", form=form, startups=startups, balances=balances), \
         422 if request.method == "POST" else 200
 

@@ -45,6 +45,13 @@ def balance_of(startup_id: int) -> Decimal:
     return Decimal(value or 0).quantize(Decimal("0.01"))
 
 
+def balances() -> dict[int, tuple[Decimal, Decimal]]:
+    """Every startup's (available, held) voucher amounts, by startup id (those with an account)."""
+    return {row.startup_id: (Decimal(row.balance), Decimal(row.held))
+            for row in db.session.execute(select(VoucherAccount.startup_id, VoucherAccount.balance,
+                                                 VoucherAccount.held))}
+
+
 def held_of(startup_id: int) -> Decimal:
     value = db.session.scalar(select(VoucherAccount.held).where(VoucherAccount.startup_id == startup_id))
     return Decimal(value or 0).quantize(Decimal("0.01"))

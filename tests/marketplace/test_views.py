@@ -111,6 +111,12 @@ def test_admin_grants_vouchers(market, login, make_user):
     page = login(market.founder).get(f"/startups/{market.startup.id}/vouchers").get_data(as_text=True)
     assert "500.00" in page and "Q3" in page
     assert login(market.founder).get("/admin/vouchers").status_code == 403
+    from app.marketplace import vouchers
+    vouchers.hold(startup_id=market.startup.id, amount=Decimal("120"), actor_id=None, request_id=None)
+    from app.extensions import db
+    db.session.commit()
+    page = admin.get("/admin/vouchers", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert "可用（元）" in page and "<td>¥380.00</td><td>¥120.00</td>" in page
 
 
 def test_outsider_cannot_open_a_request_page(market, login, make_request):
