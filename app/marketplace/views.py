@@ -419,11 +419,18 @@ def mark_settlement_paid(request_id: int):
                        _("Marked received. The startup confirms each payment."))
 
 
+def _payment_or_404(payment_id: int) -> Payment:
+    item = db.session.get(Payment, payment_id) if organisations.valid_id(payment_id) else None
+    if item is None:
+        abort(404)
+    return item
+
+
 @bp.route("/payments/<int:payment_id>/paid", methods=["POST"])
 @login_required
 def mark_payment_paid(payment_id: int):
     """The provider marks one milestone's payment received, from the request page."""
-    item = db.get_or_404(Payment, payment_id)
+    item = _payment_or_404(payment_id)
     return _money_step(item.request_id, lambda: payments.mark_paid(actor=_me(), payment_id=payment_id),
                        _("Marked received: the startup is asked to confirm the payment."))
 
@@ -432,7 +439,7 @@ def mark_payment_paid(payment_id: int):
 @login_required
 def confirm_payment(payment_id: int):
     """The startup confirms a payment the provider marked received."""
-    item = db.get_or_404(Payment, payment_id)
+    item = _payment_or_404(payment_id)
     return _money_step(item.request_id, lambda: payments.confirm(actor=_me(), payment_id=payment_id),
                        _("Payment confirmed."))
 

@@ -273,3 +273,14 @@ def test_a_quote_keeps_its_milestone_shares(make_request, market, login, db):
         "price": 100, "milestones": [{"title": "一", "share_percent": 25}, {"title": "二", "share_percent": 75}]})
     quote = db.session.scalar(db.select(Quote).where(Quote.request_id == req.id))
     assert [m.share_percent for m in quote.milestones] == [Decimal("25.00"), Decimal("75.00")]
+
+
+def test_payment_forms_answer_404_for_unknown_or_huge_ids(market, login):
+    """Ids past the database's integer range are a 404 (or the request page's flash), never a 500."""
+    founder = login(market.founder)
+    for path in ("/payments/99999999999999/paid", "/payments/12345/confirm"):
+        assert founder.client.post(path, data={"csrf_token": founder.csrf_token}).status_code == 404, path
+    for path in ("/requests/99999999999999/dispute", "/admin/disputes/99999999999999/resolve"):
+        response = founder.client.post(path, data={"csrf_token": founder.csrf_token, "reason": "x",
+                                                   "outcome": "reject"})
+        assert response.status_code < 500, path
