@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 from app.core.api import error_responses
 from app.core.errors import Invalid
 from app.core.pagination import PageArgsSchema, page_schema
-from app.marketplace import agreements, reviews, vouchers
+from app.marketplace import agreements, disputes, equity, payments, reviews, vouchers
 from app.marketplace import schemas as s
 from app.marketplace import services as request_services
 from app.marketplace.agreement_pdf import agreement_pdf
@@ -262,8 +262,83 @@ def verify_agreement(args):
 @_errors(401, 403, 404, 409)
 @login_required
 def mark_settlement_paid(request_id):
-    """The provider confirms a cash settlement was paid."""
-    return request_services.mark_settlement_paid(actor=_me(), request_id=request_id)
+    """The provider marks every payment still due on a completed request received (409 `no_pending_settlement`
+    if none is); the startup confirms each (`/api/payments/{id}/confirm`)."""
+    return payments.mark_all_paid(actor=_me(), request_id=request_id)
+
+
+@blp.route("/requests/<int:request_id>/payments", methods=["GET"])
+@blp.response(200, s.PaymentSchema(many=True))
+@_errors(401, 404)
+@login_required
+def list_payments(request_id):
+    """The cash payments of a request, one per milestone of the accepted quote (the parties and admins)."""
+    return request_services.get_request(request_id, viewer=_me()).payments
+
+
+@blp.route("/payments/<int:payment_id>/paid", methods=["POST"])
+@blp.response(200, s.PaymentSchema)
+@_errors(401, 403, 404, 409)
+@login_required
+def mark_payment_paid(payment_id):
+    """The provider marks a due milestone payment received (409 `payment_not_due` if it is not due)."""
+    return payments.mark_paid(actor=_me(), payment_id=payment_id)
+
+
+@blp.route("/payments/<int:payment_id>/confirm", methods=["POST"])
+@blp.response(200, s.PaymentSchema)
+@_errors(401, 403, 404, 409)
+@login_required
+def confirm_payment(payment_id):
+    """The startup confirms a payment the provider marked received (409 `payment_not_marked` otherwise); the last
+    confirmation of a completed request pays its settlement."""
+    return payments.confirm(actor=_me(), payment_id=payment_id)
+
+
+# Disputes -----------------------------------------------------------------------------------
+
+@blp.route("/requests/<int:request_id>/dispute", methods=["POST"])
+@blp.arguments(s.CreateDisputeSchema)
+@blp.response(201, s.DisputeSchema)
+@_errors(401, 403, 404, 409)
+@login_required
+def raise_dispute(data, request_id):
+    """The startup disputes a delivery within 14 days of it: `{reason}`. One per request (409 `dispute_exists`);
+    409 `dispute_window_closed` after 14 days, `not_delivered` before delivery."""
+    return disputes.raise_dispute(actor=_me(), request_id=request_id, reason=data["reason"])
+
+
+@blp.route("/disputes", methods=["GET"])
+@blp.arguments(s.DisputeListArgsSchema, location="query")
+@blp.response(200, page_schema(s.DisputeWithRequestSchema))
+@_errors(401, 403)
+@login_required
+def list_disputes(args):
+    """Admins: disputes, open ones first (`?state=` filters)."""
+    page = disputes.list_disputes(actor=_me(), **args)
+    for item in page.items:
+        _with_actions(item.request, _me())
+    return page
+
+
+@blp.route("/disputes/<int:dispute_id>", methods=["GET"])
+@blp.response(200, s.DisputeSchema)
+@_errors(401, 404)
+@login_required
+def get_dispute(dispute_id):
+    """A dispute (admins, and the request's parties)."""
+    return disputes.get_dispute(actor=_me(), dispute_id=dispute_id)
+
+
+@blp.route("/disputes/<int:dispute_id>/resolve", methods=["POST"])
+@blp.arguments(s.ResolveDisputeSchema)
+@blp.response(200, s.DisputeSchema)
+@_errors(401, 403, 404, 409)
+@login_required
+def resolve_dispute(data, dispute_id):
+    """Admins resolve an open dispute: `{outcome: refund | partial | reject, amount, note}` (409
+    `dispute_resolved` if it was resolved already); vouchers, payments and equity follow."""
+    return disputes.resolve(actor=_me(), dispute_id=dispute_id, **data)
 
 
 @blp.route("/requests/<int:request_id>/review", methods=["POST"])
@@ -362,4 +437,27 @@ def grant_voucher(data):
 def voucher_account(startup_id):
     """A startup's voucher balance and ledger (its members and admins)."""
     balance, entries = vouchers.account(actor=_me(), startup_id=startup_id)
-    return {"startup_id": startup_id, "balance": balance, "entries": entries}
+    return {"startup_id": startup_id, "balance": balance, "available": balance,
+            "held": vouchers.held_of(startup_id), "entries": entries}
+
+
+# Equity ledger ------------------------------------------------------------------------------
+
+@blp.route("/startups/<int:startup_id>/equity", methods=["GET"])
+@blp.response(200, s.EquityLedgerSchema)
+@_errors(401, 403, 404)
+@login_required
+def equity_ledger(startup_id):
+    """A startup's equity ledger (以服务换股权): shares given for services (its members and admins)."""
+    _startup, entries = equity.ledger(actor=_me(), startup_id=startup_id)
+    return {"startup_id": startup_id, "total_percent": equity.total_percent(entries), "entries": entries}
+
+
+@blp.route("/startups/<int:startup_id>/equity.csv", methods=["GET"])
+@blp.response(200, {"type": "string"}, content_type="text/csv")
+@_errors(401, 403, 404)
+@login_required
+def equity_ledger_csv(startup_id):
+    """The equity ledger as CSV (UTF-8 with a byte-order mark, for Excel)."""
+    _startup, entries = equity.ledger(actor=_me(), startup_id=startup_id)
+    return equity.csv_response(entries, startup_id)

@@ -168,10 +168,11 @@ class QuoteLineForm(Form):
 class QuoteMilestoneForm(Form):
     title = StringField(_l("Milestone"), validators=[Optional(), Length(max=300)])
     due_on = DateField(_l("Due on"), validators=[Optional()])
+    share_percent = DecimalField(_l("Share of payment (%)"), places=2, validators=[Optional(), NumberRange(0.01, 100)])
 
     def is_blank(self) -> bool:
         return not any((f.raw_data or [""])[0].strip() if f.raw_data else f.data not in (None, "")
-                       for f in (self.title, self.due_on))
+                       for f in (self.title, self.due_on, self.share_percent))
 
 
 class QuoteForm(FlaskForm):
@@ -230,8 +231,8 @@ class QuoteForm(FlaskForm):
         return {
             "lines": [{"description": e.form.description.data, "quantity": e.form.quantity.data,
                        "unit_price": e.form.unit_price.data} for e in self.filled_lines()],
-            "milestones": [{"title": e.form.title.data, "due_on": e.form.due_on.data}
-                           for e in self.filled_milestones()],
+            "milestones": [{"title": e.form.title.data, "due_on": e.form.due_on.data,
+                            "share_percent": e.form.share_percent.data} for e in self.filled_milestones()],
             "currency": self.currency.data, "tax_rate": self.tax_rate.data or 0, "fapiao_type": self.fapiao_type.data,
             "valid_until": self.valid_until.data, "payment_terms": self.payment_terms.data,
             "equity_percent": self.equity_percent.data if equity else None,
@@ -320,3 +321,14 @@ class VoucherGrantForm(FlaskForm):
     amount = DecimalField(_l("Amount (CNY)"), places=2, validators=[DataRequired(), NumberRange(0.01, 9_999_999_999)])
     note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
     submit = SubmitField(_l("Grant vouchers"))
+
+
+class ResolveDisputeForm(FlaskForm):
+    """An admin's resolution of a dispute."""
+
+    outcome = SelectField(_l("Resolution"), choices=choices([("refund", _l("Full refund")),
+                                                             ("partial", _l("Partial refund")),
+                                                             ("reject", _l("Reject the dispute"))]))
+    amount = DecimalField(_l("Amount refunded (partial)"), places=2, validators=[Optional(), NumberRange(0.01)])
+    note = TextAreaField(_l("Note to both sides"), validators=[Optional(), Length(max=5000)])
+    submit = SubmitField(_l("Resolve"))

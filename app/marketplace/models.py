@@ -66,6 +66,22 @@ class SettlementMethod(StrEnum):
     CASH = "cash"
     VOUCHER = "voucher"
     EQUITY = "equity"
+    CASH_EQUITY = "cash_equity"  # the cash part paid per milestone, the equity part in the equity ledger
+
+
+class PaymentState(StrEnum):
+    DUE = "due"
+    PAID = "paid"  # the provider marked the cash received
+    CONFIRMED = "confirmed"  # the startup confirmed it
+    CANCELLED = "cancelled"  # the deal ended before it was paid
+    REFUNDED = "refunded"  # a dispute gave it back
+
+
+class DisputeState(StrEnum):
+    OPEN = "open"
+    REFUNDED = "refunded"
+    PARTIALLY_REFUNDED = "partially_refunded"
+    REJECTED = "rejected"
 
 
 class ResourceRequest(db.Model):
@@ -97,6 +113,8 @@ class ResourceRequest(db.Model):
     counter_equity_percent: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
     capacity_reserved: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     voucher_debited: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # voucher credit held for this request since its acceptance (settled on completion, released on a cancel)
+    voucher_held: Mapped[Decimal | None] = mapped_column(money)
     created_at: Mapped[created_at]
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     quoted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -119,6 +137,9 @@ class ResourceRequest(db.Model):
     settlement: Mapped[Settlement | None] = relationship(back_populates="request", cascade="all, delete-orphan")
     reviews: Mapped[list[Review]] = relationship(back_populates="request", order_by="Review.id",
                                                  cascade="all, delete-orphan")
+    payments: Mapped[list[Payment]] = relationship(back_populates="request", order_by="Payment.position",
+                                                   cascade="all, delete-orphan")
+    dispute: Mapped[Dispute | None] = relationship(back_populates="request", cascade="all, delete-orphan")
 
     def __repr__(self) -> str:
         return f"<ResourceRequest {self.id} listing={self.listing_id} {self.state}>"
@@ -267,6 +288,8 @@ class QuoteMilestone(db.Model):
     position: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(300))
     due_on: Mapped[date | None] = mapped_column(Date)
+    # the share of the quote's cash total paid at this milestone; none given: the total is split evenly
+    share_percent: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
 
     quote: Mapped[Quote] = relationship(back_populates="milestones")
 
@@ -315,7 +338,8 @@ class Settlement(db.Model):
     amount: Mapped[Decimal] = mapped_column(money)
     method: Mapped[str] = mapped_column(String(20))
     equity_percent: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
-    status: Mapped[str] = mapped_column(String(20))  # pending, paid, recorded
+    status: Mapped[str] = mapped_column(String(20))  # pending, paid, recorded, refunded
+    refunded_amount: Mapped[Decimal] = mapped_column(money, default=Decimal("0"), server_default="0")
     created_at: Mapped[created_at]
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
@@ -326,21 +350,26 @@ class Settlement(db.Model):
 
 
 class VoucherAccount(db.Model):
-    """A startup's voucher balance; only ever changed by a conditional UPDATE, never below zero."""
+    """A startup's voucher balance: `balance` is what it may spend, `held` what accepted requests hold until they
+    complete; only ever changed by a conditional UPDATE, neither below zero."""
 
     __tablename__ = "voucher_accounts"
-    __table_args__ = (CheckConstraint("balance >= 0", name="balance_not_negative"),)
+    __table_args__ = (CheckConstraint("balance >= 0", name="balance_not_negative"),
+                      CheckConstraint("held >= 0", name="held_not_negative"))
 
     id: Mapped[intpk]
     startup_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), unique=True)
     balance: Mapped[Decimal] = mapped_column(money, default=Decimal("0"), server_default="0")
+    held: Mapped[Decimal] = mapped_column(money, default=Decimal("0"), server_default="0")
 
     def __repr__(self) -> str:
         return f"<VoucherAccount startup={self.startup_id} {self.balance}>"
 
 
 class VoucherEntry(db.Model):
-    """One line of a startup's voucher ledger: a grant (+), a spend (-) or a refund (+)."""
+    """One line of a startup's voucher ledger: a grant (+), a hold (-) and its release (+) or settlement (a spend
+    from the hold), a direct spend (-) or a refund (+). `balance_after` is the available balance after it,
+    `held_after` the held amount."""
 
     __tablename__ = "voucher_entries"
     __table_args__ = (Index("ix_voucher_entries_created_at", "created_at"),)  # statistics: ledger in a range
@@ -348,8 +377,9 @@ class VoucherEntry(db.Model):
     id: Mapped[intpk]
     startup_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
     amount: Mapped[Decimal] = mapped_column(money)
-    kind: Mapped[str] = mapped_column(String(20))  # grant, spend, refund
+    kind: Mapped[str] = mapped_column(String(20))  # grant, hold, release, spend, refund
     balance_after: Mapped[Decimal] = mapped_column(money)
+    held_after: Mapped[Decimal] = mapped_column(money, default=Decimal("0"), server_default="0")
     request_id: Mapped[int | None] = mapped_column(ForeignKey("resource_requests.id", ondelete="SET NULL"))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     note: Mapped[str] = mapped_column(String(500), default="", server_default="")
@@ -387,6 +417,91 @@ class Review(db.Model):
 
     def __repr__(self) -> str:
         return f"<Review {self.id} {self.rating}>"
+
+
+class Payment(db.Model):
+    """The cash due at one milestone of an accepted quote: due, marked paid by the provider, confirmed by the
+    startup (or cancelled, or refunded after a dispute)."""
+
+    __tablename__ = "payments"
+    __table_args__ = (UniqueConstraint("request_id", "position", name="uq_payments_request_id_position"),
+                      CheckConstraint("amount >= 0", name="amount_not_negative"))
+
+    id: Mapped[intpk]
+    request_id: Mapped[int] = mapped_column(ForeignKey("resource_requests.id", ondelete="CASCADE"), index=True)
+    milestone_id: Mapped[int | None] = mapped_column(ForeignKey("quote_milestones.id", ondelete="SET NULL"))
+    position: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(300))
+    due_on: Mapped[date | None] = mapped_column(Date)
+    amount: Mapped[Decimal] = mapped_column(money)
+    currency: Mapped[str] = mapped_column(String(3), default="CNY", server_default="CNY")
+    state: Mapped[str] = mapped_column(String(20), default=PaymentState.DUE, server_default="due")
+    marked_paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    marked_paid_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[created_at]
+
+    request: Mapped[ResourceRequest] = relationship(back_populates="payments")
+    marked_paid_by: Mapped[User | None] = relationship(foreign_keys=[marked_paid_by_id])
+    confirmed_by: Mapped[User | None] = relationship(foreign_keys=[confirmed_by_id])
+
+    def __repr__(self) -> str:
+        return f"<Payment {self.id} request={self.request_id} #{self.position} {self.amount} {self.state}>"
+
+
+class EquityEntry(db.Model):
+    """One line of a startup's equity ledger (以服务换股权): the share a provider received for its services."""
+
+    __tablename__ = "equity_entries"
+    __table_args__ = (Index("ix_equity_entries_startup_id_created_at", "startup_id", "created_at"),)
+
+    id: Mapped[intpk]
+    startup_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("resource_requests.id", ondelete="SET NULL"),
+                                                   unique=True)
+    holder_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"))
+    holder_name: Mapped[str] = mapped_column(String(200))  # as it was when the share was given
+    equity_percent: Mapped[Decimal] = mapped_column(Numeric(5, 2))
+    share_class: Mapped[str | None] = mapped_column(String(100))
+    valuation_note: Mapped[str | None] = mapped_column(Text)
+    services: Mapped[str] = mapped_column(Text)  # the listing and the quote's line items
+    cash_amount: Mapped[Decimal] = mapped_column(money, default=Decimal("0"), server_default="0")
+    currency: Mapped[str] = mapped_column(String(3), default="CNY", server_default="CNY")
+    status: Mapped[str] = mapped_column(String(20), default="recorded", server_default="recorded")  # or void
+    void_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[created_at]
+    voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    request: Mapped[ResourceRequest | None] = relationship()
+    holder: Mapped[Organisation | None] = relationship(foreign_keys=[holder_id])
+
+    def __repr__(self) -> str:
+        return f"<EquityEntry {self.id} startup={self.startup_id} {self.equity_percent}% {self.status}>"
+
+
+class Dispute(db.Model):
+    """The startup's dispute of a delivery (one per request), and the admin's resolution of it."""
+
+    __tablename__ = "disputes"
+
+    id: Mapped[intpk]
+    request_id: Mapped[int] = mapped_column(ForeignKey("resource_requests.id", ondelete="CASCADE"), unique=True)
+    raised_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(20), default=DisputeState.OPEN, server_default="open", index=True)
+    refund_amount: Mapped[Decimal | None] = mapped_column(money)
+    resolution_note: Mapped[str | None] = mapped_column(Text)
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[created_at]
+
+    request: Mapped[ResourceRequest] = relationship(back_populates="dispute")
+    raised_by: Mapped[User | None] = relationship(foreign_keys=[raised_by_id])
+    resolved_by: Mapped[User | None] = relationship(foreign_keys=[resolved_by_id])
+
+    def __repr__(self) -> str:
+        return f"<Dispute {self.id} request={self.request_id} {self.state}>"
 
 
 # The quote the startup sees and accepts is named by the id of its latest quote version (each quote and re-quote

@@ -33,6 +33,25 @@ register("review_replied", text=_l("%(name)s replied to your review of %(listing
 register("agreement_signed", text=_l("%(name)s signed the agreement for %(listing)s."))
 register("voucher_granted", text=_l("%(startup)s received %(amount)s in voucher credit."),
          subject=_l("Voucher credit for %(startup)s"), important=True)
+OUTCOMES = {"refund": _l("a full refund"), "partial": _l("a partial refund"), "reject": _l("rejected")}
+
+
+def _milestone(data: dict, _user) -> dict:
+    return {**data, "milestone": data.get("milestone") or str(_l("all milestones"))}
+
+
+register("payment_marked_paid", text=_l("%(provider)s marked %(amount)s received for %(milestone)s (%(listing)s). "
+                                     "Confirm it on the request."),
+         subject=_l("Confirm a payment: %(listing)s"), important=True, prepare=_milestone)
+register("payment_confirmed", text=_l("%(startup)s confirmed the payment of %(amount)s for %(milestone)s "
+                                   "(%(listing)s)."))
+register("dispute_raised", text=_l("%(startup)s disputed the delivery of %(listing)s. An administrator will "
+                                   "resolve it."), subject=_l("Delivery disputed: %(listing)s"), important=True)
+register("dispute_raised_admin", text=_l("%(startup)s disputed the delivery of %(listing)s by %(provider)s."),
+         subject=_l("A dispute to resolve: %(listing)s"), important=True)
+register("dispute_resolved", text=_l("The dispute about %(listing)s was resolved: %(outcome)s."),
+         subject=_l("Dispute resolved: %(listing)s"), important=True,
+         prepare=lambda data, _user: {**data, "outcome": str(OUTCOMES.get(data.get("outcome"), data.get("outcome")))})
 
 ACTION_KINDS = {
     "quote": "request_quoted", "counter": "request_countered", "accept": "request_accepted",

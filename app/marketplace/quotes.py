@@ -119,7 +119,20 @@ def _milestones(raw_milestones, draft: _Draft, today: date) -> None:
             draft.errors.setdefault("milestones", {})[index] = {
                 "due_on": [str(_l("Choose a date that is not in the past."))]}
         else:
-            draft.milestones.append(QuoteMilestone(position=index + 1, title=title, due_on=due_on))
+            share, errors = raw.get("share_percent"), {}
+            if share not in (None, ""):
+                share = _decimal(share, "share_percent", errors, low=CENT, high=Decimal("100"),
+                                 message=_l("Give a share above 0 and at most 100%."))
+            if errors:
+                draft.errors.setdefault("milestones", {})[index] = errors
+                continue
+            draft.milestones.append(QuoteMilestone(position=index + 1, title=title, due_on=due_on,
+                                                   share_percent=share or None))
+    shares = [m.share_percent for m in draft.milestones]
+    if "milestones" not in draft.errors and any(x is not None for x in shares) and (
+            None in shares or sum(shares, Decimal("0")) != 100):
+        draft.errors["milestones"] = [str(_l("Give every milestone its share of the total, adding up to 100%, or "
+                                             "give none to split it evenly."))]
 
 
 def _terms(req: ResourceRequest, fields: dict, total: Decimal, errors: dict) -> dict:

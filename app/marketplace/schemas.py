@@ -213,6 +213,12 @@ class QuoteLineInputSchema(Schema):
 class QuoteMilestoneInputSchema(Schema):
     title = fields.String(required=True, validate=validate.Length(min=1, max=300))
     due_on = fields.Date(load_default=None, allow_none=True)
+    share_percent = fields.Decimal(places=2, load_default=None, allow_none=True,
+                                   validate=_within(Decimal("0.01"), 100, "Must be above 0 and at most 100."),
+                                   metadata={"type": "number", "minimum": 0.01, "maximum": 100,
+                                             "description": "The share of the cash total paid at this milestone; "
+                                                            "give it for every milestone (adding up to 100) or for "
+                                                            "none (the total is split evenly)"})
 
 
 class QuoteInputSchema(Schema):
@@ -264,6 +270,7 @@ class QuoteMilestoneSchema(Schema):
     position = fields.Integer(required=True)
     title = fields.String(required=True)
     due_on = fields.Date(required=True, allow_none=True)
+    share_percent = fields.Float(required=True, allow_none=True)
 
 
 class QuoteSchema(Schema):
@@ -443,9 +450,90 @@ class SettlementSchema(Schema):
     amount = fields.Float(required=True)
     method = fields.String(required=True)
     equity_percent = fields.Float(required=True, allow_none=True)
-    status = fields.String(required=True)
+    status = fields.String(required=True, metadata={"description": "pending (cash not yet all confirmed), paid, "
+                                                                   "recorded (equity only) or refunded"})
+    refunded_amount = fields.Float(required=True, metadata={"description": "Given back after a dispute"})
     created_at = fields.DateTime(required=True)
     paid_at = fields.DateTime(required=True, allow_none=True)
+
+
+class PaymentSchema(Schema):
+    id = fields.Integer(required=True)
+    request_id = fields.Integer(required=True)
+    position = fields.Integer(required=True)
+    title = fields.String(required=True, metadata={"description": "The milestone it pays for"})
+    due_on = fields.Date(required=True, allow_none=True)
+    amount = fields.Float(required=True)
+    currency = fields.String(required=True)
+    state = fields.String(required=True, metadata={"description": "due, paid (marked received by the provider), "
+                                                                  "confirmed (by the startup), cancelled, refunded"})
+    marked_paid_at = fields.DateTime(required=True, allow_none=True)
+    marked_paid_by = fields.Nested(MarketPersonSchema, required=True, allow_none=True)
+    confirmed_at = fields.DateTime(required=True, allow_none=True)
+    confirmed_by = fields.Nested(MarketPersonSchema, required=True, allow_none=True)
+
+
+class DisputeSchema(Schema):
+    id = fields.Integer(required=True)
+    request_id = fields.Integer(required=True)
+    state = fields.String(required=True, metadata={"description": "open, refunded, partially_refunded, rejected"})
+    reason = fields.String(required=True)
+    raised_by = fields.Nested(MarketPersonSchema, required=True, allow_none=True)
+    created_at = fields.DateTime(required=True)
+    refund_amount = fields.Float(required=True, allow_none=True)
+    resolution_note = fields.String(required=True, allow_none=True)
+    resolved_by = fields.Nested(MarketPersonSchema, required=True, allow_none=True)
+    resolved_at = fields.DateTime(required=True, allow_none=True)
+
+
+class CreateDisputeSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=5000),
+                           metadata={"description": "What is wrong with the delivery"})
+
+
+class ResolveDisputeSchema(Schema):
+    outcome = fields.String(required=True, validate=validate.OneOf(["refund", "partial", "reject"]),
+                            metadata={"description": "refund (in full), partial (give `amount`) or reject"})
+    amount = _money(load_default=None, allow_none=True,
+                    metadata={"description": "partial: the amount refunded (above 0, below what was paid)"})
+    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=5000))
+
+    @validates_schema
+    def amount_for_partial(self, data, **kwargs):
+        if data.get("outcome") == "partial" and data.get("amount") is None:
+            raise ValidationError("A partial refund needs the amount.", field_name="amount")
+
+
+class DisputeListArgsSchema(PageArgsSchema):
+    state = fields.String(load_default=None, validate=validate.OneOf(["open", "refunded", "partially_refunded",
+                                                                      "rejected"]))
+
+
+class DisputeWithRequestSchema(DisputeSchema):
+    request = fields.Nested("RequestSchema", required=True)
+
+
+class EquityEntrySchema(Schema):
+    id = fields.Integer(required=True)
+    startup_id = fields.Integer(required=True)
+    request_id = fields.Integer(required=True, allow_none=True)
+    holder_id = fields.Integer(required=True, allow_none=True, metadata={"description": "The provider organisation"})
+    holder_name = fields.String(required=True)
+    equity_percent = fields.Float(required=True)
+    share_class = fields.String(required=True, allow_none=True)
+    valuation_note = fields.String(required=True, allow_none=True)
+    services = fields.String(required=True, metadata={"description": "The listing and the quote's line items"})
+    cash_amount = fields.Float(required=True, metadata={"description": "The cash part of a cash-plus-equity deal"})
+    currency = fields.String(required=True)
+    status = fields.String(required=True, metadata={"description": "recorded, or void (refunded by a dispute)"})
+    created_at = fields.DateTime(required=True)
+    voided_at = fields.DateTime(required=True, allow_none=True)
+
+
+class EquityLedgerSchema(Schema):
+    startup_id = fields.Integer(required=True)
+    total_percent = fields.Float(required=True, metadata={"description": "The share standing (void left out)"})
+    entries = fields.List(fields.Nested(EquityEntrySchema), required=True)
 
 
 class ReviewSchema(Schema):
@@ -469,6 +557,9 @@ class RequestDetailSchema(RequestSchema):
     events = fields.List(fields.Nested(RequestEventSchema), required=True)
     agreement = fields.Nested(AgreementSchema, required=True, allow_none=True)
     settlement = fields.Nested(SettlementSchema, required=True, allow_none=True)
+    payments = fields.List(fields.Nested(PaymentSchema), required=True,
+                           metadata={"description": "The cash due per milestone of the accepted quote"})
+    dispute = fields.Nested(DisputeSchema, required=True, allow_none=True)
     review = fields.Nested(ReviewSchema, required=True, allow_none=True, attribute="visible_startup_review",
                            metadata={"description": "The startup's review, once you may see it"})
     reviews = fields.List(fields.Nested(ReviewSchema), required=True, attribute="visible_reviews",
@@ -553,8 +644,9 @@ class VoucherEntrySchema(Schema):
     id = fields.Integer(required=True)
     startup_id = fields.Integer(required=True)
     amount = fields.Float(required=True)
-    kind = fields.String(required=True)
-    balance_after = fields.Float(required=True)
+    kind = fields.String(required=True, metadata={"description": "grant, hold, release, spend, refund"})
+    balance_after = fields.Float(required=True, metadata={"description": "Available after this entry"})
+    held_after = fields.Float(required=True, metadata={"description": "Held for accepted requests after it"})
     request_id = fields.Integer(required=True, allow_none=True)
     note = fields.String(required=True)
     created_at = fields.DateTime(required=True)
@@ -562,5 +654,7 @@ class VoucherEntrySchema(Schema):
 
 class VoucherAccountSchema(Schema):
     startup_id = fields.Integer(required=True)
-    balance = fields.Float(required=True)
+    balance = fields.Float(required=True, metadata={"description": "Available to spend (same as `available`)"})
+    available = fields.Float(required=True)
+    held = fields.Float(required=True, metadata={"description": "Held for accepted requests until they complete"})
     entries = fields.List(fields.Nested(VoucherEntrySchema), required=True)

@@ -23,16 +23,16 @@ from app.core.i18n import format_when
 from app.core.pagination import Page, paginate
 from app.core.realtime import emit_to_room
 from app.extensions import db
-from app.marketplace import agreement_text, quotes, states, vouchers
+from app.marketplace import agreement_text, quotes, settlement, states
 from app.marketplace import notifications as marketplace_notifications  # noqa: F401  (registers the notification kinds)
 from app.marketplace.models import (
+    Dispute,
+    DisputeState,
     Quote,
     RequestAttachment,
     RequestEvent,
     RequestMessage,
     ResourceRequest,
-    Settlement,
-    SettlementMethod,
 )
 from app.marketplace.models import RequestState as S
 from app.marketplace.states import Action, Party
@@ -213,11 +213,13 @@ OTHER_SIDE = "other"
 
 
 def _move(*, actor, request_id: int, action: str, kind: str, to_side: str | None, party: str | None = None,
-          data: dict | None = None, values: dict | None = None, before=None) -> tuple[ResourceRequest, str]:
+          data: dict | None = None, values: dict | None = None, before=None, after=None
+          ) -> tuple[ResourceRequest, str]:
     """Resolve and apply one move in one unit of work: check the party and state, transition, record the event,
     tell `to_side` (`OTHER_SIDE`: the mover's counterpart; None: both) with a `kind` notification; commits.
 
-    `before(req)` runs after the transition and before the commit (reservations, agreement...).
+    `before(req, actor_id)` runs after the transition and before the move's event (reservations, agreement...);
+    `after(req, actor_id)` after the event, so the money events it records follow the move in the timeline.
     """
     if party == Party.SYSTEM:
         req = db.session.get(ResourceRequest, request_id)
@@ -234,6 +236,9 @@ def _move(*, actor, request_id: int, action: str, kind: str, to_side: str | None
         if before is not None:
             before(req, actor_id)
         _event(req, actor_id, action, from_state, to_state, data)
+        if after is not None:
+            db.session.flush()
+            after(req, actor_id)
         _after_move(req, actor, kind, to_side=_other(party) if to_side == OTHER_SIDE else to_side)
     return req, party
 
@@ -303,7 +308,7 @@ def counter(*, actor, request_id: int, price, note: str | None = None, equity_pe
 
 
 def _reserve(req: ResourceRequest, actor_id: int | None) -> None:
-    """Take the quantity from the listing's capacity atomically; pay vouchers; draw up the agreement (unsigned)."""
+    """Take the quantity from the listing's capacity atomically; draw up the agreement (unsigned)."""
     result = db.session.execute(
         update(Listing).where(Listing.id == req.listing_id, Listing.capacity >= req.quantity)
         .values(capacity=Listing.capacity - req.quantity).execution_options(synchronize_session=False))
@@ -311,24 +316,24 @@ def _reserve(req: ResourceRequest, actor_id: int | None) -> None:
         raise Conflict(_l("Not enough capacity is left on this listing to accept the request."),
                        code="insufficient_capacity")
     req.capacity_reserved = True
-    if req.pricing_model == PricingModel.VOUCHER and req.quoted_price:
-        vouchers.debit(startup_id=req.startup_id, amount=req.quoted_price, actor_id=actor_id, request_id=req.id,
-                       note=f"request {req.id}")
-        req.voucher_debited = True
     agreement_text.draw_up(req, db.session.get(Quote, current_quote_id(req.id)))
 
 
+def _open_money(req: ResourceRequest, actor_id: int | None) -> None:
+    """After an accept: hold voucher credit, or open the payments due per milestone (`settlement`)."""
+    db.session.refresh(req)
+    settlement.hold_vouchers(req, actor_id)
+    settlement.open_payments(req, settlement.accepted_quote(req), actor_id)
+
+
 def _release(req: ResourceRequest, actor_id: int | None) -> None:
-    """Give back reserved capacity and refund vouchers (cancelling before delivery)."""
+    """Give back reserved capacity, release held vouchers and cancel payments still due (cancelling)."""
     if req.capacity_reserved:
         db.session.execute(update(Listing).where(Listing.id == req.listing_id)
                            .values(capacity=Listing.capacity + req.quantity)
                            .execution_options(synchronize_session=False))
         req.capacity_reserved = False
-    if req.voucher_debited and req.quoted_price:
-        vouchers.credit(startup_id=req.startup_id, amount=req.quoted_price, kind="refund", actor_id=actor_id,
-                        request_id=req.id, note=f"request {req.id} cancelled")
-        req.voucher_debited = False
+    settlement.release(req, actor_id)
 
 
 def current_quote_id(request_id: int) -> int | None:
@@ -337,9 +342,10 @@ def current_quote_id(request_id: int) -> int | None:
 
 
 def accept(*, actor, request_id: int, quote_id: int) -> ResourceRequest:
-    """The startup accepts the quote it saw (`quote_id`): capacity is reserved, vouchers paid, and the agreement is
-    drawn up for both parties to sign. A re-quote since then is a Conflict (`quote_changed`), and so is a quote past
-    its validity date (`quote_expired`); nothing is charged."""
+    """The startup accepts the quote it saw (`quote_id`): capacity is reserved, voucher credit held (or the cash
+    payments per milestone opened), and the agreement is drawn up for both parties to sign. A re-quote since then
+    is a Conflict (`quote_changed`), and so is a quote past its validity date (`quote_expired`); nothing is
+    charged."""
     def reserve(req: ResourceRequest, actor_id: int | None) -> None:
         # after the conditional state UPDATE (PostgreSQL: the row is locked; SQLite: the write lock is held), so a
         # re-quote either committed before this read or cannot commit until this unit has ended
@@ -354,7 +360,7 @@ def accept(*, actor, request_id: int, quote_id: int) -> ResourceRequest:
                            details={"quote_id": current, "valid_until": seen.valid_until.isoformat()})
         _reserve(req, actor_id)
 
-    req, _party = _move(actor=actor, request_id=request_id, action=Action.ACCEPT, before=reserve,
+    req, _party = _move(actor=actor, request_id=request_id, action=Action.ACCEPT, before=reserve, after=_open_money,
                         kind="request_accepted", to_side=Party.PROVIDER, data={"quote_id": quote_id})
     return req
 
@@ -367,9 +373,10 @@ def decline(*, actor, request_id: int, note: str | None = None) -> ResourceReque
 
 
 def cancel(*, actor, request_id: int, note: str | None = None) -> ResourceRequest:
-    """Either party cancels before delivery; reserved capacity and voucher credit come back."""
+    """Either party cancels before delivery; reserved capacity and held voucher credit come back, payments still
+    due are cancelled."""
     req, _party = _move(actor=actor, request_id=request_id, action=Action.CANCEL, data={"note": note},
-                        before=_release, kind="request_cancelled", to_side=OTHER_SIDE)
+                        after=_release, kind="request_cancelled", to_side=OTHER_SIDE)
     return req
 
 
@@ -406,37 +413,16 @@ def request_changes(*, actor, request_id: int, note: str | None = None) -> Resou
 
 
 def _settle(req: ResourceRequest, actor_id: int | None) -> None:
-    method = {PricingModel.VOUCHER: SettlementMethod.VOUCHER,
-              PricingModel.EQUITY: SettlementMethod.EQUITY}.get(req.pricing_model, SettlementMethod.CASH)
-    status = {SettlementMethod.VOUCHER: "paid", SettlementMethod.EQUITY: "recorded"}.get(method, "pending")
-    db.session.add(Settlement(request_id=req.id, amount=req.quoted_price or Decimal("0"), method=method,
-                              equity_percent=req.equity_percent, status=status,
-                              paid_at=utcnow() if status == "paid" else None))
-    req.capacity_reserved = False  # consumed for good
+    db.session.refresh(req)
+    settlement.settle(req, actor_id)
 
 
 def complete(*, actor, request_id: int) -> ResourceRequest:
-    """The startup accepts the delivery: the request is completed and a settlement recorded."""
-    req, _party = _move(actor=actor, request_id=request_id, action=Action.COMPLETE, before=_settle,
+    """The startup accepts the delivery: the request is completed and settled (vouchers spent from the hold, the
+    equity share in the startup's equity ledger, cash paid once every milestone payment is confirmed)."""
+    req, _party = _move(actor=actor, request_id=request_id, action=Action.COMPLETE, after=_settle,
                         kind="request_completed", to_side=Party.PROVIDER)
     return req
-
-
-def mark_settlement_paid(*, actor, request_id: int) -> Settlement:
-    """The provider confirms that a cash settlement was paid (once: a repeat, also at the same instant, is a 409)."""
-    with uow.unit_of_work(lock=_request_lock(request_id)):
-        req = get_request(request_id, viewer=actor)
-        if Party.PROVIDER not in parties_of(actor, req):
-            raise PermissionDenied(_l("Only the provider confirms a payment."), code="wrong_party")
-        settlement = req.settlement
-        paid = settlement is not None and db.session.execute(
-            update(Settlement).where(Settlement.id == settlement.id, Settlement.status == "pending")
-            .values(status="paid", paid_at=utcnow()).execution_options(synchronize_session=False)).rowcount == 1
-        if not paid:
-            raise Conflict(_l("There is no pending payment on this request."), code="no_pending_settlement")
-        db.session.refresh(settlement)
-        _event(req, actor.id, "settlement_paid", req.state, req.state, {"amount": str(settlement.amount)})
-    return settlement
 
 
 def _request_lock(request_id: int) -> list[tuple[type, int]]:
@@ -477,15 +463,18 @@ def _other(party: str) -> str:
 # Scheduled moves ----------------------------------------------------------------------------
 
 def auto_accept_deliveries(*, now: datetime | None = None) -> int:
-    """Complete deliveries left unanswered for 14 days. Returns how many were completed."""
+    """Complete deliveries left unanswered for 14 days (not those under an open dispute: the admin's resolution
+    decides them). Returns how many were completed."""
     cutoff = (now or utcnow()) - AUTO_ACCEPT_AFTER
+    disputed = select(Dispute.id).where(Dispute.request_id == ResourceRequest.id, Dispute.state == DisputeState.OPEN)
     ids = list(db.session.scalars(select(ResourceRequest.id).where(ResourceRequest.state == S.DELIVERED,
-                                                                     ResourceRequest.delivered_at <= cutoff)))
+                                                                     ResourceRequest.delivered_at <= cutoff,
+                                                                     ~disputed.exists())))
     done = 0
     for request_id in ids:
         try:
             _move(actor=None, request_id=request_id, action=Action.COMPLETE, party=Party.SYSTEM,
-                  data={"auto": True}, before=_settle, kind="request_completed", to_side=None)
+                  data={"auto": True}, after=_settle, kind="request_completed", to_side=None)
         except Conflict:
             continue
         done += 1

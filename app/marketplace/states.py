@@ -67,7 +67,11 @@ TRANSITIONS: dict[tuple[str, str, str], str] = {
     (S.CHANGES_REQUESTED, Action.DELIVER, P): S.DELIVERED,  # re-delivery
     (S.DELIVERED, Action.REQUEST_CHANGES, ST): S.CHANGES_REQUESTED,
     (S.DELIVERED, Action.COMPLETE, ST): S.COMPLETED,
-    (S.DELIVERED, Action.COMPLETE, SY): S.COMPLETED,  # unanswered for 14 days
+    (S.DELIVERED, Action.COMPLETE, SY): S.COMPLETED,  # unanswered for 14 days, or a dispute partly refunded
+    (S.CHANGES_REQUESTED, Action.COMPLETE, SY): S.COMPLETED,  # a dispute resolved with a partial refund or rejected
+    # a dispute resolved with a full refund (an admin, through `disputes.resolve`)
+    (S.DELIVERED, Action.CANCEL, SY): S.CANCELLED,
+    (S.CHANGES_REQUESTED, Action.CANCEL, SY): S.CANCELLED,
     # expiry of unanswered negotiations
     (S.SUBMITTED, Action.EXPIRE, SY): S.EXPIRED,
     (S.QUOTED, Action.EXPIRE, SY): S.EXPIRED,
@@ -88,9 +92,20 @@ STATE_LABELS = {
 }
 EVENT_LABELS = {"submit": _l("Submitted"), "quote": _l("Re-quoted"), "review": _l("Reviewed"),
                 "sign": _l("Agreement signed"), "review_reply": _l("Replied to a review"),
-                "settlement_paid": _l("Payment confirmed")}
-SETTLEMENT_LABELS = {"cash": _l("cash"), "voucher": _l("voucher"), "equity": _l("equity"), "pending": _l("pending"),
-                     "paid": _l("paid"), "recorded": _l("recorded")}
+                "settlement_paid": _l("Settlement paid in full"), "payments_due": _l("Payments due"),
+                "payment_marked_paid": _l("Payment marked received"), "payment_confirmed": _l("Payment confirmed"),
+                "payments_cancelled": _l("Payments cancelled"), "payments_refunded": _l("Payments refunded"),
+                "voucher_held": _l("Voucher credit held"), "voucher_settled": _l("Voucher credit spent"),
+                "voucher_released": _l("Voucher hold released"), "voucher_refunded": _l("Voucher credit refunded"),
+                "equity_recorded": _l("Equity recorded in the ledger"), "equity_voided": _l("Equity entry voided"),
+                "dispute_raised": _l("Dispute raised"), "dispute_resolved": _l("Dispute resolved")}
+SETTLEMENT_LABELS = {"cash": _l("cash"), "voucher": _l("voucher"), "equity": _l("equity"),
+                     "cash_equity": _l("cash plus equity"), "pending": _l("pending"), "paid": _l("paid"),
+                     "recorded": _l("recorded"), "refunded": _l("refunded")}
+PAYMENT_LABELS = {"due": _l("due"), "paid": _l("marked received, awaiting confirmation"),
+                  "confirmed": _l("confirmed"), "cancelled": _l("cancelled"), "refunded": _l("refunded")}
+DISPUTE_LABELS = {"open": _l("open"), "refunded": _l("refunded in full"),
+                  "partially_refunded": _l("partially refunded"), "rejected": _l("rejected")}
 PARTY_LABELS = {P: _l("the provider"), ST: _l("the startup"), SY: _l("the platform")}
 
 

@@ -1,4 +1,6 @@
 """Resource marketplace pages: browse, listing, editor, requests (both sides), agreement, vouchers; CLI."""
+from decimal import Decimal
+
 import click
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -10,13 +12,15 @@ from app.accounts.models import OrgKind
 from app.core.db import utcnow
 from app.core.errors import AppError, Invalid, PermissionDenied
 from app.extensions import db
-from app.marketplace import agreements, forms, quotes, reviews, states, vouchers
+from app.marketplace import agreements, disputes, equity, forms, payments, quotes, reviews, settlement, states, vouchers
 from app.marketplace import services as request_services
+from app.marketplace.models import DisputeState, Payment
 from app.marketplace.schemas import ListingSearchArgsSchema
 from app.providers import listings, search, services
 from app.startups.models import Startup
 
 bp = Blueprint("marketplace", __name__)
+DISPUTE_STATES = tuple(DisputeState)
 
 
 def _me():
@@ -30,7 +34,8 @@ def _labels():
             "EVENT_LABELS": states.EVENT_LABELS, "SETTLEMENT_LABELS": states.SETTLEMENT_LABELS,
             "CATEGORY_FIELD_LABELS": listings.CATEGORY_FIELD_LABELS, "format_money": quotes.format_money,
             "CURRENCY_LABELS": quotes.CURRENCY_LABELS, "FAPIAO_LABELS": quotes.FAPIAO_LABELS,
-            "PAYMENT_TERMS_LABELS": quotes.PAYMENT_TERMS_LABELS,
+            "PAYMENT_TERMS_LABELS": quotes.PAYMENT_TERMS_LABELS, "PAYMENT_LABELS": states.PAYMENT_LABELS,
+            "DISPUTE_LABELS": states.DISPUTE_LABELS,
             "marketplace_listings_of": lambda provider: listings.listings_of_provider(provider.id, viewer=current_user)}
 
 
@@ -223,7 +228,8 @@ def _quote_defaults(req) -> dict:
     return {
         "lines": [*({"description": line.description, "quantity": line.quantity, "unit_price": line.unit_price}
                     for line in current.lines), {}],
-        "milestones": [*({"title": m.title, "due_on": m.due_on} for m in current.milestones), {}],
+        "milestones": [*({"title": m.title, "due_on": m.due_on, "share_percent": m.share_percent}
+                         for m in current.milestones), {}],
         "currency": current.currency, "tax_rate": current.tax_rate, "fapiao_type": current.fapiao_type,
         "valid_until": current.valid_until if not quotes.is_expired(current) else None,
         "payment_terms": current.payment_terms, "equity_percent": current.equity_percent,
@@ -250,7 +256,8 @@ def _detail(req, *, quote_form=None, status: int = 200):
                            reviews=shown, unreviewed_sides=mine if req.state == "completed" else [],
                            hidden_reviews=[r for r in req.reviews if r not in shown], reply_form=forms.ReplyForm(),
                            startup_rating=reviews.startup_rating(req.startup_id), message_form=forms.MessageForm(),
-                           now_utc=utcnow(),
+                           now_utc=utcnow(), can_dispute="startup" in sides and disputes.can_dispute(req),
+                           dispute_until=req.delivered_at + disputes.DISPUTE_WINDOW if req.delivered_at else None,
                            messages=messages, is_party=bool(sides)), status
 
 
@@ -388,21 +395,63 @@ def post_message(request_id: int):
     return redirect(url_for("marketplace.request_detail", request_id=request_id) + "#thread")
 
 
-@bp.route("/requests/<int:request_id>/settlement/paid", methods=["POST"])
-@login_required
-def mark_settlement_paid(request_id: int):
-    """The provider confirms from the request page that the cash payment was received."""
+def _money_step(request_id: int, step, success: str, anchor: str = "#payments"):
+    """Run a payment or dispute step from a request page's form; its 403/409/422 come back as a flash."""
     if not forms.NoteForm().validate_on_submit():
         abort(400)
     try:
-        request_services.mark_settlement_paid(actor=_me(), request_id=request_id)
+        step()
     except AppError as error:
-        if error.status_code not in (403, 409):
+        if error.status_code not in (403, 404, 409, 422):
             raise
-        flash(error.message, "error")
+        details = [" ".join(map(str, v)) for v in (error.details or {}).values() if isinstance(v, list)]
+        flash(" ".join([error.message, *details]), "error")
     else:
-        flash(_("Payment received: the settlement is marked paid."), "success")
-    return redirect(url_for("marketplace.request_detail", request_id=request_id))
+        flash(success, "success")
+    return redirect(url_for("marketplace.request_detail", request_id=request_id) + anchor)
+
+
+@bp.route("/requests/<int:request_id>/settlement/paid", methods=["POST"])
+@login_required
+def mark_settlement_paid(request_id: int):
+    """The provider marks every payment still due received at once."""
+    return _money_step(request_id, lambda: payments.mark_all_paid(actor=_me(), request_id=request_id),
+                       _("Marked received. The startup confirms each payment."))
+
+
+def _payment_or_404(payment_id: int) -> Payment:
+    item = db.session.get(Payment, payment_id) if organisations.valid_id(payment_id) else None
+    if item is None:
+        abort(404)
+    return item
+
+
+@bp.route("/payments/<int:payment_id>/paid", methods=["POST"])
+@login_required
+def mark_payment_paid(payment_id: int):
+    """The provider marks one milestone's payment received, from the request page."""
+    item = _payment_or_404(payment_id)
+    return _money_step(item.request_id, lambda: payments.mark_paid(actor=_me(), payment_id=payment_id),
+                       _("Marked received: the startup is asked to confirm the payment."))
+
+
+@bp.route("/payments/<int:payment_id>/confirm", methods=["POST"])
+@login_required
+def confirm_payment(payment_id: int):
+    """The startup confirms a payment the provider marked received."""
+    item = _payment_or_404(payment_id)
+    return _money_step(item.request_id, lambda: payments.confirm(actor=_me(), payment_id=payment_id),
+                       _("Payment confirmed."))
+
+
+@bp.route("/requests/<int:request_id>/dispute", methods=["POST"])
+@login_required
+def raise_dispute(request_id: int):
+    """The startup disputes the delivery, saying why."""
+    reason = request.form.get("reason", "")
+    return _money_step(request_id, lambda: disputes.raise_dispute(actor=_me(), request_id=request_id, reason=reason),
+                       _("Your dispute is raised. An administrator will resolve it; both sides are told."),
+                       "#dispute")
 
 
 @bp.route("/requests/<int:request_id>/agreement")
@@ -478,7 +527,9 @@ def admin_vouchers():
         else:
             flash(_("Voucher credit granted."), "success")
             return redirect(url_for("marketplace.admin_vouchers"))
-    balances = {s.id: vouchers.balance_of(s.id) for s in startups}
+    zero = (Decimal("0"), Decimal("0"))
+    found = vouchers.balances()
+    balances = {s.id: found.get(s.id, zero) for s in startups}
     return render_template("marketplace/admin_vouchers.html", form=form, startups=startups, balances=balances), \
         422 if request.method == "POST" else 200
 
@@ -494,10 +545,62 @@ def admin_flagged_requests():
 @bp.route("/startups/<int:startup_id>/vouchers")
 @login_required
 def startup_vouchers(startup_id: int):
-    """A startup's voucher balance and ledger (its members and admins)."""
+    """A startup's voucher balance (available and held) and ledger (its members and admins)."""
     balance, entries = vouchers.account(actor=_me(), startup_id=startup_id)
     return render_template("marketplace/vouchers.html", startup=db.session.get(Startup, startup_id), balance=balance,
-                           entries=entries)
+                           held=vouchers.held_of(startup_id), entries=entries)
+
+
+# Equity ledger and disputes -----------------------------------------------------------------
+
+@bp.route("/startups/<int:startup_id>/equity")
+@login_required
+def startup_equity(startup_id: int):
+    """A startup's equity ledger (以服务换股权), its members and admins; with a CSV export."""
+    startup, entries = equity.ledger(actor=_me(), startup_id=startup_id)
+    return render_template("marketplace/equity.html", startup=startup, entries=entries,
+                           total=equity.total_percent(entries), STATUS_LABELS=equity.STATUS_LABELS)
+
+
+@bp.route("/startups/<int:startup_id>/equity.csv")
+@login_required
+def startup_equity_csv(startup_id: int):
+    """The equity ledger as CSV, headers in the reader's language."""
+    _startup, entries = equity.ledger(actor=_me(), startup_id=startup_id)
+    return equity.csv_response(entries, startup_id)
+
+
+@bp.route("/admin/disputes")
+@login_required
+def admin_disputes():
+    """Admins: disputes to resolve (open first), each with its resolution form."""
+    state = request.args.get("state") or None
+    if state not in (None, *DISPUTE_STATES):
+        state = None
+    page = disputes.list_disputes(actor=_me(), state=state, page=request.args.get("page", 1, type=int) or 1)
+    return render_template("marketplace/admin_disputes.html", page=page, state=state,
+                           form=forms.ResolveDisputeForm(), money_total=settlement.money_total)
+
+
+@bp.route("/admin/disputes/<int:dispute_id>/resolve", methods=["POST"])
+@login_required
+def resolve_dispute(dispute_id: int):
+    """An admin resolves a dispute: a full refund, a partial refund of an amount, or a rejection."""
+    form = forms.ResolveDisputeForm()
+    if not form.validate_on_submit():
+        flash(" ".join(str(m) for messages in form.errors.values() for m in messages), "error")
+    else:
+        try:
+            disputes.resolve(actor=_me(), dispute_id=dispute_id, outcome=form.outcome.data, amount=form.amount.data,
+                             note=form.note.data)
+        except AppError as error:
+            if error.status_code not in (403, 404, 409, 422):
+                raise
+            details = [" ".join(map(str, v)) for v in (error.details or {}).values() if isinstance(v, list)]
+            flash(" ".join([error.message, *details]), "error")
+        else:
+            flash(_("The dispute is resolved; both sides are told."), "success")
+    return redirect(url_for("marketplace.admin_disputes") + f"#dispute-{dispute_id}")
 
 
 # CLI ----------------------------------------------------------------------------------------

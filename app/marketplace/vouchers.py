@@ -1,8 +1,9 @@
-"""Voucher credit: admins grant it to startups; voucher-priced requests spend it.
+"""Voucher credit: admins grant it to startups; voucher-priced requests hold it at acceptance and spend it on
+completion (a cancel or a refunding dispute releases the hold).
 
-The balance lives in one row per startup and is only changed by a conditional UPDATE
-(`... WHERE balance >= :amount` for a spend), so it can never go below zero, however many
-requests spend at once; every change also writes a ledger line with the balance after it.
+The balance lives in one row per startup: `balance` (available) and `held`. Both only change by a conditional
+UPDATE (`... WHERE balance >= :amount` for a hold), so neither can go below zero, however many requests accept
+at once; every change also writes a ledger line with the available and held amounts after it.
 """
 import logging
 from decimal import Decimal
@@ -44,9 +45,69 @@ def balance_of(startup_id: int) -> Decimal:
     return Decimal(value or 0).quantize(Decimal("0.01"))
 
 
+def balances() -> dict[int, tuple[Decimal, Decimal]]:
+    """Every startup's (available, held) voucher amounts, by startup id (those with an account)."""
+    return {row.startup_id: (Decimal(row.balance), Decimal(row.held))
+            for row in db.session.execute(select(VoucherAccount.startup_id, VoucherAccount.balance,
+                                                 VoucherAccount.held))}
+
+
+def held_of(startup_id: int) -> Decimal:
+    value = db.session.scalar(select(VoucherAccount.held).where(VoucherAccount.startup_id == startup_id))
+    return Decimal(value or 0).quantize(Decimal("0.01"))
+
+
 def _balance_now(startup_id: int) -> Decimal:
     db.session.expire_all()
     return balance_of(startup_id)
+
+
+def _entry(startup_id: int, amount: Decimal, kind: str, *, actor_id, request_id, note: str) -> VoucherEntry:
+    entry = VoucherEntry(startup_id=startup_id, amount=amount, kind=kind, balance_after=_balance_now(startup_id),
+                         held_after=held_of(startup_id), request_id=request_id, actor_id=actor_id, note=note)
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def hold(*, startup_id: int, amount: Decimal, actor_id: int | None, request_id: int, note: str = "") -> VoucherEntry:
+    """Move `amount` from available to held atomically, or Conflict `insufficient_voucher_balance`; flushes."""
+    _ensure_account(startup_id)
+    result = db.session.execute(
+        update(VoucherAccount)
+        .where(VoucherAccount.startup_id == startup_id, VoucherAccount.balance >= amount)
+        .values(balance=VoucherAccount.balance - amount, held=VoucherAccount.held + amount)
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        raise Conflict(_l("The startup's voucher balance is too low for this request."),
+                       code="insufficient_voucher_balance",
+                       details={"balance": str(balance_of(startup_id)), "amount": str(amount)})
+    return _entry(startup_id, -amount, "hold", actor_id=actor_id, request_id=request_id, note=note)
+
+
+def _take_hold(startup_id: int, amount: Decimal, back_to_balance: bool) -> None:
+    values = {"held": VoucherAccount.held - amount}
+    if back_to_balance:
+        values["balance"] = VoucherAccount.balance + amount
+    result = db.session.execute(
+        update(VoucherAccount).where(VoucherAccount.startup_id == startup_id, VoucherAccount.held >= amount)
+        .values(**values).execution_options(synchronize_session=False))
+    if result.rowcount != 1:  # the request's own hold is always there: this is a broken ledger, not a user error
+        raise RuntimeError(f"voucher account of startup {startup_id} holds less than {amount}")
+
+
+def settle_hold(*, startup_id: int, amount: Decimal, actor_id: int | None, request_id: int,
+                note: str = "") -> VoucherEntry:
+    """Turn (part of) a request's hold into a spend: the held amount goes down, available stays; flushes."""
+    _take_hold(startup_id, amount, back_to_balance=False)
+    return _entry(startup_id, -amount, "spend", actor_id=actor_id, request_id=request_id, note=note)
+
+
+def release_hold(*, startup_id: int, amount: Decimal, actor_id: int | None, request_id: int,
+                 note: str = "") -> VoucherEntry:
+    """Give (part of) a request's hold back to the available balance; flushes."""
+    _take_hold(startup_id, amount, back_to_balance=True)
+    return _entry(startup_id, amount, "release", actor_id=actor_id, request_id=request_id, note=note)
 
 
 def credit(*, startup_id: int, amount: Decimal, kind: str, actor_id: int | None, request_id: int | None = None,
@@ -58,30 +119,7 @@ def credit(*, startup_id: int, amount: Decimal, kind: str, actor_id: int | None,
         _ensure_account(startup_id)
         db.session.execute(update(VoucherAccount).where(VoucherAccount.startup_id == startup_id)
                            .values(balance=VoucherAccount.balance + amount))
-    entry = VoucherEntry(startup_id=startup_id, amount=amount, kind=kind, balance_after=_balance_now(startup_id),
-                         request_id=request_id, actor_id=actor_id, note=note)
-    db.session.add(entry)
-    db.session.flush()
-    return entry
-
-
-def debit(*, startup_id: int, amount: Decimal, actor_id: int | None, request_id: int | None = None,
-          note: str = "") -> VoucherEntry:
-    """Spend credit atomically, or Conflict `insufficient_voucher_balance`; flushes, the caller commits."""
-    _ensure_account(startup_id)
-    result = db.session.execute(
-        update(VoucherAccount)
-        .where(VoucherAccount.startup_id == startup_id, VoucherAccount.balance >= amount)
-        .values(balance=VoucherAccount.balance - amount).execution_options(synchronize_session=False))
-    if result.rowcount != 1:
-        raise Conflict(_l("The startup's voucher balance is too low for this request."),
-                       code="insufficient_voucher_balance",
-                       details={"balance": str(balance_of(startup_id)), "amount": str(amount)})
-    entry = VoucherEntry(startup_id=startup_id, amount=-amount, kind="spend", balance_after=_balance_now(startup_id),
-                         request_id=request_id, actor_id=actor_id, note=note)
-    db.session.add(entry)
-    db.session.flush()
-    return entry
+    return _entry(startup_id, amount, kind, actor_id=actor_id, request_id=request_id, note=note)
 
 
 def grant(*, actor, startup_id: int, amount: Decimal, note: str = "") -> VoucherEntry:
@@ -117,7 +155,8 @@ def can_view(user, startup: Startup) -> bool:
 
 
 def account(*, actor, startup_id: int) -> tuple[Decimal, list[VoucherEntry]]:
-    """A startup's balance and ledger, newest first (its members and admins)."""
+    """A startup's available balance and ledger, newest first (its members and admins); `held_of` gives what
+    accepted requests hold."""
     startup = _startup(startup_id)
     if not can_view(actor, startup):
         raise PermissionDenied(_l("Only the members of %(org)s can see its vouchers.", org=startup.name),

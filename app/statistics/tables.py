@@ -22,7 +22,8 @@ from app.statistics.services import BOOKING_STATUSES, REQUEST_STATES, Dashboard
 
 BOOKING_LABELS = {"requested": _l("Awaiting approval"), "confirmed": _l("Confirmed"), "completed": _l("Completed"),
                   "cancelled": _l("Cancelled"), "declined": _l("Declined"), "no_show": _l("No-show (founder absent)")}
-METHOD_LABELS = {"cash": _l("Cash"), "voucher": _l("Voucher credit"), "equity": _l("Equity")}
+METHOD_LABELS = {"cash": _l("Cash"), "voucher": _l("Voucher credit"), "equity": _l("Equity"),
+                 "cash_equity": _l("Cash plus equity")}
 VOUCHER_LABELS = {"grant": _l("Granted"), "spend": _l("Spent"), "refund": _l("Refunded")}
 STATE_GROUPS = (
     ("negotiating", _l("Negotiating"), ("submitted", "quoted", "countered")),

@@ -200,9 +200,11 @@ class TestRequests:
         detail = founder.get(f"/api/requests/{rid}").get_json()
         assert detail["settlement"]["method"] == "cash" and detail["settlement"]["amount"] == 120.0
         assert detail["settlement"]["status"] == "pending"
-        assert [e["action"] for e in detail["events"]] == ["submit", "quote", "accept", "sign", "sign", "start",
-                                                          "deliver",
-                                                          "request_changes", "deliver", "complete"]
+        assert [e["action"] for e in detail["events"]] == ["submit", "quote", "accept", "payments_due", "sign",
+                                                          "sign", "start", "deliver", "request_changes", "deliver",
+                                                          "complete"]
+        assert [(p["title"], p["amount"], p["state"]) for p in detail["payments"]] == [
+            (market.listing.title, 120.0, "due")]  # no milestones: one payment of the total
         review = founder.post(f"/api/requests/{rid}/review", json={"rating": 4, "comment": "Good"})
         assert review.status_code == 201
         assert founder.post(f"/api/requests/{rid}/review", json={"rating": 5}).status_code == 409
@@ -211,7 +213,15 @@ class TestRequests:
         assert provider.post(f"/api/requests/{rid}/review", json={"rating": 5}).status_code == 201
         listing = founder.client.get(f"/api/listings/{market.listing.id}").get_json()
         assert listing["rating"] == 4.0 and listing["rating_count"] == 1
-        assert provider.post(f"/api/requests/{rid}/settlement/paid").get_json()["status"] == "paid"
+        # the provider marks the cash received (every payment still due); the startup confirms: paid
+        assert provider.post(f"/api/requests/{rid}/settlement/paid").get_json()["status"] == "pending"
+        payment = founder.get(f"/api/requests/{rid}/payments").get_json()[0]
+        assert payment["state"] == "paid" and payment["marked_paid_by"]["id"] == market.provider_user.id
+        wrong = provider.post(f"/api/payments/{payment['id']}/confirm")
+        assert wrong.status_code == 403 and wrong.get_json()["error"]["code"] == "wrong_party"
+        assert founder.post(f"/api/payments/{payment['id']}/confirm").get_json()["state"] == "confirmed"
+        detail = founder.get(f"/api/requests/{rid}").get_json()
+        assert detail["settlement"]["status"] == "paid" and detail["events"][-1]["action"] == "settlement_paid"
 
     def test_counter_and_requote(self, make_request, market, login):
         req = make_request("countered")
@@ -367,12 +377,15 @@ class TestVouchers:
         founder = login(market.founder)
         assert founder.post(f"/api/requests/{req.id}/accept", json=_seen(founder, req.id)).status_code == 200
         account = founder.get(f"/api/startups/{market.startup.id}/vouchers").get_json()
-        assert account["balance"] == 5.0 and [e["kind"] for e in account["entries"]] == ["spend", "grant"]
+        assert account["balance"] == 5.0 and [e["kind"] for e in account["entries"]] == ["hold", "grant"]
+        assert account["available"] == 5.0 and account["held"] == 25.0 and account["entries"][0]["held_after"] == 25.0
         second = make_request("quoted", listing=listing)
         response = founder.post(f"/api/requests/{second.id}/accept", json=_seen(founder, second.id))
         assert response.status_code == 409 and response.get_json()["error"]["code"] == "insufficient_voucher_balance"
         assert founder.post(f"/api/requests/{req.id}/cancel", json={}).status_code == 200
-        assert founder.get(f"/api/startups/{market.startup.id}/vouchers").get_json()["balance"] == 30.0
+        account = founder.get(f"/api/startups/{market.startup.id}/vouchers").get_json()
+        assert (account["balance"], account["held"]) == (30.0, 0.0)  # the cancel released the hold
+        assert [e["kind"] for e in account["entries"]] == ["release", "hold", "grant"]
 
     def test_voucher_settlement_is_paid(self, market, make_listing, make_request, login, make_user):
         login(make_user("investor", is_admin=True)).post("/api/vouchers/grants",
@@ -380,6 +393,11 @@ class TestVouchers:
         listing = make_listing(provider=market.provider, pricing_model="voucher", price=Decimal("10"))
         req = make_request("completed", listing=listing)
         assert req.settlement.method == "voucher" and req.settlement.status == "paid"
+        account = login(market.founder).get(f"/api/startups/{market.startup.id}/vouchers").get_json()
+        # held at acceptance, the hold turned into a spend on completion
+        assert (account["available"], account["held"]) == (75.0, 0.0)
+        assert [(e["kind"], e["amount"]) for e in account["entries"]] == [("spend", -25.0), ("hold", -25.0),
+                                                                          ("grant", 100.0)]
 
     def test_only_admins_grant(self, market, login):
         response = login(market.founder).post("/api/vouchers/grants", json={"startup_id": market.startup.id,

@@ -169,7 +169,8 @@ def test_a_requote_the_founder_has_not_seen_is_not_accepted(browser, site, shot)
 
 def test_sold_out_listing_and_a_cash_payment_marked_received(browser, site, shot):  # noqa: F811
     """A listing whose one unit is taken says "Sold out" and offers no request form; a second quote on it has no
-    Accept button; the provider, in Chinese, marks the first request's cash payment received from its page."""
+    Accept button; the provider, in Chinese, marks the first request's cash payment received from its page, and the
+    founder confirms it: the settlement is paid."""
     from playwright.sync_api import expect
 
     provider = _page(browser, site)
@@ -203,13 +204,15 @@ def test_sold_out_listing_and_a_cash_payment_marked_received(browser, site, shot
 
         provider.goto(f"/requests/{first['id']}")
         provider.once("dialog", lambda dialog: dialog.accept())
-        provider.click("#mark-paid")
-        expect(provider.locator(".flash-success")).to_contain_text("已确认收款")
-        expect(provider.locator("main")).to_contain_text("已支付")
-        expect(provider.locator("#mark-paid")).to_have_count(0)
-        shot(provider, "2-paid")
+        provider.click("[data-payment='1'] [data-mark-paid]")
+        expect(provider.locator(".flash-success")).to_contain_text("已标记收款")
+        expect(provider.locator("[data-payment='1']")).to_contain_text("已标记收款，待确认")
+        expect(provider.locator("[data-mark-paid]")).to_have_count(0)
+        shot(provider, "2-marked")
         founder.goto(f"/requests/{first['id']}")
-        expect(founder.locator("main")).to_contain_text("Payment confirmed")
+        founder.click("[data-payment='1'] [data-confirm-payment]")
+        expect(founder.locator(".flash-success")).to_contain_text("Payment confirmed")
+        expect(founder.locator("[data-settlement]")).to_contain_text("paid")
         assert _api(founder, "GET", f"/api/requests/{first['id']}")["settlement"]["status"] == "paid"
         assert provider.console.errors == [] and founder.console.errors == []
     finally:

@@ -164,8 +164,77 @@ def test_duplicate_accepts_reviews_and_payment_marks_answer_409_once():
 
         detail = requests.get(f"{base}/api/requests/{rid}", headers=founder_headers, timeout=TIMEOUT).json()
         actions = [e["action"] for e in detail["events"]]
-        assert actions == ["submit", "quote", "accept", "sign", "sign", "start", "deliver", "complete", "review",
-                           "settlement_paid"]
-        assert detail["settlement"]["status"] == "paid"
+        assert actions == ["submit", "quote", "accept", "payments_due", "sign", "sign", "start", "deliver", "complete",
+                           "review", "payment_marked_paid"]
+        assert [p["state"] for p in detail["payments"]] == ["paid"]
+        assert detail["settlement"]["status"] == "pending"  # until the startup confirms
         listing = requests.get(f"{base}/api/listings/{detail['listing_id']}", timeout=TIMEOUT).json()
         assert listing["rating_count"] == 0 and listing["capacity"] == 4  # the review is blind until both rate
+
+
+def test_duplicate_payment_marks_confirmations_disputes_and_resolutions_answer_409_once():
+    """A cash-plus-equity deal over two milestones: ten identical "received" marks of one milestone payment, ten
+    confirmations, ten disputes and ten admin resolutions, each batch at the same instant: one succeeds, nine are
+    409 with their code, none is a 500, and the timeline records each step once."""
+    with serve(processes=2) as served:
+        base = served.url
+        provider = _register(base, "provider@example.com", "provider")
+        founder = _register(base, "founder@example.com", "founder")
+        served.flask("create-admin", "admin@example.com", "--password", PASSWORD)
+        admin = requests.Session()
+        login = admin.post(f"{base}/api/auth/login", json={"email": "admin@example.com", "password": PASSWORD},
+                           timeout=TIMEOUT)
+        org = provider.post(f"{base}/api/providers", json={"name": "智算中心", "city": "北京"}, timeout=TIMEOUT).json()
+        founder.post(f"{base}/api/startups", timeout=TIMEOUT, json={
+            "name": "芯片公司", "sector": "ai_chips", "stage": "seed", "summary": "芯片", "needs": "算力", "tags": []})
+        listing = provider.post(f"{base}/api/listings", timeout=TIMEOUT, json={
+            "provider_id": org["id"], "title": "算力换股权", "category": "compute", "unit": "GPU-hour",
+            "pricing_model": "equity", "capacity": 5, "status": "published",
+            "category_fields": {"accelerator_model": "A100"}}).json()
+        rid = founder.post(f"{base}/api/listings/{listing['id']}/requests", json={"quantity": 1},
+                           timeout=TIMEOUT).json()["id"]
+        quoted = provider.post(f"{base}/api/requests/{rid}/quote", timeout=TIMEOUT, json={
+            "lines": [{"description": "GPU 集群", "quantity": 10, "unit_price": 100}], "payment_terms": "cash_equity",
+            "equity_percent": 1, "share_class": "普通股",
+            "milestones": [{"title": "集群交付"}, {"title": "调优报告"}]})
+        assert quoted.status_code == 200, quoted.text
+        founder_headers, provider_headers = _token_session(base, founder), _token_session(base, provider)
+        admin.headers["X-CSRFToken"] = login.json()["csrf_token"]
+        admin_headers = _token_session(base, admin)
+        assert requests.post(f"{base}/api/requests/{rid}/accept", headers=founder_headers, timeout=TIMEOUT,
+                             json={"quote_id": quoted.json()["quote_id"]}).status_code == 200
+        payments = requests.get(f"{base}/api/requests/{rid}/payments", headers=founder_headers,
+                                timeout=TIMEOUT).json()
+        assert [p["amount"] for p in payments] == [500.0, 500.0]
+        pid = payments[0]["id"]
+
+        marks = _at_once(served.servers, 10, "POST", f"/api/payments/{pid}/paid", provider_headers)
+        assert _codes(marks) == [200] + [409] * 9, [(r.status_code, r.text[:200]) for r in marks]
+        assert {r.json()["error"]["code"] for r in marks if r.status_code == 409} == {"payment_not_due"}
+        confirms = _at_once(served.servers, 10, "POST", f"/api/payments/{pid}/confirm", founder_headers)
+        assert _codes(confirms) == [200] + [409] * 9, [(r.status_code, r.text[:200]) for r in confirms]
+        assert {r.json()["error"]["code"] for r in confirms if r.status_code == 409} == {"payment_not_marked"}
+
+        for headers in (founder_headers, provider_headers):
+            assert requests.post(f"{base}/api/requests/{rid}/agreement/sign", headers=headers, timeout=TIMEOUT,
+                                 json={"full_name": "签字人", "consent": True}).status_code == 200
+        for move in ("start", "deliver"):
+            assert requests.post(f"{base}/api/requests/{rid}/{move}", headers=provider_headers, json={},
+                                 timeout=TIMEOUT).status_code == 200
+        disputes = _at_once(served.servers, 10, "POST", f"/api/requests/{rid}/dispute", founder_headers,
+                            {"reason": "调优报告缺少基准测试"})
+        assert _codes(disputes) == [201] + [409] * 9, [(r.status_code, r.text[:200]) for r in disputes]
+        assert {r.json()["error"]["code"] for r in disputes if r.status_code == 409} == {"dispute_exists"}
+        dispute_id = next(r.json()["id"] for r in disputes if r.status_code == 201)
+        resolutions = _at_once(served.servers, 10, "POST", f"/api/disputes/{dispute_id}/resolve", admin_headers,
+                               {"outcome": "partial", "amount": 200, "note": "部分退款"})
+        assert _codes(resolutions) == [200] + [409] * 9, [(r.status_code, r.text[:200]) for r in resolutions]
+        assert {r.json()["error"]["code"] for r in resolutions if r.status_code == 409} == {"dispute_resolved"}
+
+        detail = requests.get(f"{base}/api/requests/{rid}", headers=founder_headers, timeout=TIMEOUT).json()
+        actions = [e["action"] for e in detail["events"]]
+        for action in ("payment_marked_paid", "payment_confirmed", "dispute_raised", "dispute_resolved",
+                       "equity_recorded"):
+            assert actions.count(action) == 1, (action, actions)
+        assert detail["state"] == "completed" and detail["settlement"]["refunded_amount"] == 200.0
+        assert [p["state"] for p in detail["payments"]] == ["confirmed", "due"]

@@ -1,6 +1,9 @@
 """A deal on both sides in a real browser, the provider in Chinese and the founder in English: a quote with line
-items, milestones and a cash-plus-equity term; a re-quote the founder must see before accepting; both signatures;
-the PDF (read back with PDFium); both reviews and a reply."""
+items, milestones (with their shares of the payment) and a cash-plus-equity term; a re-quote the founder must see
+before accepting; both signatures; the PDF (read back with PDFium); each milestone's payment marked received by the
+provider and confirmed by the founder; the equity ledger entry and its CSV; both reviews and a reply; a dispute the
+founder raises and an admin, in Chinese, resolves with a partial refund."""
+import csv
 import io
 import uuid
 from pathlib import Path
@@ -74,6 +77,8 @@ def test_a_deal_with_a_document_quote_signatures_pdf_and_reviews(browser, site, 
         provider.fill("#quote-milestones-0-title", "集群交付")
         provider.click("[data-add-row=milestones]")
         provider.fill("#quote-milestones-1-title", "调优报告")
+        provider.fill("#quote-milestones-0-share_percent", "40")
+        provider.fill("#quote-milestones-1-share_percent", "60")
         provider.click("main form[data-quote-form] button[type=submit]")  # no share class: refused, kept
         expect(provider.locator("#quote-share_class-error")).to_be_visible()
         expect(provider.locator("#quote-lines-2-description")).to_have_value("模型调优服务")
@@ -130,14 +135,54 @@ def test_a_deal_with_a_document_quote_signatures_pdf_and_reviews(browser, site, 
         for clause in ("1.合作双方", "普通股", "增值税专用发票", "集群交付", "李娜", sha):
             assert clause in text, clause
 
-        # Work, delivery and completion, then both reviews: each hidden until the other has rated, then a reply.
+        # Work starts; the first milestone's cash (40% of ¥6,360.00) is marked received by the provider in Chinese
+        # and confirmed by the founder; delivery and completion; then the second milestone's.
         provider.goto(request_url)
         provider.click("main form[action$='/start'] button")
+        expect(provider.locator("[data-payment='1']")).to_contain_text("¥2,544.00")
+        expect(provider.locator("[data-payment='2']")).to_contain_text("¥3,816.00")
+        provider.once("dialog", lambda dialog: dialog.accept())
+        provider.click("[data-payment='1'] [data-mark-paid]")
+        expect(provider.locator("[data-payment='1']")).to_contain_text("已标记收款，待确认")
+        founder.goto(request_url)
+        founder.click("[data-payment='1'] [data-confirm-payment]")
+        expect(founder.locator("[data-payment='1']")).to_contain_text("confirmed by")
+        expect(founder.locator("[data-payment='2'] [data-confirm-payment]")).to_have_count(0)  # not marked yet
+        provider.goto(request_url)
         provider.fill("#deliver-note", "集群已交付")
         provider.click("main form[action$='/deliver'] button")
         founder.goto(request_url)
         founder.click("main button:has-text('Accept delivery and complete')")
         expect(founder.locator("[data-request-state]")).to_contain_text("Completed")
+        expect(founder.locator("[data-settlement]")).to_contain_text("cash plus equity · pending · 1.50% equity")
+        provider.goto(request_url)
+        provider.once("dialog", lambda dialog: dialog.accept())
+        provider.click("[data-payment='2'] [data-mark-paid]")
+        expect(provider.locator("[data-payment='2']")).to_contain_text("已标记收款，待确认")
+        shot(provider, "4-payments-zh")
+        founder.goto(request_url)
+        founder.click("[data-payment='2'] [data-confirm-payment]")
+        expect(founder.locator("[data-settlement]")).to_contain_text("cash plus equity · paid")
+        expect(founder.locator(".timeline")).to_contain_text("Equity recorded in the ledger")
+
+        # The founder's equity ledger (以服务换股权) holds the share, and its CSV opens in Excel (UTF-8 with BOM).
+        founder.goto(f"/startups/{startup_id}")
+        founder.click("[data-equity-link]")
+        entry = founder.locator("[data-equity-ledger] tbody tr").filter(has_text=listing["title"])
+        expect(entry).to_contain_text("1.50")
+        expect(entry).to_contain_text("普通股")
+        expect(entry).to_contain_text("投前估值 2000 万元")
+        shot(founder, "5-equity-ledger")
+        with founder.expect_download() as download:
+            founder.click("[data-equity-csv]")
+        raw = Path(download.value.path()).read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf")
+        rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+        assert rows[0][:3] == ["Date", "Holder", "Equity (%)"]
+        assert any(row[2:4] == ["1.50", "普通股"] and listing["title"] in row[5] for row in rows[1:])
+
+        # Both reviews: each hidden until the other has rated, then a reply.
+        founder.goto(request_url)
         founder.select_option("#rating", "4")
         founder.fill("#comment", "Fast cluster, clear reports.")
         founder.click("#review-submit")
@@ -156,7 +201,38 @@ def test_a_deal_with_a_document_quote_signatures_pdf_and_reviews(browser, site, 
         founder.goto(request_url)
         expect(founder.locator("[data-review=provider]")).to_contain_text("需求清晰")
         expect(founder.locator("[data-review-reply]")).to_contain_text("期待再次合作")
-        shot(founder, "4-reviews")
+        shot(founder, "6-reviews")
+
+        # The founder disputes part of the delivery; an admin, in Chinese, refunds part of it from the admin page.
+        founder.fill("#dispute-reason", "The tuning report lacks the benchmark runs we agreed on.")
+        founder.click("#dispute-submit")
+        expect(founder.locator("[data-dispute-state]")).to_have_text("open")
+        admin = _page(browser, site, "zh-CN")
+        try:
+            sign_in(admin, "admin@demo.fuhua.dev", lang="zh")
+            admin.goto("/admin/disputes?state=open")
+            card = admin.locator("[data-dispute-id]").filter(has_text=listing["title"])
+            expect(card).to_contain_text("benchmark runs")
+            card.locator("select[name=outcome]").select_option("partial")
+            card.locator("input[name=amount]").fill("500")
+            card.locator("textarea[name=note]").fill("调优报告不完整，退还 500 元。")
+            admin.once("dialog", lambda dialog: dialog.accept())
+            card.locator("button[type=submit]").click()
+            expect(admin.locator(".flash-success")).to_contain_text("争议已处理")
+            admin.goto("/admin/disputes")
+            card = admin.locator("[data-dispute-id]").filter(has_text=listing["title"])
+            expect(card.locator("[data-dispute-state]")).to_have_text("已部分退款")
+            shot(admin, "7-dispute-resolved-zh")
+            assert admin.console.errors == []
+        finally:
+            admin.context.close()
+        founder.goto(request_url)
+        expect(founder.locator("[data-dispute-state]")).to_have_text("partially refunded")
+        expect(founder.locator("[data-dispute-resolution]")).to_contain_text("¥500.00")
+        expect(founder.locator(".timeline")).to_contain_text("Dispute resolved")
+        provider.goto(request_url)
+        expect(provider.locator("[data-dispute-state]")).to_have_text("已部分退款")
+        expect(provider.locator("[data-settlement]")).to_contain_text("已退款 ¥500.00")
         assert provider.console.errors == [] and founder.console.errors == []
     finally:
         provider.context.close()

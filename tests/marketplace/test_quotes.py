@@ -123,7 +123,7 @@ def test_api_quote_with_lines_and_the_document_in_the_answer(market, make_reques
     quote = answer.get_json()["quote"]
     assert quote["total"] == 662.5 and quote["tax_amount"] == 37.5 and quote["version"] == 1
     assert quote["lines"][1]["amount"] == 500.0 and quote["fapiao_type"] == "special"
-    assert quote["milestones"] == [{"position": 1, "title": "交付报告", "due_on": None}]
+    assert quote["milestones"] == [{"position": 1, "title": "交付报告", "due_on": None, "share_percent": None}]
     assert quote["is_expired"] is False and quote["changes"] == []
     seen = login(market.founder).get(f"/api/requests/{req.id}").get_json()
     assert seen["quote_id"] == quote["id"] and seen["quoted_price"] == 662.5

@@ -58,7 +58,9 @@ def test_every_move_through_the_api(make_request, market, login, state, action, 
     if expected:
         assert response.status_code == 200, body
         assert body["state"] == expected
-        assert api.get(f"/api/requests/{req.id}").get_json()["events"][-1]["action"] == action
+        moves = [e["action"] for e in api.get(f"/api/requests/{req.id}").get_json()["events"]
+                 if e["action"] in states.ACTIONS]  # money events (payments due, voucher hold...) follow a move
+        assert moves[-1] == action
     elif states.allowed_parties(state, action):
         assert response.status_code == 403, body
         assert body["error"]["code"] == "wrong_party"

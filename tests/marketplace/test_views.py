@@ -111,6 +111,12 @@ def test_admin_grants_vouchers(market, login, make_user):
     page = login(market.founder).get(f"/startups/{market.startup.id}/vouchers").get_data(as_text=True)
     assert "500.00" in page and "Q3" in page
     assert login(market.founder).get("/admin/vouchers").status_code == 403
+    from app.marketplace import vouchers
+    vouchers.hold(startup_id=market.startup.id, amount=Decimal("120"), actor_id=None, request_id=None)
+    from app.extensions import db
+    db.session.commit()
+    page = admin.get("/admin/vouchers", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert "可用（元）" in page and "<td>¥380.00</td><td>¥120.00</td>" in page
 
 
 def test_outsider_cannot_open_a_request_page(market, login, make_request):
@@ -150,12 +156,16 @@ def test_the_voucher_ledger_names_requests_in_chinese(market, login, make_user, 
     vouchers.grant(actor=make_user("investor", is_admin=True), startup_id=market.startup.id, amount=Decimal("500"),
                    note="Q3")
     req = make_request(state="submitted")
-    vouchers.debit(startup_id=market.startup.id, amount=Decimal("50"), actor_id=None, request_id=req.id,
-                   note=f"request {req.id}")
+    vouchers.hold(startup_id=market.startup.id, amount=Decimal("50"), actor_id=None, request_id=req.id,
+                  note=f"request {req.id}")
+    vouchers.settle_hold(startup_id=market.startup.id, amount=Decimal("50"), actor_id=None, request_id=req.id,
+                         note=f"request {req.id} completed")
     db.session.commit()
     page = login(market.founder).get(f"/startups/{market.startup.id}/vouchers",
                                      headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
     assert f"支付<a href=\"/requests/{req.id}\">需求 #{req.id}</a>" in page
+    assert f"为 <a href=\"/requests/{req.id}\">需求 #{req.id}</a> 冻结" in page
+    assert "可用：¥450.00" in page and "已接受需求冻结：¥0.00" in page
     assert f"request {req.id}" not in page and "Q3" in page
 
 
