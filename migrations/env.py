@@ -112,16 +112,40 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            _sqlite_foreign_keys(connection, on=False)
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
             **conf_args
         )
 
-        with context.begin_transaction():
-            context.run_migrations()
-            if fill_index:
-                _fill_search_index(connection, fill_index)
+        try:
+            with context.begin_transaction():
+                context.run_migrations()
+                if fill_index:
+                    _fill_search_index(connection, fill_index)
+        finally:
+            if sqlite:
+                _sqlite_foreign_keys(connection, on=True)
+
+
+def _sqlite_foreign_keys(connection, *, on: bool) -> None:
+    """SQLite changes a table by copying it and dropping the original (Alembic's batch mode); with foreign keys
+    on, that DROP deletes, or cascades to, every row that refers to the table. So they are off while migrating
+    (as SQLite's own procedure for schema changes says, before any transaction starts) and checked after."""
+    raw = connection.connection.driver_connection  # not through SQLAlchemy, which would BEGIN first
+    if not on:
+        raw.execute("PRAGMA foreign_keys=OFF")
+        if raw.execute("PRAGMA foreign_keys").fetchone()[0]:
+            raise RuntimeError("SQLite's foreign keys could not be switched off before migrating")
+        return
+    connection.commit()
+    broken = raw.execute("PRAGMA foreign_key_check").fetchall()
+    raw.execute("PRAGMA foreign_keys=ON")
+    if broken:
+        raise RuntimeError(f"the migrations left rows that refer to nothing (table, rowid, parent, fk): {broken[:20]}")
 
 
 def _fill_search_index(connection, revisions):
