@@ -248,7 +248,8 @@ def _detail(req, *, quote_form=None, status: int = 200):
                            quote_expired=bool(current and quotes.is_expired(current)),
                            note_form=forms.NoteForm(), review_form=forms.ReviewForm(side=mine[0] if mine else None),
                            reviews=shown, unreviewed_sides=mine if req.state == "completed" else [],
-                           hidden_reviews=[r for r in req.reviews if r not in shown], reply_form=forms.ReplyForm(),
+                           hidden_reviews=[r for r in req.reviews if r not in shown and r.hidden_at is None],
+                           reply_form=forms.ReplyForm(),
                            startup_rating=reviews.startup_rating(req.startup_id), message_form=forms.MessageForm(),
                            now_utc=utcnow(),
                            messages=messages, is_party=bool(sides)), status
