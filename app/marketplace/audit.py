@@ -26,7 +26,7 @@ from app.accounts.models import User
 from app.core.errors import PermissionDenied
 from app.core.pagination import Page
 from app.extensions import db
-from app.marketplace import states
+from app.marketplace import moderation, states
 from app.marketplace.models import ModerationAction, Report, RequestEvent, ResourceRequest, VoucherEntry
 from app.providers.models import Listing
 
@@ -36,6 +36,8 @@ KIND_LABELS = {"request": _l("Request"), "voucher": _l("Voucher ledger"), "moder
 OTHER_ACTION_LABELS = {"grant": _l("Voucher granted"), "spend": _l("Voucher spent"), "refund": _l("Voucher refunded"),
                        "dismiss": _l("Reports dismissed"), "hide": _l("Hidden"), "restore": _l("Restored"),
                        "report": _l("Reported")}
+REPORT_STATUS_LABELS = {"open": _l("Awaiting a moderator"), "dismissed": _l("Dismissed"),
+                        "actioned": _l("Item hidden")}
 CSV_BATCH = 500
 
 
@@ -62,7 +64,7 @@ class AuditEntry:
     @property
     def action_label(self) -> str:
         if self.kind == "request":
-            label = states.EVENT_LABELS.get(self.action) or states.ACTION_LABELS.get(self.action)
+            label = states.ACTION_LABELS.get(self.action) or states.EVENT_LABELS.get(self.action)
             return str(label).capitalize() if label else self.action
         return str(OTHER_ACTION_LABELS.get(self.action, self.action))
 
@@ -75,6 +77,18 @@ class AuditEntry:
         return f"{self.subject_type} #{self.subject_id}" if self.subject_id is not None else self.subject_type
 
     @property
+    def details_text(self) -> str:
+        """The details as a reader wants them: a request event's data as `key: value` pairs, a report's reason by
+        its label, notes as written."""
+        if self.kind == "request":
+            return " · ".join(f"{key}: {value}" for key, value in (self.data or {}).items())
+        if self.kind == "report":
+            reason, _sep, text = self.detail.partition(": ")
+            label = str(moderation.REASON_LABELS.get(reason, reason))
+            return f"{label}: {text}" if text else label
+        return self.detail
+
+    @property
     def data(self) -> dict | None:
         """A request event's data, parsed (None for the other kinds or unreadable text)."""
         if self.kind != "request" or not self.detail:
@@ -83,7 +97,7 @@ class AuditEntry:
             value = json.loads(self.detail)
         except ValueError:
             return None
-        return value if isinstance(value, dict) else None
+        return {k: v for k, v in value.items() if v is not None} if isinstance(value, dict) else None
 
 
 def _text(value: str):
@@ -211,12 +225,12 @@ def csv_header() -> list[str]:
 
 
 def csv_row(entry: AuditEntry) -> list[str]:
-    labels = states.STATE_LABELS
+    labels = REPORT_STATUS_LABELS if entry.kind == "report" else states.STATE_LABELS
     return [entry.created_at.isoformat(), entry.kind_label, entry.action_label, entry.actor_name or "",
             entry.actor_email or "", entry.subject, str(entry.request_id or ""), entry.listing_title or "",
             str(labels.get(entry.from_state, entry.from_state or "")),
             str(labels.get(entry.to_state, entry.to_state or "")),
-            "" if entry.amount is None else str(entry.amount), entry.detail, f"{entry.kind}:{entry.entry_id}"]
+            "" if entry.amount is None else str(entry.amount), entry.details_text, f"{entry.kind}:{entry.entry_id}"]
 
 
 def export_csv(*, actor, **filters) -> Iterator[str]:

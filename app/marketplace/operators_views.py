@@ -34,7 +34,7 @@ def _require_admin() -> None:
 @bp.app_context_processor
 def _labels():
     return {"REPORT_REASON_LABELS": moderation.REASON_LABELS, "REPORT_KIND_LABELS": moderation.KIND_LABELS,
-            "MODERATION_ACTION_LABELS": moderation.ACTION_LABELS,
+            "MODERATION_ACTION_LABELS": moderation.ACTION_LABELS, "REPORT_STATUS_LABELS": audit.REPORT_STATUS_LABELS,
             "reported_by_me": lambda kind, ids: moderation.reported_by(current_user, kind, ids)}
 
 
