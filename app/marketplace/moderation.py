@@ -208,6 +208,16 @@ def queue(*, actor, state: str = "open", kind: str | None = None, page: int = 1,
     return Page(items=items, page=page, per_page=per_page, total=total)
 
 
+def queue_item(*, actor, kind: str, item_id: int) -> QueueItem:
+    """One item as the queue shows it, with its open reports (a refused move shows it again)."""
+    _require_admin(actor)
+    item = _item(kind, item_id)
+    found = list(db.session.scalars(select(Report).where(Report.item_kind == kind, Report.item_id == item_id,
+                                                         Report.status == ReportStatus.OPEN).order_by(Report.id)))
+    return QueueItem(kind=kind, item_id=item_id, item=item, reports=found,
+                     first_reported_at=found[0].created_at if found else None)
+
+
 def _open_keys(kind: str | None, page: int, per_page: int) -> tuple[list[tuple[str, int]], int]:
     stmt = (select(Report.item_kind, Report.item_id, func.count(Report.id).label("n"),
                    func.min(Report.created_at).label("first"))

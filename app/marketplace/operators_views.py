@@ -11,7 +11,7 @@ from marshmallow import ValidationError
 from wtforms import HiddenField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from app.core.errors import AppError, Conflict, Invalid, PermissionDenied
+from app.core.errors import Conflict, Invalid, PermissionDenied
 from app.core.i18n import select_timezone
 from app.marketplace import audit, console, moderation
 from app.marketplace import operators_schemas as schemas
@@ -83,10 +83,18 @@ def moderation_page():
     """Reported items with their reports and the moderator's moves; or the hidden items, to restore."""
     _require_admin()
     args, errors = _args(schemas.moderation_queue_args_schema)
+    return _queue_page(args, errors, status=400 if errors else 200)
+
+
+def _queue_page(args: dict, errors: dict, *, typed: dict | None = None, status: int = 200):
+    """The queue; `typed`: the note a refused move came back with (`key` "kind-id", `note`, `error`)."""
     page = moderation.queue(actor=_me(), state=args["state"], kind=args["item_kind"], page=args["page"],
                             per_page=args["per_page"])
+    if typed and typed["key"] not in {f"{i.kind}-{i.item_id}" for i in page.items}:
+        kind, item_id = typed["key"].rsplit("-", 1)
+        page.items.insert(0, moderation.queue_item(actor=_me(), kind=kind, item_id=int(item_id)))
     return render_template("marketplace/admin_moderation.html", page=page, args=args, errors=errors,
-                           item_url=moderation.item_url), 400 if errors else 200
+                           item_url=moderation.item_url, typed=typed or {}), status
 
 
 MOVES = {"dismiss": (moderation.dismiss, _l("The reports are dismissed.")),
@@ -97,19 +105,26 @@ MOVES = {"dismiss": (moderation.dismiss, _l("The reports are dismissed.")),
 @bp.route("/admin/moderation/<string:kind>/<int:item_id>/<string:move>", methods=["POST"])
 @login_required
 def moderate(kind: str, item_id: int, move: str):
-    """Dismiss the reports of an item, hide it or restore it; back to the queue with the outcome."""
+    """Dismiss the reports of an item, hide it or restore it, then back to the queue with the outcome; a refused
+    note (too long, or a stale form) comes back in the queue with what was typed."""
+    _require_admin()
     if move not in MOVES:
         abort(404)
-    form = FlaskForm()
-    if not form.validate_on_submit():
-        flash(_("The form was not sent: it was open too long. Please try again."), "warning")
-        return redirect(_safe_next(url_for("operators.moderation_page")))
+    state = request.form.get("state") if request.form.get("state") in ("open", "hidden") else "open"
+    args = schemas.moderation_queue_args_schema.load({"state": state})
+    typed = {"key": f"{kind}-{item_id}", "note": request.form.get("note", "")}
+    if not FlaskForm().validate_on_submit():
+        typed["error"] = _("The form was not sent: it was open too long, or you signed in or out since. What you "
+                           "typed is kept (passwords aside); check it and send it again.")
+        return _queue_page(args, {}, typed=typed, status=400)
     action, done = MOVES[move]
     try:
-        action(actor=_me(), kind=kind, item_id=item_id, note=request.form.get("note", ""))
-    except (Conflict, Invalid) as error:
-        flash(error.message if isinstance(error, Conflict) else "; ".join(
-            m for messages in error.details.values() for m in messages), "error")
+        action(actor=_me(), kind=kind, item_id=item_id, note=typed["note"])
+    except Invalid as error:
+        typed["error"] = " ".join(m for messages in error.details.values() for m in messages)
+        return _queue_page(args, {}, typed=typed, status=422)
+    except Conflict as error:
+        flash(error.message, "error")
     else:
         flash(str(done), "success")
     return redirect(_safe_next(url_for("operators.moderation_page")))
@@ -176,8 +191,6 @@ def report(kind: str, item_id: int):
             for name, messages in error.details.items():
                 if name in form._fields:
                     form[name].errors = list(form[name].errors) + list(messages)
-        except AppError:
-            raise
         else:
             flash(_("Thank you. A moderator will look at your report."), "success")
             return redirect(_safe_next(moderation.item_url(kind, item)))

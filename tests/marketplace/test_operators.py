@@ -256,6 +256,21 @@ def test_dismissing_closes_the_reports_and_keeps_the_item(login, admin, rated, m
                                                              "reason": "spam"}).status_code == 201
 
 
+def test_a_refused_moderator_note_comes_back_with_what_was_typed(login, admin, rated, market):
+    _req, review = rated
+    api = login(admin)
+    long_note = "备" * 2001
+    response = form_post(api, f"/admin/moderation/review/{review.id}/hide", {"note": long_note, "state": "open"})
+    assert response.status_code == 422 and long_note in response.get_data(as_text=True)
+    stale = api.client.post(f"/admin/moderation/review/{review.id}/hide", data={"note": "过期", "state": "hidden",
+                                                                                  "csrf_token": "stale"})
+    assert stale.status_code == 400 and 'value="过期"' in stale.get_data(as_text=True)
+    assert api.get("/api/admin/moderation?state=hidden").get_json()["total"] == 0  # nothing was hidden
+    report = api.client.post(f"/reports/review/{review.id}", data={"reason": "spam", "details": "我写的",
+                                                                   "csrf_token": "stale"})
+    assert report.status_code in (400, 422) and "我写的" in report.get_data(as_text=True)
+
+
 def test_hiding_a_message_and_a_listing(login, admin, market, make_request, client):
     from app.marketplace import services
 
