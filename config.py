@@ -211,6 +211,10 @@ class Config:
     # would answer); "verified" also hides providers an admin has not verified. Their open requests are flagged to
     # admins (/admin/requests/flagged).
     MARKETPLACE_PROVIDER_POLICY = os.environ.get("MARKETPLACE_PROVIDER_POLICY", "active")
+    # The operator console calls a request stuck when no quote came for this many days after it was sent (or
+    # countered), and when a delivery stays unanswered this long (it is accepted automatically after 14).
+    MARKETPLACE_STUCK_QUOTE_DAYS = int(os.environ.get("MARKETPLACE_STUCK_QUOTE_DAYS", "3"))
+    MARKETPLACE_STUCK_DELIVERY_DAYS = int(os.environ.get("MARKETPLACE_STUCK_DELIVERY_DAYS", "7"))
     # The CJK font of agreement PDFs: Debian's fonts-noto-cjk collection, face 2 (Simplified Chinese).
     AGREEMENT_PDF_FONT = (os.environ.get("AGREEMENT_PDF_FONT")
                           or "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")

@@ -108,6 +108,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.core.views import bp as main_views
     from app.extensions import api
     from app.marketplace.api import blp as marketplace_api
+    from app.marketplace.operators_api import blp as operators_api
+    from app.marketplace.operators_views import bp as operators_views
     from app.marketplace.views import bp as marketplace_views
     from app.matching.api import blp as matching_api
     from app.matching.views import bp as matching_views
@@ -135,6 +137,7 @@ def _register_blueprints(app: Flask) -> None:
                matching_views,
                video_views,
                programme_views,
+               operators_views,
                ):
         app.register_blueprint(bp)
     for blp in (accounts_api, startups_api, providers_api, notifications_api, admin_api, organisations_api,
@@ -144,6 +147,7 @@ def _register_blueprints(app: Flask) -> None:
                 matching_api,
                 video_api,
                 open_days_api,
+                operators_api,
                 ):
         api.register_blueprint(blp)
 

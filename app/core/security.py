@@ -20,6 +20,7 @@ FORM_PAGES = frozenset({
     "marketplace.new_listing", "marketplace.edit_listing", "marketplace.admin_vouchers",
     "mentoring.edit_profile", "mentoring.book", "roadshows.create", "roadshows.edit",
     "programme.admin_open_days", "programme.gold_criteria",
+    "operators.report", "operators.moderate",
 })
 
 

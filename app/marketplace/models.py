@@ -22,6 +22,7 @@ from sqlalchemy import (
     false,
     func,
     select,
+    text,
 )
 from sqlalchemy.orm import Mapped, column_property, deferred, mapped_column, relationship
 
@@ -163,6 +164,7 @@ class RequestEvent(db.Model):
     """One move on a request's timeline (who did what, from which state to which)."""
 
     __tablename__ = "request_events"
+    __table_args__ = (Index("ix_request_events_created_at", "created_at"),)  # the audit trail, newest first
 
     id: Mapped[intpk]
     request_id: Mapped[int] = mapped_column(ForeignKey("resource_requests.id", ondelete="CASCADE"), index=True)
@@ -190,8 +192,10 @@ class RequestMessage(db.Model):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     body: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[created_at]
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # hidden by a moderator (see moderation.py)
 
     author: Mapped[User | None] = relationship()
+    request: Mapped[ResourceRequest] = relationship()
     attachments: Mapped[list[RequestAttachment]] = relationship(back_populates="message",
                                                                 cascade="all, delete-orphan")
 
@@ -410,6 +414,7 @@ class Review(db.Model):
     reply: Mapped[str | None] = mapped_column(Text)
     reply_author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # hidden by a moderator (see moderation.py)
 
     request: Mapped[ResourceRequest] = relationship(back_populates="reviews")
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
@@ -502,6 +507,64 @@ class Dispute(db.Model):
 
     def __repr__(self) -> str:
         return f"<Dispute {self.id} request={self.request_id} {self.state}>"
+
+
+class ReportStatus(StrEnum):
+    OPEN = "open"
+    DISMISSED = "dismissed"  # a moderator found nothing to act on
+    ACTIONED = "actioned"  # a moderator hid the item
+
+
+class Report(db.Model):
+    """A user's report of a listing, a review or a request message (`item_kind`, `item_id`), with a reason from a
+    list and free text. One open report per user and item (a partial unique index, so also under concurrency)."""
+
+    __tablename__ = "reports"
+    __table_args__ = (
+        Index("uq_reports_open_item_reporter", "item_kind", "item_id", "reporter_id", unique=True,
+              sqlite_where=text("status = 'open'"), postgresql_where=text("status = 'open'")),
+        Index("ix_reports_item_kind_item_id", "item_kind", "item_id"),
+        Index("ix_reports_status_created_at", "status", "created_at"),
+    )
+
+    id: Mapped[intpk]
+    item_kind: Mapped[str] = mapped_column(String(20))  # listing, review, message
+    item_id: Mapped[int] = mapped_column(Integer)
+    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(String(30))
+    details: Mapped[str] = mapped_column(Text, default="", server_default="")
+    status: Mapped[str] = mapped_column(String(20), default=ReportStatus.OPEN, server_default="open")
+    created_at: Mapped[created_at]
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    reporter: Mapped[User | None] = relationship(foreign_keys=[reporter_id])
+    resolved_by: Mapped[User | None] = relationship(foreign_keys=[resolved_by_id])
+
+    def __repr__(self) -> str:
+        return f"<Report {self.id} {self.item_kind}:{self.item_id} {self.reason} {self.status}>"
+
+
+class ModerationAction(db.Model):
+    """What a moderator did to a reported or hidden item: dismiss its reports, hide it or restore it."""
+
+    __tablename__ = "moderation_actions"
+    __table_args__ = (Index("ix_moderation_actions_created_at", "created_at"),
+                      Index("ix_moderation_actions_item_kind_item_id", "item_kind", "item_id"))
+
+    id: Mapped[intpk]
+    item_kind: Mapped[str] = mapped_column(String(20))
+    item_id: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(20))  # dismiss, hide, restore
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    reports_closed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    created_at: Mapped[created_at]
+
+    actor: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<ModerationAction {self.id} {self.action} {self.item_kind}:{self.item_id}>"
 
 
 # The quote the startup sees and accepts is named by the id of its latest quote version (each quote and re-quote

@@ -37,12 +37,15 @@ def is_revealed(item: Review, now=None) -> bool:
 
 
 def visible_reviews(req: ResourceRequest, viewer) -> list[Review]:
-    """The request's reviews `viewer` may read: their own side's, and the other's once revealed (admins: all)."""
+    """The request's reviews `viewer` may read: their own side's, and the other's once revealed (admins: all). A
+    review a moderator hid shows only to its author and admins."""
     sides = services.parties_of(viewer, req)
-    if getattr(viewer, "is_admin", False) and not sides:
+    if getattr(viewer, "is_admin", False):
         return list(req.reviews)
     now = utcnow()
-    return [r for r in req.reviews if r.side in sides or is_revealed(r, now)]
+    viewer_id = getattr(viewer, "id", None) if getattr(viewer, "is_authenticated", False) else None
+    return [r for r in req.reviews if (r.side in sides or is_revealed(r, now))
+            and (r.hidden_at is None or r.author_id == viewer_id)]
 
 
 def _side(actor, req: ResourceRequest, side: str | None) -> str:
@@ -122,7 +125,13 @@ def reply(*, actor, review_id: int, body: str) -> Review:
 # Ratings ------------------------------------------------------------------------------------
 
 def _shown(now=None):
-    return Review.revealed_at <= (now or utcnow())
+    """SQL: revealed and not hidden by a moderator (what ratings and public lists count)."""
+    return (Review.revealed_at <= (now or utcnow())) & Review.hidden_at.is_(None)
+
+
+def recount_listing(listing_id: int) -> None:
+    """Recompute a listing's rating after a review was hidden or restored (flushes; the caller commits)."""
+    _count_ratings([listing_id])
 
 
 def _count_ratings(listing_ids: list[int]) -> None:

@@ -508,6 +508,8 @@ def list_messages(*, actor, request_id: int, after_id: int | None = None) -> lis
     stmt = (select(RequestMessage).where(RequestMessage.request_id == req.id)
             .options(selectinload(RequestMessage.attachments), selectinload(RequestMessage.author))
             .order_by(RequestMessage.id))
+    if not getattr(actor, "is_admin", False):  # a message a moderator hid shows only to its author (and admins)
+        stmt = stmt.where(or_(RequestMessage.hidden_at.is_(None), RequestMessage.author_id == actor.id))
     if after_id:
         stmt = stmt.where(RequestMessage.id > after_id)
     return list(db.session.scalars(stmt))

@@ -107,6 +107,7 @@ def _listed_mentors() -> list[MentorProfile]:
 
 def _published_listings() -> list[Listing]:
     return list(db.session.scalars(select(Listing).where(Listing.status == ListingStatus.PUBLISHED,
+                                                         Listing.hidden_at.is_(None),
                                                          live_provider(Listing.provider_id))
                                    .options(selectinload(Listing.provider)).order_by(Listing.id)))
 

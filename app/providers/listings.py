@@ -246,7 +246,7 @@ def get_listing(listing_id: int, *, viewer=None) -> Listing:
 
 def is_requestable(listing: Listing) -> bool:
     """Published, by a live provider (capacity is checked separately: a sold-out listing still shows)."""
-    return listing.status == ListingStatus.PUBLISHED and is_live(listing.provider)
+    return listing.status == ListingStatus.PUBLISHED and listing.hidden_at is None and is_live(listing.provider)
 
 
 def listings_of_provider(provider_id: int, *, viewer=None, published_only: bool = False) -> list[Listing]:
@@ -255,7 +255,8 @@ def listings_of_provider(provider_id: int, *, viewer=None, published_only: bool 
                                                                               Listing.id.desc())
     provider = db.session.get(Provider, provider_id)
     if published_only or provider is None or not organisations.can_edit(viewer, provider):
-        stmt = stmt.where(Listing.status == ListingStatus.PUBLISHED, live_provider(Listing.provider_id))
+        stmt = stmt.where(Listing.status == ListingStatus.PUBLISHED, Listing.hidden_at.is_(None),
+                          live_provider(Listing.provider_id))
     return list(db.session.scalars(stmt))
 
 

@@ -96,6 +96,7 @@ class Listing(db.Model):
     created_at: Mapped[created_at]
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # hidden by a moderator (marketplace.moderation)
 
     provider: Mapped[Provider] = relationship()
     requests: Mapped[list[ResourceRequest]] = relationship(back_populates="listing")

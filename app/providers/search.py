@@ -47,7 +47,8 @@ def _like(word: str) -> str:
 
 
 def _filtered(filters: Filters, *, skip: str | None = None) -> tuple[Select, object | None]:
-    stmt = select(Listing).where(Listing.status == ListingStatus.PUBLISHED, live_provider(Listing.provider_id))
+    stmt = select(Listing).where(Listing.status == ListingStatus.PUBLISHED, Listing.hidden_at.is_(None),
+                                 live_provider(Listing.provider_id))
     stmt, rank = join_matches(stmt, KIND, Listing.id, filters.q)
     if filters.category and skip != "category":
         stmt = stmt.where(Listing.category == filters.category)
