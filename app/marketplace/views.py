@@ -144,7 +144,8 @@ def create_request(listing_id: int):
 def listing_photo(listing_id: int, photo_id: int, size: str, ext: str):
     """A listing photo, for whoever may see the listing (published ones: anyone; cached for a day, as a photo's
     address never changes)."""
-    path, mimetype = photos.photo_file(viewer=current_user, listing_id=listing_id, photo_id=photo_id, size=size)
+    path, mimetype = photos.photo_file(viewer=current_user, listing_id=listing_id, photo_id=photo_id, size=size,
+                                          extension=ext)
     public = listings.is_requestable(listings.get_listing(listing_id, viewer=current_user))
     response = send_file(path, mimetype=mimetype, max_age=86400)
     response.headers["Cache-Control"] = f"{'public' if public else 'private'}, max-age=86400"

@@ -184,11 +184,11 @@ def delete_photo(*, actor, listing_id: int, photo_id: int) -> None:
     db.session.expire(listing, ["photos"])
 
 
-def photo_file(*, viewer, listing_id: int, photo_id: int, size: str) -> tuple[Path, str]:
+def photo_file(*, viewer, listing_id: int, photo_id: int, size: str, extension: str) -> tuple[Path, str]:
     """The file of a photo at `size` (large or thumb) and its type, for whoever may see the listing."""
     listings.get_listing(listing_id, viewer=viewer)
     photo = _photo_of(listing_id, photo_id)
-    if size not in SIZES:
+    if size not in SIZES or extension != photo.extension:
         raise NotFound(_l("Photo not found."))
     path = Path(photo.folder) / f"{size}.{photo.extension}"
     if not path.is_file():

@@ -49,6 +49,8 @@ def test_an_uploaded_photo_is_resized_upright_and_stripped_of_exif(market, login
     assert not image.getexif() and b"SecretCam" not in large.data
     thumb = Image.open(io.BytesIO(client.get(photo["thumb_url"]).data))
     assert max(thumb.size) == 480
+    assert client.get(photo["url"].replace(".jpg", ".png")).status_code == 404
+    assert client.get(photo["url"].replace("large", "huge")).status_code == 404
 
 
 def test_transparency_is_kept_as_png(market, login, client):

@@ -219,3 +219,15 @@ class TestPages:
         page = login(market.founder).get(f"/resources/{market.listing.id}").get_data(as_text=True)
         assert 'name="quantity"' in page and "data-slot-picker" not in page
         assert Decimal("12.50") == market.listing.price
+
+
+def test_the_demo_offers_a_calendar_listing_once(app, db):
+    from sqlalchemy import func, select
+
+    from app.providers.models import Listing, ListingSlot
+    for _ in range(2):
+        result = app.test_cli_runner().invoke(args=["seed-demo"])
+        assert result.exit_code == 0, result.output
+    listing = db.session.scalar(select(Listing).where(Listing.booking_mode == "calendar"))
+    count = db.session.scalar(select(func.count(ListingSlot.id)).where(ListingSlot.listing_id == listing.id))
+    assert listing.status == "published" and 10 <= count <= 20 and listing.available == count
