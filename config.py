@@ -136,6 +136,8 @@ class Config:
 
     # Rendered roadshow decks (share the folder between processes/machines in production).
     ROADSHOW_MEDIA_DIR = os.environ.get("ROADSHOW_MEDIA_DIR") or None
+    # Uploaded listing photos, stored the same way (default: instance/listings).
+    LISTING_MEDIA_DIR = os.environ.get("LISTING_MEDIA_DIR") or None
     # Decks render in child processes: how many at once per process, and the caps on each one.
     ROADSHOW_DECK_RENDER_PROCESSES = int(os.environ.get("ROADSHOW_DECK_RENDER_PROCESSES") or 1)
     ROADSHOW_DECK_RENDER_TIMEOUT = float(os.environ.get("ROADSHOW_DECK_RENDER_TIMEOUT") or 120)  # seconds per deck

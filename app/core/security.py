@@ -18,6 +18,7 @@ FORM_PAGES = frozenset({
     "accounts.settings", "accounts.change_password", "accounts.tokens",
     "providers.new", "providers.edit", "providers.members", "startups.new", "startups.edit", "startups.members",
     "marketplace.new_listing", "marketplace.edit_listing", "marketplace.admin_vouchers",
+    "marketplace.listing_photos", "marketplace.listing_calendar",
     "mentoring.edit_profile", "mentoring.book", "roadshows.create", "roadshows.edit",
     "programme.admin_open_days", "programme.gold_criteria",
     "operators.report", "operators.moderate",

@@ -14,7 +14,7 @@ from app.marketplace import schemas as s
 from app.marketplace import services as request_services
 from app.marketplace.agreement_pdf import agreement_pdf
 from app.marketplace.states import actions_for
-from app.providers import listings, search, services
+from app.providers import listings, photos, search, services, slots
 
 blp = Blueprint("marketplace_api", __name__, url_prefix="/api", description="Resource marketplace")
 
@@ -87,6 +87,80 @@ def update_listing(data, listing_id):
     return listings.update_listing(actor=_me(), listing_id=listing_id, **data)
 
 
+# Photos and calendars -----------------------------------------------------------------------
+
+@blp.route("/listings/<int:listing_id>/photos", methods=["GET"])
+@blp.response(200, s.ListingPhotoSchema(many=True))
+@_errors(404)
+def list_listing_photos(listing_id):
+    """A listing's photos in order (the first is the cover)."""
+    return listings.get_listing(listing_id, viewer=current_user).photos
+
+
+@blp.route("/listings/<int:listing_id>/photos", methods=["POST"])
+@blp.arguments(s.ListingPhotoUploadSchema, location="multipart")
+@blp.response(201, s.ListingPhotoSchema)
+@_errors(401, 403, 404, 409, 413)
+@login_required
+def upload_listing_photo(data, listing_id):
+    """Upload a photo (multipart `file`: JPEG, PNG, WebP or GIF, checked by content, 10 MB, 200 px or more a side,
+    12 per listing). It is turned upright, stripped of EXIF and stored at 1600 and 480 px; added last."""
+    content = data["file"].read(photos.MAX_PHOTO_BYTES + 1)
+    return photos.add_photo(actor=_me(), listing_id=listing_id, data=content)
+
+
+@blp.route("/listings/<int:listing_id>/photos/order", methods=["PUT"])
+@blp.arguments(s.ReorderListingPhotosSchema)
+@blp.response(200, s.ListingPhotoSchema(many=True))
+@_errors(401, 403, 404)
+@login_required
+def reorder_listing_photos(data, listing_id):
+    """Order the photos: `{photo_ids}`, every photo once, the cover first."""
+    return photos.reorder_photos(actor=_me(), listing_id=listing_id, photo_ids=data["photo_ids"])
+
+
+@blp.route("/listings/<int:listing_id>/photos/<int:photo_id>", methods=["DELETE"])
+@blp.response(204)
+@_errors(401, 403, 404)
+@login_required
+def delete_listing_photo(listing_id, photo_id):
+    """Remove a photo (and its files)."""
+    photos.delete_photo(actor=_me(), listing_id=listing_id, photo_id=photo_id)
+
+
+@blp.route("/listings/<int:listing_id>/slots", methods=["GET"])
+@blp.arguments(s.ListingSlotListArgsSchema, location="query")
+@blp.response(200, s.ListingSlotSchema(many=True))
+@_errors(404)
+def list_listing_slots(args, listing_id):
+    """A calendar listing's free slots ahead (`start`, `end`; at most 500); its provider may `include_taken`."""
+    listing = listings.get_listing(listing_id, viewer=current_user)
+    include_taken = args["include_taken"] and listings.can_manage(current_user, listing)
+    return slots.calendar(listing, start=args["start"], end=args["end"], include_taken=include_taken)
+
+
+@blp.route("/listings/<int:listing_id>/slots", methods=["POST"])
+@blp.arguments(s.AddListingSlotsSchema)
+@blp.response(201, s.ListingSlotSchema(many=True))
+@_errors(401, 403, 404, 409)
+@login_required
+def add_listing_slots(data, listing_id):
+    """Add bookable slots: `{slots: [{starts_at, ends_at}]}` or a weekly `{pattern}`; 409 `slot_overlap` if one
+    overlaps a slot already there."""
+    times = ([(slot["starts_at"], slot["ends_at"]) for slot in data["slots"]] if data["slots"] is not None
+             else slots.pattern_slots(**data["pattern"]))
+    return slots.add_slots(actor=_me(), listing_id=listing_id, slots=times)
+
+
+@blp.route("/listings/<int:listing_id>/slots/<int:slot_id>", methods=["DELETE"])
+@blp.response(204)
+@_errors(401, 403, 404, 409)
+@login_required
+def delete_listing_slot(listing_id, slot_id):
+    """Remove a free slot (409 `slot_taken` if booked, `slot_requested` while an open request asks for it)."""
+    slots.delete_slot(actor=_me(), listing_id=listing_id, slot_id=slot_id)
+
+
 # Requests -----------------------------------------------------------------------------------
 
 def _with_actions(req, user):
@@ -121,7 +195,7 @@ def list_requests(args):
 
 @blp.route("/requests/flagged", methods=["GET"])
 @blp.arguments(PageArgsSchema, location="query")
-@blp.response(200, page_schema(s.RequestSchema))
+@blp.response(200, page_schema(s.FlaggedRequestSchema))
 @_errors(401, 403)
 @login_required
 def list_flagged_requests(args):

@@ -2,7 +2,7 @@
 reviews, thread messages and voucher grants."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
+from flask_wtf.file import FileField, MultipleFileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -17,14 +17,15 @@ from wtforms import (
     StringField,
     SubmitField,
     TextAreaField,
+    TimeField,
     URLField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
-from wtforms.widgets import HiddenInput
+from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from app.marketplace.quotes import CURRENCY_LABELS, FAPIAO_LABELS, PAYMENT_TERMS_LABELS
-from app.providers.listings import ACCREDITATIONS, CATEGORY_LABELS, PRICING_LABELS, STATUS_LABELS
+from app.providers.listings import ACCREDITATIONS, BOOKING_LABELS, CATEGORY_LABELS, PRICING_LABELS, STATUS_LABELS
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -50,6 +51,7 @@ class ListingForm(FlaskForm):
     pricing_model = SelectField(_l("Pricing model"), choices=choices(PRICING_LABELS))
     price = DecimalField(_l("Price per unit (CNY)"), places=2,
                          validators=[Optional(), NumberRange(min=0, max=9_999_999_999)])
+    booking_mode = SelectField(_l("How startups book it"), choices=choices(BOOKING_LABELS), default="units")
     capacity = IntegerField(_l("Capacity available (units)"), default=0,
                             validators=[Optional(), NumberRange(min=0, max=100_000_000)])
     city = StringField(_l("City"), validators=[Optional(), Length(max=100)])
@@ -115,14 +117,15 @@ class ListingForm(FlaskForm):
                 specs[key.strip()] = value.strip()
         return {"title": self.title.data, "category": self.category.data, "description": self.description.data or "",
                 "unit": self.unit.data, "pricing_model": self.pricing_model.data, "price": self.price.data,
-                "capacity": self.capacity.data or 0, "city": self.city.data or None, "is_remote": self.is_remote.data,
+                "capacity": self.capacity.data or 0, "booking_mode": self.booking_mode.data,
+                "city": self.city.data or None, "is_remote": self.is_remote.data,
                 "image_url": self.image_url.data or None,
                 "tags": _csv(self.tags.data), "status": self.status.data, "specs": specs,
                 "category_fields": self.category_values()}
 
     def fill_from(self, listing) -> None:
         for name in ("title", "category", "description", "unit", "pricing_model", "price", "capacity", "city",
-                     "is_remote", "status", "image_url"):
+                     "is_remote", "status", "image_url", "booking_mode"):
             getattr(self, name).data = getattr(listing, name)
         self.provider_id.data = listing.provider_id
         self.tags.data = ", ".join(listing.tags or [])
@@ -139,7 +142,9 @@ class ListingForm(FlaskForm):
 
 class RequestForm(FlaskForm):
     startup_id = SelectField(_l("For the startup"), coerce=int)
-    quantity = IntegerField(_l("Quantity"), default=1, validators=[DataRequired(), NumberRange(1, 100_000_000)])
+    # a calendar listing's request is one slot (the radio list of `slot_id`), so no quantity then
+    quantity = IntegerField(_l("Quantity"), default=1, validators=[Optional(), NumberRange(1, 100_000_000)])
+    slot_id = IntegerField(_l("Slot"), validators=[Optional(), NumberRange(1, 2**31 - 1)])
     needed_by = DateField(_l("Needed by"), validators=[Optional()])
     message = TextAreaField(_l("Message to the provider"), validators=[Optional(), Length(max=5000)])
     submit = SubmitField(_l("Send request"))
@@ -332,3 +337,30 @@ class ResolveDisputeForm(FlaskForm):
     amount = DecimalField(_l("Amount refunded (partial)"), places=2, validators=[Optional(), NumberRange(0.01)])
     note = TextAreaField(_l("Note to both sides"), validators=[Optional(), Length(max=5000)])
     submit = SubmitField(_l("Resolve"))
+
+
+class PhotoUploadForm(FlaskForm):
+    photos = MultipleFileField(_l("Photos"), validators=[DataRequired(message=_l("Choose one or more photos."))])
+    submit = SubmitField(_l("Upload photos"))
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+WEEKDAY_LABELS = (_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"), _l("Saturday"),
+                  _l("Sunday"))
+
+
+class SlotPatternForm(FlaskForm):
+    """Slots from a weekly pattern, in the provider's time zone."""
+
+    first_day = DateField(_l("From"), validators=[DataRequired(message=_l("Choose the first day."))])
+    last_day = DateField(_l("Until"), validators=[DataRequired(message=_l("Choose the last day."))])
+    weekdays = MultiCheckboxField(_l("On"), coerce=int, default=[0, 1, 2, 3, 4],
+                                  choices=choices(enumerate(WEEKDAY_LABELS)))
+    start_time = TimeField(_l("From (time)"), validators=[DataRequired(message=_l("Give a start time."))])
+    end_time = TimeField(_l("To (time)"), validators=[DataRequired(message=_l("Give an end time."))])
+    slot_minutes = IntegerField(_l("Slot length (minutes)"), validators=[Optional(), NumberRange(15, 10080)])
+    submit = SubmitField(_l("Add slots"))

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Mapped, column_property, deferred, mapped_column, rel
 from app.accounts.models import Organisation, User
 from app.core.db import UTCDateTime, created_at, intpk
 from app.extensions import db
-from app.providers.models import Listing, money
+from app.providers.models import Listing, ListingSlot, money
 
 
 class RequestState(StrEnum):
@@ -104,6 +104,8 @@ class ResourceRequest(db.Model):
     quantity: Mapped[int] = mapped_column(Integer)
     message: Mapped[str] = mapped_column(Text, default="", server_default="")
     needed_by: Mapped[date | None] = mapped_column(Date)
+    # a calendar listing's slot the startup picked (taken by the listing's slot row once accepted)
+    slot_id: Mapped[int | None] = mapped_column(ForeignKey("listing_slots.id", ondelete="SET NULL"), index=True)
     state: Mapped[str] = mapped_column(String(20), default=RequestState.SUBMITTED, server_default="submitted")
     pricing_model: Mapped[str] = mapped_column(String(20))
     quoted_price: Mapped[Decimal | None] = mapped_column(money)
@@ -130,6 +132,7 @@ class ResourceRequest(db.Model):
     provider: Mapped[Organisation] = relationship(foreign_keys=[provider_id])
     startup: Mapped[Organisation] = relationship(foreign_keys=[startup_id])
     requested_by: Mapped[User | None] = relationship()
+    slot: Mapped[ListingSlot | None] = relationship(foreign_keys=[slot_id])
     events: Mapped[list[RequestEvent]] = relationship(back_populates="request", order_by="RequestEvent.id",
                                                       cascade="all, delete-orphan")
     quotes: Mapped[list[Quote]] = relationship(back_populates="request", order_by="Quote.id",

@@ -7,12 +7,13 @@ from werkzeug.datastructures import FileStorage
 
 from app.core.pagination import PageArgsSchema
 from app.marketplace.models import RequestState
-from app.providers.models import Category, ListingStatus, PricingModel
+from app.providers.models import BookingMode, Category, ListingStatus, PricingModel
 from app.providers.search import SORTS
 
 CATEGORIES = [c.value for c in Category]
 PRICING_MODELS = [p.value for p in PricingModel]
 STATUSES = [s.value for s in ListingStatus]
+BOOKING_MODES = [m.value for m in BookingMode]
 STATES = [s.value for s in RequestState]
 MAX_MONEY = 9_999_999_999
 
@@ -66,6 +67,9 @@ class CreateListingSchema(_ListingInput):
     tags = fields.List(fields.String(validate=validate.Length(min=1, max=40)), load_default=list,
                        validate=validate.Length(max=20))
     status = fields.String(load_default=ListingStatus.DRAFT.value, validate=validate.OneOf(STATUSES))
+    booking_mode = fields.String(load_default=BookingMode.UNITS.value, validate=validate.OneOf(BOOKING_MODES),
+                                 metadata={"description": "units: a capacity of units; calendar: startups pick one "
+                                                          "of the listing's time slots (POST /listings/{id}/slots)"})
     specs = fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=80)),
                         values=fields.String(validate=validate.Length(max=300)), load_default=dict,
                         validate=validate.Length(max=40), metadata={"description": "Free key/value rows"})
@@ -89,6 +93,7 @@ class UpdateListingSchema(_ListingInput):
     is_remote = fields.Boolean()
     tags = fields.List(fields.String(validate=validate.Length(min=1, max=40)), validate=validate.Length(max=20))
     status = fields.String(validate=validate.OneOf(STATUSES))
+    booking_mode = fields.String(validate=validate.OneOf(BOOKING_MODES))
     specs = fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=80)),
                         values=fields.String(validate=validate.Length(max=300)), validate=validate.Length(max=40))
     category_fields = fields.Dict()
@@ -130,6 +135,38 @@ class ProviderBriefSchema(Schema):
     city = fields.String(required=True, allow_none=True)
 
 
+class FileUpload(fields.Field):
+    """A multipart file part (a text field of the same name is refused: it has no content to store)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("metadata", {})
+        kwargs["metadata"] = {"type": "string", "format": "binary", **kwargs["metadata"]}
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, FileStorage):
+            raise ValidationError(str(_l("Attach the file as a multipart file part.")))
+        return value
+
+
+class ListingPhotoSchema(Schema):
+    id = fields.Integer(required=True)
+    position = fields.Integer(required=True, metadata={"description": "0 is the cover"})
+    is_cover = fields.Function(lambda photo: photo.position == 0, required=True, metadata={"type": "boolean"})
+    url = fields.Function(lambda photo: photo_url(photo, "large"), required=True,
+                          metadata={"description": "At most 1600 px on the longest side"})
+    thumb_url = fields.Function(lambda photo: photo_url(photo, "thumb"), required=True,
+                                metadata={"description": "At most 480 px on the longest side"})
+    width = fields.Integer(required=True)
+    height = fields.Integer(required=True)
+    created_at = fields.DateTime(required=True)
+
+
+def photo_url(photo, size: str) -> str:
+    from app.providers.photos import photo_url as url
+    return url(photo, size)
+
+
 class ListingSchema(Schema):
     id = fields.Integer(required=True)
     provider_id = fields.Integer(required=True)
@@ -146,10 +183,20 @@ class ListingSchema(Schema):
     price = fields.Float(required=True, allow_none=True)
     capacity = fields.Integer(required=True)
     city = fields.String(required=True, allow_none=True)
-    image_url = fields.String(required=True, allow_none=True)
+    image_url = fields.String(required=True, allow_none=True, metadata={
+        "description": "An external picture address (older listings); uploaded photos are in `photos`"})
+    photos = fields.List(fields.Nested(ListingPhotoSchema), required=True,
+                         metadata={"description": "Uploaded photos in the provider's order; the first is the cover"})
+    cover_url = fields.Method("cover", required=True, allow_none=True,
+                              metadata={"type": "string", "nullable": True,
+                                        "description": "The cover photo's thumbnail, else `image_url`"})
     is_remote = fields.Boolean(required=True)
     tags = fields.List(fields.String(), required=True)
     status = fields.String(required=True)
+    booking_mode = fields.String(required=True, metadata={"description": "units or calendar"})
+    available = fields.Integer(required=True, metadata={
+        "description": "What can be requested now: the capacity left, or a calendar listing's free future slots"})
+    is_sold_out = fields.Boolean(required=True, metadata={"description": "Nothing left: it cannot be requested"})
     rating = fields.Float(required=True, allow_none=True, attribute="rating_avg")
     rating_count = fields.Integer(required=True)
     created_at = fields.DateTime(required=True)
@@ -161,6 +208,75 @@ class ListingSchema(Schema):
     def render_description(self, obj):
         from app.providers.listings import render_markdown
         return str(render_markdown(obj.description))
+
+    def cover(self, obj):
+        return photo_url(obj.cover, "thumb") if obj.cover else obj.image_url
+
+
+class ListingPhotoUploadSchema(Schema):
+    """multipart/form-data with one field, `file`: a JPEG, PNG, WebP or GIF image of at most 10 MB."""
+
+    file = FileUpload(required=True, metadata={"description": "JPEG, PNG, WebP or GIF (checked by content); 10 MB"})
+
+
+class ReorderListingPhotosSchema(Schema):
+    photo_ids = fields.List(fields.Integer(validate=validate.Range(min=1, max=2**31 - 1)), required=True,
+                            validate=validate.Length(min=1, max=50),
+                            metadata={"description": "Every photo of the listing once, cover first"})
+
+
+class ListingSlotSchema(Schema):
+    id = fields.Integer(required=True)
+    listing_id = fields.Integer(required=True)
+    starts_at = fields.DateTime(required=True)
+    ends_at = fields.DateTime(required=True)
+    is_taken = fields.Boolean(required=True, metadata={"description": "Booked by an accepted request"})
+
+
+class ListingSlotInputSchema(Schema):
+    starts_at = fields.AwareDateTime(required=True, metadata={"description": "With an offset"})
+    ends_at = fields.AwareDateTime(required=True)
+
+
+class ListingSlotPatternSchema(Schema):
+    """A weekly pattern: each chosen weekday from first_day to last_day, the window start_time–end_time in
+    `timezone`, cut into slots of slot_minutes (omit it for one slot per window)."""
+
+    first_day = fields.Date(required=True)
+    last_day = fields.Date(required=True)
+    weekdays = fields.List(fields.Integer(validate=validate.Range(min=0, max=6)), required=True,
+                           validate=validate.Length(min=1, max=7), metadata={"description": "0 = Monday"})
+    start_time = fields.Time(required=True, metadata={"description": "HH:MM"})
+    end_time = fields.Time(required=True, metadata={"description": "HH:MM; 00:00 is midnight at the day's end"})
+    slot_minutes = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=15, max=10080))
+    timezone = fields.String(required=True, validate=validate.Length(min=1, max=64),
+                             metadata={"description": "IANA name, e.g. Asia/Shanghai"})
+
+    @validates_schema
+    def known_zone(self, data, **kwargs):
+        from app.core.i18n import is_valid_timezone
+        if not is_valid_timezone(data.get("timezone", "")):
+            raise ValidationError("Unknown time zone.", field_name="timezone")
+
+
+class AddListingSlotsSchema(Schema):
+    """Either `slots` (explicit times) or `pattern` (a weekly pattern)."""
+
+    slots = fields.List(fields.Nested(ListingSlotInputSchema), load_default=None,
+                        validate=validate.Length(min=1, max=500))
+    pattern = fields.Nested(ListingSlotPatternSchema, load_default=None)
+
+    @validates_schema
+    def one_of(self, data, **kwargs):
+        if (data.get("slots") is None) == (data.get("pattern") is None):
+            raise ValidationError("Give either slots or a pattern.", field_name="slots")
+
+
+class ListingSlotListArgsSchema(Schema):
+    start = fields.AwareDateTime(load_default=None, metadata={"description": "Default: now"})
+    end = fields.AwareDateTime(load_default=None)
+    include_taken = fields.Boolean(load_default=False,
+                                   metadata={"description": "The listing's provider: also the booked slots"})
 
 
 class FacetValueSchema(Schema):
@@ -186,7 +302,12 @@ class ListingPageSchema(Schema):
 # Requests -----------------------------------------------------------------------------------
 
 class CreateRequestSchema(Schema):
-    quantity = fields.Integer(required=True, validate=validate.Range(min=1, max=100_000_000))
+    quantity = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=100_000_000),
+                              metadata={"description": "Units wanted (required unless the listing is booked by "
+                                                       "calendar, where a request is one slot)"})
+    slot_id = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=2**31 - 1),
+                             metadata={"description": "Calendar listings: the free slot you pick "
+                                                      "(GET /listings/{id}/slots)"})
     message = fields.String(load_default="", validate=validate.Length(max=5000))
     needed_by = fields.Date(load_default=None, allow_none=True)
     startup_id = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=2**31 - 1),
@@ -358,6 +479,8 @@ class RequestSchema(Schema):
     quantity = fields.Integer(required=True)
     message = fields.String(required=True)
     needed_by = fields.Date(required=True, allow_none=True)
+    slot = fields.Nested(ListingSlotSchema, required=True, allow_none=True,
+                         metadata={"description": "The calendar slot asked for (calendar listings)"})
     state = fields.String(required=True)
     pricing_model = fields.String(required=True)
     quote_id = fields.Integer(required=True, allow_none=True,
@@ -381,6 +504,17 @@ class RequestSchema(Schema):
     delivered_at = fields.DateTime(required=True, allow_none=True)
     completed_at = fields.DateTime(required=True, allow_none=True)
     closed_at = fields.DateTime(required=True, allow_none=True)
+
+
+class FlaggedRequestSchema(RequestSchema):
+    flag_reason = fields.Method("reason", required=True, metadata={
+        "type": "string", "enum": ["deactivated", "unverified"],
+        "description": "Why the provider's listings are hidden: no active member left, or not verified while "
+                       "MARKETPLACE_PROVIDER_POLICY is `verified`"})
+
+    def reason(self, obj):
+        from app.providers.listings import hidden_reason
+        return hidden_reason(obj.provider)
 
 
 class RequestEventSchema(Schema):
@@ -606,20 +740,6 @@ class MessageSchema(Schema):
     body = fields.String(required=True)
     created_at = fields.DateTime(required=True)
     attachments = fields.List(fields.Nested(AttachmentSchema), required=True)
-
-
-class FileUpload(fields.Field):
-    """A multipart file part (a text field of the same name is refused: it has no content to store)."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("metadata", {})
-        kwargs["metadata"] = {"type": "string", "format": "binary", **kwargs["metadata"]}
-        super().__init__(**kwargs)
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if not isinstance(value, FileStorage):
-            raise ValidationError(str(_l("Attach the file as a multipart file part.")))
-        return value
 
 
 class AttachmentUploadSchema(Schema):

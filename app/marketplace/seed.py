@@ -2,7 +2,7 @@
 settlements and reviews, and voucher credit. Idempotent: listings are found by provider and title, and the
 requests are only made once (when no demo request exists yet)."""
 import logging
-from datetime import timedelta
+from datetime import time, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -231,10 +231,45 @@ def _seed_requests(users, listings: list[Listing]) -> None:
                            comment="Clear requirements and quick feedback. 需求清晰，反馈及时。")
 
 
+CALENDAR_LISTING = ("H100 node by the half day", "compute", "half-day slot", "fixed", "960.00", 0, "Beijing",
+                    True, ["gpu", "h100", "reserved", "算力预约"],
+                    {"accelerator_model": "NVIDIA H100", "accelerator_memory_gb": 80, "accelerator_count": 8,
+                     "queue_sla": "the node is yours for the slot"},
+                    "A dedicated **8 × H100** node, booked by the half day from the calendar: pick a morning or an "
+                    "afternoon slot. 按半天预约整台 H100 节点。")
+
+
+def _seed_calendar(providers) -> Listing:
+    """A compute listing booked from a calendar: mornings and afternoons of the next two weeks' weekdays
+    (Beijing time), added only while it has no free slot ahead."""
+    from app.providers import slots
+
+    provider = providers[0]
+    title, category, unit, pricing, price, capacity, city, remote, tags, fields, text = CALENDAR_LISTING
+    listing = db.session.scalar(select(Listing).where(Listing.provider_id == provider.id, Listing.title == title))
+    if listing is None:
+        listing = listing_services.create_listing(
+            actor=provider.owner, provider_id=provider.id, title=title, category=category, description=text,
+            unit=unit, pricing_model=pricing, price=Decimal(price), capacity=capacity, city=city, is_remote=remote,
+            tags=tags, category_fields=fields, status="published", specs={}, booking_mode="calendar")
+    if not slots.calendar(listing, limit=1):
+        today = utcnow().date()
+        times = [*slots.pattern_slots(first_day=today + timedelta(days=1), last_day=today + timedelta(days=14),
+                                      weekdays=[0, 1, 2, 3, 4], start_time=time(9), end_time=time(13),
+                                      slot_minutes=None, timezone="Asia/Shanghai"),
+                 *slots.pattern_slots(first_day=today + timedelta(days=1), last_day=today + timedelta(days=14),
+                                      weekdays=[0, 1, 2, 3, 4], start_time=time(14), end_time=time(18),
+                                      slot_minutes=None, timezone="Asia/Shanghai")]
+        slots.add_slots(actor=provider.owner, listing_id=listing.id, slots=times)
+    return listing
+
+
 def seed(*, users, startups, providers) -> None:
-    """Listings in every category, requests in every state, threads, reviews and voucher credit."""
+    """Listings in every category (one booked from a calendar), requests in every state, threads, reviews and
+    voucher credit."""
     if not providers:
         return
     listings = _seed_listings(providers)
+    _seed_calendar(providers)
     _seed_requests(users, listings)
     log.info("marketplace demo data ready: %d listings", len(listings))

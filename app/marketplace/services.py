@@ -36,6 +36,7 @@ from app.marketplace.models import (
 )
 from app.marketplace.models import RequestState as S
 from app.marketplace.states import Action, Party
+from app.providers import slots
 from app.providers.listings import is_requestable, live_provider, unit_total
 from app.providers.models import Listing, PricingModel
 from app.startups.models import Startup
@@ -152,19 +153,24 @@ def _startup_for(founder, startup_id: int | None) -> Startup:
     return mine[0]
 
 
-def create_request(*, founder, listing_id: int, quantity: int, message: str = "", needed_by: date | None = None,
-                   startup_id: int | None = None) -> ResourceRequest:
-    """A founder asks for a published listing on behalf of their startup."""
+def create_request(*, founder, listing_id: int, quantity: int | None = None, message: str = "",
+                   needed_by: date | None = None, startup_id: int | None = None,
+                   slot_id: int | None = None) -> ResourceRequest:
+    """A founder asks for a published listing on behalf of their startup: a quantity of units, or for a calendar
+    listing one free slot (`slot_id`; the quantity is then 1)."""
     listing = db.session.get(Listing, listing_id) if organisations.valid_id(listing_id) else None
     if listing is None or not is_requestable(listing):
         raise NotFound(_l("Listing not found."))
     startup = _startup_for(founder, startup_id)
-    if quantity < 1:
+    if listing.uses_calendar:
+        quantity = 1
+    elif quantity is None or quantity < 1:
         raise Invalid(details={"quantity": [str(_l("Ask for at least one unit."))]})
-    if listing.capacity <= 0:
+    if listing.is_sold_out:
         raise Conflict(_l("This resource is sold out: nothing is available right now."), code="sold_out",
                        details={"capacity": 0})
-    if quantity > listing.capacity:
+    slot = slots.bookable_slot(listing, slot_id) if listing.uses_calendar else None
+    if slot is None and quantity > listing.capacity:
         raise Conflict(_l("Only %(n)s units are available.", n=listing.capacity), code="insufficient_capacity",
                        details={"capacity": listing.capacity})
     if needed_by is not None and needed_by < utcnow().date():
@@ -172,14 +178,16 @@ def create_request(*, founder, listing_id: int, quantity: int, message: str = ""
     total = unit_total(listing, quantity)
     values = {"listing_id": listing.id, "provider_id": listing.provider_id, "startup_id": startup.id,
               "requested_by_id": founder.id, "quantity": quantity, "message": (message or "").strip(),
-              "needed_by": needed_by, "state": S.SUBMITTED, "pricing_model": listing.pricing_model}
+              "needed_by": needed_by, "state": S.SUBMITTED, "pricing_model": listing.pricing_model,
+              "slot_id": slot.id if slot else None}
     founder_id = founder.id
     with uow.unit_of_work():
         req = ResourceRequest(**values)
         db.session.add(req)
         db.session.flush()
         _event(req, founder_id, "submit", None, S.SUBMITTED,
-               {"quantity": quantity, "list_total": str(total) if total is not None else None})
+               {"quantity": quantity, "list_total": str(total) if total is not None else None,
+                **({"slot_id": slot.id, "slot_starts_at": slot.starts_at.isoformat()} if slot else {})})
         _after_move(req, founder, "request_submitted", to_side=Party.PROVIDER)
     return req
 
@@ -308,13 +316,17 @@ def counter(*, actor, request_id: int, price, note: str | None = None, equity_pe
 
 
 def _reserve(req: ResourceRequest, actor_id: int | None) -> None:
-    """Take the quantity from the listing's capacity atomically; draw up the agreement (unsigned)."""
-    result = db.session.execute(
-        update(Listing).where(Listing.id == req.listing_id, Listing.capacity >= req.quantity)
-        .values(capacity=Listing.capacity - req.quantity).execution_options(synchronize_session=False))
-    if result.rowcount != 1:
-        raise Conflict(_l("Not enough capacity is left on this listing to accept the request."),
-                       code="insufficient_capacity")
+    """Take the request's slot, or the quantity from the listing's capacity, atomically; draw up the agreement
+    (unsigned)."""
+    if req.slot_id is not None:
+        slots.take_slot(slot_id=req.slot_id, request_id=req.id)
+    else:
+        result = db.session.execute(
+            update(Listing).where(Listing.id == req.listing_id, Listing.capacity >= req.quantity)
+            .values(capacity=Listing.capacity - req.quantity).execution_options(synchronize_session=False))
+        if result.rowcount != 1:
+            raise Conflict(_l("Not enough capacity is left on this listing to accept the request."),
+                           code="insufficient_capacity")
     req.capacity_reserved = True
     agreement_text.draw_up(req, db.session.get(Quote, current_quote_id(req.id)))
 
@@ -327,8 +339,11 @@ def _open_money(req: ResourceRequest, actor_id: int | None) -> None:
 
 
 def _release(req: ResourceRequest, actor_id: int | None) -> None:
-    """Give back reserved capacity, release held vouchers and cancel payments still due (cancelling)."""
-    if req.capacity_reserved:
+    """Give back the reserved slot or capacity, release held vouchers and cancel payments still due (cancelling)."""
+    if req.capacity_reserved and req.slot_id is not None:
+        slots.release_slot(request_id=req.id)
+        req.capacity_reserved = False
+    elif req.capacity_reserved:
         db.session.execute(update(Listing).where(Listing.id == req.listing_id)
                            .values(capacity=Listing.capacity + req.quantity)
                            .execution_options(synchronize_session=False))

@@ -1,8 +1,10 @@
 """Resource marketplace pages: browse, listing, editor, requests (both sides), agreement, vouchers; CLI."""
+from datetime import timedelta
 from decimal import Decimal
 
 import click
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import get_timezone, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -11,12 +13,13 @@ from app.accounts import organisations
 from app.accounts.models import OrgKind
 from app.core.db import utcnow
 from app.core.errors import AppError, Invalid, PermissionDenied
+from app.core.i18n import format_when
 from app.extensions import db
 from app.marketplace import agreements, disputes, equity, forms, payments, quotes, reviews, settlement, states, vouchers
 from app.marketplace import services as request_services
 from app.marketplace.models import DisputeState, Payment
 from app.marketplace.schemas import ListingSearchArgsSchema
-from app.providers import listings, search, services
+from app.providers import listings, photos, search, services, slots
 from app.startups.models import Startup
 
 bp = Blueprint("marketplace", __name__)
@@ -32,7 +35,8 @@ def _labels():
     return {"CATEGORY_LABELS": listings.CATEGORY_LABELS, "PRICING_LABELS": listings.PRICING_LABELS,
             "LISTING_STATUS_LABELS": listings.STATUS_LABELS, "REQUEST_STATE_LABELS": states.STATE_LABELS,
             "EVENT_LABELS": states.EVENT_LABELS, "SETTLEMENT_LABELS": states.SETTLEMENT_LABELS,
-            "CATEGORY_FIELD_LABELS": listings.CATEGORY_FIELD_LABELS, "format_money": quotes.format_money,
+            "CATEGORY_FIELD_LABELS": listings.CATEGORY_FIELD_LABELS, "BOOKING_LABELS": listings.BOOKING_LABELS,
+            "listing_photo_url": photos.photo_url, "format_money": quotes.format_money,
             "CURRENCY_LABELS": quotes.CURRENCY_LABELS, "FAPIAO_LABELS": quotes.FAPIAO_LABELS,
             "PAYMENT_TERMS_LABELS": quotes.PAYMENT_TERMS_LABELS, "PAYMENT_LABELS": states.PAYMENT_LABELS,
             "DISPUTE_LABELS": states.DISPUTE_LABELS,
@@ -84,21 +88,39 @@ def browse():
                            filtered=bool(current), link=link, sorts=search.SORTS)
 
 
-@bp.route("/resources/<int:listing_id>")
-def listing(listing_id: int):
-    """A listing: sanitised description, specs, category fields, reviews, and the request form."""
-    item = listings.get_listing(listing_id, viewer=current_user)
-    form = None
-    if current_user.is_authenticated:
+def _listing_page(item, form=None, status: int = 200):
+    """The listing page: photos, description, specs, reviews, and the request form (a slot picker for calendar
+    listings)."""
+    if form is None and current_user.is_authenticated:
         mine = organisations.organisations_for(current_user, OrgKind.STARTUP)
         if mine:
             form = forms.RequestForm()
             form.startup_id.choices = forms.choices((s.id, s.name) for s in mine)
-    rating = reviews.provider_rating(item.provider_id)
+    open_slots = slots.calendar(item, end=utcnow() + timedelta(days=SLOT_DAYS_SHOWN)) if item.uses_calendar else []
     return render_template("marketplace/listing.html", listing=item, form=form,
                            description=listings.render_markdown(item.description),
-                           reviews=reviews.reviews_of_listing(item.id), provider_rating=rating,
-                           can_manage=listings.can_manage(current_user, item))
+                           reviews=reviews.reviews_of_listing(item.id),
+                           provider_rating=reviews.provider_rating(item.provider_id),
+                           can_manage=listings.can_manage(current_user, item), photo_url=photos.photo_url,
+                           slot_days=_by_day(open_slots)), status
+
+
+SLOT_DAYS_SHOWN = 90
+
+
+def _by_day(items) -> list[tuple[str, list]]:
+    """Slots grouped by their day in the viewer's time zone, in order."""
+    zone = get_timezone()
+    days: dict = {}
+    for slot in items:
+        days.setdefault(slot.starts_at.astimezone(zone).date(), []).append(slot)
+    return [(format_when(day, "long"), day_slots) for day, day_slots in days.items()]
+
+
+@bp.route("/resources/<int:listing_id>")
+def listing(listing_id: int):
+    """A listing: photos, sanitised description, specs, category fields, reviews, and the request form."""
+    return _listing_page(listings.get_listing(listing_id, viewer=current_user))
 
 
 @bp.route("/resources/<int:listing_id>/request", methods=["POST"])
@@ -112,17 +134,131 @@ def create_request(listing_id: int):
         try:
             req = request_services.create_request(founder=_me(), listing_id=item.id, quantity=form.quantity.data,
                                                   message=form.message.data or "", needed_by=form.needed_by.data,
-                                                  startup_id=form.startup_id.data)
+                                                  startup_id=form.startup_id.data, slot_id=form.slot_id.data)
         except AppError as error:
+            db.session.rollback()
             _place_errors(form, error)
         else:
             flash(_("Request sent. The provider will answer with a quote."), "success")
             return redirect(url_for("marketplace.request_detail", request_id=req.id))
-    return render_template("marketplace/listing.html", listing=item, form=form,
-                           description=listings.render_markdown(item.description),
-                           reviews=reviews.reviews_of_listing(item.id),
-                           provider_rating=reviews.provider_rating(item.provider_id),
-                           can_manage=listings.can_manage(_me(), item)), 422
+    return _listing_page(item, form, 422)
+
+
+@bp.route("/resources/<int:listing_id>/photos/<int:photo_id>/<any(large, thumb):size>.<any(jpg, png):ext>")
+def listing_photo(listing_id: int, photo_id: int, size: str, ext: str):
+    """A listing photo, for whoever may see the listing (published ones: anyone; cached for a day, as a photo's
+    address never changes)."""
+    path, mimetype = photos.photo_file(viewer=current_user, listing_id=listing_id, photo_id=photo_id, size=size,
+                                          extension=ext)
+    public = listings.is_requestable(listings.get_listing(listing_id, viewer=current_user))
+    response = send_file(path, mimetype=mimetype, max_age=86400)
+    response.headers["Cache-Control"] = f"{'public' if public else 'private'}, max-age=86400"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _managed(listing_id: int):
+    item = listings.get_listing(listing_id, viewer=_me())
+    if not listings.can_manage(_me(), item):
+        raise PermissionDenied(_("Only the members of this provider organisation can edit the listing."))
+    return item
+
+
+@bp.route("/resources/<int:listing_id>/photos", methods=["GET", "POST"])
+@login_required
+def listing_photos(listing_id: int):
+    """The provider uploads, orders and removes a listing's photos (the first is the cover)."""
+    item = _managed(listing_id)
+    form = forms.PhotoUploadForm()
+    status = 200
+    if form.validate_on_submit():
+        added, refused = 0, []
+        for upload in form.photos.data:
+            if not upload or not upload.filename:
+                continue
+            try:
+                photos.add_photo(actor=_me(), listing_id=item.id, data=upload.read(photos.MAX_PHOTO_BYTES + 1))
+                added += 1
+            except AppError as error:
+                if error.status_code not in (409, 413, 422):
+                    raise
+                db.session.rollback()
+                refused.append(f"{upload.filename}: {error.message}")
+        if added:
+            flash(ngettext("%(num)d photo added.", "%(num)d photos added.", added), "success")
+        for message in refused:
+            flash(message, "error")
+        if not refused:
+            return redirect(url_for("marketplace.listing_photos", listing_id=item.id))
+        status = 422
+    elif request.method == "POST":
+        status = 422
+    db.session.expire(item, ["photos"])
+    return render_template("marketplace/photos.html", listing=item, form=form, action_form=forms.NoteForm(),
+                           photo_url=photos.photo_url, max_photos=photos.MAX_PHOTOS), status
+
+
+@bp.route("/resources/<int:listing_id>/photos/<int:photo_id>/<any(cover, up, down, delete):move>",
+          methods=["POST"])
+@login_required
+def move_listing_photo(listing_id: int, photo_id: int, move: str):
+    """Make a photo the cover, move it up or down, or remove it."""
+    if not forms.NoteForm().validate_on_submit():
+        abort(400)
+    if move == "delete":
+        photos.delete_photo(actor=_me(), listing_id=listing_id, photo_id=photo_id)
+        flash(_("Photo removed."), "success")
+    else:
+        photos.move_photo(actor=_me(), listing_id=listing_id, photo_id=photo_id, to=move)
+        flash(_("The cover is now this photo.") if move == "cover" else _("Photo order saved."), "success")
+    return redirect(url_for("marketplace.listing_photos", listing_id=listing_id))
+
+
+@bp.route("/resources/<int:listing_id>/calendar", methods=["GET", "POST"])
+@login_required
+def listing_calendar(listing_id: int):
+    """The provider's availability calendar of a listing: add slots from a weekly pattern, remove free ones."""
+    item = _managed(listing_id)
+    form = forms.SlotPatternForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            times = slots.pattern_slots(first_day=form.first_day.data, last_day=form.last_day.data,
+                                        weekdays=form.weekdays.data, start_time=form.start_time.data,
+                                        end_time=form.end_time.data, slot_minutes=form.slot_minutes.data,
+                                        timezone=_me().timezone)
+            made = slots.add_slots(actor=_me(), listing_id=item.id, slots=times)
+        except AppError as error:
+            if error.status_code not in (409, 422):
+                raise
+            db.session.rollback()
+            _place_errors(form, error)
+            status = 422
+        else:
+            flash(ngettext("%(num)d slot added.", "%(num)d slots added.", len(made)), "success")
+            return redirect(url_for("marketplace.listing_calendar", listing_id=item.id))
+    elif request.method == "POST":
+        status = 422
+    upcoming = slots.calendar(item, include_taken=True)
+    return render_template("marketplace/calendar.html", listing=item, form=form, action_form=forms.NoteForm(),
+                           slot_days=_by_day(upcoming), timezone=_me().timezone), status
+
+
+@bp.route("/resources/<int:listing_id>/calendar/<int:slot_id>/delete", methods=["POST"])
+@login_required
+def delete_listing_slot(listing_id: int, slot_id: int):
+    """Remove a free slot from the calendar."""
+    if not forms.NoteForm().validate_on_submit():
+        abort(400)
+    try:
+        slots.delete_slot(actor=_me(), listing_id=listing_id, slot_id=slot_id)
+    except AppError as error:
+        if error.status_code != 409:
+            raise
+        flash(error.message, "error")
+    else:
+        flash(_("Slot removed."), "success")
+    return redirect(url_for("marketplace.listing_calendar", listing_id=listing_id))
 
 
 # Editor -------------------------------------------------------------------------------------
@@ -540,7 +676,8 @@ def admin_vouchers():
 def admin_flagged_requests():
     """Admins: open requests waiting on a provider whose listings are hidden."""
     page = request_services.flagged_requests(actor=_me(), page=request.args.get("page", 1, type=int) or 1)
-    return render_template("marketplace/admin_flagged.html", page=page)
+    return render_template("marketplace/admin_flagged.html", page=page, hidden_reason=listings.hidden_reason,
+                           HIDDEN_REASONS=listings.HIDDEN_REASONS)
 
 
 @bp.route("/startups/<int:startup_id>/vouchers")

@@ -15,12 +15,12 @@ from app.accounts.models import Membership, Organisation, User
 from app.core.db import utcnow
 from app.core.errors import Invalid, NotFound, PermissionDenied
 from app.extensions import db
-from app.providers.models import Category, Listing, ListingStatus, PricingModel, Provider
+from app.providers.models import BookingMode, Category, Listing, ListingStatus, PricingModel, Provider
 
 log = logging.getLogger(__name__)
 
 LISTING_FIELDS = {"title", "category", "description", "unit", "pricing_model", "price", "capacity", "city", "image_url",
-                  "is_remote", "tags", "status", "specs", "category_fields"}
+                  "is_remote", "tags", "status", "specs", "category_fields", "booking_mode"}
 
 CATEGORY_LABELS = {
     Category.COMPUTE: _l("Compute"), Category.DATA_MODELS: _l("Data and models"),
@@ -31,6 +31,8 @@ CATEGORY_LABELS = {
 }
 PRICING_LABELS = {PricingModel.FIXED: _l("Fixed price"), PricingModel.QUOTE: _l("Price on request"),
                   PricingModel.VOUCHER: _l("Voucher"), PricingModel.EQUITY: _l("Services for equity")}
+BOOKING_LABELS = {BookingMode.UNITS: _l("A number of units"),
+                  BookingMode.CALENDAR: _l("Time slots from a calendar")}
 STATUS_LABELS = {ListingStatus.DRAFT: _l("Draft"), ListingStatus.PUBLISHED: _l("Published"),
                  ListingStatus.ARCHIVED: _l("Archived")}
 ACCREDITATIONS = ("CMA", "CNAS", "CAL", "ISO17025", "GLP")
@@ -160,6 +162,8 @@ def _apply(listing: Listing, fields: dict) -> None:
             raise Invalid(details={"image_url": [str(_l("Enter a full web address starting with https://."))]})
     if "tags" in fields:
         fields["tags"] = normalise_tags(fields["tags"])
+    if "booking_mode" in fields and fields["booking_mode"] not in {m.value for m in BookingMode}:
+        raise Invalid(details={"booking_mode": [str(_l("Choose units or calendar."))]})
     if "specs" in fields:
         fields["specs"] = _clean_specs(fields["specs"])
     category = fields.get("category", listing.category)
@@ -233,6 +237,18 @@ def is_live(provider: Provider) -> bool:
     """Whether `provider`'s listings may be shown and requested (see `live_provider`)."""
     deactivated = bool(provider.memberships) and not any(m.user.is_active_account for m in provider.memberships)
     return not deactivated and (provider.is_verified or not verified_only())
+
+
+HIDDEN_REASONS = {"deactivated": _l("No active member left"), "unverified": _l("Not verified")}
+
+
+def hidden_reason(provider: Provider) -> str | None:
+    """Why `provider`'s listings are hidden (a key of `HIDDEN_REASONS`), or None when they are shown."""
+    if provider.memberships and not any(m.user.is_active_account for m in provider.memberships):
+        return "deactivated"
+    if verified_only() and not provider.is_verified:
+        return "unverified"
+    return None
 
 
 def get_listing(listing_id: int, *, viewer=None) -> Listing:

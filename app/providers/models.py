@@ -16,13 +16,17 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
+    UniqueConstraint,
+    bindparam,
     false,
+    func,
+    select,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from app.accounts.models import Organisation, OrgKind
-from app.core.db import UTCDateTime, created_at, intpk, str200
+from app.core.db import UTCDateTime, created_at, intpk, str200, utcnow
 from app.extensions import db
 
 if TYPE_CHECKING:
@@ -50,6 +54,11 @@ class PricingModel(StrEnum):
     QUOTE = "quote"
     VOUCHER = "voucher"
     EQUITY = "equity"
+
+
+class BookingMode(StrEnum):
+    UNITS = "units"  # a count of units (capacity) that accepted requests take
+    CALENDAR = "calendar"  # bookable time slots (compute hours, lab or line slots): a request picks one
 
 
 class ListingStatus(StrEnum):
@@ -89,6 +98,7 @@ class Listing(db.Model):
     city: Mapped[str | None] = mapped_column(String(100), index=True)
     image_url: Mapped[str | None] = mapped_column(String(300))
     is_remote: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    booking_mode: Mapped[str] = mapped_column(String(10), default=BookingMode.UNITS, server_default="units")
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
     status: Mapped[str] = mapped_column(String(20), default=ListingStatus.DRAFT, server_default="draft")
     rating_avg: Mapped[Decimal | None] = mapped_column(Numeric(3, 2))
@@ -100,6 +110,84 @@ class Listing(db.Model):
 
     provider: Mapped[Provider] = relationship()
     requests: Mapped[list[ResourceRequest]] = relationship(back_populates="listing")
+    photos: Mapped[list[ListingPhoto]] = relationship(back_populates="listing", order_by="ListingPhoto.position",
+                                                      cascade="all, delete-orphan")
 
     def __repr__(self) -> str:
         return f"<Listing {self.id} {self.title!r} {self.status}>"
+
+    @property
+    def uses_calendar(self) -> bool:
+        return self.booking_mode == BookingMode.CALENDAR
+
+    @property
+    def cover(self) -> ListingPhoto | None:
+        """The cover photo: the first in the provider's order."""
+        return self.photos[0] if self.photos else None
+
+    @property
+    def available(self) -> int:
+        """What can still be requested: free future slots of a calendar listing, else the capacity left."""
+        return self.open_slot_count if self.uses_calendar else self.capacity
+
+    @property
+    def is_sold_out(self) -> bool:
+        return self.available <= 0
+
+
+class ListingPhoto(db.Model):
+    """A photo of a listing, re-encoded at two sizes (EXIF dropped) under the media folder (`photos.media_dir`).
+    The first by `position` is the cover."""
+
+    __tablename__ = "listing_photos"
+
+    id: Mapped[intpk]
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    folder: Mapped[str] = mapped_column(String(500))  # holds large.<ext> and thumb.<ext>
+    extension: Mapped[str] = mapped_column(String(5))  # jpg or png
+    width: Mapped[int] = mapped_column(Integer)  # of the large image
+    height: Mapped[int] = mapped_column(Integer)
+    size: Mapped[int] = mapped_column(Integer)  # bytes of the large image
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[created_at]
+
+    listing: Mapped[Listing] = relationship(back_populates="photos")
+
+    def __repr__(self) -> str:
+        return f"<ListingPhoto {self.id} listing={self.listing_id} #{self.position}>"
+
+
+class ListingSlot(db.Model):
+    """A bookable time slot of a calendar listing. `request_id` is the accepted request that took it: a
+    conditional UPDATE (`WHERE request_id IS NULL`) takes it, so two accepts of one slot cannot both win."""
+
+    __tablename__ = "listing_slots"
+    __table_args__ = (
+        UniqueConstraint("listing_id", "starts_at", name="uq_listing_slots_listing_id_starts_at"),
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+    )
+
+    id: Mapped[intpk]
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id", ondelete="CASCADE"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("resource_requests.id", ondelete="SET NULL",
+                                                              use_alter=True), unique=True)
+    created_at: Mapped[created_at]
+
+    def __repr__(self) -> str:
+        return f"<ListingSlot {self.id} listing={self.listing_id} {self.starts_at:%Y-%m-%d %H:%M}>"
+
+    @property
+    def is_taken(self) -> bool:
+        return self.request_id is not None
+
+
+# Free slots still ahead, counted when a calendar listing's availability is read (deferred: unit listings never
+# run it). `utcnow` is called at each execution, not once at import.
+Listing.open_slot_count = column_property(
+    select(func.count(ListingSlot.id))
+    .where(ListingSlot.listing_id == Listing.id, ListingSlot.request_id.is_(None),
+           ListingSlot.starts_at > bindparam("slot_now", callable_=utcnow, type_=UTCDateTime()))
+    .correlate_except(ListingSlot).scalar_subquery(), deferred=True)

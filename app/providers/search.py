@@ -111,7 +111,8 @@ def search(filters: Filters, *, sort: str = "relevance", page: int = 1, per_page
         sort = "newest"
     total = db.session.scalar(select(func.count()).select_from(stmt.with_only_columns(Listing.id)
                                                                .order_by(None).subquery())) or 0
-    items = list(db.session.scalars(_ordered(stmt, sort, rank).options(selectinload(Listing.provider))
+    items = list(db.session.scalars(_ordered(stmt, sort, rank)
+                                    .options(selectinload(Listing.provider), selectinload(Listing.photos))
                                     .limit(per_page).offset((page - 1) * per_page)))
     for item in items if filters.q else []:
         item.matched = matched_words(_texts(item), filters.q)

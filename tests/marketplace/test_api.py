@@ -444,3 +444,20 @@ class TestHiddenProviders:
     def test_members_still_see_their_hidden_listings(self, app, db, market, login, monkeypatch):
         monkeypatch.setitem(app.config, "MARKETPLACE_PROVIDER_POLICY", "verified")
         assert login(market.provider_user).get(f"/api/listings/{market.listing.id}").status_code == 200
+
+
+def test_flagged_requests_say_why_the_provider_is_hidden(app, db, market, make_request, login, make_user,
+                                                          monkeypatch):
+    open_request = make_request("submitted")
+    admin_user = make_user("investor", is_admin=True)
+    admin = login(admin_user)
+    monkeypatch.setitem(app.config, "MARKETPLACE_PROVIDER_POLICY", "verified")
+    [item] = admin.get("/api/requests/flagged").get_json()["items"]
+    assert item["id"] == open_request.id and item["flag_reason"] == "unverified"
+    market.provider_user.is_active_account = False
+    db.session.commit()
+    assert admin.get("/api/requests/flagged").get_json()["items"][0]["flag_reason"] == "deactivated"
+    admin_user.locale = "zh"
+    db.session.commit()
+    page = login(admin_user).get("/admin/requests/flagged").get_data(as_text=True)
+    assert 'data-flag-reason="deactivated"' in page and "已无在职成员" in page
