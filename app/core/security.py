@@ -20,6 +20,8 @@ FORM_PAGES = frozenset({
     "marketplace.new_listing", "marketplace.edit_listing", "marketplace.admin_vouchers",
     "mentoring.edit_profile", "mentoring.book", "roadshows.create", "roadshows.edit",
     "programme.admin_open_days", "programme.gold_criteria",
+    "mentoring.availability", "mentoring.session_types", "mentoring.edit_session_type", "mentoring.reschedule",
+    "conversations.offer", "marketplace.create_request",
 })
 
 
