@@ -22,6 +22,8 @@ FORM_PAGES = frozenset({
     "programme.admin_open_days", "programme.gold_criteria",
     "mentoring.availability", "mentoring.session_types", "mentoring.edit_session_type", "mentoring.reschedule",
     "conversations.offer", "marketplace.create_request",
+    "roadshows.apply", "roadshows.add_pitch", "roadshows.invite", "roadshows.edit_pitch", "roadshows.score",
+    "roadshows.change_role",
 })
 
 
