@@ -21,7 +21,7 @@ FORM_PAGES = frozenset({
     "mentoring.edit_profile", "mentoring.book", "roadshows.create", "roadshows.edit",
     "programme.admin_open_days", "programme.gold_criteria",
     "mentoring.availability", "mentoring.session_types", "mentoring.edit_session_type", "mentoring.reschedule",
-    "conversations.offer", "marketplace.create_request",
+    "conversations.offer", "marketplace.create_request", "marketplace.request_move",
     "roadshows.apply", "roadshows.add_pitch", "roadshows.invite", "roadshows.edit_pitch", "roadshows.score",
     "roadshows.change_role",
 })
