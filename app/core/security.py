@@ -57,8 +57,9 @@ def check_csrf() -> None:
 
 
 def mark_csrf_refusal(response):
-    """A form page that came back for its stale token answers 400, as the refusal it is."""
-    if g.get("csrf_refused") and response.status_code == 200:
+    """A form page that came back for its stale token answers 400, as the refusal it is (not the 422 of a form
+    refused for its fields)."""
+    if g.get("csrf_refused") and response.status_code in (200, 422):
         response.status_code = 400
     return response
 

@@ -217,6 +217,6 @@ def test_a_refused_move_shows_the_request_again_with_what_was_typed(market, logi
     assert long.status_code == 422 and 'id="cancel-note-error"' in html and "长" * 5001 + "</textarea>" in html
     stale = founder.client.post(f"/requests/{req.id}/decline", data={"csrf_token": "stale", "note": "太贵了"})
     html = stale.get_data(as_text=True)
-    assert stale.status_code == 422 and "太贵了</textarea>" in html and "表单未能提交" in html
+    assert stale.status_code == 400 and "太贵了</textarea>" in html and "表单未能提交" in html
     db.session.expire_all()
     assert req.state == "quoted"

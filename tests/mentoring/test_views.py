@@ -77,7 +77,7 @@ def test_a_stale_token_keeps_the_weekly_hours_typed(login, make_user):
     data = {"csrf_token": "stale", "form": "week", "day0": "08:00-11:00", **{f"day{d}": "" for d in range(1, 7)}}
     response = api.post("/mentoring/availability", data=data, headers={"Accept-Language": "zh-CN"})
     html = response.get_data(as_text=True)
-    assert response.status_code == 422 and 'value="08:00-11:00"' in html and "表单未能提交" in html
+    assert response.status_code == 400 and 'value="08:00-11:00"' in html and "表单未能提交" in html
     assert api.get("/mentoring/availability").get_data(as_text=True).count('value="08:00-11:00"') == 0
 
 
@@ -159,5 +159,5 @@ def test_a_refused_reschedule_shows_the_session_page_with_the_reason(login, make
         html = response.get_data(as_text=True)
         assert response.status_code == 422 and 'id="new-time-error"' in html, starts_at
     stale = api.post(f"/sessions/{booking.id}/reschedule", data={"csrf_token": "stale", "starts_at": ""})
-    assert stale.status_code == 422 and "The form was not sent" in stale.get_data(as_text=True)
+    assert stale.status_code == 400 and "The form was not sent" in stale.get_data(as_text=True)
     assert bookings.get_booking(user=founder, booking_id=booking.id).starts_at == next_weekday(2).replace(hour=9)

@@ -43,7 +43,7 @@ def test_a_judges_bad_scores_come_back_with_what_was_typed(db, admin, login, mak
     assert 'value="十二"' in page and 'value="11"' in page
     stale = api.post(f"/roadshows/pitches/{pitch.id}/scores",
                      data={"csrf_token": "stale", "score-团队": "7", "score-Market": "8"})
-    assert stale.status_code == 422 and 'value="7"' in stale.get_data(as_text=True)
+    assert stale.status_code == 400 and 'value="7"' in stale.get_data(as_text=True)
     saved = api.post(f"/roadshows/pitches/{pitch.id}/scores",
                      data={"csrf_token": api.csrf_token, "score-团队": "7", "score-Market": ""})
     assert saved.status_code == 302
@@ -55,5 +55,5 @@ def test_an_invitation_with_a_stale_token_keeps_the_addresses(db, admin, login, 
     response = api.post(f"/roadshows/{roadshow.id}/invitations", data={"csrf_token": "stale",
                                                                        "emails": "李@x.test, wang@x.test"})
     page = response.get_data(as_text=True)
-    assert response.status_code == 422 and "李@x.test, wang@x.test</textarea>" in page
+    assert response.status_code == 400 and "李@x.test, wang@x.test</textarea>" in page
     assert "The form was not sent" in page
