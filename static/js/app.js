@@ -56,8 +56,7 @@
       else if (!ev.shiftKey && document.activeElement === last) { ev.preventDefault(); first.focus(); }
     });
   }
-  window.Fuhua = window.Fuhua || {};
-  window.Fuhua.confirm = askFirst;
+  window.Fuhua = Object.assign(window.Fuhua || {}, { confirm: askFirst });
 
   document.addEventListener("submit", function (ev) {
     var form = ev.target;
@@ -124,7 +123,8 @@
     });
   }
 
-  window.Fuhua = { toast: toast, setBadge: setBadge, socket: null, watchRealtime: watchRealtime };
+  window.Fuhua = Object.assign(window.Fuhua || {}, { toast: toast, setBadge: setBadge, socket: null,
+                                                   watchRealtime: watchRealtime });
 
   if (document.body.dataset.signedIn === "true" && window.io) {
     var socket = window.io({ transports: ["websocket", "polling"] });
