@@ -22,6 +22,10 @@ FORM_PAGES = frozenset({
     "mentoring.edit_profile", "mentoring.book", "roadshows.create", "roadshows.edit",
     "programme.admin_open_days", "programme.gold_criteria",
     "operators.report", "operators.moderate",
+    "mentoring.availability", "mentoring.session_types", "mentoring.edit_session_type", "mentoring.reschedule",
+    "conversations.offer", "marketplace.create_request", "marketplace.request_move",
+    "roadshows.apply", "roadshows.add_pitch", "roadshows.invite", "roadshows.edit_pitch", "roadshows.score",
+    "roadshows.change_role",
 })
 
 
@@ -55,8 +59,9 @@ def check_csrf() -> None:
 
 
 def mark_csrf_refusal(response):
-    """A form page that came back for its stale token answers 400, as the refusal it is."""
-    if g.get("csrf_refused") and response.status_code == 200:
+    """A form page that came back for its stale token answers 400, as the refusal it is (not the 422 of a form
+    refused for its fields)."""
+    if g.get("csrf_refused") and response.status_code in (200, 422):
         response.status_code = 400
     return response
 

@@ -373,13 +373,16 @@ def _quote_defaults(req) -> dict:
     }
 
 
-def _detail(req, *, quote_form=None, status: int = 200):
+def _detail(req, *, quote_form=None, move_forms=None, status: int = 200):
+    """The request page; `move_forms` holds a refused move's form ({action: form}), shown again as it was sent."""
     sides = request_services.parties_of(_me(), req)
     actions = sorted({a for side in sides for a in states.actions_for(req.state, side)},
                      key=list(states.ACTIONS).index)
-    offers = {"counter": forms.OfferForm(prefix="counter")}
-    suggested = req.quoted_price if req.quoted_price is not None else listings.unit_total(req.listing, req.quantity)
-    offers["counter"].price.data = suggested
+    move_forms = move_forms or {}
+    offers = {"counter": move_forms.get("counter") or forms.OfferForm(prefix="counter", formdata=None)}
+    if "counter" not in move_forms:
+        offers["counter"].price.data = (req.quoted_price if req.quoted_price is not None
+                                        else listings.unit_total(req.listing, req.quantity))
     messages = request_services.list_messages(actor=_me(), request_id=req.id)
     current = req.current_quote
     shown = reviews.visible_reviews(req, _me())
@@ -395,6 +398,7 @@ def _detail(req, *, quote_form=None, status: int = 200):
                            startup_rating=reviews.startup_rating(req.startup_id), message_form=forms.MessageForm(),
                            now_utc=utcnow(), can_dispute="startup" in sides and disputes.can_dispute(req),
                            dispute_until=req.delivered_at + disputes.DISPUTE_WINDOW if req.delivered_at else None,
+                           move_forms=move_forms,
                            messages=messages, is_party=bool(sides)), status
 
 
@@ -432,43 +436,45 @@ NOTED = {"decline", "cancel", "deliver", "request_changes"}
 @bp.route("/requests/<int:request_id>/<action>", methods=["POST"])
 @login_required
 def request_move(request_id: int, action: str):
-    """Make one move on a request from its page."""
+    """Make one move on a request from its page; refused for its input (or a stale token), the page again with
+    what was typed and the reasons next to the fields."""
     if action not in MOVES:
         abort(404)
     if action == "quote":
         return _send_quote(request_id)
-    kwargs = {}
-    if action == "counter":
-        form = forms.OfferForm(prefix=action)
-        if not form.validate_on_submit():
-            for name, errors in form.errors.items():
-                flash(f"{form[name].label.text}: {' '.join(errors)}", "error")
-            return redirect(url_for("marketplace.request_detail", request_id=request_id))
-        kwargs = {"price": form.price.data, "note": form.note.data, "equity_percent": form.equity_percent.data}
-    elif action == "accept":
-        form = forms.AcceptForm()
-        if not form.validate_on_submit():
-            flash(_("Reload the request and accept the quote it shows."), "error")
-            return redirect(url_for("marketplace.request_detail", request_id=request_id))
-        kwargs = {"quote_id": form.quote_id.data}
-    else:
-        form = forms.NoteForm()
-        if not form.validate_on_submit():
-            abort(400)
-        if action in NOTED:
-            kwargs = {"note": form.note.data}
+    form = (forms.OfferForm(prefix=action) if action == "counter" else forms.AcceptForm() if action == "accept"
+            else forms.NoteForm())
+    if not form.validate_on_submit():
+        return _refused_move(request_id, action, form)
+    kwargs = ({"price": form.price.data, "note": form.note.data, "equity_percent": form.equity_percent.data}
+              if action == "counter" else {"quote_id": form.quote_id.data} if action == "accept"
+              else {"note": form.note.data} if action in NOTED else {})
     try:
         MOVES[action](actor=_me(), request_id=request_id, **kwargs)
     except AppError as error:
         if error.status_code not in (403, 409, 413, 422):
             raise
         details = error.details if isinstance(error, Invalid) else {}
+        placed = {name: messages for name, messages in details.items()
+                  if name in form._fields and name != "csrf_token" and isinstance(messages, list)}
+        if placed:
+            db.session.rollback()
+            for name, messages in placed.items():
+                form[name].errors = [*form[name].errors, *map(str, messages)]
+            return _refused_move(request_id, action, form)
         flash(" ".join([error.message] + [" ".join(map(str, v)) for v in details.values() if isinstance(v, list)]),
               "error")
     else:
         flash(_("Done: the request is now “%(state)s”.",
                 state=states.STATE_LABELS[request_services.get_request(request_id, viewer=_me()).state]), "success")
     return redirect(url_for("marketplace.request_detail", request_id=request_id))
+
+
+def _refused_move(request_id: int, action: str, form):
+    """The request page again with the refused move's form as it was sent (422)."""
+    if action == "accept" and form.quote_id.errors:
+        flash(_("Reload the request and accept the quote it shows."), "error")
+    return _detail(request_services.get_request(request_id, viewer=_me()), move_forms={action: form}, status=422)
 
 
 @bp.route("/requests/<int:request_id>/review", methods=["POST"])

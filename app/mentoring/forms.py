@@ -1,4 +1,6 @@
-"""HTML forms for mentors: profile, session types, overrides, booking."""
+"""HTML forms for mentors: profile, session types, weekly hours, time zone, overrides, booking, rescheduling."""
+import re
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -6,6 +8,7 @@ from wtforms import (
     DateTimeLocalField,
     DecimalField,
     IntegerField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -13,7 +16,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.core.i18n import timezone_choices
 from app.mentoring.locations import LABELS as LOCATION_LABELS
@@ -80,6 +83,73 @@ class OverrideForm(FlaskForm):
                                                  SelectChoice("replace", _l("Replace the day's hours"))])
     note = StringField(_l("Note"), validators=[Optional(), Length(max=200)])
     submit = SubmitField(_l("Add override"))
+
+
+HHMM = re.compile(r"^(?:[01]?\d|2[0-3]):[0-5]\d$|^24:00$")
+
+
+def _minutes(hhmm: str) -> int:
+    hours, minutes = hhmm.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def parse_ranges(text: str | None) -> list[tuple[str, str]]:
+    """ "09:00-12:00, 14:00-17:30" → [("09:00", "12:00"), ("14:00", "17:30")]; ValueError on a bad range."""
+    out = []
+    for part in (text or "").replace("，", ",").replace("–", "-").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        start, sep, end = (piece.strip() for piece in part.partition("-"))
+        if not sep or not HHMM.match(start) or not HHMM.match(end):
+            raise ValueError(part)
+        if _minutes(end) <= _minutes(start):
+            raise ValueError(part)
+        out.append((start, end))
+    return out
+
+
+def _week_ranges(form, field) -> None:
+    try:
+        parse_ranges(field.data)
+    except ValueError as error:
+        raise ValidationError(_l("“%(range)s” is not a range: write each as 09:00-12:00, the end after the start.",
+                                 range=str(error)[:40])) from None
+
+
+def _day(label) -> StringField:
+    return StringField(label, validators=[Optional(), Length(max=300), _week_ranges])
+
+
+class WeekForm(FlaskForm):
+    """The weekly hours: one line of ranges a day, Monday first (`day0`)."""
+
+    day0, day1, day2, day3 = _day(_l("Monday")), _day(_l("Tuesday")), _day(_l("Wednesday")), _day(_l("Thursday"))
+    day4, day5, day6 = _day(_l("Friday")), _day(_l("Saturday")), _day(_l("Sunday"))
+
+    def windows(self) -> list[dict]:
+        return [{"weekday": day, "start_time": start, "end_time": end}
+                for day in range(7) for start, end in parse_ranges(self[f"day{day}"].data)]
+
+
+class ZoneForm(FlaskForm):
+    """The mentor's time zone, and what happens to the weekly hours when it changes."""
+
+    timezone = SelectField(_l("Your time zone"), id="zone-tz", validators=[DataRequired()])
+    keep = RadioField(_l("When the zone changes, your weekly hours…"), default="local", choices=[
+        SelectChoice("local", _l("keep their local times: 09:00 stays 09:00 in the new zone")),
+        SelectChoice("instant", _l("keep their instants: the same moments, shown at the new zone's times"))])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.timezone.choices = [SelectChoice(tz, tz) for tz in timezone_choices()]
+
+
+class RescheduleForm(FlaskForm):
+    """A booking's new time: one of the free slots the page offers, as its ISO time (the service checks it)."""
+
+    starts_at = StringField(_l("New time"), validators=[DataRequired(message=_l("Pick one of the free slots.")),
+                                                        Length(max=64)])
 
 
 class BookingForm(FlaskForm):

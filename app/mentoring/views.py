@@ -12,7 +12,7 @@ from wtforms.fields.choices import SelectChoice
 
 from app.accounts.models import Role
 from app.core.db import utcnow
-from app.core.errors import AppError, NotFound
+from app.core.errors import AppError, Invalid, NotFound
 from app.core.security import no_store
 from app.mentoring import bookings, calendar, day_preview, forms, locations, room, services
 from app.mentoring.forms import LANGUAGE_LABELS
@@ -179,7 +179,7 @@ def my_sessions():
 
 @bp.route("/sessions/<int:booking_id>")
 @login_required
-def session(booking_id: int):
+def session(booking_id: int, reschedule_form=None):
     """One booking: its state, the moves open to you, reschedule, feedback."""
     booking = bookings.get_booking(user=_me(), booking_id=booking_id)
     side = "founder" if booking.founder_id == current_user.id else (
@@ -192,12 +192,13 @@ def session(booking_id: int):
                                           exclude_booking_id=booking.id)
         reschedule_slots = [(s, s.starts_at.astimezone(_zone())) for s in found
                             if s.starts_at != booking.starts_at][:40]
+    reschedule_form = reschedule_form or forms.RescheduleForm(formdata=None)
     given = {f.side for f in booking.feedback}
     return render_template("mentoring/session.html", booking=booking, side=side, now=datetime.now(_zone()),
                            brief=room.brief(booking), feedback=bookings.visible_feedback(booking, _me()),
                            feedback_waiting=len(booking.feedback) > len(bookings.visible_feedback(booking, _me())),
-                           reschedule_slots=reschedule_slots, can_give_feedback=side and side not in given
-                           and booking.status == BookingStatus.COMPLETED)
+                           reschedule_slots=reschedule_slots, reschedule_form=reschedule_form,
+                           can_give_feedback=side and side not in given and booking.status == BookingStatus.COMPLETED)
 
 
 MOVES = {
@@ -229,16 +230,28 @@ def move(booking_id: int, action: str):
 @bp.route("/sessions/<int:booking_id>/reschedule", methods=["POST"])
 @login_required
 def reschedule(booking_id: int):
+    """Move a booking to one of the free slots; refused, the session page again with the choice marked."""
+    form = forms.RescheduleForm()
+    if form.validate_on_submit():
+        try:
+            bookings.reschedule(actor=_me(), booking_id=booking_id, starts_at=_slot_time(form.starts_at.data))
+        except AppError as error:
+            form.starts_at.errors = [*form.starts_at.errors, str(error.message)]
+        else:
+            flash(_("Session moved."), "success")
+            return redirect(url_for("mentoring.session", booking_id=booking_id))
+    return session(booking_id, reschedule_form=form), 422
+
+
+def _slot_time(value: str) -> datetime:
+    """A slot's ISO time as the page sent it; Invalid when it is not one."""
     try:
-        starts_at = datetime.fromisoformat(request.form.get("starts_at", ""))
-        bookings.reschedule(actor=_me(), booking_id=booking_id, starts_at=starts_at)
+        starts_at = datetime.fromisoformat(value)
     except ValueError:
-        flash(_("Pick one of the free slots."), "error")
-    except AppError as error:
-        flash(error.message, "error")
-    else:
-        flash(_("Session moved."), "success")
-    return redirect(url_for("mentoring.session", booking_id=booking_id))
+        starts_at = None
+    if starts_at is None or starts_at.tzinfo is None:
+        raise Invalid(_l("Pick one of the free slots."))
+    return starts_at
 
 
 @bp.route("/sessions/<int:booking_id>/feedback", methods=["POST"])
@@ -330,29 +343,31 @@ def edit_profile():
 @bp.route("/mentoring/availability", methods=["GET", "POST"])
 @login_required
 def availability():
-    """Weekly windows (one line of ranges per day) and date overrides."""
+    """Weekly windows (one line of ranges per day), the time zone, and date overrides: three forms on one page,
+    told apart by `form`; the one sent comes back with what was typed when it is refused."""
     profile = _require_mentor()
-    override_form = forms.OverrideForm(prefix="o")
-    if request.method == "POST" and request.form.get("form") == "week":
+    sent = request.form.get("form") if request.method == "POST" else None
+    week_form = forms.WeekForm() if sent == "week" else forms.WeekForm(formdata=None, data=_week_text(profile))
+    zone_form = forms.ZoneForm() if sent == "zone" else forms.ZoneForm(formdata=None, timezone=profile.timezone)
+    override_form = forms.OverrideForm(prefix="o") if sent not in ("week", "zone") else \
+        forms.OverrideForm(prefix="o", formdata=None)
+    if sent == "week" and week_form.validate_on_submit():
         try:
-            windows = [{"weekday": day, "start_time": start, "end_time": end}
-                       for day in WEEKDAYS for start, end in _ranges(request.form.get(f"day{day}", ""))]
-            services.replace_week(mentor=_me(), windows=windows)
+            services.replace_week(mentor=_me(), windows=week_form.windows())
         except AppError as error:
-            flash(error.message + " " + " ".join(str(m) for ms in error.details.values() for m in ms), "error")
+            _form_errors(week_form, error)
         else:
             flash(_("Weekly hours saved."), "success")
             return redirect(url_for("mentoring.availability"))
-    elif request.method == "POST" and request.form.get("form") == "zone":
+    elif sent == "zone" and zone_form.validate_on_submit():
         try:
-            services.update_my_profile(mentor=_me(), timezone=request.form.get("timezone") or "",
-                                       keep=request.form.get("keep") or "local")
+            services.update_my_profile(mentor=_me(), timezone=zone_form.timezone.data, keep=zone_form.keep.data)
         except AppError as error:
-            flash(error.message + " " + " ".join(str(m) for ms in error.details.values() for m in ms), "error")
+            _form_errors(zone_form, error)
         else:
             flash(_("Time zone changed."), "success")
             return redirect(url_for("mentoring.availability"))
-    elif request.method == "POST" and override_form.validate_on_submit():
+    elif request.method == "POST" and sent not in ("week", "zone") and override_form.validate_on_submit():
         zone = ZoneInfo(profile.timezone)
         try:
             services.add_override(mentor=_me(), starts_at=override_form.starts_at.data.replace(tzinfo=zone),
@@ -361,17 +376,22 @@ def availability():
                                   replaces_day=override_form.available.data == "replace",
                                   note=override_form.note.data or "")
         except AppError as error:
-            flash(error.message, "error")
+            _form_errors(override_form, error)
         else:
             flash(_("Override added."), "success")
             return redirect(url_for("mentoring.availability"))
-    week_text = {day: ", ".join(f"{w.start_time.strftime('%H:%M')}-"
-                                f"{w.end_time.strftime('%H:%M') if w.end_time.second == 0 else '24:00'}"
-                                for w in profile.windows if w.weekday == day) for day in WEEKDAYS}
     from app.core.i18n import timezone_choices
-    return render_template("mentoring/availability.html", profile=profile, week_text=week_text,
+    return render_template("mentoring/availability.html", profile=profile, week_form=week_form, zone_form=zone_form,
                            override_form=override_form, timezones=timezone_choices(),
-                           zone=ZoneInfo(profile.timezone), preview=_day_preview(profile))
+                           zone=ZoneInfo(profile.timezone), preview=_day_preview(profile)), \
+        422 if request.method == "POST" else 200
+
+
+def _week_text(profile) -> dict[str, str]:
+    """The weekly hours as the editor shows them: `day0` (Monday) … `day6`, ranges separated by commas."""
+    return {f"day{day}": ", ".join(f"{w.start_time.strftime('%H:%M')}-"
+                                   f"{w.end_time.strftime('%H:%M') if w.end_time.second == 0 else '24:00'}"
+                                   for w in profile.windows if w.weekday == day) for day in WEEKDAYS}
 
 
 def _day_preview(profile):
@@ -387,20 +407,6 @@ def _day_preview(profile):
     types = services.list_session_types(profile)
     chosen = next((t for t in types if str(t.id) == request.args.get("type")), types[0] if types else None)
     return day_preview.preview(profile, day, chosen) | {"types": types, "chosen": chosen}
-
-
-def _ranges(text: str) -> list[tuple[str, str]]:
-    """ "09:00-12:00, 14:00-17:30" → [("09:00", "12:00"), ("14:00", "17:30")]."""
-    out = []
-    for part in text.replace("，", ",").replace("–", "-").split(","):
-        part = part.strip()
-        if not part:
-            continue
-        start, sep, end = part.partition("-")
-        if not sep:
-            raise services.Invalid(_("Write each range as 09:00-12:00."), details={"windows": [part]})
-        out.append((start.strip(), end.strip()))
-    return out
 
 
 @bp.route("/mentoring/overrides/<int:override_id>/delete", methods=["POST"])

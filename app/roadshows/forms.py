@@ -114,3 +114,33 @@ class InviteForm(FlaskForm):
 
 class DeckForm(FlaskForm):
     file = FileField(_l("Deck (PDF, up to 20 MB and 100 pages)"), validators=[FileRequired()])
+
+
+class TokenForm(FlaskForm):
+    """A button's form (remove, move): only its CSRF token to check before anything happens."""
+
+
+SCORE_MESSAGE = _l("Scores are whole numbers from 0 to 10.")
+
+
+class ScoreForm(FlaskForm):
+    """A judge's scores for one pitch: a field `score-<criterion>` for each of the roadshow's criteria."""
+
+    criteria: list[dict] = []
+
+    @classmethod
+    def for_criteria(cls, criteria: list[dict], **kwargs) -> "ScoreForm":
+        attrs = {f"criterion_{i}": IntegerField(c["name"], name=f"score-{c['name']}",
+                                                invalid_value_message=SCORE_MESSAGE,
+                                                validators=[Optional(), NumberRange(0, 10, message=SCORE_MESSAGE)])
+                 for i, c in enumerate(criteria)}
+        form = type("ScoreFormFor", (cls,), attrs)(**kwargs)
+        form.criteria = list(criteria)
+        return form
+
+    def field_for(self, index: int):
+        return self[f"criterion_{index}"]
+
+    def scores(self) -> dict[str, int]:
+        return {c["name"]: self.field_for(i).data for i, c in enumerate(self.criteria)
+                if self.field_for(i).data is not None}

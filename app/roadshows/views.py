@@ -79,7 +79,7 @@ def index():
 
 
 @bp.route("/roadshows/<int:roadshow_id>")
-def detail(roadshow_id, apply_form=None):
+def detail(roadshow_id, apply_form=None, pitch_forms=None, score_forms=None):
     """A roadshow's description, agenda (invite-only: for those let in), registration or a request to join,
     a founder's applications to pitch, and (when published) the leaderboard."""
     user = _me()
@@ -104,7 +104,7 @@ def detail(roadshow_id, apply_form=None):
         editable_pitches={p.id for p in roadshow.visible_pitches if services.can_edit_pitch(user, p)},
         applications=[] if is_moderator else services.applications_for(user, roadshow),
         apply_form=apply_form or _apply_form(roadshow, can_watch, is_moderator),
-        deck_form=forms.DeckForm())
+        deck_form=forms.DeckForm(), pitch_forms=pitch_forms or {}, score_forms=score_forms or {})
 
 
 def _apply_form(roadshow, can_watch: bool, is_moderator: bool, posted: bool = False) -> forms.ApplyForm | None:
@@ -155,7 +155,8 @@ def _attach_deck(pitch_id: int, upload) -> None:
 @bp.route("/roadshows/pitches/<int:pitch_id>/edit", methods=["POST"])
 @login_required
 def edit_pitch(pitch_id):
-    """Founders (of an application or an approved pitch) and organisers edit a pitch's title, length, link."""
+    """Founders (of an application or an approved pitch) and organisers edit a pitch's title, length, link;
+    refused, the page it was sent from again with what was typed and the reasons next to the fields."""
     pitch = services.get_pitch(pitch_id)
     form = forms.EditPitchForm()
     if form.validate_on_submit():
@@ -163,12 +164,26 @@ def edit_pitch(pitch_id):
             services.update_pitch(actor=_me(), pitch_id=pitch.id, title=form.title.data,
                                   duration_minutes=form.duration_minutes.data, stream_url=form.stream_url.data or "",
                                   presenter_id=form.presenter_id.data)
-            flash(_("Saved."), "success")
         except AppError as error:
-            _flash_error(error)
-    else:
-        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
-    return redirect(_back_to(pitch.roadshow))
+            _place_errors(form, error)
+        else:
+            flash(_("Saved."), "success")
+            return redirect(_back_to(pitch.roadshow))
+    if access.is_moderator(_me(), pitch.roadshow):
+        return edit(pitch.roadshow_id, pitch_forms={pitch.id: form}), 422
+    return detail(pitch.roadshow_id, pitch_forms={pitch.id: form}), 422
+
+
+def _place_errors(form, error: AppError) -> None:
+    """A service's field errors next to the form's fields; the rest (and its message) as a message above."""
+    rest = []
+    for name, messages in (error.details or {}).items():
+        if name in form._fields and name != "csrf_token" and isinstance(messages, list):
+            form[name].errors = [*form[name].errors, *(str(m) for m in messages)]
+        else:
+            rest.extend(str(m) for m in (messages if isinstance(messages, list) else [messages]))
+    if rest or not error.details:
+        flash(" ".join([str(error.message), *rest]), "error")
 
 
 @bp.route("/roadshows/pitches/<int:pitch_id>/delete", methods=["POST"])
@@ -335,7 +350,7 @@ def create():
 
 @bp.route("/roadshows/<int:roadshow_id>/edit", methods=["GET", "POST"])
 @login_required
-def edit(roadshow_id, invite_form=None):
+def edit(roadshow_id, invite_form=None, pitch_form=None, role_form=None, pitch_forms=None):
     """Moderators edit the roadshow and its agenda (pitches, decks)."""
     roadshow = services.get_roadshow(roadshow_id)
     if not access.is_moderator(_me(), roadshow):
@@ -356,17 +371,12 @@ def edit(roadshow_id, invite_form=None):
             else:
                 flash(_("Saved."), "success")
                 return redirect(url_for("roadshows.edit", roadshow_id=roadshow.id))
-    return render_template("roadshows/form.html", form=form, roadshow=roadshow, pitch_form=_pitch_form(roadshow),
-                           role_form=forms.RoleForm(formdata=None), roles=_roles(roadshow),
+    return render_template("roadshows/form.html", form=form, roadshow=roadshow,
+                           pitch_form=pitch_form or _pitch_form(roadshow), pitch_forms=pitch_forms or {},
+                           role_form=role_form or forms.RoleForm(formdata=None), roles=_roles(roadshow),
                            deck_form=forms.DeckForm(), invite_form=invite_form or forms.InviteForm(formdata=None),
                            applications=services.applications_for(_me(), roadshow),
                            admission=admission.admission(actor=_me(), roadshow_id=roadshow.id))
-
-
-def _flash_error(error: AppError) -> None:
-    """The error's message and, for field errors, what is wrong with each field."""
-    fields = [str(m) for messages in (error.details or {}).values() if isinstance(messages, list) for m in messages]
-    flash(" ".join([str(error.message), *fields]), "error")
 
 
 def _roles(roadshow) -> list[tuple[str, list]]:
@@ -378,26 +388,36 @@ def _roles(roadshow) -> list[tuple[str, list]]:
 @bp.route("/roadshows/<int:roadshow_id>/roles", methods=["POST"])
 @login_required
 def change_role(roadshow_id):
-    """Admins add a moderator or judge by email (`email`, `role`) or remove one (`user_id`, `role`, `remove`)."""
-    form = forms.RoleForm()
-    try:
-        if request.form.get("remove"):
-            user_id = request.form.get("user_id", type=int)
-            services.set_role(actor=_me(), roadshow_id=roadshow_id, user_id=user_id or 0,
-                              role=request.form.get("role", ""), held=False)
-            flash(_("Removed."), "success")
-        elif form.validate_on_submit():
+    """Admins add a moderator or judge by email (`email`, `role`) or remove one (`user_id`, `role`, `remove`);
+    refused, the edit page again with what was typed and why."""
+    roadshow = services.get_roadshow(roadshow_id)
+    removing = bool(request.form.get("remove"))
+    form = forms.RoleForm(formdata=None) if removing else forms.RoleForm()
+    checked = forms.TokenForm() if removing else form
+    if checked.validate_on_submit():
+        try:
+            if removing:
+                services.set_role(actor=_me(), roadshow_id=roadshow.id,
+                                  user_id=request.form.get("user_id", type=int) or 0,
+                                  role=request.form.get("role", ""), held=False)
+                flash(_("Removed."), "success")
+                return redirect(url_for("roadshows.edit", roadshow_id=roadshow.id) + "#roles-h")
             user = account_services.find_user_by_email(form.email.data.strip().lower())
             if user is None:
-                flash(_("No account uses %(email)s.", email=form.email.data.strip()), "error")
+                form.email.errors = [_("No account uses %(email)s.", email=form.email.data.strip())]
             else:
-                services.set_role(actor=_me(), roadshow_id=roadshow_id, user_id=user.id, role=form.role.data)
+                services.set_role(actor=_me(), roadshow_id=roadshow.id, user_id=user.id, role=form.role.data)
                 flash(_("%(name)s is added.", name=user.name), "success")
-        else:
-            flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
-    except AppError as error:
-        _flash_error(error)
-    return redirect(url_for("roadshows.edit", roadshow_id=roadshow_id) + "#roles-h")
+                return redirect(url_for("roadshows.edit", roadshow_id=roadshow.id) + "#roles-h")
+        except PermissionDenied as error:
+            if not access.is_moderator(_me(), roadshow):
+                abort(403)
+            flash(error.message, "error")
+        except AppError as error:
+            _place_errors(form, error)
+    elif removing:
+        form.csrf_token.errors = list(checked.csrf_token.errors)
+    return edit(roadshow.id, role_form=form), 422
 
 
 def _pitch_form(roadshow, formdata=None) -> forms.PitchForm:
@@ -418,7 +438,8 @@ def _pitch_form(roadshow, formdata=None) -> forms.PitchForm:
 @bp.route("/roadshows/<int:roadshow_id>/pitches", methods=["POST"])
 @login_required
 def add_pitch(roadshow_id):
-    """Add a pitch from the edit page (moderators) or the detail page (founders)."""
+    """Organisers add a pitch from the edit page; refused, the page again with what was typed (founders apply
+    with the detail page's form instead, and are sent back there with the reason)."""
     roadshow = services.get_roadshow(roadshow_id)
     form = _pitch_form(roadshow, request.form)
     if form.validate_on_submit():
@@ -426,13 +447,15 @@ def add_pitch(roadshow_id):
             services.add_pitch(actor=_me(), roadshow_id=roadshow.id, startup_id=form.startup_id.data,
                                title=form.title.data, duration_minutes=form.duration_minutes.data,
                                stream_url=form.stream_url.data or None)
-            flash(_("The pitch is on the agenda."), "success")
         except AppError as error:
-            flash(error.message, "error")
-    else:
-        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
-    target = "roadshows.edit" if access.is_moderator(_me(), roadshow) else "roadshows.detail"
-    return redirect(url_for(target, roadshow_id=roadshow.id))
+            _place_errors(form, error)
+        else:
+            flash(_("The pitch is on the agenda."), "success")
+            return redirect(_back_to(roadshow))
+    if access.is_moderator(_me(), roadshow):
+        return edit(roadshow.id, pitch_form=form), 422
+    flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
+    return redirect(url_for("roadshows.detail", roadshow_id=roadshow.id))
 
 
 @bp.route("/roadshows/pitches/<int:pitch_id>/deck", methods=["POST"])
@@ -564,20 +587,17 @@ def remind_command(lead: int) -> None:
 @bp.route("/roadshows/pitches/<int:pitch_id>/scores", methods=["POST"])
 @login_required
 def score(pitch_id):
-    """A judge's scores from the detail page: one 0–10 number per criterion."""
+    """A judge's scores from the detail page: one whole number from 0 to 10 per criterion (empty: not scored);
+    refused, the page again with what was typed and the reasons next to the numbers."""
     pitch = services.get_pitch(pitch_id)
-    scores = {}
-    for criterion in pitch.roadshow.criteria:
-        raw = request.form.get(f"score-{criterion['name']}", "").strip()
-        if raw:
-            try:
-                scores[criterion["name"]] = max(0, min(10, int(raw)))
-            except ValueError:
-                flash(_("Scores are whole numbers from 0 to 10."), "error")
-                return redirect(url_for("roadshows.detail", roadshow_id=pitch.roadshow_id))
-    try:
-        engagement.score_pitch(judge=_me(), pitch_id=pitch.id, scores=scores)
-        flash(_("Your scores for %(title)s are saved.", title=pitch.title), "success")
-    except AppError as error:
-        flash(error.message, "error")
-    return redirect(url_for("roadshows.detail", roadshow_id=pitch.roadshow_id))
+    form = forms.ScoreForm.for_criteria(pitch.roadshow.criteria)
+    if form.validate_on_submit():
+        try:
+            engagement.score_pitch(judge=_me(), pitch_id=pitch.id, scores=form.scores())
+        except AppError as error:
+            flash(" ".join([str(error.message), *(str(m) for ms in (error.details or {}).values()
+                                                   if isinstance(ms, list) for m in ms)]), "error")
+        else:
+            flash(_("Your scores for %(title)s are saved.", title=pitch.title), "success")
+            return redirect(url_for("roadshows.detail", roadshow_id=pitch.roadshow_id))
+    return detail(pitch.roadshow_id, score_forms={pitch.id: form}), 422

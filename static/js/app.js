@@ -1,5 +1,6 @@
 // Site-wide behaviour: the mobile menu and the account menu (Escape closes them), live notifications (unread
-// badge + toast), and `data-confirm` on forms. Loaded on every page; no inline scripts (the CSP forbids them).
+// badge + toast), and `data-confirm` on forms (asked in an in-page dialog). Loaded on every page; no inline
+// scripts (the CSP forbids them).
 (function () {
   "use strict";
   var toggle = document.querySelector(".nav-toggle");
@@ -25,9 +26,49 @@
     }
   });
 
+  // An in-page confirmation in the page's language (the <dialog> of base.html) instead of the browser's confirm():
+  // modal, Tab and Shift+Tab stay inside it, Escape or Cancel says no, and the focus goes back to what opened it.
+  var confirmDialog = document.querySelector("[data-confirm-dialog]");
+  function askFirst(message, onYes, opener) {
+    if (!confirmDialog || typeof confirmDialog.showModal !== "function") {
+      if (window.confirm(message)) onYes();  // a browser without <dialog>: its own question rather than none
+      return;
+    }
+    var back = opener || document.activeElement;
+    confirmDialog.querySelector("[data-confirm-message]").textContent = message;
+    confirmDialog.returnValue = "";
+    confirmDialog.onclose = function () {
+      confirmDialog.onclose = null;
+      if (back && back.focus) back.focus();
+      if (confirmDialog.returnValue === "yes") onYes();
+    };
+    confirmDialog.showModal();
+    confirmDialog.querySelector("[data-confirm-cancel]").focus();
+  }
+  if (confirmDialog) {
+    confirmDialog.querySelector("[data-confirm-ok]").addEventListener("click", function () { confirmDialog.close("yes"); });
+    confirmDialog.querySelector("[data-confirm-cancel]").addEventListener("click", function () { confirmDialog.close("no"); });
+    confirmDialog.addEventListener("keydown", function (ev) {
+      if (ev.key !== "Tab") return;
+      var buttons = confirmDialog.querySelectorAll("button");
+      var first = buttons[0], last = buttons[buttons.length - 1];
+      if (ev.shiftKey && document.activeElement === first) { ev.preventDefault(); last.focus(); }
+      else if (!ev.shiftKey && document.activeElement === last) { ev.preventDefault(); first.focus(); }
+    });
+  }
+  window.Fuhua = Object.assign(window.Fuhua || {}, { confirm: askFirst });
+
   document.addEventListener("submit", function (ev) {
-    var msg = ev.target.getAttribute && ev.target.getAttribute("data-confirm");
-    if (msg && !window.confirm(msg)) ev.preventDefault();
+    var form = ev.target;
+    var msg = form.getAttribute && form.getAttribute("data-confirm");
+    if (!msg || form.dataset.confirmed === "yes") return;
+    ev.preventDefault();
+    var submitter = ev.submitter || null;
+    askFirst(msg, function () {
+      form.dataset.confirmed = "yes";
+      if (form.requestSubmit) form.requestSubmit(submitter && submitter.form === form ? submitter : undefined);
+      else form.submit();
+    }, submitter || form.querySelector("button, [type=submit]"));
   });
 
   // `data-print` buttons print the page (the print stylesheet drops the site's chrome and `.no-print`).
@@ -82,7 +123,8 @@
     });
   }
 
-  window.Fuhua = { toast: toast, setBadge: setBadge, socket: null, watchRealtime: watchRealtime };
+  window.Fuhua = Object.assign(window.Fuhua || {}, { toast: toast, setBadge: setBadge, socket: null,
+                                                   watchRealtime: watchRealtime });
 
   if (document.body.dataset.signedIn === "true" && window.io) {
     var socket = window.io({ transports: ["websocket", "polling"] });

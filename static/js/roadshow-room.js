@@ -845,13 +845,16 @@
   // ---------------------------------------------------------------- moderator tools
   root.querySelectorAll("[data-stage-set]").forEach(function (btn) {
     btn.addEventListener("click", function () {
+      var send = function () {
+        var sel = root.querySelector("[data-stage-pitch]");
+        var state = btn.dataset.stageSet;
+        var data = { roadshow_id: roadshowId, state: state };
+        if (state !== "ended" && sel && sel.value) data.pitch_id = parseInt(sel.value, 10);
+        emit("stage:set", data, report);
+      };
       var confirmText = btn.dataset.confirmText;
-      if (confirmText && !window.confirm(confirmText)) return;
-      var sel = root.querySelector("[data-stage-pitch]");
-      var state = btn.dataset.stageSet;
-      var data = { roadshow_id: roadshowId, state: state };
-      if (state !== "ended" && sel && sel.value) data.pitch_id = parseInt(sel.value, 10);
-      emit("stage:set", data, report);
+      if (confirmText) window.Fuhua.confirm(confirmText, send, btn);
+      else send();
     });
   });
   var cueForm = $("[data-cue-form]");

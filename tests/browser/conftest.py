@@ -101,6 +101,15 @@ def sign_in(page, email: str, password: str = DEMO_PASSWORD, *, lang: str = "en"
         page.wait_for_load_state()
 
 
+def confirm_in_page(page) -> None:
+    """Say yes to the page's own confirmation (base.html's <dialog>, opened by a `data-confirm` form or a button
+    that asks first)."""
+    from playwright.sync_api import expect
+    dialog = page.locator("dialog[data-confirm-dialog]")
+    expect(dialog).to_be_visible()
+    dialog.locator("[data-confirm-ok]").click()
+
+
 @pytest.fixture(scope="session")
 def walk_state(site):
     """What the walks share (tests/browser/walking.py): the demo data's texts, the URL patterns axe has checked,

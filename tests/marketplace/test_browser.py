@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM, Console, shot, sign_in  # noqa: F401  (fixtures)
+from tests.browser.conftest import CHROMIUM, Console, confirm_in_page, shot, sign_in  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.served,
               pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM}")]
@@ -203,8 +203,8 @@ def test_sold_out_listing_and_a_cash_payment_marked_received(browser, site, shot
         shot(founder, "1-no-accept")
 
         provider.goto(f"/requests/{first['id']}")
-        provider.once("dialog", lambda dialog: dialog.accept())
         provider.click("[data-payment='1'] [data-mark-paid]")
+        confirm_in_page(provider)
         expect(provider.locator(".flash-success")).to_contain_text("已标记收款")
         expect(provider.locator("[data-payment='1']")).to_contain_text("已标记收款，待确认")
         expect(provider.locator("[data-mark-paid]")).to_have_count(0)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM, Console, shot, sign_in  # noqa: F401  (fixtures)
+from tests.browser.conftest import CHROMIUM, Console, confirm_in_page, shot, sign_in  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.served,
               pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM}")]
@@ -141,8 +141,8 @@ def test_a_deal_with_a_document_quote_signatures_pdf_and_reviews(browser, site, 
         provider.click("main form[action$='/start'] button")
         expect(provider.locator("[data-payment='1']")).to_contain_text("¥2,544.00")
         expect(provider.locator("[data-payment='2']")).to_contain_text("¥3,816.00")
-        provider.once("dialog", lambda dialog: dialog.accept())
         provider.click("[data-payment='1'] [data-mark-paid]")
+        confirm_in_page(provider)
         expect(provider.locator("[data-payment='1']")).to_contain_text("已标记收款，待确认")
         founder.goto(request_url)
         founder.click("[data-payment='1'] [data-confirm-payment]")
@@ -156,8 +156,8 @@ def test_a_deal_with_a_document_quote_signatures_pdf_and_reviews(browser, site, 
         expect(founder.locator("[data-request-state]")).to_contain_text("Completed")
         expect(founder.locator("[data-settlement]")).to_contain_text("cash plus equity · pending · 1.50% equity")
         provider.goto(request_url)
-        provider.once("dialog", lambda dialog: dialog.accept())
         provider.click("[data-payment='2'] [data-mark-paid]")
+        confirm_in_page(provider)
         expect(provider.locator("[data-payment='2']")).to_contain_text("已标记收款，待确认")
         shot(provider, "4-payments-zh")
         founder.goto(request_url)
@@ -216,8 +216,8 @@ def test_a_deal_with_a_document_quote_signatures_pdf_and_reviews(browser, site, 
             card.locator("select[name=outcome]").select_option("partial")
             card.locator("input[name=amount]").fill("500")
             card.locator("textarea[name=note]").fill("调优报告不完整，退还 500 元。")
-            admin.once("dialog", lambda dialog: dialog.accept())
             card.locator("button[type=submit]").click()
+            confirm_in_page(admin)
             expect(admin.locator(".flash-success")).to_contain_text("争议已处理")
             admin.goto("/admin/disputes")
             card = admin.locator("[data-dispute-id]").filter(has_text=listing["title"])

@@ -211,3 +211,22 @@ def test_gone_page_has_its_own_words(app, lang, heading):
     html = response.get_data(as_text=True)
     assert response.status_code == 410 and heading in html and "410" in html
     assert "The requested URL is no longer available" not in html
+
+
+def test_a_refused_move_shows_the_request_again_with_what_was_typed(market, login, make_request, db):
+    req = make_request("quoted")
+    founder = login(market.founder)
+    market.founder.locale = "zh"
+    db.session.commit()
+    counter = form_post(founder, f"/requests/{req.id}/counter", {"counter-price": "十二", "counter-note": "便宜一点"})
+    html = counter.get_data(as_text=True)
+    assert counter.status_code == 422 and 'id="counter-price-error"' in html and 'value="十二"' in html
+    assert "便宜一点</textarea>" in html and "Not a valid" not in html
+    long = form_post(founder, f"/requests/{req.id}/cancel", {"note": "长" * 5001})
+    html = long.get_data(as_text=True)
+    assert long.status_code == 422 and 'id="cancel-note-error"' in html and "长" * 5001 + "</textarea>" in html
+    stale = founder.client.post(f"/requests/{req.id}/decline", data={"csrf_token": "stale", "note": "太贵了"})
+    html = stale.get_data(as_text=True)
+    assert stale.status_code == 400 and "太贵了</textarea>" in html and "表单未能提交" in html
+    db.session.expire_all()
+    assert req.state == "quoted"

@@ -142,7 +142,7 @@ def test_editor_refuses_an_unknown_zone_choice_without_a_500(login, berlin):
     api = login(mentor)
     for data in ({"timezone": "Mars/Olympus", "keep": "local"}, {"timezone": "America/New_York", "keep": "x"}):
         response = api.post("/mentoring/availability", data={"csrf_token": api.csrf_token, "form": "zone", **data})
-        assert response.status_code == 200 and "flash-error" in response.get_data(as_text=True)
+        assert response.status_code == 422 and 'class="error"' in response.get_data(as_text=True)
     assert services.profile_for(mentor).timezone == "Europe/Berlin"
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM, Console, shot, sign_in  # noqa: F401  (fixtures)
+from tests.browser.conftest import CHROMIUM, Console, confirm_in_page, shot, sign_in  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.served,
               pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"Chromium is not installed at {CHROMIUM}")]
@@ -27,7 +27,6 @@ def _person(browser, site, email, lang):
     context.set_default_timeout(15_000)
     page = context.new_page()
     page.console = Console(page)
-    page.on("dialog", lambda dialog: dialog.accept())
     sign_in(page, email, lang=lang)
     return context, page
 
@@ -53,6 +52,7 @@ def test_either_side_reports_a_no_show(browser, site, shot, lang, reporter, topi
         button = text["mentor_absent"] if reporter == "founder" else text["founder_absent"]
         shot(me, f"{lang}-1-before")
         me.locator(".actions button", has_text=button).click()
+        confirm_in_page(me)
         expect(me.locator(".flash-success")).to_contain_text(text["marked"])
         expect(me.locator(".mt-status")).to_have_text(text["no_show"])
         expect(me.locator(".actions button", has_text=button)).to_have_count(0)

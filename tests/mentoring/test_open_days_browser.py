@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM, Console, shot, sign_in  # noqa: F401  (fixtures)
+from tests.browser.conftest import CHROMIUM, Console, confirm_in_page, shot, sign_in  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.served,
               pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"Chromium is not installed at {CHROMIUM}")]
@@ -89,8 +89,8 @@ def test_admin_schedules_founder_takes_the_seat_another_waits_and_leaves(browser
         # The admin cancels it from the admin page (after the confirmation); the founder's card says so.
         admin.goto("/admin/open-days")
         open_day_id = url.rsplit("/", 1)[1]
-        admin.once("dialog", lambda dialog: dialog.accept())
         admin.locator(f"form[action='/admin/open-days/{open_day_id}/cancel'] button").click()
+        confirm_in_page(admin)
         expect(admin.locator(".flash-success")).to_contain_text(text["cancelled"])
         first.goto(url)
         expect(first.locator("main h2 .chip")).to_have_text(text["cancelled_chip"])

@@ -66,8 +66,19 @@ def test_mentor_sets_a_week_in_one_form(login, make_user, db):
     assert api.post("/mentoring/availability", data=data).status_code == 302
     page = api.get("/mentoring/availability").get_data(as_text=True)
     assert page.count('value="09:00-12:00, 14:00-17:30"') == 5
-    bad = api.post("/mentoring/availability", data={**data, "day0": "9-12"})
-    assert bad.status_code == 200 and "flash-error" in bad.get_data(as_text=True)
+    bad = api.post("/mentoring/availability", data={**data, "day0": "9-12, 14:00-17:30"})
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "flash-error" in html and 'id="day0-error"' in html
+    assert 'value="9-12, 14:00-17:30"' in html and html.count('value="09:00-12:00, 14:00-17:30"') == 4
+
+
+def test_a_stale_token_keeps_the_weekly_hours_typed(login, make_user):
+    api = login(make_user("mentor"))
+    data = {"csrf_token": "stale", "form": "week", "day0": "08:00-11:00", **{f"day{d}": "" for d in range(1, 7)}}
+    response = api.post("/mentoring/availability", data=data, headers={"Accept-Language": "zh-CN"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and 'value="08:00-11:00"' in html and "表单未能提交" in html
+    assert api.get("/mentoring/availability").get_data(as_text=True).count('value="08:00-11:00"') == 0
 
 
 def test_mentor_adds_a_session_type_and_an_override(login, make_user):
@@ -133,3 +144,20 @@ def test_book_without_a_slot_leads_to_the_week_view(login, make_user, make_mento
         assert response.headers["Location"].split("#")[0].startswith(f"/mentors/{mentor.id}"), query
         assert response.headers["Location"].endswith("#book-h")
     assert api.get("/mentors/424242/book").status_code == 404
+
+
+def test_a_refused_reschedule_shows_the_session_page_with_the_reason(login, make_user, make_mentor,
+                                                                     make_session_type):
+    mentor = make_mentor(windows=[(d, "09:00", "17:00") for d in range(7)])
+    founder = make_user("founder")
+    booking = bookings.book(founder=founder, session_type_id=make_session_type(mentor).id,
+                            starts_at=next_weekday(2).replace(hour=9))
+    api = login(founder)
+    for starts_at in ("明天下午", next_weekday(2).replace(hour=3).isoformat(), ""):
+        response = api.post(f"/sessions/{booking.id}/reschedule",
+                            data={"csrf_token": api.csrf_token, "starts_at": starts_at})
+        html = response.get_data(as_text=True)
+        assert response.status_code == 422 and 'id="new-time-error"' in html, starts_at
+    stale = api.post(f"/sessions/{booking.id}/reschedule", data={"csrf_token": "stale", "starts_at": ""})
+    assert stale.status_code == 400 and "The form was not sent" in stale.get_data(as_text=True)
+    assert bookings.get_booking(user=founder, booking_id=booking.id).starts_at == next_weekday(2).replace(hour=9)

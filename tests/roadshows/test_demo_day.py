@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, CHROMIUM, Console, sign_in
+from tests.browser.conftest import ARTIFACTS, CHROMIUM, Console, confirm_in_page, sign_in
 from tests.roadshows.conftest import pdf_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.served,
@@ -54,7 +54,6 @@ class Person:
         self.context.set_default_timeout(20_000)
         self.page = self.context.new_page()
         self.page.console = Console(self.page)
-        self.page.on("dialog", lambda dialog: dialog.accept())
         self.lang, self.shots, self.name = lang, shots, email.split("@")[0]
         sign_in(self.page, email, lang=lang)
 
@@ -230,6 +229,7 @@ def test_a_whole_demo_day(browser, site, lang):
 
         # The organiser ends the roadshow from the room: everyone in it lands on the replay.
         org.click("[data-stage-set='ended']")
+        confirm_in_page(org)
         for page in (org, inv):
             expect(page).to_have_url(re.compile(rf"/roadshows/{roadshow_id}/replay$"), timeout=20_000)
         decks = inv.locator("[data-deck]")

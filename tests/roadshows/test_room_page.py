@@ -56,7 +56,6 @@ def _context(browser, site, *, lang="en", zone="Asia/Shanghai", size=(1280, 900)
     context.set_default_timeout(20_000)
     page = context.new_page()
     page.console = Console(page)
-    page.on("dialog", lambda dialog: dialog.accept())
     return context, page
 
 
