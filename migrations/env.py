@@ -134,18 +134,22 @@ def run_migrations_online():
 def _sqlite_foreign_keys(connection, *, on: bool) -> None:
     """SQLite changes a table by copying it and dropping the original (Alembic's batch mode); with foreign keys
     on, that DROP deletes, or cascades to, every row that refers to the table. So they are off while migrating
-    (as SQLite's own procedure for schema changes says, before any transaction starts) and checked after."""
+    (as SQLite's own procedure for schema changes says, before any transaction starts), and afterwards the
+    migrations must not have left a row referring to nothing that did not already before."""
     raw = connection.connection.driver_connection  # not through SQLAlchemy, which would BEGIN first
     if not on:
         raw.execute("PRAGMA foreign_keys=OFF")
         if raw.execute("PRAGMA foreign_keys").fetchone()[0]:
             raise RuntimeError("SQLite's foreign keys could not be switched off before migrating")
+        connection.info["fuhua_broken_before"] = set(raw.execute("PRAGMA foreign_key_check").fetchall())
         return
     connection.commit()
-    broken = raw.execute("PRAGMA foreign_key_check").fetchall()
+    broken = set(raw.execute("PRAGMA foreign_key_check").fetchall()) - connection.info.pop("fuhua_broken_before",
+                                                                                            set())
     raw.execute("PRAGMA foreign_keys=ON")
     if broken:
-        raise RuntimeError(f"the migrations left rows that refer to nothing (table, rowid, parent, fk): {broken[:20]}")
+        raise RuntimeError("the migrations left rows that refer to nothing (table, rowid, parent, fk): "
+                           f"{sorted(broken)[:20]}")
 
 
 def _fill_search_index(connection, revisions):
