@@ -195,7 +195,7 @@ def test_a_deal_with_a_document_quote_signatures_pdf_and_reviews(browser, site, 
         provider.fill("#comment", "需求清晰，配合顺畅。")
         provider.click("#review-submit")
         expect(provider.locator("[data-review=startup]")).to_contain_text("Fast cluster")
-        provider.locator("[data-review=startup] textarea").fill("感谢认可，期待再次合作！")
+        provider.locator("[data-review=startup] textarea[name=reply]").fill("感谢认可，期待再次合作！")
         provider.locator("[data-review=startup] .reply-form button").click()
         expect(provider.locator("[data-review-reply]")).to_contain_text("期待再次合作")
         founder.goto(request_url)

@@ -107,7 +107,10 @@ def test_provider_adds_photos_and_slots_and_a_founder_books_one_in_chinese(brows
         card = founder.locator(f"main .listing-card:has-text('{word}')")
         expect(card.locator("img[data-cover]")).to_have_attribute("src", re.compile(rf"/photos/{second_id}/thumb"))
         expect(card).to_contain_text("4 个空闲时段")
-        assert founder.evaluate("() => document.querySelector('.listing-card img[data-cover]').naturalWidth") == 480
+        cover = card.locator("img[data-cover]")
+        cover.scroll_into_view_if_needed()  # (a lazy image loads once near the viewport)
+        expect(cover).to_have_js_property("complete", True)
+        assert cover.evaluate("img => img.naturalWidth") == 480
         shot(founder, "3-grid")
         card.locator("a").first.click()
         expect(founder.locator("[data-cover-photo]")).to_have_attribute("src", re.compile(rf"/photos/{second_id}/"))
