@@ -81,7 +81,10 @@ def matches(kind: str, query: Query, dialect: str) -> Subquery:
         stmt = (select(doc.c.ref_id.label("ref_id"), func.bm25(literal_column("search_fts"), *WEIGHTS).label("rank"))
                 .select_from(fts).join(doc, doc.c.id == fts.c.rowid)
                 .where(literal_column("search_fts").op("MATCH")(bindparam(None, fts5_expression(query), type_=String)),
-                       doc.c.kind == kind))
+                       # `kind || ''`: not through the (kind, ref_id) index, so SQLite's planner starts from the
+                       # words' matches rather than from every document of the kind (a count of 100,000 listings
+                       # otherwise probed the full-text index once per document: 0.6 s)
+                       doc.c.kind.concat("") == kind))
     return stmt.subquery()
 
 
