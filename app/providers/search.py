@@ -91,6 +91,25 @@ def _texts(listing: Listing) -> list[str]:
             listing.description, listing.provider.name]
 
 
+def _matching_page(stmt: Select, rank, sort: str, page: int, per_page: int) -> tuple[list[Listing], int]:
+    """One page of a full-text search and the number of matches, finding the matches once.
+
+    Matching is most of a search's work in the database (every listing the filters leave has its document checked),
+    and counting and paging in two statements did it twice. The matches (id and rank only) are a common table
+    expression that the page and the count both read.
+    """
+    hits = stmt.with_only_columns(Listing.id.label("id"), rank.label("rank")).order_by(None).cte("hits")
+    total = select(func.count()).select_from(hits).scalar_subquery()
+    rows = db.session.execute(
+        _ordered(select(Listing, total.label("total")).join(hits, hits.c.id == Listing.id), sort, hits.c.rank)
+        .options(selectinload(Listing.provider)).limit(per_page).offset((page - 1) * per_page)).all()
+    if rows:
+        return [row[0] for row in rows], rows[0].total
+    if page == 1:
+        return [], 0
+    return [], db.session.scalar(select(func.count()).select_from(hits)) or 0  # a page past the last one
+
+
 def _facet(filters: Filters, column, name: str) -> list[tuple[str, int]]:
     stmt, _rank = _filtered(filters, skip=name)
     sub = stmt.with_only_columns(column.label("value")).order_by(None).subquery()
@@ -108,10 +127,13 @@ def search(filters: Filters, *, sort: str = "relevance", page: int = 1, per_page
     stmt, rank = _filtered(filters)
     if sort == "relevance" and rank is None:
         sort = "newest"
-    total = db.session.scalar(select(func.count()).select_from(stmt.with_only_columns(Listing.id)
-                                                               .order_by(None).subquery())) or 0
-    items = list(db.session.scalars(_ordered(stmt, sort, rank).options(selectinload(Listing.provider))
-                                    .limit(per_page).offset((page - 1) * per_page)))
+    if rank is None:
+        total = db.session.scalar(select(func.count()).select_from(stmt.with_only_columns(Listing.id)
+                                                                   .order_by(None).subquery())) or 0
+        items = list(db.session.scalars(_ordered(stmt, sort, rank).options(selectinload(Listing.provider))
+                                        .limit(per_page).offset((page - 1) * per_page)))
+    else:
+        items, total = _matching_page(stmt, rank, sort, page, per_page)
     for item in items if filters.q else []:
         item.matched = matched_words(_texts(item), filters.q)
     result = SearchResult(page=Page(items=items, page=page, per_page=per_page, total=total))
