@@ -46,9 +46,16 @@ def _like(word: str) -> str:
     return "%" + word.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
 
 
+def _index_filters(filters: Filters, skip: str | None) -> dict[str, str | None]:
+    """The filters the index can narrow its matches by (`_load` indexes them; the SQL below still decides)."""
+    city = (filters.city or "").strip()
+    return {"category": filters.category if skip != "category" else None,
+            "city": city if skip != "city" and city.lower() != "remote" else None}
+
+
 def _filtered(filters: Filters, *, skip: str | None = None) -> tuple[Select, object | None]:
     stmt = select(Listing).where(Listing.status == ListingStatus.PUBLISHED, live_provider(Listing.provider_id))
-    stmt, rank = join_matches(stmt, KIND, Listing.id, filters.q)
+    stmt, rank = join_matches(stmt, KIND, Listing.id, filters.q, _index_filters(filters, skip))
     if filters.category and skip != "category":
         stmt = stmt.where(Listing.category == filters.category)
     if filters.pricing_model and skip != "pricing_model":
@@ -172,7 +179,8 @@ def _load(conn: Connection, ids: list[int] | None):
         keywords = [*(row.tags or []), _category_names(row.category), *_values(row.category_fields),
                     *_values(row.specs, keys=True)]  # a category field's name is ours, a spec's the provider's
         body = [row.description or "", row.unit or "", city_names(row.city), row.name or ""]
-        yield row.id, Fields(title=row.title, keywords=" ; ".join(keywords), body=" ; ".join(body))
+        yield row.id, Fields(title=row.title, keywords=" ; ".join(keywords), body=" ; ".join(body),
+                             filters={"category": row.category, "city": row.city})
 
 
 def _touched(conn: Connection, instance) -> list[int]:

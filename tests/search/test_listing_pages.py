@@ -67,3 +67,47 @@ def test_relevance_puts_the_title_match_first_and_marks_the_matched_words(listin
     result = search.search(search.Filters(q="专利检索"), per_page=10)
     assert result.page.items[0].title == "专利检索 Patent search"
     assert "专利检索" in result.page.items[0].matched
+
+
+def test_a_listing_is_indexed_under_its_category_and_city_as_filter_terms(db, listings):
+    from sqlalchemy import select
+
+    from app.search.analysis import filter_term
+    from app.search.models import SearchDocument
+    doc = db.session.scalar(select(SearchDocument).where(SearchDocument.kind == "listing",
+                                                         SearchDocument.ref_id == listings[0].id))
+    terms = doc.keyword_terms.split()
+    assert {filter_term("category", "ip_services"), filter_term("city", "Shenzhen")} <= set(terms)
+    assert filter_term("city", " SHENZHEN ") == filter_term("city", "shenzhen")
+    assert filter_term("city", "Shenzhen") not in search_terms_of("Shenzhen shenzhen 6865")
+
+
+def search_terms_of(text: str) -> set[str]:
+    from app.search.analysis import index_terms, parse_query
+    return set(index_terms(text)) | {t.text for unit in parse_query(text).units for alt in unit.alternatives
+                                      for t in alt}
+
+
+def test_a_listing_that_moves_is_found_under_its_new_city_and_category_only(db, listings):
+    moved = listings[0]
+    moved.city, moved.category = "Xi'an", "legal_finance"
+    db.session.commit()
+    found = search.search(search.Filters(q="专利", city="xi'an", category="legal_finance"))
+    assert [item.id for item in found.page.items] == [moved.id] and found.page.total == 1
+    assert moved.id not in [i.id for i in search.search(search.Filters(q="专利", city="Shenzhen")).page.items]
+    assert moved.id not in [i.id for i in search.search(search.Filters(q="专利", category="ip_services")).page.items]
+
+
+def test_a_chinese_city_and_the_remote_filter(db, listings):
+    listings[1].city = "深圳"
+    listings[2].city, listings[2].is_remote = None, True
+    db.session.commit()
+    assert [i.id for i in search.search(search.Filters(q="patent", city="深圳")).page.items] == [listings[1].id]
+    assert [i.id for i in search.search(search.Filters(q="patent", city="remote")).page.items] == [listings[2].id]
+
+
+def test_facet_counts_leave_out_their_own_filter_in_the_index_too(db, listings):
+    result = search.search(search.Filters(q="patent", city="Shenzhen", category="ip_services"), with_facets=True)
+    assert result.page.total == 2
+    assert dict(result.facets["category"]) == {"ip_services": 2, "legal_finance": 1}
+    assert dict(result.facets["city"]) == {"Shenzhen": 2, "Beijing": 1, "Shanghai": 1}
