@@ -126,8 +126,9 @@ class _CpuMeter:
         if self.engine is None:
             return {}
         with self.engine.connect() as conn:
+            # the serving process's connections only: autovacuum's workers on the fresh tables are not a request's
             pids = conn.scalars(text("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-                                     "AND pid <> pg_backend_pid()")).all()
+                                     "AND backend_type = 'client backend' AND pid <> pg_backend_pid()")).all()
         out = {}
         for pid in pids:
             try:
@@ -214,9 +215,10 @@ def _floor(url: str, requests_count: int = 100) -> dict:
 
 
 def _analyse(url: str) -> None:
+    """Statistics for the planner; on PostgreSQL also the vacuum autovacuum would otherwise run during the timing."""
     engine = create_engine(database_url(url, "sqlite://"))
-    with engine.begin() as conn:
-        conn.execute(text("ANALYZE"))
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE"))
     engine.dispose()
 
 
