@@ -11,11 +11,14 @@ Chinese vocabulary, written without spaces), builds the search index (`flask sea
 serves the app with `python wsgi.py` (gevent, one process), then times GET /api/listings with a Chinese
 query and two filters (category + city), e.g. `?q=检测&category=compute&city=Beijing`, over many different
 words, and the same with English words. Prints the medians and p95s in milliseconds, measured by the client
-(one connection per request).
+(one connection per request), and what each request cost in CPU: the serving process's (from /proc) and, on
+PostgreSQL, the database server's backends' (their /proc/PID/schedstat), which the load of a shared machine
+does not change the way it changes the wall-clock times. The reindex's CPU time is reported as well.
 """
 import argparse
 import os
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -106,9 +109,51 @@ def fill(url: str, count: int, rng: random.Random, words: list[str], chinese: li
     engine.dispose()
 
 
-def _timed(base: str, rng: random.Random, words: list[str], queries: int) -> dict:
+def _process_cpu_s(pid: int) -> float:
+    """User + system CPU seconds a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class _CpuMeter:
+    """CPU used by the serving process and (on PostgreSQL) by the database's backends between two readings."""
+
+    def __init__(self, server_pid: int, url: str):
+        self.server_pid = server_pid
+        self.engine = create_engine(database_url(url, "sqlite://")) if url.startswith("postgres") else None
+
+    def _backends_ms(self) -> dict[int, float]:
+        if self.engine is None:
+            return {}
+        with self.engine.connect() as conn:
+            # the serving process's connections only: autovacuum's workers on the fresh tables are not a request's
+            pids = conn.scalars(text("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                                     "AND backend_type = 'client backend' AND pid <> pg_backend_pid()")).all()
+        out = {}
+        for pid in pids:
+            try:
+                out[pid] = int(Path(f"/proc/{pid}/schedstat").read_text().split()[0]) / 1e6
+            except (OSError, ValueError):  # not on this machine, or gone
+                pass
+        return out
+
+    def start(self) -> None:
+        self.server, self.backends = _process_cpu_s(self.server_pid), self._backends_ms()
+
+    def per_request(self, requests_count: int) -> dict:
+        server_ms = (_process_cpu_s(self.server_pid) - self.server) * 1000 / requests_count
+        now = self._backends_ms()
+        backends_ms = sum(ms - self.backends.get(pid, 0.0) for pid, ms in now.items()) / requests_count
+        out = {"server_cpu_ms": round(server_ms, 1)}
+        if self.engine is not None:
+            out["db_cpu_ms"] = round(backends_ms, 1)
+        return out
+
+
+def _timed(base: str, rng: random.Random, words: list[str], queries: int, meter: _CpuMeter) -> dict:
     close = {"Connection": "close"}
     timings, totals = [], []
+    meter.start()
     for _ in range(queries):
         params = {"q": rng.choice(words), "category": rng.choice(CATEGORIES), "city": rng.choice(CITIES)}
         t0 = time.perf_counter()
@@ -116,10 +161,11 @@ def _timed(base: str, rng: random.Random, words: list[str], queries: int) -> dic
         timings.append((time.perf_counter() - t0) * 1000)
         assert response.status_code == 200, response.text
         totals.append(response.json()["total"])
+    cpu = meter.per_request(queries)
     timings.sort()
     return {"median_ms": round(statistics.median(timings), 1),
             "p95_ms": round(timings[int(len(timings) * 0.95) - 1], 1), "max_ms": round(timings[-1], 1),
-            "mean_hits": round(statistics.mean(totals), 1)}
+            "mean_hits": round(statistics.mean(totals), 1), **cpu}
 
 
 def run(count: int, queries: int) -> dict:
@@ -130,11 +176,13 @@ def run(count: int, queries: int) -> dict:
         started = time.monotonic()
         fill(served.database_url, count, rng, words, chinese)
         print(f"inserted {count} listings in {time.monotonic() - started:.1f}s", flush=True)
-        started = time.monotonic()
+        started, children = time.monotonic(), resource.getrusage(resource.RUSAGE_CHILDREN)
         subprocess.run([sys.executable, "-m", "flask", "search", "reindex", "--kind", "listing"], cwd=ROOT,
                        env=served.env(), check=True, capture_output=True, timeout=3600)
         reindex_s = time.monotonic() - started
-        print(f"indexed them in {reindex_s:.1f}s", flush=True)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        reindex_cpu_s = after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime
+        print(f"indexed them in {reindex_s:.1f}s ({reindex_cpu_s:.1f}s of CPU in the command)", flush=True)
         _analyse(served.database_url)
         # A fresh connection per request: with keep-alive, the development server (gevent pywsgi) and the
         # client's delayed ACKs add a flat ~40 ms to every response (even /healthz), which is not the search.
@@ -142,9 +190,16 @@ def run(count: int, queries: int) -> dict:
         for _ in range(20):  # warm up (the first Chinese query also loads the segmenter's dictionary)
             requests.get(base, params={"q": rng.choice(chinese), "category": "compute", "city": "Beijing"},
                          headers={"Connection": "close"}, timeout=30)
-        return {"database": "postgresql" if os.environ.get("TEST_DATABASE_URL") else "sqlite", "listings": count,
-                "queries": queries, "reindex_s": round(reindex_s, 1), "floor": _floor(served.url + "/healthz"),
-                "chinese": _timed(base, rng, chinese, queries), "english": _timed(base, rng, words, queries)}
+        meter = _CpuMeter(served.server.process.pid, served.database_url)
+        try:
+            return {"database": "postgresql" if os.environ.get("TEST_DATABASE_URL") else "sqlite",
+                    "listings": count, "queries": queries, "reindex_s": round(reindex_s, 1),
+                    "reindex_cpu_s": round(reindex_cpu_s, 1), "load_average": os.getloadavg(),
+                    "floor": _floor(served.url + "/healthz"), "chinese": _timed(base, rng, chinese, queries, meter),
+                    "english": _timed(base, rng, words, queries, meter), "load_average_after": os.getloadavg()}
+        finally:
+            if meter.engine is not None:
+                meter.engine.dispose()
 
 
 def _floor(url: str, requests_count: int = 100) -> dict:
@@ -160,9 +215,10 @@ def _floor(url: str, requests_count: int = 100) -> dict:
 
 
 def _analyse(url: str) -> None:
+    """Statistics for the planner; on PostgreSQL also the vacuum autovacuum would otherwise run during the timing."""
     engine = create_engine(database_url(url, "sqlite://"))
-    with engine.begin() as conn:
-        conn.execute(text("ANALYZE"))
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE"))
     engine.dispose()
 
 

@@ -46,10 +46,17 @@ def _like(word: str) -> str:
     return "%" + word.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
 
 
+def _index_filters(filters: Filters, skip: str | None) -> dict[str, str | None]:
+    """The filters the index can narrow its matches by (`_load` indexes them; the SQL below still decides)."""
+    city = (filters.city or "").strip()
+    return {"category": filters.category if skip != "category" else None,
+            "city": city if skip != "city" and city.lower() != "remote" else None}
+
+
 def _filtered(filters: Filters, *, skip: str | None = None) -> tuple[Select, object | None]:
     stmt = select(Listing).where(Listing.status == ListingStatus.PUBLISHED, Listing.hidden_at.is_(None),
                                  live_provider(Listing.provider_id))
-    stmt, rank = join_matches(stmt, KIND, Listing.id, filters.q)
+    stmt, rank = join_matches(stmt, KIND, Listing.id, filters.q, _index_filters(filters, skip))
     if filters.category and skip != "category":
         stmt = stmt.where(Listing.category == filters.category)
     if filters.pricing_model and skip != "pricing_model":
@@ -92,6 +99,26 @@ def _texts(listing: Listing) -> list[str]:
             listing.description, listing.provider.name]
 
 
+def _matching_page(stmt: Select, rank, sort: str, page: int, per_page: int) -> tuple[list[Listing], int]:
+    """One page of a full-text search and the number of matches, finding the matches once.
+
+    Matching is most of a search's work in the database (every listing the filters leave has its document checked),
+    and counting and paging in two statements did it twice. The matches (id and rank only) are a common table
+    expression that the page and the count both read.
+    """
+    hits = stmt.with_only_columns(Listing.id.label("id"), rank.label("rank")).order_by(None).cte("hits")
+    total = select(func.count()).select_from(hits).scalar_subquery()
+    rows = db.session.execute(
+        _ordered(select(Listing, total.label("total")).join(hits, hits.c.id == Listing.id), sort, hits.c.rank)
+        .options(selectinload(Listing.provider), selectinload(Listing.photos))
+        .limit(per_page).offset((page - 1) * per_page)).all()
+    if rows:
+        return [row[0] for row in rows], rows[0].total
+    if page == 1:
+        return [], 0
+    return [], db.session.scalar(select(func.count()).select_from(hits)) or 0  # a page past the last one
+
+
 def _facet(filters: Filters, column, name: str) -> list[tuple[str, int]]:
     stmt, _rank = _filtered(filters, skip=name)
     sub = stmt.with_only_columns(column.label("value")).order_by(None).subquery()
@@ -109,11 +136,14 @@ def search(filters: Filters, *, sort: str = "relevance", page: int = 1, per_page
     stmt, rank = _filtered(filters)
     if sort == "relevance" and rank is None:
         sort = "newest"
-    total = db.session.scalar(select(func.count()).select_from(stmt.with_only_columns(Listing.id)
-                                                               .order_by(None).subquery())) or 0
-    items = list(db.session.scalars(_ordered(stmt, sort, rank)
-                                    .options(selectinload(Listing.provider), selectinload(Listing.photos))
-                                    .limit(per_page).offset((page - 1) * per_page)))
+    if rank is None:
+        total = db.session.scalar(select(func.count()).select_from(stmt.with_only_columns(Listing.id)
+                                                                   .order_by(None).subquery())) or 0
+        items = list(db.session.scalars(_ordered(stmt, sort, rank)
+                                        .options(selectinload(Listing.provider), selectinload(Listing.photos))
+                                        .limit(per_page).offset((page - 1) * per_page)))
+    else:
+        items, total = _matching_page(stmt, rank, sort, page, per_page)
     for item in items if filters.q else []:
         item.matched = matched_words(_texts(item), filters.q)
     result = SearchResult(page=Page(items=items, page=page, per_page=per_page, total=total))
@@ -152,7 +182,8 @@ def _load(conn: Connection, ids: list[int] | None):
         keywords = [*(row.tags or []), _category_names(row.category), *_values(row.category_fields),
                     *_values(row.specs, keys=True)]  # a category field's name is ours, a spec's the provider's
         body = [row.description or "", row.unit or "", city_names(row.city), row.name or ""]
-        yield row.id, Fields(title=row.title, keywords=" ; ".join(keywords), body=" ; ".join(body))
+        yield row.id, Fields(title=row.title, keywords=" ; ".join(keywords), body=" ; ".join(body),
+                             filters={"category": row.category, "city": row.city})
 
 
 def _touched(conn: Connection, instance) -> list[int]:

@@ -191,6 +191,15 @@ def index_terms(text: str | None) -> list[str]:
     return terms
 
 
+def filter_term(name: str, value: str) -> str:
+    """The term an item's value of an exact-match filter is indexed under (`@@city_6265696a696e67` for Beijing).
+
+    Typed text never yields it (a query keeps only letters and digits), FTS5 keeps it whole (`@` and `_` are token
+    characters) and the value is spelt in hex, so any value is one term. Compared without case or outer spaces.
+    """
+    return f"{CONCEPT_PREFIX * 2}{name}_{value.strip().lower().encode().hex()}"
+
+
 # Query side -------------------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)

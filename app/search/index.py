@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, delete, event, insert, text
 from sqlalchemy.orm import Session
 
-from app.search.analysis import index_terms
+from app.search.analysis import filter_term, index_terms
 from app.search.models import SQLITE_DDL, SQLITE_DROP, SearchDocument
 
 log = logging.getLogger(__name__)
@@ -23,10 +23,17 @@ MAX_POSITION = 16383  # PostgreSQL's highest tsvector position
 
 @dataclass
 class Fields:
-    """The text of one document: the title weighs most, then keywords (tags, categories…), then the body."""
+    """The text of one document: the title weighs most, then keywords (tags, categories…), then the body.
+
+    `filters` are the item's values of the exact-match filters its searches offer (a listing's category and city):
+    each is indexed as a term no typed word can produce (`filter_term`), so a search with the same filter asks the
+    full-text index for it too, which then intersects the words' matches with the filter's instead of checking the
+    document of every item the filter leaves. The search keeps its own SQL condition: the term only narrows.
+    """
     title: str = ""
     keywords: str = ""
     body: str = ""
+    filters: dict[str, str | None] = field(default_factory=dict)
 
 
 @dataclass
@@ -99,6 +106,7 @@ def _tsvector(fields: list[tuple[list[str], str]]) -> str:
 
 def _row(kind: str, ref_id: int, fields: Fields, dialect: str) -> dict:
     title, keywords, body = _terms(fields.title), _terms(fields.keywords), _terms(fields.body)
+    keywords += [filter_term(name, value) for name, value in fields.filters.items() if value]
     row = {"kind": kind, "ref_id": ref_id, "title_terms": " ".join(title), "keyword_terms": " ".join(keywords),
            "body_terms": " ".join(body)}
     if dialect == "postgresql":
