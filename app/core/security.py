@@ -25,7 +25,7 @@ FORM_PAGES = frozenset({
     "mentoring.availability", "mentoring.session_types", "mentoring.edit_session_type", "mentoring.reschedule",
     "conversations.offer", "marketplace.create_request", "marketplace.request_move",
     "roadshows.apply", "roadshows.add_pitch", "roadshows.invite", "roadshows.edit_pitch", "roadshows.score",
-    "roadshows.change_role",
+    "roadshows.change_role", "marketplace.raise_dispute", "marketplace.resolve_dispute",
 })
 
 

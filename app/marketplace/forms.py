@@ -328,6 +328,14 @@ class VoucherGrantForm(FlaskForm):
     submit = SubmitField(_l("Grant vouchers"))
 
 
+class DisputeForm(FlaskForm):
+    """The startup's dispute of a delivery: what is wrong with it."""
+
+    reason = TextAreaField(_l("What is wrong with the delivery"), id="dispute-reason", validators=[
+        DataRequired(message=_l("Say what is wrong with the delivery.")),
+        Length(max=5000, message=_l("Keep it under 5,000 characters."))])
+
+
 class ResolveDisputeForm(FlaskForm):
     """An admin's resolution of a dispute."""
 

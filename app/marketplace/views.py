@@ -373,8 +373,9 @@ def _quote_defaults(req) -> dict:
     }
 
 
-def _detail(req, *, quote_form=None, move_forms=None, status: int = 200):
-    """The request page; `move_forms` holds a refused move's form ({action: form}), shown again as it was sent."""
+def _detail(req, *, quote_form=None, move_forms=None, dispute_form=None, status: int = 200):
+    """The request page; `move_forms` holds a refused move's form ({action: form}) and `dispute_form` a refused
+    dispute, shown again as they were sent."""
     sides = request_services.parties_of(_me(), req)
     actions = sorted({a for side in sides for a in states.actions_for(req.state, side)},
                      key=list(states.ACTIONS).index)
@@ -398,7 +399,7 @@ def _detail(req, *, quote_form=None, move_forms=None, status: int = 200):
                            startup_rating=reviews.startup_rating(req.startup_id), message_form=forms.MessageForm(),
                            now_utc=utcnow(), can_dispute="startup" in sides and disputes.can_dispute(req),
                            dispute_until=req.delivered_at + disputes.DISPUTE_WINDOW if req.delivered_at else None,
-                           move_forms=move_forms,
+                           dispute_form=dispute_form or forms.DisputeForm(formdata=None), move_forms=move_forms,
                            messages=messages, is_party=bool(sides)), status
 
 
@@ -590,11 +591,22 @@ def confirm_payment(payment_id: int):
 @bp.route("/requests/<int:request_id>/dispute", methods=["POST"])
 @login_required
 def raise_dispute(request_id: int):
-    """The startup disputes the delivery, saying why."""
-    reason = request.form.get("reason", "")
-    return _money_step(request_id, lambda: disputes.raise_dispute(actor=_me(), request_id=request_id, reason=reason),
-                       _("Your dispute is raised. An administrator will resolve it; both sides are told."),
-                       "#dispute")
+    """The startup disputes the delivery, saying why; a refused reason (or a stale form) comes back as typed."""
+    form = forms.DisputeForm()
+    if form.validate_on_submit():
+        try:
+            disputes.raise_dispute(actor=_me(), request_id=request_id, reason=form.reason.data)
+        except AppError as error:
+            if error.status_code not in (403, 404, 409, 422):
+                raise
+            if error.status_code != 422:  # not the startup's, or past the window, or disputed already
+                flash(error.message, "error")
+                return redirect(url_for("marketplace.request_detail", request_id=request_id) + "#dispute")
+            form.reason.errors = [*form.reason.errors, *(error.details or {}).get("reason", [error.message])]
+        else:
+            flash(_("Your dispute is raised. An administrator will resolve it; both sides are told."), "success")
+            return redirect(url_for("marketplace.request_detail", request_id=request_id) + "#dispute")
+    return _detail(request_services.get_request(request_id, viewer=_me()), dispute_form=form, status=422)
 
 
 @bp.route("/requests/<int:request_id>/agreement")
@@ -714,37 +726,46 @@ def startup_equity_csv(startup_id: int):
     return equity.csv_response(entries, startup_id)
 
 
-@bp.route("/admin/disputes")
-@login_required
-def admin_disputes():
-    """Admins: disputes to resolve (open first), each with its resolution form."""
+def _disputes_page(*, refused_id: int | None = None, refused_form=None, status: int = 200):
     state = request.args.get("state") or None
     if state not in (None, *DISPUTE_STATES):
         state = None
     page = disputes.list_disputes(actor=_me(), state=state, page=request.args.get("page", 1, type=int) or 1)
     return render_template("marketplace/admin_disputes.html", page=page, state=state,
-                           form=forms.ResolveDisputeForm(), money_total=settlement.money_total)
+                           form=forms.ResolveDisputeForm(formdata=None), refused_id=refused_id,
+                           refused_form=refused_form, money_total=settlement.money_total), status
+
+
+@bp.route("/admin/disputes")
+@login_required
+def admin_disputes():
+    """Admins: disputes to resolve (open first), each with its resolution form."""
+    return _disputes_page()
 
 
 @bp.route("/admin/disputes/<int:dispute_id>/resolve", methods=["POST"])
 @login_required
 def resolve_dispute(dispute_id: int):
-    """An admin resolves a dispute: a full refund, a partial refund of an amount, or a rejection."""
+    """An admin resolves a dispute: a full refund, a partial refund of an amount, or a rejection. A refused
+    resolution (or a stale form) comes back on the disputes page as it was typed."""
     form = forms.ResolveDisputeForm()
-    if not form.validate_on_submit():
-        flash(" ".join(str(m) for messages in form.errors.values() for m in messages), "error")
-    else:
+    if form.validate_on_submit():
         try:
             disputes.resolve(actor=_me(), dispute_id=dispute_id, outcome=form.outcome.data, amount=form.amount.data,
                              note=form.note.data)
         except AppError as error:
             if error.status_code not in (403, 404, 409, 422):
                 raise
-            details = [" ".join(map(str, v)) for v in (error.details or {}).values() if isinstance(v, list)]
-            flash(" ".join([error.message, *details]), "error")
+            if error.status_code != 422:
+                flash(error.message, "error")
+                return redirect(url_for("marketplace.admin_disputes") + f"#dispute-{dispute_id}")
+            for name, messages in (error.details or {"outcome": [error.message]}).items():
+                field = getattr(form, name, form.outcome)
+                field.errors = [*field.errors, *messages]
         else:
             flash(_("The dispute is resolved; both sides are told."), "success")
-    return redirect(url_for("marketplace.admin_disputes") + f"#dispute-{dispute_id}")
+            return redirect(url_for("marketplace.admin_disputes") + f"#dispute-{dispute_id}")
+    return _disputes_page(refused_id=dispute_id, refused_form=form, status=422)
 
 
 # CLI ----------------------------------------------------------------------------------------

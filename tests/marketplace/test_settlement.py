@@ -284,3 +284,51 @@ def test_payment_forms_answer_404_for_unknown_or_huge_ids(market, login):
         response = founder.client.post(path, data={"csrf_token": founder.csrf_token, "reason": "x",
                                                    "outcome": "reject"})
         assert response.status_code < 500, path
+
+
+class TestDisputeForms:
+    """The request page's dispute form and the admin's resolution form, under bad input and a stale token: the
+    page comes back with what was typed and messages in the page's language, never a bare error page."""
+
+    @staticmethod
+    def _post(api, path: str, data: dict, *, csrf: str | None = None, lang: str = "zh"):
+        return api.client.post(path, data={**data, "csrf_token": api.csrf_token if csrf is None else csrf},
+                               headers={"Accept-Language": lang})
+
+    def test_an_empty_or_too_long_reason_comes_back_typed_with_its_message(self, equity_deal):
+        _deliver(equity_deal)
+        path = f"/requests/{equity_deal.rid}/dispute"
+        empty = self._post(equity_deal.founder, path, {"reason": "  "})
+        assert empty.status_code == 422 and "请说明交付存在什么问题。" in empty.get_data(as_text=True)
+        long_reason = "报告不完整" * 1001
+        too_long = self._post(equity_deal.founder, path, {"reason": long_reason})
+        page = too_long.get_data(as_text=True)
+        assert too_long.status_code == 422 and long_reason in page and 'id="dispute-reason-error"' in page
+        assert "请控制在 5,000 字以内。" in page
+        assert equity_deal.founder.get(f"/api/requests/{equity_deal.rid}").get_json().get("dispute") is None
+
+    def test_a_stale_token_keeps_the_reason_and_raises_nothing(self, equity_deal):
+        _deliver(equity_deal)
+        stale = self._post(equity_deal.founder, f"/requests/{equity_deal.rid}/dispute", {"reason": "缺少基准测试报告"},
+                           csrf="stale")
+        page = stale.get_data(as_text=True)
+        assert stale.status_code == 400 and "缺少基准测试报告" in page and 'data-dispute-form' in page
+        assert equity_deal.founder.get(f"/api/requests/{equity_deal.rid}").get_json().get("dispute") is None
+        raised = self._post(equity_deal.founder, f"/requests/{equity_deal.rid}/dispute", {"reason": "缺少基准测试报告"})
+        assert raised.status_code == 302
+
+    def test_a_refused_resolution_comes_back_on_its_own_card_as_typed(self, equity_deal, admin):
+        _deliver(equity_deal)
+        dispute = equity_deal.founder.post(f"/api/requests/{equity_deal.rid}/dispute",
+                                           json={"reason": "质量问题"}).get_json()
+        path = f"/admin/disputes/{dispute['id']}/resolve"
+        note = "部分退款，但忘了填金额"
+        refused = self._post(admin, path, {"outcome": "partial", "amount": "", "note": note})
+        page = refused.get_data(as_text=True)
+        assert refused.status_code == 422 and note in page
+        assert f'id="amount-{dispute["id"]}-error"' in page or f'id="outcome-{dispute["id"]}-error"' in page
+        stale = self._post(admin, path, {"outcome": "reject", "note": "证据不足"}, csrf="stale")
+        assert stale.status_code == 400 and "证据不足" in stale.get_data(as_text=True)
+        assert admin.get("/api/disputes?state=open").get_json()["items"][0]["state"] == "open"
+        done = self._post(admin, path, {"outcome": "reject", "note": "证据不足"})
+        assert done.status_code == 302
