@@ -72,10 +72,12 @@ class RoadshowForm(FlaskForm):
 
 
 class PitchForm(FlaskForm):
-    startup_id = SelectField(_l("Startup"), coerce=int, validators=[DataRequired()])
-    title = StringField(_l("Pitch title"), validators=[DataRequired(), Length(max=200)])
-    duration_minutes = IntegerField(_l("Minutes"), default=10, validators=[DataRequired(), NumberRange(1, 120)])
-    stream_url = URLField(_l("Video or meeting link (optional)"),
+    # Ids of their own: the add-pitch form shares the edit page with the roadshow's form (whose `title` is #title).
+    startup_id = SelectField(_l("Startup"), coerce=int, validators=[DataRequired()], id="pitch-startup_id")
+    title = StringField(_l("Pitch title"), validators=[DataRequired(), Length(max=200)], id="pitch-title")
+    duration_minutes = IntegerField(_l("Minutes"), default=10, validators=[DataRequired(), NumberRange(1, 120)],
+                                    id="pitch-duration_minutes")
+    stream_url = URLField(_l("Video or meeting link (optional)"), id="pitch-stream_url",
                           validators=[Optional(), URL(message=_l("Enter a full web address.")), Length(max=500)])
 
 

@@ -83,6 +83,24 @@ def test_edit_page_adds_a_pitch_and_uploads_a_deck(db, admin, login, make_roadsh
     assert "2-page deck" in api.get(f"/roadshows/{roadshow.id}/edit").get_data(as_text=True)
 
 
+def test_the_edit_page_names_each_field_once_so_every_label_reaches_its_own(db, admin, login, make_roadshow,
+                                                                             make_startup):
+    """The roadshow's form and the add-pitch form share the edit page: each id (and so each label's `for`) once."""
+    import re
+    from collections import Counter
+
+    roadshow = make_roadshow()
+    make_startup()
+    api = login(admin)
+    api.post(f"/roadshows/{roadshow.id}/pitches", data={**_csrf(api), "startup_id": make_startup().id,
+                                                         "title": "量子比特", "duration_minutes": 7})
+    html = api.get(f"/roadshows/{roadshow.id}/edit").get_data(as_text=True)
+    ids = Counter(re.findall(r'\sid="([^"]+)"', html))
+    assert [name for name, count in ids.items() if count > 1] == []
+    for target in re.findall(r'\sfor="([^"]+)"', html):
+        assert ids[target] == 1, f"a label for #{target}, which the page does not have once"
+
+
 def test_live_room_page(db, client, make_roadshow):
     roadshow = make_roadshow()
     html = client.get(f"/roadshows/{roadshow.id}/live").get_data(as_text=True)
