@@ -194,7 +194,7 @@ def listing_photos(listing_id: int):
     elif request.method == "POST":
         status = 422
     db.session.expire(item, ["photos"])
-    return render_template("marketplace/photos.html", listing=item, form=form, action_form=forms.NoteForm(),
+    return render_template("marketplace/photos.html", listing=item, form=form,
                            photo_url=photos.photo_url, max_photos=photos.MAX_PHOTOS), status
 
 
@@ -240,7 +240,7 @@ def listing_calendar(listing_id: int):
     elif request.method == "POST":
         status = 422
     upcoming = slots.calendar(item, include_taken=True)
-    return render_template("marketplace/calendar.html", listing=item, form=form, action_form=forms.NoteForm(),
+    return render_template("marketplace/calendar.html", listing=item, form=form,
                            slot_days=_by_day(upcoming), timezone=_me().timezone), status
 
 

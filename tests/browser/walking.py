@@ -76,7 +76,11 @@ READ_PAGE = """() => {
       if (el.matches('input[type=submit], input[type=button]') && el.value.trim()) texts.push(el.value.trim());
     });
   const editable = el => el.name && el.matches(EDITABLE);
+  const ids = {};
+  document.querySelectorAll('[id]').forEach(el => { ids[el.id] = (ids[el.id] || 0) + 1; });
   return {
+    duplicate_ids: Object.keys(ids).filter(id => ids[id] > 1),
+    stray_labels: Array.from(document.querySelectorAll('label[for]')).map(l => l.htmlFor).filter(f => ids[f] !== 1),
     forms: Array.from(document.forms).filter(f => Array.from(f.elements).some(editable)).length,
     lang, title: document.title.trim(),
     h1: Array.from(document.querySelectorAll('h1')).filter(h => h.textContent.trim()).length,
@@ -246,6 +250,8 @@ class Walker:
             found.append("no title")
         if not facts["h1"]:
             found.append("no h1")
+        found += [f"id {name!r} used more than once" for name in facts["duplicate_ids"]]
+        found += [f"a label for #{name}, which is not one element of the page" for name in facts["stray_labels"]]
         key = (pattern_of(path), self.lang, self.person) if FULL else (pattern_of(path), self.lang)
         if axe and key not in self.axe_done:
             self.axe_done.add(key)
