@@ -51,8 +51,10 @@ def _stats(page) -> dict:
     return page.evaluate("() => window.FuhuaStage.stats()")
 
 
-def _wait_stats(page, check, timeout: float = 20.0) -> dict:
-    """Poll the page's getStats() totals until check(stats) holds (the CSP forbids wait_for_function's eval)."""
+def _wait_stats(page, check, timeout: float = 45.0) -> dict:
+    """Poll the page's getStats() totals until check(stats) holds (the CSP forbids wait_for_function's eval). The
+    time allowed is long: with both suites and their browsers on two cores, a viewer's next poll of the stage and
+    its ICE can take a while."""
     deadline = time.monotonic() + timeout
     stats = None
     while time.monotonic() < deadline:
