@@ -103,7 +103,7 @@ def join_stage(*, user, roadshow_id: int, publish: bool = False) -> dict:
     janus = services._instance_for(room)
     user_id = user.id if access.signed_in(user) else 0
     expires = utcnow() + timedelta(hours=current_app.config["VIDEO_STAGE_TOKEN_HOURS"])
-    kind = "stage" if publish else "audience"
+    kind = "stage"  # (watching is streaming.watch's, above)
     grant = Grant(kind, roadshow.id, user_id, room, int(expires.timestamp()), secrets.randbelow(10**9))
     token = services.sign(grant)
     secret = services.room_secret(room)
@@ -112,10 +112,9 @@ def join_stage(*, user, roadshow_id: int, publish: bool = False) -> dict:
             for old_token, old in _stage_grants(janus, room, user_id=user_id, kind=kind):
                 services._revoke(janus, old_token, old)
         janus.add_token(token)
-        allowed = [token] if publish else []
-        if not janus.create_room(room, secret=secret, allowed=allowed, publishers=current_app.config[
+        if not janus.create_room(room, secret=secret, allowed=[token], publishers=current_app.config[
                 "VIDEO_STAGE_PUBLISHERS"], description=f"roadshow {roadshow.id}",
-                rec_dir=recording.rec_dir_now(roadshow.id)) and publish:
+                rec_dir=recording.rec_dir_now(roadshow.id)):
             janus.allow(room, secret=secret, tokens=[token])
         feeds = publishing_feeds(janus, room)
     except JanusError as error:
@@ -124,7 +123,7 @@ def join_stage(*, user, roadshow_id: int, publish: bool = False) -> dict:
     return {"janus_urls": [janus.http_url], "token": token, "room": room, "feed_id": grant.feed_id,
             "display": user.name if user_id else str(_l("Viewer")), "title": roadshow.title,
             "ice_servers": services._ice_servers(user if user_id else SimpleNamespace(id=0), grant.expires),
-            "can_publish": publish, "feeds": feeds, "poll_ms": current_app.config["VIDEO_STAGE_POLL_MS"]}
+            "can_publish": True, "feeds": feeds, "poll_ms": current_app.config["VIDEO_STAGE_POLL_MS"]}
 
 
 # Every viewer's page asks who is live every VIDEO_STAGE_POLL_MS: Janus is asked at most once a second per
