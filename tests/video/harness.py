@@ -99,6 +99,9 @@ class NetNamespace:
         subprocess.run(["ip", "netns", "delete", self.name], capture_output=True)
 
 
+CHROMIUM = "/usr/bin/chromium"
+
+
 def namespace_unavailable() -> str | None:
     """Why the namespace tests cannot run here, or None."""
     if shutil.which("janus") is None:
@@ -107,7 +110,24 @@ def namespace_unavailable() -> str | None:
         return "iproute2's ip is not installed"
     if os.geteuid() != 0:
         return "making a network namespace needs root"
+    if not Path(CHROMIUM).exists():
+        return f"no Chromium at {CHROMIUM}"
     return None
+
+
+def namespace_site(data_module: str, password: str, **kwargs):
+    """The body of a module-scoped fixture (`yield from namespace_site(...)`): `served_in_namespace`'s site, or
+    the test skipped with the reason the namespace, Janus or Chromium is not there."""
+    import pytest
+
+    reason = namespace_unavailable()
+    if reason:
+        pytest.skip(reason)
+    try:
+        with served_in_namespace(data_module, password, **kwargs) as site:
+            yield site
+    except OSError as error:
+        pytest.skip(f"cannot make a network namespace here: {error}")
 
 
 @contextlib.contextmanager

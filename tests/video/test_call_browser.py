@@ -5,16 +5,14 @@ frames and received audio packets from getStats(); a screen share reaches the me
 refused by Fuhua and by Janus; leaving closes the feed; with Janus gone the page still works.
 """
 import time
-from pathlib import Path
 
 import pytest
 
 from tests.served import ROOT
-from tests.video.harness import CHROMIUM_MEDIA_FLAGS, namespace_unavailable, served_in_namespace
+from tests.video.harness import CHROMIUM, CHROMIUM_MEDIA_FLAGS, namespace_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.served]
 
-CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "视频通话-Correct-Horse-42"
 ARTIFACTS = ROOT / "tests" / "artifacts"
 
@@ -22,14 +20,7 @@ ARTIFACTS = ROOT / "tests" / "artifacts"
 @pytest.fixture(scope="module")
 def call_site():
     """Janus and the app served inside one namespace, with a session on now; yields a small namespace object."""
-    reason = namespace_unavailable() or (None if Path(CHROMIUM).exists() else f"no Chromium at {CHROMIUM}")
-    if reason:
-        pytest.skip(reason)
-    try:
-        with served_in_namespace("tests.video.data", PASSWORD) as site:
-            yield site
-    except OSError as error:
-        pytest.skip(f"cannot make a network namespace here: {error}")
+    yield from namespace_site("tests.video.data", PASSWORD)
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.video.harness import namespace_unavailable, served_in_namespace
+from tests.video.harness import namespace_site
 from tests.video.test_call_browser import CHROMIUM, PASSWORD, _shot, _signed_in, netns_browser  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.served]
@@ -20,14 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.served]
 @pytest.fixture(scope="module")
 def call_site():
     """Janus and the app served inside one namespace, with a roadshow on now and nobody on stage yet."""
-    reason = namespace_unavailable() or (None if Path(CHROMIUM).exists() else f"no Chromium at {CHROMIUM}")
-    if reason:
-        pytest.skip(reason)
-    try:
-        with served_in_namespace("tests.video.recording_data", PASSWORD) as site:
-            yield site
-    except OSError as error:
-        pytest.skip(f"cannot make a network namespace here: {error}")
+    yield from namespace_site("tests.video.recording_data", PASSWORD)
 
 
 @pytest.fixture(scope="module")

@@ -8,12 +8,11 @@ hls.js) and plays it. Someone not invited cannot fetch the playlist. Ending the 
 """
 import json
 import time
-from pathlib import Path
 
 import pytest
 
 from app.video.calls import ROOM_BASE
-from tests.video.harness import CHROMIUM_MEDIA_FLAGS, namespace_unavailable, served_in_namespace
+from tests.video.harness import CHROMIUM_MEDIA_FLAGS, namespace_site
 from tests.video.test_call_browser import CHROMIUM, PASSWORD, _shot, _signed_in, netns_browser  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.served]
@@ -27,16 +26,8 @@ NO_WEBRTC = "disable_non_proxied_udp"
 def call_site():
     """Two Janus instances and the app served in one namespace; an invite-only roadshow whose first pitch is live;
     the room holds one viewer, a page waits 6 s for WebRTC media before it falls back to HLS."""
-    reason = namespace_unavailable() or (None if Path(CHROMIUM).exists() else f"no Chromium at {CHROMIUM}")
-    if reason:
-        pytest.skip(reason)
-    try:
-        with served_in_namespace("tests.video.scale_data", PASSWORD, instances=2, env={
-                "VIDEO_ROOM_MAX_SUBSCRIBERS": "1", "VIDEO_ICE_TIMEOUT_MS": "6000",
-                "VIDEO_STAGE_POLL_MS": "2000"}) as site:
-            yield site
-    except OSError as error:
-        pytest.skip(f"cannot make a network namespace here: {error}")
+    yield from namespace_site("tests.video.scale_data", PASSWORD, instances=2, env={
+        "VIDEO_ROOM_MAX_SUBSCRIBERS": "1", "VIDEO_ICE_TIMEOUT_MS": "6000", "VIDEO_STAGE_POLL_MS": "2000"})
 
 
 @pytest.fixture(scope="module")

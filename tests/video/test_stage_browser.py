@@ -9,11 +9,10 @@ come back by themselves; ending the pitch stops the stream.
 """
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
-from tests.video.harness import namespace_unavailable, served_in_namespace
+from tests.video.harness import namespace_site
 from tests.video.janus_client import JanusRefused, join_room
 from tests.video.test_call_browser import CHROMIUM, PASSWORD, _shot, _signed_in, netns_browser  # noqa: F401
 
@@ -23,14 +22,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.served]
 @pytest.fixture(scope="module")
 def call_site():
     """Janus and the app served inside one namespace, with a roadshow whose first pitch is live."""
-    reason = namespace_unavailable() or (None if Path(CHROMIUM).exists() else f"no Chromium at {CHROMIUM}")
-    if reason:
-        pytest.skip(reason)
-    try:
-        with served_in_namespace("tests.video.stage_data", PASSWORD) as site:
-            yield site
-    except OSError as error:
-        pytest.skip(f"cannot make a network namespace here: {error}")
+    yield from namespace_site("tests.video.stage_data", PASSWORD)
 
 
 @pytest.fixture(scope="module")
