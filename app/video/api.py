@@ -92,12 +92,15 @@ def stage_feeds(roadshow_id):
 
 
 @blp.route("/roadshows/<int:roadshow_id>/video", methods=["DELETE"])
+@blp.arguments(schemas.LeaveStageSchema, location="query", required=False)
 @blp.response(204)
 @_errors(401, 404, 503)
 @login_required
-def leave_stage(roadshow_id):
-    """Leave the stage video: your tokens stop working on Janus and your feed is closed."""
-    stage.leave_stage(user=_me(), roadshow_id=roadshow_id)
+def leave_stage(args, roadshow_id):
+    """Leave the stage video: your tokens stop working on Janus and your feed is closed. With `?publish=true`
+    only your stream stops (the presenter's "Stop my stream"): the token you went live with goes, you keep
+    watching."""
+    stage.leave_stage(user=_me(), roadshow_id=roadshow_id, publishing_only=bool((args or {}).get("publish")))
 
 
 @blp.route("/roadshows/<int:roadshow_id>/video/cut", methods=["POST"])

@@ -34,6 +34,11 @@ class JoinStageSchema(Schema):
         "description": "Go live (the presenter on stage and moderators) rather than watch"})
 
 
+class LeaveStageSchema(Schema):
+    publish = fields.Boolean(load_default=False, metadata={
+        "description": "Only stop going live (the token that may publish goes; watching goes on)"})
+
+
 class StageFeedSchema(Schema):
     id = fields.Integer(required=True, metadata={"description": "The publisher id to subscribe to"})
     display = fields.String(required=True)

@@ -153,14 +153,15 @@ def stage_feeds(*, user, roadshow_id: int) -> list[dict]:
     return feeds
 
 
-def leave_stage(*, user, roadshow_id: int) -> int:
-    """Take a signed-in person's stage and audience tokens off Janus (their feed too); how many went."""
+def leave_stage(*, user, roadshow_id: int, publishing_only: bool = False) -> int:
+    """Take a signed-in person's stage and audience tokens off Janus (their feed too), or with `publishing_only`
+    only the token they go live with (they keep watching); how many went."""
     room = room_of(get_roadshow(roadshow_id).id)
     services._instance_for(room)
     grants = []
     try:
         for janus in services.instances():  # a mount viewer's token is on the mountpoint's Janus
-            found = _stage_grants(janus, room, user_id=user.id)
+            found = _stage_grants(janus, room, user_id=user.id, kind="stage" if publishing_only else None)
             for token, grant in found:
                 services._revoke(janus, token, grant)
             grants += found

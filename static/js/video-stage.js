@@ -419,7 +419,16 @@
 
   if (buttons.live) {
     buttons.live.addEventListener("click", goLive);
-    buttons.stop.addEventListener("click", function () { stopped(t("stopped")); });
+    // Stopping takes the token that may publish off Janus too (the page keeps watching with its own).
+    buttons.stop.addEventListener("click", function () {
+      stopped(t("stopped"));
+      api("DELETE", url + "?publish=true").catch(function () { /* the sweep revokes it when the stage moves */ });
+    });
+    window.addEventListener("pagehide", function () {
+      if (!live.handle) return;
+      fetch(url + "?publish=true", {method: "DELETE", keepalive: true, credentials: "same-origin",
+                                    headers: {"X-CSRFToken": csrf, "Accept": "application/json"}});
+    });
     buttons.share.addEventListener("click", function () {
       if (!live.handle) return;
       var next = !live.sharing;

@@ -129,6 +129,19 @@ def test_a_moderator_cuts_the_presenter_and_the_feed_is_kicked(video, login, sho
     assert not session_refused(video.http_url, again["token"])
 
 
+def test_stopping_my_stream_revokes_only_the_token_that_publishes(video, login, show):
+    client = login(show["presenter"])
+    live = _join(login, show["presenter"], show["roadshow"], publish=True)
+    watching = _join(login, show["presenter"], show["roadshow"], publish=False)
+    join_room(video.http_url, token=live["token"], room=live["room"], feed_id=live["feed_id"])
+    assert client.delete(f"/api/roadshows/{show['roadshow'].id}/video?publish=true").status_code == 204
+    assert session_refused(video.http_url, live["token"])  # nobody can go live with it any more
+    assert not session_refused(video.http_url, watching["token"])  # the presenter's page goes on watching
+    assert client.delete(f"/api/roadshows/{show['roadshow'].id}/video?publish=maybe").status_code == 422
+    assert client.delete(f"/api/roadshows/{show['roadshow'].id}/video").status_code == 204
+    assert session_refused(video.http_url, watching["token"])
+
+
 def test_without_janus_the_stage_says_video_is_off(app, login, show):
     response = login(show["viewer"]).post(f"/api/roadshows/{show['roadshow'].id}/video", json={})
     assert response.status_code == 404 and response.get_json()["error"]["code"] == "video_disabled"

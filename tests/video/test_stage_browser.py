@@ -172,6 +172,28 @@ def test_after_janus_restarts_the_viewers_come_back_by_themselves(room, call_sit
                     timeout=30)
 
 
+def _stage_tokens(call_site) -> list[str]:
+    """The tokens on Janus that may publish on a stage (their payload names their kind, `fuhua.stage.…`)."""
+    return [t for t in call_site.ns.run(lambda: call_site.janus.client().list_tokens()) if ".stage." in t]
+
+
+def test_stopping_my_stream_takes_its_token_off_janus(room, call_site):
+    presenter, viewer = room["presenter"], room["viewer_en"]
+    if not presenter.evaluate("() => window.FuhuaStage.publishing()"):
+        _go_live(presenter)
+    _wait_stats(viewer, lambda s: s["framesDecoded"] > 10)
+    assert _stage_tokens(call_site)
+    presenter.get_by_role("button", name="Stop my stream").click()
+    presenter.get_by_role("button", name="Go live on camera").wait_for()
+    deadline = time.monotonic() + 10
+    while _stage_tokens(call_site) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _stage_tokens(call_site) == []
+    _wait_stats(viewer, lambda s: s["feed"] is None)
+    _go_live(presenter)  # going live again gets a new token
+    _wait_stats(viewer, lambda s: s["framesDecoded"] > 10)
+
+
 def test_ending_the_pitch_stops_the_stream(room):
     presenter, organiser, viewer = room["presenter"], room["organiser"], room["viewer_zh"]
     _wait_stats(viewer, lambda s: s["feed"] is not None)
