@@ -53,10 +53,21 @@ def served_file(room: int, name: str) -> Path | None:
 
 
 @contextmanager
-def _locked(directory: Path):
+def _locked(directory: Path, timeout: float = 30.0):
+    """The stage's lock, between processes and between greenlets of one: a blocking flock would stop the whole
+    event loop while another greenlet of this process holds it (and so never let that one finish), so the lock
+    is tried and, while held elsewhere, waited for cooperatively (`time.sleep` is gevent's when patched)."""
     directory.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + timeout
     with open(directory / ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"the HLS lock of {directory} stayed taken for {timeout:.0f} s") from None
+                time.sleep(0.02)
         yield
 
 

@@ -240,3 +240,36 @@ def test_the_stages_ffmpeg_stops_on_a_cut_and_when_the_pitch_ends_and_goes_with_
     assert not running() and (hls_dir / str(room)).exists()  # the playlist stays for the next presenter
     use_cases.set_stage(actor=show["admin"], roadshow_id=show["roadshow"].id, pitch_id=None, state="ended")
     assert not (hls_dir / str(room)).exists()
+
+
+GREENLETS = """
+from gevent import monkey; monkey.patch_all()
+import sys, gevent
+from flask import Flask
+from app.video import hls
+app = Flask("hls-lock")
+app.config.update(VIDEO_HLS_DIR=sys.argv[1], VIDEO_HLS_RTP_HOST="127.0.0.1", VIDEO_FFMPEG="ffmpeg",
+                  VIDEO_HLS_SEGMENT_SECONDS=1.0)
+def start():
+    with app.app_context():
+        return hls.ensure(11)
+first, second = gevent.spawn(start), gevent.spawn(start)
+done = gevent.joinall([first, second], timeout=30)
+with app.app_context():
+    hls.stop(11)
+print(len(done), first.value == second.value, first.exception, second.exception)
+"""
+
+
+@pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="ffmpeg is not installed")
+def test_two_greenlets_starting_one_stages_ffmpeg_do_not_stall_the_loop(tmp_path):
+    """Under gevent, the stage's lock is taken without blocking the thread: a greenlet waiting for it lets the
+    holder (which sleeps while ffmpeg starts) go on. A blocking flock here stalls the process for good."""
+    import subprocess
+    import sys
+
+    from tests.served import ROOT
+
+    done = subprocess.run([sys.executable, "-c", GREENLETS, str(tmp_path / "hls")], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60)
+    assert done.stdout.split() == ["2", "True", "None", "None"], done.stderr[-2000:]
