@@ -117,8 +117,11 @@ def ffmpeg_command(directory: Path) -> list[str]:
     behind it plays), segments numbered from the clock (a restarted ffmpeg carries on the same playlist after a
     discontinuity), the last few kept."""
     seconds = current_app.config["VIDEO_HLS_SEGMENT_SECONDS"]
+    # ffmpeg learns the video's size from its first keyframe: it waits for two of the keyframes the room asks the
+    # presenter for (one may be lost) before it gives up.
+    probe_us = int((2 * current_app.config["VIDEO_STAGE_KEYFRAME_SECONDS"] + 1) * 1_000_000)
     return [current_app.config["VIDEO_FFMPEG"], "-nostdin", "-hide_banner", "-loglevel", "warning",
-            "-protocol_whitelist", "file,udp,rtp", "-fflags", "+genpts", "-analyzeduration", "2000000",
+            "-protocol_whitelist", "file,udp,rtp", "-fflags", "+genpts", "-analyzeduration", str(probe_us),
             "-reorder_queue_size", "64", "-i", str(directory / "stream.sdp"),
             "-map", "0:v:0", "-map", "0:a:0?", "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency",
             "-pix_fmt", "yuv420p", "-force_key_frames", f"expr:gte(t,n_forced*{seconds})", "-b:v", "800k",

@@ -215,8 +215,10 @@ def _targets(room: int) -> list[Target]:
 
 def _stop(janus: Janus, room: int, publisher_id: int, stream_id: int) -> None:
     try:
+        # (lock_rtp_forward: stopping a forward needs the admin key, as starting one does)
         janus.videoroom({"request": "stop_rtp_forward", "room": room, "publisher_id": publisher_id,
-                         "stream_id": stream_id, "secret": services.room_secret(room)})
+                         "stream_id": stream_id, "secret": services.room_secret(room),
+                         "admin_key": janus.room_admin_key})
     except JanusError as error:
         if error.code not in (426, 428):  # the room or the feed went meanwhile (with its forwards)
             raise
