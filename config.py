@@ -185,8 +185,9 @@ class Config:
     # VideoRoom, the next ones watch a Streaming-plugin mountpoint (on the Janus instance with the fewest) fed by
     # the VideoRoom's rtp_forward; JANUS_RTP_HOSTS (in JANUS_URLS' order) are the addresses the room's Janus
     # sends that RTP to (default: each URL's host). VIDEO_HLS ("auto": when ffmpeg is installed) runs one ffmpeg
-    # per live stage on this machine, fed by rtp_forward to VIDEO_HLS_RTP_HOST, writing HLS into VIDEO_HLS_DIR
-    # for viewers whose network blocks WebRTC; a page falls back to it after VIDEO_ICE_TIMEOUT_MS without media.
+    # per live stage that someone plays as HLS on this machine, fed by rtp_forward to VIDEO_HLS_RTP_HOST, writing
+    # HLS into VIDEO_HLS_DIR for viewers whose network blocks WebRTC; a page falls back to it after
+    # VIDEO_ICE_TIMEOUT_MS without media.
     VIDEO_ROOM_MAX_SUBSCRIBERS = int(os.environ.get("VIDEO_ROOM_MAX_SUBSCRIBERS") or 100)
     JANUS_RTP_HOSTS = os.environ.get("JANUS_RTP_HOSTS") or ""
     JANUS_STREAMING_PORTS = os.environ.get("JANUS_STREAMING_PORTS") or "10000-10999"
@@ -194,6 +195,8 @@ class Config:
     VIDEO_HLS_DIR = os.environ.get("VIDEO_HLS_DIR") or str(BASE_DIR / "instance" / "hls")
     VIDEO_HLS_RTP_HOST = os.environ.get("VIDEO_HLS_RTP_HOST") or "127.0.0.1"
     VIDEO_HLS_SEGMENT_SECONDS = float(os.environ.get("VIDEO_HLS_SEGMENT_SECONDS") or 1)
+    # A stage's ffmpeg starts when a page first asks for its playlist and stops this long after the last asked.
+    VIDEO_HLS_IDLE_SECONDS = float(os.environ.get("VIDEO_HLS_IDLE_SECONDS") or 60)
     VIDEO_FFMPEG = os.environ.get("VIDEO_FFMPEG") or "ffmpeg"
     VIDEO_ICE_TIMEOUT_MS = int(os.environ.get("VIDEO_ICE_TIMEOUT_MS") or 10000)
     # Once a stage's feed is forwarded, its room asks the presenter's browser for a keyframe this often (seconds).

@@ -1,12 +1,16 @@
 """The stage video as HLS, for viewers whose network blocks WebRTC: one ffmpeg (Debian's) per live stage on this
-machine, fed by the VideoRoom's `rtp_forward` of the feed on stage (Opus + VP8 over RTP, described to ffmpeg by
-an SDP file), transcoding to H.264 + AAC in one-second MPEG-TS segments (a keyframe starts each) that the app
-serves, to the people who may watch the room only (`views.stage_hls`), and hls.js plays.
+machine that somebody plays as HLS, fed by the VideoRoom's `rtp_forward` of the feed on stage (Opus + VP8 over RTP,
+described to ffmpeg by an SDP file), transcoding to H.264 + AAC in one-second MPEG-TS segments (a keyframe starts
+each) that the app serves, to the people who may watch the room only (`views.stage_hls`), and hls.js plays.
+
+ffmpeg runs only while someone plays it: each request for the playlist (hls.js asks for it every segment) marks
+the stage as wanted (`want`), the forwards start ffmpeg for a stage wanted within VIDEO_HLS_IDLE_SECONDS and stop
+it once it is not (`wanted`), so a stage nobody watches through HLS costs no transcoding.
 
 Everything of a stage lives in VIDEO_HLS_DIR/<room>/: stream.sdp, ffmpeg.pid, ports (its RTP ports), ffmpeg.log,
-index.m3u8 and the segments. Any process of the app can so find, reuse or stop the ffmpeg another one started;
-a lock file keeps two from starting one each. ffmpeg is started detached (its parent, a shell, exits at once),
-so it outlives no more than `stop` or `flask video expire` allow it.
+wanted (its time is the last request for the playlist), index.m3u8 and the segments. Any process of the app can so
+find, reuse or stop the ffmpeg another one started; a lock file keeps two from starting one each. ffmpeg is started
+detached (its parent, a shell, exits at once), so it outlives no more than `stop` or `flask video expire` allow it.
 """
 from __future__ import annotations
 
@@ -69,6 +73,26 @@ def _locked(directory: Path, timeout: float = 30.0):
                     raise TimeoutError(f"the HLS lock of {directory} stayed taken for {timeout:.0f} s") from None
                 time.sleep(0.02)
         yield
+
+
+def want(room: int) -> None:
+    """Someone asked for the stage's playlist: keep (or get) its ffmpeg running."""
+    directory = stage_dir(room)
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "wanted").touch()
+
+
+def wanted(room: int) -> bool:
+    """Whether anyone asked for the stage's playlist within VIDEO_HLS_IDLE_SECONDS."""
+    try:
+        asked = (stage_dir(room) / "wanted").stat().st_mtime
+    except OSError:
+        return False
+    return time.time() - asked < current_app.config["VIDEO_HLS_IDLE_SECONDS"]
+
+
+def running(room: int) -> bool:
+    return _pid(stage_dir(room)) is not None
 
 
 def _pid(directory: Path) -> int | None:
@@ -195,14 +219,19 @@ def _kill(directory: Path) -> bool:
     return True
 
 
-def stop(room: int) -> bool:
-    """Stop the stage's ffmpeg (its playlist and last segments stay for a restart); whether one ran."""
+def stop(room: int, *, clear: bool = False) -> bool:
+    """Stop the stage's ffmpeg; whether one ran. Its playlist and last segments stay for a restart, or go with
+    `clear` (stopped for want of viewers: the next viewer should not start on minutes-old segments)."""
     directory = stage_dir(room)
     if not directory.exists():
         return False
     with _locked(directory):
         stopped = _kill(directory)
         (directory / "ffmpeg.pid").unlink(missing_ok=True)
+        if clear:
+            for old in directory.iterdir():
+                if old.name == PLAYLIST or SEGMENT.match(old.name):
+                    old.unlink(missing_ok=True)
     return stopped
 
 

@@ -31,7 +31,7 @@ from app.roadshows.live import access
 from app.roadshows.models import PitchState, Roadshow
 from app.roadshows.room import roadshow_room
 from app.roadshows.services import get_roadshow
-from app.video import calls, recording, services, streaming
+from app.video import calls, hls, recording, services, streaming
 from app.video.janus import JanusError
 from app.video.services import Grant, VideoDisabled, VideoUnavailable
 
@@ -203,6 +203,19 @@ def revoke_stage(roadshow_id: int) -> int:
         return 0
     finally:
         _feeds_cache.pop(room_of(roadshow_id), None)
+
+
+def play_hls(roadshow: Roadshow) -> None:
+    """A page asked for the stage's HLS playlist (the caller checked it may watch): mark it wanted and, if its
+    ffmpeg is not running here, start it and the forward of the feed on stage (none while nobody is live)."""
+    room = room_of(roadshow.id)
+    hls.want(room)
+    if hls.running(room) or not services.video_enabled():
+        return
+    try:
+        streaming.sync_forwards(room, publishing_feeds(services._instance_for(room), room))
+    except JanusError as error:
+        log.warning("could not start the HLS of roadshow %s: %s", roadshow.id, error)
 
 
 def _follow_stage(roadshow_id: int) -> None:

@@ -4,12 +4,12 @@ next ones watch a Janus Streaming-plugin mountpoint fed by the VideoRoom's `rtp_
 Each Janus instance (JANUS_URLS) may hold a mountpoint of the stage (id = the room's id), made by Fuhua when it
 sends a viewer there, private, with a secret and a pin Fuhua derives and never stores; a viewer there holds a
 "mount" token (Janus's core token auth, Streaming plugin only) that Fuhua revokes as it revokes audience tokens.
-The room's Janus sends the feed on stage to every mountpoint of the stage and to this machine's ffmpeg (HLS,
-app.video.hls): `sync_forwards` makes Janus's forwarders match that (run when the page asks who is live, so at
-most once a second per process; idempotent, and duplicates made by two processes at once are stopped on the next
-run). The forwards end with the publisher (Janus drops them when the feed leaves or is kicked); `stop_forwards`
-ends them (and ffmpeg) when the pitch ends or a moderator cuts the stream; `close_stage` removes the mountpoints
-once the roadshow is over.
+The room's Janus sends the feed on stage to every mountpoint of the stage and, while someone plays it, to this
+machine's ffmpeg (HLS, app.video.hls): `sync_forwards` makes Janus's forwarders match that (run when the page asks
+who is live, so at most once a second per process; idempotent, and duplicates made by two processes at once are
+stopped on the next run). The forwards end with the publisher (Janus drops them when the feed leaves or is kicked);
+`stop_forwards` ends them (and ffmpeg) when the pitch ends or a moderator cuts the stream; `close_stage` removes the
+mountpoints once the roadshow is over.
 
 Which Janus a mount viewer goes to: the one holding the fewest mount tokens of this stage, the room's own Janus
 last on a tie (it carries the room's subscribers already).
@@ -205,7 +205,7 @@ def _targets(room: int) -> list[Target]:
         found = mountpoint(janus, rtp_host(index, janus), room)
         if found:
             targets.append(found)
-    if hls.enabled():
+    if hls.enabled() and hls.wanted(room):
         try:
             targets.append(hls.ensure(room))
         except OSError as error:
@@ -236,10 +236,13 @@ def _forwarders(janus: Janus, room: int) -> list[tuple[int, dict]]:
 
 def sync_forwards(room: int, feeds: list[dict]) -> int:
     """Make the room's forwarders match: the first feed on stage (the one viewers watch) sent to every mountpoint
-    of the stage and to HLS, nothing else. Returns how many forwards it started."""
+    of the stage and, while someone plays it, to HLS; nothing else. An ffmpeg nobody played for
+    VIDEO_HLS_IDLE_SECONDS is stopped. Returns how many forwards it started."""
     janus = services._instance_for(room)
     feed = feeds[0]["id"] if feeds else None
     targets = _targets(room) if feed is not None else []
+    if hls.enabled() and feed is not None and not hls.wanted(room) and hls.running(room):
+        hls.stop(room, clear=True)  # nobody plays it: its forward goes below (its ports are no longer wanted)
     wanted = set().union(*(t.ports() for t in targets))
     have: set[tuple[str, int]] = set()
     for publisher_id, forwarder in sorted(_forwarders(janus, room), key=lambda pf: pf[1].get("stream_id") or 0):
@@ -296,14 +299,17 @@ def close_stage(room: int) -> None:
 
 
 def sweep() -> int:
-    """Stop the ffmpeg and forwards of every stage on this machine whose pitch is off stage, and remove those of
-    roadshows that ended (run with `flask video expire`); how many stages it looked at."""
+    """Stop the ffmpeg and forwards of every stage on this machine whose pitch is off stage or whose HLS nobody
+    played for VIDEO_HLS_IDLE_SECONDS, and remove those of roadshows that ended (run with `flask video expire`);
+    how many stages it looked at."""
     from app.video import calls, stage
 
     rooms = hls.live_rooms()
     for room in rooms:
         try:
             stage._follow_stage(room - calls.ROOM_BASE["roadshow"])
+            if hls.running(room) and not hls.wanted(room):  # on stage, but nobody plays its HLS any more
+                sync_forwards(room, stage.publishing_feeds(services._instance_for(room), room))
         except (JanusError, services.VideoDisabled) as error:
             log.warning("could not stop the forwards of room %s: %s", room, error)
     return len(rooms)

@@ -26,13 +26,15 @@ def vendor_script(name: str):
 @bp.route("/roadshows/<int:roadshow_id>/video/hls/<name>")
 def stage_hls(roadshow_id: int, name: str):
     """The stage video's HLS playlist or one of its segments (app.video.hls), to whoever may watch the room
-    (401/403 for others, as the room page); 404 while the stage is not live."""
+    (401/403 for others, as the room page); 404 while the stage is not live, or its ffmpeg has just started."""
     from app.roadshows.live import access
     from app.roadshows.services import get_roadshow
     from app.video import hls, stage
 
     user = current_user._get_current_object() if current_user.is_authenticated else None
     roadshow = access.require_watch(user, get_roadshow(roadshow_id))
+    if name == hls.PLAYLIST and hls.enabled():
+        stage.play_hls(roadshow)  # ffmpeg runs while pages ask for the playlist (404 until its first segment)
     path = hls.served_file(stage.room_of(roadshow.id), name) if hls.enabled() else None
     if path is None:
         abort(404)

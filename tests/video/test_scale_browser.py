@@ -4,7 +4,8 @@ namespace (harness.py).
 With the room's limit at one viewer, the first viewer subscribes in the VideoRoom and the second is sent to a
 Streaming mountpoint on the other Janus, fed by the room's rtp_forward: both decode the presenter's frames. A viewer
 whose Chromium may not use UDP (no WebRTC) falls back by itself to the stage's HLS (ffmpeg fed by rtp_forward,
-hls.js) and plays it. Someone not invited cannot fetch the playlist. Ending the pitch stops the forwards and ffmpeg.
+started by its first request for the playlist, hls.js) and plays it. Someone not invited cannot fetch the playlist.
+Ending the pitch stops the forwards and ffmpeg.
 """
 import json
 import time
@@ -133,6 +134,8 @@ def test_a_viewer_whose_network_blocks_webrtc_falls_back_to_hls(room, blocked_co
     page.click("main form [type=submit]")
     page.wait_for_load_state()
     try:
+        # The presenter is live and two viewers watch over WebRTC, but nobody has played the HLS: no ffmpeg runs.
+        assert not list(call_site.hls_dir.glob("*/ffmpeg.pid"))
         _enter(page, call_site)
         started = time.monotonic()
         stats = _wait(page, lambda s: s["path"] == "hls" and s["currentTime"] > 1, timeout=60)
@@ -144,6 +147,7 @@ def test_a_viewer_whose_network_blocks_webrtc_falls_back_to_hls(room, blocked_co
         samples = [_stats(page) for _ in range(8) if not time.sleep(0.5)]
         delays = sorted(s["hlsDelayMs"] for s in samples)
         assert all(d is not None and 0 < d < 15000 for d in delays), delays
+        assert len(list(call_site.hls_dir.glob("*/ffmpeg.pid"))) == 1  # started by the page's first request
         edge = sorted(s["hlsLatency"] for s in samples)
         print(f"HLS playing {time.monotonic() - started:.1f}s after the page opened; behind ffmpeg's clock by "
               f"{delays[4]} ms, behind the playlist's live edge by {edge[4]:.2f} s (medians of 8)")
@@ -180,6 +184,49 @@ def test_someone_not_invited_cannot_fetch_the_playlist(room, call_site):
 
     assert call_site.ns.run(fetch_segment, call_site.outsider).status_code == 403
     assert call_site.ns.run(fetch_segment, call_site.first).headers["Content-Type"] == "video/mp2t"
+
+
+def _playlist_as(call_site, email):
+    import requests
+
+    http = requests.Session()
+    answer = http.post(call_site.url + "/api/auth/login", json={"email": email, "password": PASSWORD}, timeout=30)
+    assert answer.status_code == 200, answer.text
+    return http.get(f"{call_site.url}/roadshows/{call_site.roadshow_id}/video/hls/index.m3u8", timeout=30)
+
+
+def _rtp_arrives(port: int, seconds: float = 3.0) -> bool:
+    """Whether any packet reaches this UDP port (where Janus forwarded the stage to ffmpeg) within `seconds`."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as listener:
+        listener.bind(("127.0.0.1", port))
+        listener.settimeout(seconds)
+        try:
+            return bool(listener.recv(2048))
+        except TimeoutError:
+            return False
+
+
+def test_once_nobody_plays_the_hls_its_ffmpeg_and_forward_stop_and_the_next_viewer_starts_them(room, call_site):
+    import os
+
+    stage_dir = next(call_site.hls_dir.glob("*/ffmpeg.pid")).parent
+    audio_port = int((stage_dir / "ports").read_text().split()[0])
+    long_ago = time.time() - 3600
+    os.utime(stage_dir / "wanted", (long_ago, long_ago))  # nobody asked for the playlist for an hour
+    # The WebRTC viewers' pages ask who is live every 2 s; the next ask finds the HLS unwanted.
+    deadline = time.monotonic() + 20
+    while (stage_dir / "ffmpeg.pid").exists() and time.monotonic() < deadline:
+        time.sleep(0.25)
+    assert not (stage_dir / "ffmpeg.pid").exists() and not (stage_dir / "index.m3u8").exists()
+    assert not call_site.ns.run(_rtp_arrives, audio_port)  # Janus no longer sends the stage there
+    # The next viewer's first ask starts ffmpeg again (404 until its first segment), and it plays.
+    deadline = time.monotonic() + 40
+    while (answer := call_site.ns.run(_playlist_as, call_site, call_site.first)).status_code != 200:
+        assert answer.status_code == 404 and time.monotonic() < deadline
+        time.sleep(1)
+    assert ".ts" in answer.text and (stage_dir / "ffmpeg.pid").exists()
 
 
 def test_ending_the_pitch_stops_the_forwards_and_ffmpeg(room, netns_browser, call_site):  # noqa: F811

@@ -242,6 +242,34 @@ def test_the_stages_ffmpeg_stops_on_a_cut_and_when_the_pitch_ends_and_goes_with_
     assert not (hls_dir / str(room)).exists()
 
 
+@pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="ffmpeg is not installed")
+def test_the_stages_ffmpeg_runs_only_while_someone_plays_its_hls(app, two, hls_dir, login, show):
+    """A live stage starts no ffmpeg until a page asks for its playlist; once nobody has asked for
+    VIDEO_HLS_IDLE_SECONDS, the next sync stops it and clears its segments. (No media flows here: the feed id is
+    one Janus does not know, whose forward it refuses as gone.)"""
+    import os
+    import time
+
+    room = stage.room_of(show["roadshow"].id)
+    on_stage = [{"id": 4242, "display": "周杰"}]
+    _watch(login, show["viewers"][0], show["roadshow"])  # the stage's VideoRoom exists
+    with app.app_context():
+        streaming.sync_forwards(room, on_stage)
+        assert not hls.running(room)  # nobody plays it: no transcoding
+        playlist = f"/roadshows/{show['roadshow'].id}/video/hls/index.m3u8"
+        assert login(show["viewers"][0]).get(playlist).status_code == 404
+        assert hls.wanted(room) and not hls.running(room)  # nobody is live (Janus lists no feed): nothing to play
+        streaming.sync_forwards(room, on_stage)
+        assert hls.running(room)  # wanted and on stage
+        pid = hls._pid(hls.stage_dir(room))
+        (hls.stage_dir(room) / "index.m3u8").write_text("#EXTM3U\n")
+        assert streaming.sync_forwards(room, on_stage) == 0 and hls._pid(hls.stage_dir(room)) == pid  # one ffmpeg
+        long_ago = time.time() - app.config["VIDEO_HLS_IDLE_SECONDS"] - 1
+        os.utime(hls.stage_dir(room) / "wanted", (long_ago, long_ago))
+        streaming.sync_forwards(room, on_stage)
+        assert not hls.running(room) and not (hls.stage_dir(room) / "index.m3u8").exists()
+
+
 GREENLETS = """
 from gevent import monkey; monkey.patch_all()
 import sys, gevent
