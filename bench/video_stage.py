@@ -6,7 +6,8 @@ a network namespace (tests/video/harness.py), on one of the three paths a viewer
               app/video/streaming.py puts each new viewer on the instance holding the fewest, so they spread over
               both; the room's rtp_forward feeds each instance's mountpoint);
 - hls:        the viewers' Chromium profile may not use UDP (webrtc.ip_handling_policy disable_non_proxied_udp,
-              as in tests/video/test_scale_browser.py), so their WebRTC never connects and the page falls back by itself to the stage's HLS (ffmpeg, hls.js).
+              as in tests/video/test_scale_browser.py), so their WebRTC never connects and the page falls back
+              by itself to the stage's HLS (ffmpeg, hls.js) after VIDEO_ICE_TIMEOUT_MS (10 s by default).
 
 The presenter goes live from the room page ("Go live on camera") with its camera replaced (page.add_init_script
 overriding navigator.mediaDevices.getUserMedia) by a 640x360 canvas stream at 30 fps plus a 440 Hz oscillator. Every
@@ -304,7 +305,8 @@ def run(path: str, viewers: int, seconds: float, browsers: int, screenshot: str 
         wrapper = site.ns.chromium_wrapper(CHROMIUM)
         args = ["--no-sandbox", "--disable-gpu", *CHROMIUM_MEDIA_FLAGS]
         presenter_browser = playwright.chromium.launch(executable_path=wrapper, headless=True, args=args)
-        viewer_browsers = [launch_viewers(playwright, wrapper, args, path) for _ in range(max(1, min(browsers, viewers)))]
+        viewer_browsers = [launch_viewers(playwright, wrapper, args, path)
+                           for _ in range(max(1, min(browsers, viewers)))]
         live_url = f"/roadshows/{site.roadshow_id}/live"
 
         presenter = sign_in(presenter_browser, site, site.presenter, [VIEWER_JS, PRESENTER_JS])
@@ -337,7 +339,7 @@ def run(path: str, viewers: int, seconds: float, browsers: int, screenshot: str 
             return seen if all(first is not None for first in seen) else None
 
         firsts = poll(all_first, 120, "every viewer's first frame", interval=0.5)
-        result["join_s"] = [round((first - t0) / 1000, 2) for first, t0 in zip(firsts, opened)]
+        result["join_s"] = [round((first - t0) / 1000, 2) for first, t0 in zip(firsts, opened, strict=True)]
         log(f"{path}: all playing, join {result['join_s']}")
         time.sleep(3)
         busy = CpuWindow(pids)
@@ -350,7 +352,7 @@ def run(path: str, viewers: int, seconds: float, browsers: int, screenshot: str 
             time.sleep(0.5)
         result["cpu_busy"] = busy.stop()
         after = [snapshot(page) for page in pages]
-        delays = [page.evaluate(DELAYS_JS, [b["t"], a["t"]]) for page, b, a in zip(pages, before, after)]
+        delays = [page.evaluate(DELAYS_JS, [b["t"], a["t"]]) for page, b, a in zip(pages, before, after, strict=True)]
         sent2 = snapshot(presenter)
         errors = [e for page in [presenter, *pages] for e in page.errors]
         for browser in [presenter_browser, *viewer_browsers]:
@@ -364,7 +366,7 @@ def run(path: str, viewers: int, seconds: float, browsers: int, screenshot: str 
 
 def summarise(result, path, viewers, before, after, delays, sent, errors) -> dict:
     each = []
-    for b, a, d in zip(before, after, delays):
+    for b, a, d in zip(before, after, delays, strict=True):
         wall = (a["t"] - b["t"]) / 1000
         frames = (a["totalVideoFrames"] - b["totalVideoFrames"]) if path == "hls" else (
             a["framesDecoded"] - b["framesDecoded"])
