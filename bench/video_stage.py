@@ -215,18 +215,54 @@ def cpu_ticks(pid: int) -> int:
     return int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat(5))
 
 
-class CpuWindow:
-    """CPU of some processes over a stretch of wall time, in % of one core each."""
+def machine_ticks() -> tuple[int, int]:
+    """(busy, total) jiffies of every CPU of the machine, from /proc/stat."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle, iowait
+    return sum(fields[:8]) - idle, sum(fields[:8])
 
-    def __init__(self, pids: dict[str, int]):
-        self.pids = pids
+
+def chromium_ticks(netns: str) -> dict[int, int]:
+    """CPU ticks of every Chromium process living in the network namespace `netns` (this run's browsers)."""
+    target = os.stat(f"/run/netns/{netns}")
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            ns = os.stat(entry / "ns" / "net")
+            if (ns.st_ino, ns.st_dev) == (target.st_ino, target.st_dev) and \
+                    (entry / "comm").read_text().startswith("chrom"):
+                found[int(entry.name)] = cpu_ticks(int(entry.name))
+        except (OSError, ValueError):
+            pass
+    return found
+
+
+class CpuWindow:
+    """CPU of some processes over a stretch of wall time, in % of one core each; and, for context, of this run's
+    Chromium processes together and how busy the whole machine was (% of its cores)."""
+
+    def __init__(self, pids: dict[str, int], netns: str):
+        self.pids, self.netns = pids, netns
         self.start = time.monotonic()
         self.ticks = {name: cpu_ticks(pid) for name, pid in pids.items()}
+        self.machine = machine_ticks()
+        self.chromium = chromium_ticks(netns)
 
     def stop(self) -> dict[str, float]:
         wall = time.monotonic() - self.start
         return {name: round(100 * (cpu_ticks(pid) - self.ticks[name]) / TICK / wall, 1)
                 for name, pid in self.pids.items()}
+
+    def context(self) -> dict[str, float]:
+        """Call right after stop(): the run's Chromium processes (those alive at both ends), the machine."""
+        wall = time.monotonic() - self.start
+        now = chromium_ticks(self.netns)
+        chromium = sum(now[pid] - ticks for pid, ticks in self.chromium.items() if pid in now)
+        busy, total = machine_ticks()
+        return {"chromium": round(100 * chromium / TICK / wall, 1),
+                "machine_busy": round(100 * (busy - self.machine[0]) / max(total - self.machine[1], 1), 1)}
 
 
 def percentile(values: list[float], q: float) -> float | None:
@@ -323,12 +359,13 @@ def run(path: str, viewers: int, seconds: float, browsers: int, screenshot: str 
         if path == "hls":
             pids["ffmpeg"] = poll(lambda: ffmpeg_pid(site), 30, "ffmpeg")
         time.sleep(3)
-        idle = CpuWindow(pids)
+        idle = CpuWindow(pids, site.ns.name)
         sent0 = snapshot(presenter)
         time.sleep(seconds)
         result["cpu_idle"] = idle.stop()
+        result["context_idle"] = idle.context()
         sent1 = snapshot(presenter)
-        log(f"{path}: CPU with no viewer {result['cpu_idle']}")
+        log(f"{path}: CPU with no viewer {result['cpu_idle']} {result['context_idle']}")
 
         opened = []
         for page in pages:
@@ -342,7 +379,7 @@ def run(path: str, viewers: int, seconds: float, browsers: int, screenshot: str 
         result["join_s"] = [round((first - t0) / 1000, 2) for first, t0 in zip(firsts, opened, strict=True)]
         log(f"{path}: all playing, join {result['join_s']}")
         time.sleep(3)
-        busy = CpuWindow(pids)
+        busy = CpuWindow(pids, site.ns.name)
         before = [snapshot(page) for page in pages]
         shot_at = time.monotonic() + seconds / 2
         while time.monotonic() < busy.start + seconds:
@@ -351,6 +388,7 @@ def run(path: str, viewers: int, seconds: float, browsers: int, screenshot: str 
                 screenshot = None
             time.sleep(0.5)
         result["cpu_busy"] = busy.stop()
+        result["context_busy"] = busy.context()
         after = [snapshot(page) for page in pages]
         delays = [page.evaluate(DELAYS_JS, [b["t"], a["t"]]) for page, b, a in zip(pages, before, after, strict=True)]
         sent2 = snapshot(presenter)
