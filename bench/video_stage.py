@@ -54,6 +54,7 @@ from tests.video.harness import CHROMIUM_MEDIA_FLAGS, namespace_unavailable, ser
 
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "视频基准-Correct-Horse-42"
+JOIN_TIMEOUT = 120  # s for every viewer to show a frame
 MAX_VIEWERS = 16  # bench/video_stage_data.py makes that many
 TICK = os.sysconf("SC_CLK_TCK")
 PATHS = ("room", "mountpoint", "hls")
@@ -304,6 +305,14 @@ def poll(check, timeout: float, what: str, interval: float = 0.25):
     raise TimeoutError(f"{what}: not within {timeout:.0f}s")
 
 
+def status(page) -> dict:
+    """What a viewer's page says about its video (for one that never showed a frame)."""
+    return page.evaluate("""async () => ({
+        path: document.querySelector("[data-video-stage]").getAttribute("data-video-path"),
+        status: document.querySelector("[data-stage-video-status]").textContent,
+        stats: window.FuhuaStage ? await window.FuhuaStage.stats() : null})""")
+
+
 def ffmpeg_pid(site) -> int | None:
     for pid_file in Path(site.hls_dir).glob("*/ffmpeg.pid"):
         try:
@@ -371,13 +380,20 @@ def run(path: str, viewers: int, seconds: float, browsers: int, screenshot: str 
         for page in pages:
             opened.append(time.time() * 1000)
             page.goto(live_url)
-        def all_first():
-            seen = [page.evaluate("() => window.__vb.first") for page in pages]
-            return seen if all(first is not None for first in seen) else None
-
-        firsts = poll(all_first, 120, "every viewer's first frame", interval=0.5)
-        result["join_s"] = [round((first - t0) / 1000, 2) for first, t0 in zip(firsts, opened, strict=True)]
-        log(f"{path}: all playing, join {result['join_s']}")
+        deadline = time.monotonic() + JOIN_TIMEOUT
+        while True:
+            firsts = [page.evaluate("() => window.__vb.first") for page in pages]
+            if all(first is not None for first in firsts) or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+        result["join_s"] = [None if first is None else round((first - t0) / 1000, 2)
+                            for first, t0 in zip(firsts, opened, strict=True)]
+        # A viewer showing no frame by then is reported (with what its page said) and left out of the window.
+        result["never_played"] = [status(page) for page, first in zip(pages, firsts, strict=True) if first is None]
+        pages = [page for page, first in zip(pages, firsts, strict=True) if first is not None]
+        log(f"{path}: join {result['join_s']}; never played: {result['never_played']}")
+        if not pages:
+            raise RuntimeError(f"{path}: no viewer played within {JOIN_TIMEOUT} s")
         time.sleep(3)
         busy = CpuWindow(pids, site.ns.name)
         before = [snapshot(page) for page in pages]
@@ -418,6 +434,7 @@ def summarise(result, path, viewers, before, after, delays, sent, errors) -> dic
                      "delay_ms": statistics.median(d) if d else None, "width": a["width"],
                      "page_hls_delay_ms": a.get("hlsDelayMs"), "page_hls_latency_s": a.get("hlsLatency")})
     all_delays = [x for d in delays for x in d]
+    joined = [j for j in result["join_s"] if j is not None]
     idle, busy = result["cpu_idle"], result["cpu_busy"]
     janus_idle = sum(v for k, v in idle.items() if k.startswith("janus"))
     janus_busy = sum(v for k, v in busy.items() if k.startswith("janus"))
@@ -432,7 +449,7 @@ def summarise(result, path, viewers, before, after, delays, sent, errors) -> dic
         "delay_ms_median": statistics.median(all_delays) if all_delays else None,
         "delay_ms_p95": percentile(all_delays, 0.95), "delay_samples": len(all_delays),
         "rejected_frames": sum(e["rejected"] for e in each),
-        "join_s_median": statistics.median(result["join_s"]), "join_s_max": max(result["join_s"]),
+        "join_s_median": statistics.median(joined), "join_s_max": max(joined), "played": len(joined),
         "janus_cpu_idle": round(janus_idle, 1), "janus_cpu_busy": round(janus_busy, 1),
         "janus_cpu_per_viewer": round((janus_busy - janus_idle) / viewers, 2),
         "ffmpeg_cpu": busy.get("ffmpeg"),
@@ -454,17 +471,22 @@ def row(r: dict) -> str:
     if r["viewer_paths"] != [r["path"]]:
         log(f"warning: the viewers of the {r['path']} run watched through {r['viewer_paths']}")
     freezes = (f"{r['waiting']} waiting" if r["path"] == "hls" else f"{r['freezes']} ({r['freeze_s']} s)")
-    return (f"| {r['at']} | {r['path']} | {r['viewers']} | {r['join_s_median']:.1f} / {r['join_s_max']:.1f} s "
+    seen = r.get("context_busy")
+    context = f"{seen['chromium']} % / {seen['machine_busy']} %" if seen else "–"
+    viewers = str(r["viewers"]) if r.get("played", r["viewers"]) == r["viewers"] else (
+        f"{r['viewers']} ({r['played']} played)")
+    return (f"| {r['at']} | {r['path']} | {viewers} | {r['join_s_median']:.1f} / {r['join_s_max']:.1f} s "
             f"| {r['fps_median']:.1f} (min {r['fps_min']:.1f}) | {freezes} | {ms(r['delay_ms_median'])} / "
             f"{ms(r['delay_ms_p95'])} ({r['delay_samples']}) | "
             f"{'–' if r['path'] == 'hls' else round(r['audio_pps_median'])} | {cpu} | "
             f"{'–' if r['ffmpeg_cpu'] is None else str(r['ffmpeg_cpu']) + ' %'} | "
-            f"{r['load_before']} → {r['load_after']} |")
+            f"{context} | {r['load_before']} → {r['load_after']} |")
 
 
 HEADER = ("| when | path | viewers | join median / max | decoded fps per viewer, median (min) | freezes (total) "
           "| delay median / p95 (frames read) | audio pkt/s | Janus CPU 0 → N viewers, per viewer | ffmpeg CPU "
-          "| load before → after |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+          "| run's Chromium CPU / machine busy | load before → after |\n"
+          "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
 
 
 def main() -> None:
@@ -476,7 +498,14 @@ def main() -> None:
     parser.add_argument("--browsers", type=int, default=2, help="Chromium processes the viewers are spread over")
     parser.add_argument("--screenshot", help="a viewer page halfway through the window (with --all: PATH in it is "
                                              "replaced by the path's name)")
+    parser.add_argument("--table", metavar="FILE", help="print the table of the JSON lines in FILE and stop")
     options = parser.parse_args()
+    if options.table:
+        print(HEADER)
+        for line in Path(options.table).read_text().splitlines():
+            if line.startswith("{"):
+                print(row(json.loads(line)))
+        return
     if not 1 <= options.viewers <= MAX_VIEWERS:
         parser.error(f"--viewers: 1 to {MAX_VIEWERS}")
     reason = namespace_unavailable() or (None if Path(CHROMIUM).exists() else f"no Chromium at {CHROMIUM}")
