@@ -471,13 +471,14 @@ def row(r: dict) -> str:
     if r["viewer_paths"] != [r["path"]]:
         log(f"warning: the viewers of the {r['path']} run watched through {r['viewer_paths']}")
     freezes = (f"{r['waiting']} waiting" if r["path"] == "hls" else f"{r['freezes']} ({r['freeze_s']} s)")
+    presented = statistics.median(v["presented_fps"] for v in r["per_viewer"])
     seen = r.get("context_busy")
     context = f"{seen['chromium']} % / {seen['machine_busy']} %" if seen else "–"
     viewers = str(r["viewers"]) if r.get("played", r["viewers"]) == r["viewers"] else (
         f"{r['viewers']} ({r['played']} played)")
     return (f"| {r['at']} | {r['path']} | {viewers} | {r['join_s_median']:.1f} / {r['join_s_max']:.1f} s "
-            f"| {r['fps_median']:.1f} (min {r['fps_min']:.1f}) | {freezes} | {ms(r['delay_ms_median'])} / "
-            f"{ms(r['delay_ms_p95'])} ({r['delay_samples']}) | "
+            f"| {r['fps_median']:.1f} (min {r['fps_min']:.1f}) / {presented:.1f} | {freezes} "
+            f"| {ms(r['delay_ms_median'])} / {ms(r['delay_ms_p95'])} ({r['delay_samples']}) | "
             f"{'–' if r['path'] == 'hls' else round(r['audio_pps_median'])} | {cpu} | "
             f"{'–' if r['ffmpeg_cpu'] is None else str(r['ffmpeg_cpu']) + ' %'} | "
             f"{context} | {r['load_before']} → {r['load_after']} |")
