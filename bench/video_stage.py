@@ -392,6 +392,12 @@ def run(path: str, viewers: int, seconds: float, browsers: int, screenshot: str 
         result["never_played"] = [status(page) for page, first in zip(pages, firsts, strict=True) if first is None]
         pages = [page for page, first in zip(pages, firsts, strict=True) if first is not None]
         log(f"{path}: join {result['join_s']}; never played: {result['never_played']}")
+        if result["never_played"]:  # what the server and Janus said, before the run's folder goes
+            saved = Path(f"/tmp/vbench-{path}-{int(time.time())}.log")
+            saved.write_text(site.served.logs() + "".join(f"\n--- janus{i}\n{janus.log()}"
+                                                          for i, janus in enumerate(site.janus_all)))
+            result["logs"] = str(saved)
+            log(f"{path}: server and Janus logs in {saved}")
         if not pages:
             raise RuntimeError(f"{path}: no viewer played within {JOIN_TIMEOUT} s")
         time.sleep(3)
