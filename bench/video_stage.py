@@ -490,9 +490,9 @@ def row(r: dict) -> str:
             f"{context} | {r['load_before']} → {r['load_after']} |")
 
 
-HEADER = ("| when | path | viewers | join median / max | decoded fps per viewer, median (min) | freezes (total) "
-          "| delay median / p95 (frames read) | audio pkt/s | Janus CPU 0 → N viewers, per viewer | ffmpeg CPU "
-          "| run's Chromium CPU / machine busy | load before → after |\n"
+HEADER = ("| when | path | viewers | join median / max | fps per viewer: decoded median (min) / presented "
+          "| freezes (total) | delay median / p95 (frames read) | audio pkt/s | Janus CPU 0 → N viewers, per viewer "
+          "| ffmpeg CPU | run's Chromium CPU / machine busy | load before → after |\n"
           "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
 
 
