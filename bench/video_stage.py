@@ -457,7 +457,8 @@ def summarise(result, path, viewers, before, after, delays, sent, errors) -> dic
         "rejected_frames": sum(e["rejected"] for e in each),
         "join_s_median": statistics.median(joined), "join_s_max": max(joined), "played": len(joined),
         "janus_cpu_idle": round(janus_idle, 1), "janus_cpu_busy": round(janus_busy, 1),
-        "janus_cpu_per_viewer": round((janus_busy - janus_idle) / viewers, 2),
+        # Per viewer that played: one that never got a place holds no media on Janus.
+        "janus_cpu_per_viewer": round((janus_busy - janus_idle) / len(joined), 2),
         "ffmpeg_cpu": busy.get("ffmpeg"),
         "presenter_fps_idle": round((sent[1]["framesEncoded"] - sent[0]["framesEncoded"]) / sent_wall(sent[0], sent[1]),
                                     1),
@@ -471,7 +472,8 @@ def row(r: dict) -> str:
     def ms(v):
         return "–" if v is None else f"{v:.0f} ms"
 
-    cpu = f"{r['janus_cpu_idle']} → {r['janus_cpu_busy']} %, **{r['janus_cpu_per_viewer']} %**"
+    per_viewer = round((r["janus_cpu_busy"] - r["janus_cpu_idle"]) / r.get("played", r["viewers"]), 2)
+    cpu = f"{r['janus_cpu_idle']} → {r['janus_cpu_busy']} %, **{per_viewer} %**"
     if len(r["cpu_busy"]) > 1:
         cpu += " (" + ", ".join(f"{k} {r['cpu_idle'][k]}→{v}" for k, v in r["cpu_busy"].items()) + ")"
     if r["viewer_paths"] != [r["path"]]:
