@@ -22,11 +22,12 @@ Per run: the presenter goes live; the Janus CPU (utime + stime from /proc/PID/st
 ffmpeg's when HLS runs) is sampled over a window of --seconds with no viewer; then the viewers (signed in
 beforehand, each in a BrowserContext of its own, spread over --browsers Chromium processes) open the live room
 one after another; join time = page.goto to the first frame presented on that viewer
-(requestVideoFrameCallback); once all play, over a second window of --seconds: per viewer decoded fps
-(inbound-rtp framesDecoded delta, for HLS getVideoPlaybackQuality().totalVideoFrames delta), freezes
-(inbound-rtp freezeCount / totalFreezesDuration; for HLS the <video>'s 'waiting' events), audio packets
-received (WebRTC), the delays decoded in that window; and Janus's CPU again: per subscriber = (CPU with N - CPU
-with none) / N, in % of one core.
+(requestVideoFrameCallback); once all play (a viewer with no frame after 120 s is reported and left out), over a
+second window of --seconds: per viewer decoded fps (inbound-rtp framesDecoded delta, for HLS
+getVideoPlaybackQuality().totalVideoFrames delta) and frames presented per second, freezes (inbound-rtp
+freezeCount / totalFreezesDuration; for HLS the <video>'s 'waiting' events), audio packets received (WebRTC), the
+delays decoded in that window; and Janus's CPU again: per subscriber = (CPU with N - CPU with none) / the viewers
+that played, in % of one core. For context: the CPU of the run's Chromium processes and how busy the machine was.
 
     .venv/bin/python bench/video_stage.py --viewers 6 --path room --seconds 30
     .venv/bin/python bench/video_stage.py --viewers 6 --all --seconds 30       # room, mountpoint, hls in turn
