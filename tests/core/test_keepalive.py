@@ -227,7 +227,12 @@ class SlowReader:
             if packet == "2":
                 self.ping_times.append(time.monotonic())
                 self.pings += 1
-                self.ws.send("3")
+                try:
+                    self.ws.send("3")
+                except (websocket.WebSocketConnectionClosedException, OSError) as error:
+                    # (closed by the test itself while this thread slept over the ping: not the server's doing)
+                    self.closed_by_server = not self.stop.is_set() and repr(error)
+                    return
             elif packet == "1" or packet == "":
                 self.closed_by_server = repr(packet)
                 return
