@@ -143,6 +143,8 @@ class Config:
     ROADSHOW_DECK_RENDER_TIMEOUT = float(os.environ.get("ROADSHOW_DECK_RENDER_TIMEOUT") or 120)  # seconds per deck
     ROADSHOW_DECK_MAX_PIXELS = int(os.environ.get("ROADSHOW_DECK_MAX_PIXELS") or 4_000_000)  # per page image
     ROADSHOW_DECK_RENDER_MEMORY_MB = int(os.environ.get("ROADSHOW_DECK_RENDER_MEMORY_MB") or 1024)
+    # The part of one core a deck's renderer may use (it rests between pages): chat beside it comes first.
+    ROADSHOW_DECK_RENDER_SHARE = float(os.environ.get("ROADSHOW_DECK_RENDER_SHARE") or 0.5)
     # Seconds a server process may stay silent before its room visits stop counting as presence.
     ROADSHOW_NODE_TIMEOUT = float(os.environ.get("ROADSHOW_NODE_TIMEOUT") or 45)
     # Seconds after leaving a room within which coming back restores a raised hand (a reconnect, not a new visit).

@@ -114,9 +114,11 @@ class DeckRenderer:
     greenlets when gevent has patched `subprocess`, so the serving loop keeps answering meanwhile.
     """
 
-    def __init__(self, *, processes: int, timeout: float, target_width: int, max_pixels: int, memory_mb: int):
+    def __init__(self, *, processes: int, timeout: float, target_width: int, max_pixels: int, memory_mb: int,
+                 share: float = 1.0):
         self.timeout = timeout
         self.args = [str(target_width), str(max_pixels), str(memory_mb)]
+        self.share = share
         self._slots = threading.BoundedSemaphore(max(1, processes))
 
     @classmethod
@@ -124,17 +126,19 @@ class DeckRenderer:
         return cls(processes=int(config.get("ROADSHOW_DECK_RENDER_PROCESSES", 1)),
                    timeout=float(config.get("ROADSHOW_DECK_RENDER_TIMEOUT", 120)),
                    target_width=RENDER_WIDTH, max_pixels=int(config.get("ROADSHOW_DECK_MAX_PIXELS", 4_000_000)),
-                   memory_mb=int(config.get("ROADSHOW_DECK_RENDER_MEMORY_MB", 1024)))
+                   memory_mb=int(config.get("ROADSHOW_DECK_RENDER_MEMORY_MB", 1024)),
+                   share=float(config.get("ROADSHOW_DECK_RENDER_SHARE", 1.0)))
 
     def render(self, pdf_path: str, folder: str, *, nice: int = 10) -> list[RenderedPage]:
         """Render `pdf_path` into `folder` (`page-N.png`); raises RenderFailed with a `DECK_ERRORS` code.
 
         `nice`: the child's niceness, 10 so that the serving processes on the same cores come first; a command
-        that waits for the render and serves nobody (the demo seed) passes 0.
+        that waits for the render and serves nobody (the demo seed) passes 0, and the child then uses a whole core
+        (else `ROADSHOW_DECK_RENDER_SHARE` of one).
         """
         with self._slots:
-            command = [sys.executable, "-P", str(RENDER_SCRIPT), pdf_path, folder, *self.args, str(nice)]
-            child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            child = subprocess.Popen(self.command(pdf_path, folder, nice=nice), stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, text=True)
             try:
                 out, err = child.communicate(timeout=self.timeout)
             except subprocess.TimeoutExpired:
@@ -146,6 +150,10 @@ class DeckRenderer:
                 child.wait()
                 raise
         return self._pages(child.returncode, out, err)
+
+    def command(self, pdf_path: str, folder: str, *, nice: int) -> list[str]:
+        share = 1.0 if nice == 0 else self.share
+        return [sys.executable, "-P", str(RENDER_SCRIPT), pdf_path, folder, *self.args, str(nice), str(share)]
 
     @staticmethod
     def _pages(returncode: int, out: str, err: str) -> list[RenderedPage]:

@@ -269,3 +269,42 @@ def _is_renderer_of(proc: Path, pid: int) -> bool:
                 and int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid)
     except (OSError, ValueError, IndexError):
         return False
+
+
+@pytest.mark.parametrize("share", [0.5, 0.25])
+def test_a_renderer_given_part_of_a_core_rests_between_pages(tmp_path, share):
+    """ROADSHOW_DECK_RENDER_SHARE: the child rests after each page in proportion to the CPU the page took, so its
+    wall time is at least its CPU time over the share (a loaded machine only makes it longer)."""
+    import resource
+    import time
+
+    target = tmp_path / "deck.pdf"
+    target.write_bytes(pdf_bytes(40))
+    renderer = decks.DeckRenderer(processes=1, timeout=60, target_width=1280, max_pixels=4_000_000, memory_mb=0,
+                                  share=share)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.monotonic()
+    pages = renderer.render(str(target), str(tmp_path))
+    wall = time.monotonic() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    assert len(pages) == 40
+    # Python's start-up and imports run at full speed: only the pages' part is rested for, so compare with the
+    # CPU of the pages alone (the child's CPU less a render of one page's worth of start-up, measured below).
+    baseline = decks.DeckRenderer(processes=1, timeout=60, target_width=1280, max_pixels=4_000_000, memory_mb=0)
+    one = tmp_path / "one"
+    one.mkdir()
+    (one / "deck.pdf").write_bytes(pdf_bytes(1))
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    baseline.render(str(one / "deck.pdf"), str(one))
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    startup = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    assert wall >= (cpu - startup) / share * 0.9, (wall, cpu, startup)
+
+
+def test_the_demo_seed_renders_at_full_speed(tmp_path):
+    """A render nobody serves beside (nice 0: the demo seed, the CLI) is not rested."""
+    renderer = decks.DeckRenderer(processes=1, timeout=60, target_width=1280, max_pixels=4_000_000, memory_mb=0,
+                                  share=0.5)
+    assert renderer.command("deck.pdf", "out", nice=0)[-2:] == ["0", "1.0"]
+    assert renderer.command("deck.pdf", "out", nice=10)[-2:] == ["10", "0.5"]
