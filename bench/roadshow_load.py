@@ -22,8 +22,8 @@ uses a throwaway PostgreSQL database (TEST_DATABASE_URL, default the local serve
         --redis redis://127.0.0.1:6379/5 --database postgresql --procs 6
 
 `--deck 100` (Fuhua) also keeps a 100-page deck rendering during the whole sending phase: a founder uploads it
-for a pitch of the room, waits until it is rendered, and uploads it again (each time replacing the last one),
-so the chat latency can be compared with the same run without it.
+for a pitch of the room, waits until it is rendered (asking every `--deck-poll` seconds, 0.5 by default), and uploads
+it again (each time replacing the last one), so the chat latency can be compared with the same run without it.
 """
 from __future__ import annotations
 
@@ -506,8 +506,9 @@ def deck_pdf(pages: int) -> bytes:
     return bytes(pdf.output())
 
 
-def deck_renderer(target: Target, pdf: bytes, stop, out: dict) -> None:
-    """Upload the deck, wait until it is rendered, upload it again, until `stop` is set."""
+def deck_renderer(target: Target, pdf: bytes, stop, out: dict, poll: float = 0.5) -> None:
+    """Upload the deck, wait until it is rendered (asking every `poll` seconds), upload it again, until `stop` is
+    set."""
     founder, url = target.founder, target.url
     durations, statuses, uploads = [], {}, 0
     while not stop.is_set():
@@ -517,7 +518,7 @@ def deck_renderer(target: Target, pdf: bytes, stop, out: dict) -> None:
         response.raise_for_status()
         status = "processing"
         while status == "processing" and not stop.is_set():
-            time.sleep(0.5)
+            time.sleep(poll)
             pitches = founder.get(f"{url}/api/roadshows/{target.roadshow_id}", timeout=60).json()["pitches"]
             status = next(p["deck_status"] for p in pitches if p["id"] == target.pitch_id)
         if status != "processing":
@@ -537,7 +538,7 @@ def pct(values: list[float], p: float) -> float:
 
 def run(kind: str, viewers: int, rate: float, duration: float, procs: int, reactions: bool,
         servers: int = 1, redis: str | None = None, database: str = "sqlite", reacting: int | None = None,
-        deck_pages: int = 0) -> dict:
+        deck_pages: int = 0, deck_poll: float = 0.5) -> dict:
     deck: dict = {}
     with Target(kind, servers, redis, database, deck=bool(deck_pages)) as target:
         import tempfile
@@ -565,7 +566,8 @@ def run(kind: str, viewers: int, rate: float, duration: float, procs: int, react
         if deck_pages:
             import threading
             stop_deck = threading.Event()
-            rendering = threading.Thread(target=deck_renderer, args=(target, deck_pdf(deck_pages), stop_deck, deck))
+            rendering = threading.Thread(target=deck_renderer, args=(target, deck_pdf(deck_pages), stop_deck, deck,
+                                                                     deck_poll))
             rendering.start()
         sent, first, last = sender(target.url, target.roadshow_id, target.sender_auth, rate, duration)
         if deck_pages:
@@ -655,6 +657,8 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="append each result as a JSON line to this file")
     parser.add_argument("--deck", type=int, default=0, metavar="PAGES",
                         help="keep a deck of PAGES pages rendering while the chat runs (Fuhua)")
+    parser.add_argument("--deck-poll", type=float, default=0.5, metavar="SECONDS",
+                        help="how often the deck's uploader asks whether it is rendered (default 0.5)")
     args = parser.parse_args()
     if args.servers > 1 and not args.redis:
         parser.error("--servers above 1 needs --redis (the processes share rooms through it)")
@@ -666,7 +670,7 @@ def main() -> None:
         for kind in kinds:
             r = run(kind, n, args.rate, args.duration, args.procs, args.reactions and kind == "fuhua",
                     args.servers if kind == "fuhua" else 1, args.redis, args.database, args.reacting,
-                    args.deck if kind == "fuhua" else 0)
+                    args.deck if kind == "fuhua" else 0, args.deck_poll)
             label = r["target"] + (f"x{r['servers']}" if r["servers"] > 1 else "")
             print(f"{label:<8} {n:>5} {'yes' if r['reactions'] else 'no':>5} {r['connected']:>5} "
                   f"{r['loss']:>6} {r['p50_ms']:>6.1f}m {r['p99_ms']:>6.1f}m {r['max_ms']:>6.1f}m "
