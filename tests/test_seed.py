@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 
 from app.accounts.models import MemberRole, Membership, Organisation, OrgKind, User
 from app.core.seed import DEMO_PASSWORD
+from app.extensions import db as _db
 
 DEMO_EMAILS = {role: f"{role}@demo.fuhua.dev" for role in ("admin", "founder", "mentor", "provider", "investor")}
 
@@ -19,11 +20,57 @@ def _counts(db) -> dict[str, int]:
     }
 
 
+@pytest.fixture(scope="module")
+def _seeded_database(app):
+    """`flask seed-demo` run once for the module, on a throwaway database of its own (it takes seconds)."""
+    from sqlalchemy import create_engine
+
+    from app.core.db import configure_sqlite
+    from config import database_url
+    from tests.served import throwaway_database
+
+    with throwaway_database("fuhua_seeded") as url:
+        engine = create_engine(database_url(url, "sqlite://"))
+        if engine.dialect.name == "sqlite":
+            configure_sqlite(engine)
+        _db.metadata.create_all(engine)
+        with app.app_context(), engine.connect() as conn:
+            # One connection, as the suite's `db` gives every test (the seed's units of work join it)
+            outer = conn.begin()
+            original = _db.engines[None]
+            _db.session.remove()
+            _db.session.configure(join_transaction_mode="create_savepoint")
+            _db.engines[None] = conn
+            try:
+                result = app.test_cli_runner().invoke(args=["seed-demo"])
+                outer.commit()
+            finally:
+                _db.session.remove()
+                _db.engines[None] = original
+        try:
+            yield engine, result
+        finally:
+            engine.dispose()
+
+
 @pytest.fixture
-def seeded(app, db):
-    result = app.test_cli_runner().invoke(args=["seed-demo"])
+def seeded(db, _seeded_database):
+    """The seeded database for this test (its CLI result), inside an outer transaction rolled back after it, as
+    the suite's `db` does: a test that writes (seeding again, signing in) leaves the next one the same data."""
+    engine, result = _seeded_database
     assert result.exit_code == 0, result.output
-    return result
+    conn = engine.connect()
+    outer = conn.begin()
+    previous = _db.engines[None]
+    _db.session.remove()
+    _db.engines[None] = conn
+    try:
+        yield result
+    finally:
+        _db.session.remove()
+        outer.rollback()
+        conn.close()
+        _db.engines[None] = previous
 
 
 def test_seed_twice_changes_nothing(app, db, seeded):
