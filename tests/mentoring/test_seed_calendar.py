@@ -6,7 +6,7 @@ from sqlalchemy import select
 from app.accounts.models import User
 from app.conversations.models import Meeting, MeetingStatus
 from app.mentoring.models import ACTIVE_STATUSES, Booking, BookingStatus
-from tests.test_seed import seeded  # noqa: F401  (a fixture)
+from tests.test_seed import _seeded_database, seeded  # noqa: F401  (fixtures)
 
 
 def test_no_demo_founder_is_double_booked(db, seeded):  # noqa: F811

@@ -277,7 +277,7 @@ from flask import Flask
 from app.video import hls
 app = Flask("hls-lock")
 app.config.update(VIDEO_HLS_DIR=sys.argv[1], VIDEO_HLS_RTP_HOST="127.0.0.1", VIDEO_FFMPEG="ffmpeg",
-                  VIDEO_HLS_SEGMENT_SECONDS=1.0)
+                  VIDEO_HLS_SEGMENT_SECONDS=1.0, VIDEO_STAGE_KEYFRAME_SECONDS=3)
 def start():
     with app.app_context():
         return hls.ensure(11)
