@@ -44,6 +44,19 @@ def _per_worker_services() -> str | None:
 _WORKER_DATABASE = _per_worker_services()
 
 
+# The longest files, run first: pytest-xdist's `--dist loadfile` hands out files in collection order, so a long file
+# collected late (tests/test_openapi.py comes after every folder but video/) ran alone at the end while the other
+# worker had finished. First, they run beside everything else.
+LONGEST_FIRST = ("tests/test_openapi.py", "tests/browser/test_walk.py", "tests/browser/test_walk_forms.py",
+                 "tests/test_migrations.py", "tests/video/test_stage_browser.py", "tests/video/test_scale_browser.py")
+
+
+def pytest_collection_modifyitems(session, config, items):
+    rank = {path: n for n, path in enumerate(LONGEST_FIRST)}
+    last = len(LONGEST_FIRST)
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], last))  # stable: the rest keep their order
+
+
 def pytest_sessionfinish(session, exitstatus):
     if _WORKER_DATABASE:
         import psycopg
