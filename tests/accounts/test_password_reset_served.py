@@ -5,6 +5,7 @@ import re
 import secrets
 import time
 from collections import Counter
+from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
@@ -50,8 +51,10 @@ def link_for(mail, email: str, timeout: float = 15.0) -> str:
     handler, _port = mail
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        for envelope, message in zip(reversed(handler.envelopes), reversed(handler.messages), strict=True):
+        # One copy of the list: the SMTP server's thread may add an email between two reads of it.
+        for envelope in reversed(list(handler.envelopes)):
             if envelope.rcpt_tos == [email]:
+                message = message_from_bytes(envelope.content, policy=policy.default)
                 text = message.get_body(("plain",)).get_content()
                 return re.search(r"http://127\.0\.0\.1:\d+/password/reset/[A-Za-z0-9_-]+", text).group(0)
         time.sleep(0.1)
