@@ -4,6 +4,7 @@ The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is 
 Redis when TEST_REDIS_URL is set). Each test runs inside one outer transaction that is rolled
 back, so code under test may commit freely.
 """
+import contextlib
 import os
 import tempfile
 
@@ -108,24 +109,31 @@ def app():
         _db.engine.dispose()
 
 
+@contextlib.contextmanager
+def rolled_back(engine):
+    """The session on one connection of `engine` inside an outer transaction, rolled back on exit (SQLAlchemy's
+    external transaction recipe): the session's commits become savepoints. Needs an app context."""
+    conn = engine.connect()
+    outer = conn.begin()
+    previous = _db.engines[None]
+    _db.session.remove()
+    _db.engines[None] = conn
+    _db.session.configure(join_transaction_mode="create_savepoint")
+    try:
+        yield conn
+    finally:
+        _db.session.remove()
+        outer.rollback()
+        conn.close()
+        _db.engines[None] = previous
+
+
 @pytest.fixture
 def db(app):
-    """One outer transaction per test, rolled back at the end (SQLAlchemy's external transaction recipe)."""
-    with app.app_context():
-        engine = _db.engine
-        conn = engine.connect()
-        outer = conn.begin()
-        _db.session.remove()
-        _db.engines[None] = conn
-        _db.session.configure(join_transaction_mode="create_savepoint")
+    """One outer transaction per test, rolled back at the end."""
+    with app.app_context(), rolled_back(_db.engine):
         limiter.reset()
-        try:
-            yield _db
-        finally:
-            _db.session.remove()
-            outer.rollback()
-            conn.close()
-            _db.engines[None] = engine
+        yield _db
 
 
 @pytest.fixture

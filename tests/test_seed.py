@@ -57,20 +57,12 @@ def _seeded_database(app):
 def seeded(db, _seeded_database):
     """The seeded database for this test (its CLI result), inside an outer transaction rolled back after it, as
     the suite's `db` does: a test that writes (seeding again, signing in) leaves the next one the same data."""
+    from tests.conftest import rolled_back
+
     engine, result = _seeded_database
     assert result.exit_code == 0, result.output
-    conn = engine.connect()
-    outer = conn.begin()
-    previous = _db.engines[None]
-    _db.session.remove()
-    _db.engines[None] = conn
-    try:
+    with rolled_back(engine):
         yield result
-    finally:
-        _db.session.remove()
-        outer.rollback()
-        conn.close()
-        _db.engines[None] = previous
 
 
 def test_seed_twice_changes_nothing(app, db, seeded):
