@@ -51,6 +51,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from tests.browser.conftest import sign_in as sign_in_page  # noqa: E402
 from tests.video.harness import CHROMIUM_MEDIA_FLAGS, namespace_unavailable, served_in_namespace  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -283,11 +284,7 @@ def sign_in(browser, site, email: str, init_scripts: list[str]):
     page = context.new_page()
     page.errors = []
     page.on("pageerror", lambda error: page.errors.append(str(error)))
-    page.goto("/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("main form [type=submit]")
-    page.wait_for_load_state()
+    sign_in_page(page, email, PASSWORD)
     return page
 
 
