@@ -24,7 +24,7 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, delete, select, update
+from sqlalchemy import and_, case, delete, insert, select, update
 
 from app.accounts.models import User
 from app.core import jobs, realtime
@@ -244,8 +244,10 @@ def _show_pages(*, pitch_id: int, deck_path: str, pages: list[RenderedPage]) -> 
     old_folders = {Path(p).parent for p in _page_paths(pitch_id)} - {folder}
     # The old rows go first, in their own statement: (pitch_id, number) is unique.
     db.session.execute(delete(DeckPage).where(DeckPage.pitch_id == pitch_id))
-    db.session.add_all(DeckPage(pitch_id=pitch_id, number=p.number, image_path=str(folder / f"page-{p.number}.png"),
-                                width=p.width, height=p.height) for p in pages)
+    # One executemany, not a hundred ORM objects: the swap runs on the serving loop while the room chats.
+    db.session.execute(insert(DeckPage), [
+        {"pitch_id": pitch_id, "number": p.number, "image_path": str(folder / f"page-{p.number}.png"),
+         "width": p.width, "height": p.height} for p in pages])
     db.session.commit()
     for old in old_folders:
         shutil.rmtree(old, ignore_errors=True)
