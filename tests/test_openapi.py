@@ -22,7 +22,7 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
-from sqlalchemy import create_engine, update
+from sqlalchemy import create_engine, exists, select, update
 
 from app.accounts import services as account_services
 from app.accounts.models import ApiToken, MemberRole, Membership, User
@@ -121,16 +121,27 @@ def api_schema_per_role(fuzz_app):
 
 
 def _heal(app) -> None:
-    """Undo what earlier calls may have done to the acting accounts (revoked tokens, deactivation)."""
+    """Undo what earlier calls may have done to the acting accounts (revoked tokens, deactivation).
+
+    It runs before each of the ~9,000 calls, and almost always finds nothing to undo: so one Core read on the
+    engine first, and the writes only when it finds something (through the ORM session, three updates and a
+    commit each time took a quarter of the whole fuzz)."""
     actors = app.config["FUZZ_ACTORS"]
-    with app.app_context():
-        _db.session.execute(update(ApiToken).where(ApiToken.id.in_([a["token_id"] for a in actors.values()]))
-                            .values(revoked_at=None))
-        _db.session.execute(update(User).where(User.id.in_([a["user_id"] for a in actors.values()]))
-                            .values(is_active_account=True))
-        _db.session.execute(update(User).where(User.id == actors["admin"]["user_id"]).values(is_admin=True))
-        _db.session.commit()
-        _db.session.remove()
+    tokens = [a["token_id"] for a in actors.values()]
+    users = [a["user_id"] for a in actors.values()]
+    admin = actors["admin"]["user_id"]
+    with app.app_context(), _db.engine.connect() as conn:
+        broken = conn.scalar(select(
+            exists().where(ApiToken.id.in_(tokens), ApiToken.revoked_at.is_not(None))
+            | exists().where(User.id.in_(users), User.is_active_account.is_(False))
+            | exists().where(User.id == admin, User.is_admin.is_(False))))
+        if broken:
+            conn.execute(update(ApiToken).where(ApiToken.id.in_(tokens)).values(revoked_at=None))
+            conn.execute(update(User).where(User.id.in_(users)).values(is_active_account=True))
+            conn.execute(update(User).where(User.id == admin).values(is_admin=True))
+            conn.commit()
+        else:
+            conn.rollback()
 
 
 def _actor_for(path: str) -> str:
