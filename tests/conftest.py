@@ -58,6 +58,22 @@ def pytest_collection_modifyitems(session, config, items):
     items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], last))  # stable: the rest keep their order
 
 
+# CI (.ci/run) runs the whole suite twice side by side, on SQLite and on PostgreSQL with Redis, and shares out the
+# long tests whose subject is not the database (the browser walks per person and language, the API fuzz per role):
+# FUHUA_CI_SHARE=1/2 in one run and 2/2 in the other. Unset (`make test` on its own), everything runs.
+CI_SHARE = os.environ.get("FUHUA_CI_SHARE", "")
+
+
+def in_the_other_ci_run(n: int) -> list:
+    """The marks for the n-th of a set of tests shared out between the two CI runs: a skip in one of them."""
+    if not CI_SHARE:
+        return []
+    part, _, parts = CI_SHARE.partition("/")
+    if n % int(parts) == int(part) - 1:
+        return []
+    return [pytest.mark.skip(reason=f"run by the other CI run (FUHUA_CI_SHARE={CI_SHARE})")]
+
+
 def pytest_sessionfinish(session, exitstatus):
     if _WORKER_DATABASE:
         import psycopg

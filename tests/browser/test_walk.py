@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.walking import FULL, LANGS, PEOPLE, pattern_of, walker
+from tests.browser.walking import FULL, pattern_of, walk_pairs, walker
 
 # Pages each person must reach by links alone: a walk that stops early does not pass for a clean one.
 MUST_REACH = {
@@ -33,8 +33,7 @@ MUST_REACH = {
 }
 
 
-@pytest.mark.parametrize("lang", list(LANGS))
-@pytest.mark.parametrize("person", PEOPLE)
+@pytest.mark.parametrize(("person", "lang"), walk_pairs())
 def test_walk_every_link(browser, site, walk_state, person, lang):
     with walker(browser, site, person, lang, walk_state) as walk:
         visited = walk.crawl("/")

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser.walking import EDITABLE, FULL, LANGS, PEOPLE, pattern_of, walker
+from tests.browser.walking import EDITABLE, FULL, LANGS, pattern_of, walk_pairs, walker
 
 CASES = {"en": ("empty", "long", "format", "stale") if FULL else ("long", "stale"),
          "zh": ("empty", "long", "format", "stale") if FULL else ("empty", "format")}
@@ -178,8 +178,7 @@ def _try(walk, path: str, form: dict, case: str, stale: str) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("lang", list(LANGS))
-@pytest.mark.parametrize("person", PEOPLE)
+@pytest.mark.parametrize(("person", "lang"), walk_pairs())
 def test_every_form_under_bad_input(browser, site, walk_state, stale_token, tried, person, lang):
     with walker(browser, site, person, lang, walk_state) as walk:
         pages = walk_state["form_pages"].get((person, lang))

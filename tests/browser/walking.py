@@ -18,9 +18,11 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
+import pytest
 from babel.messages.pofile import read_po
 
 from tests.browser.conftest import Console, sign_in
+from tests.conftest import in_the_other_ci_run
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 AXE_SOURCE = (ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js").read_text()
@@ -33,6 +35,16 @@ TIMINGS = bool(os.environ.get("FUHUA_WALK_TIMINGS"))  # print the seconds each p
 MAX_PAGES = 400 if FULL else 120  # per person and language: a guard against a link that makes new links forever
 PEOPLE = ("visitor", "founder", "mentor", "provider", "investor", "admin")
 LANGS = {"en": "en", "zh": "zh-CN"}
+
+
+def walk_pairs() -> list:
+    """The (person, language) parameters of a walk test. In CI each run walks every person in one language,
+    alternating (`tests.conftest.in_the_other_ci_run`), so the two runs together walk each in both and each
+    database sees both languages."""
+    return [pytest.param(person, lang, id=f"{person}-{lang}",
+                         marks=in_the_other_ci_run(PEOPLE.index(person) + list(LANGS).index(lang)))
+            for person in PEOPLE for lang in LANGS]
+
 
 # Not followed: the API and its docs (a page of Swagger UI), files, feeds, downloads; sign-out and the language
 # switch are POST forms and never links.
