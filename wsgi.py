@@ -13,7 +13,7 @@ if os.environ.get("SOCKETIO_ASYNC_MODE", "gevent") == "gevent":
 from app import create_app  # noqa: E402
 from app.extensions import socketio  # noqa: E402
 
-app = create_app()
+app = create_app(migrations=False)  # migrations run from `flask db upgrade`, never here
 
 if os.environ.get("REDIS_URL"):
     from app.core.realtime import watch_shared_queue
@@ -21,7 +21,9 @@ if os.environ.get("REDIS_URL"):
 
 if os.environ.get("FUHUA_WARM_UP", "1") == "1":
     # What a first request would otherwise load inside the serving loop, stopping every socket of the
-    # process meanwhile: pdfium for the first deck upload, the segmenter's dictionary for the first search.
+    # process meanwhile: pdfium for the first deck upload, the segmenter's dictionary for the first search, fpdf
+    # for the first agreement PDF.
+    from app.marketplace import agreement_pdf  # noqa: E402, F401
     from app.roadshows.decks import warm_up as warm_up_decks  # noqa: E402
     from app.search.analysis import warm_up as warm_up_search  # noqa: E402
 

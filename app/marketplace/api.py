@@ -12,7 +12,6 @@ from app.core.pagination import PageArgsSchema, page_schema
 from app.marketplace import agreements, disputes, equity, payments, reviews, vouchers
 from app.marketplace import schemas as s
 from app.marketplace import services as request_services
-from app.marketplace.agreement_pdf import agreement_pdf
 from app.marketplace.states import actions_for
 from app.providers import listings, photos, search, services, slots
 
@@ -316,6 +315,8 @@ def download_agreement_pdf(request_id):
 
 
 def _pdf_response(agreement) -> Response:
+    from app.marketplace.agreement_pdf import agreement_pdf  # (fpdf: loaded by wsgi.py's warm-up, not at import)
+
     response = Response(agreement_pdf(agreement), mimetype="application/pdf")
     response.headers["Content-Disposition"] = f"attachment; filename=fuhua-agreement-{agreement.request_id}.pdf"
     response.headers["Cache-Control"] = "private, no-store"
