@@ -13,7 +13,7 @@ if os.environ.get("SOCKETIO_ASYNC_MODE", "gevent") == "gevent":
 from app import create_app  # noqa: E402
 from app.extensions import socketio  # noqa: E402
 
-app = create_app(migrations=False)  # migrations run from `flask db upgrade`, never here
+app = create_app()
 
 if os.environ.get("REDIS_URL"):
     from app.core.realtime import watch_shared_queue

@@ -6,11 +6,8 @@ from flask import Flask
 from config import Config, config_from_env
 
 
-def create_app(config_class: type[Config] | None = None, *, migrations: bool = True) -> Flask:
-    """Build the app: config, extensions, error handlers, blueprints, socket handlers, CLI.
-
-    `migrations=False` (the serving processes, wsgi.py) leaves out Flask-Migrate and the `flask db` commands:
-    importing it imports Alembic, a second of CPU at every start of a process that never migrates."""
+def create_app(config_class: type[Config] | None = None) -> Flask:
+    """Build the app: config, extensions, error handlers, blueprints, socket handlers, CLI."""
     config_class = config_class or config_from_env()
     app = Flask(__name__, template_folder="../templates", static_folder="../static", instance_relative_config=False)
     app.config.from_object(config_class)
@@ -21,7 +18,7 @@ def create_app(config_class: type[Config] | None = None, *, migrations: bool = T
 
     from app import models  # noqa: F401  (all tables known before anything uses the metadata)
 
-    _init_extensions(app, migrations=migrations)
+    _init_extensions(app)
     _register_blueprints(app)
     _init_search(app)
     _init_video(app)
@@ -38,22 +35,17 @@ def trust_proxies(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
 
-def _init_extensions(app: Flask, *, migrations: bool) -> None:
+def _init_extensions(app: Flask) -> None:
     from app.core import i18n, security
     from app.core.errors import register_error_handlers
-    from app.extensions import api, babel, csrf, db, limiter, login_manager, socketio
+    from app.extensions import api, babel, csrf, db, limiter, login_manager, migrate, socketio
 
     db.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             from app.core.db import configure_sqlite
             configure_sqlite(db.engine)
-    if migrations:
-        from flask_migrate import Migrate
-
-        from app.core.db import alembic_include_name
-        Migrate(app, db, directory=str(app.root_path + "/../migrations"), compare_type=True, render_as_batch=True,
-                include_name=alembic_include_name)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
