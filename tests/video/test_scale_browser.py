@@ -146,7 +146,9 @@ def test_a_viewer_whose_network_blocks_webrtc_falls_back_to_hls(room, blocked_co
         _shot(page, "scale-hls-viewer-zh")
         samples = [_stats(page) for _ in range(8) if not time.sleep(0.5)]
         delays = sorted(s["hlsDelayMs"] for s in samples)
-        assert all(d is not None and 0 < d < 15000 for d in delays), delays
+        # The page's estimate starts at ffmpeg's clock (the playlist's EXT-X-PROGRAM-DATE-TIME), which reads low
+        # (bench/README.md, HLS): at load 8 here, with hls.js close to the live edge, it read -1.4 s.
+        assert all(d is not None and -5000 < d < 15000 for d in delays), delays
         assert len(list(call_site.hls_dir.glob("*/ffmpeg.pid"))) == 1  # started by the page's first request
         edge = sorted(s["hlsLatency"] for s in samples)
         print(f"HLS playing {time.monotonic() - started:.1f}s after the page opened; behind ffmpeg's clock by "
@@ -213,6 +215,15 @@ def _rtp_arrives(port: int, seconds: float = 3.0) -> bool:
             return False
 
 
+def _stage_files(stage_dir, call_site) -> str:
+    """What a stage's directory held, ffmpeg's log and the server's warnings, for a failing assertion to show."""
+    log = stage_dir / "ffmpeg.log"
+    warnings = [line for line in call_site.served.server.log().splitlines() if "WARNING" in line or "ERROR" in line]
+    return (f"{sorted(p.name for p in stage_dir.iterdir())}\n"
+            f"ffmpeg: {log.read_text(errors='replace')[-3000:] if log.exists() else '(no ffmpeg.log)'}\n"
+            "server: " + "\n".join(warnings[-30:]))
+
+
 def test_once_nobody_plays_the_hls_its_ffmpeg_and_forward_stop_and_the_next_viewer_starts_them(room, call_site):
     import os
 
@@ -232,10 +243,12 @@ def test_once_nobody_plays_the_hls_its_ffmpeg_and_forward_stop_and_the_next_view
         pass
     assert not call_site.ns.run(_rtp_arrives, audio_port)
     # The next viewer's first ask starts ffmpeg again (404 until its first segment), and it plays.
-    deadline = time.monotonic() + 40
+    started = time.monotonic()
+    deadline = started + 40
     while (answer := call_site.ns.run(_playlist_as, call_site, call_site.first)).status_code != 200:
-        assert answer.status_code == 404 and time.monotonic() < deadline
+        assert answer.status_code == 404 and time.monotonic() < deadline, _stage_files(stage_dir, call_site)
         time.sleep(1)
+    print(f"HLS restarted in {time.monotonic() - started:.1f} s")
     assert ".ts" in answer.text and (stage_dir / "ffmpeg.pid").exists()
 
 
