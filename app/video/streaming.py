@@ -241,7 +241,8 @@ def sync_forwards(room: int, feeds: list[dict]) -> int:
     janus = services._instance_for(room)
     feed = feeds[0]["id"] if feeds else None
     targets = _targets(room) if feed is not None else []
-    if hls.enabled() and feed is not None and not hls.wanted(room) and hls.running(room):
+    # (running first: a page's first ask may mark it wanted and start ffmpeg between the two reads)
+    if hls.enabled() and feed is not None and hls.running(room) and not hls.wanted(room):
         hls.stop(room, clear=True)  # nobody plays it: its forward goes below (its ports are no longer wanted)
     wanted = set().union(*(t.ports() for t in targets))
     have: set[tuple[str, int]] = set()
