@@ -510,21 +510,26 @@ def deck_renderer(target: Target, pdf: bytes, stop, out: dict, poll: float = 0.5
     """Upload the deck, wait until it is rendered (asking every `poll` seconds), upload it again, until `stop` is
     set."""
     founder, url = target.founder, target.url
-    durations, statuses, uploads = [], {}, 0
-    while not stop.is_set():
-        began, uploads = time.time(), uploads + 1
-        response = founder.post(f"{url}/api/pitches/{target.pitch_id}/deck", timeout=60,
-                                files={"file": ("deck.pdf", pdf, "application/pdf")})
-        response.raise_for_status()
-        status = "processing"
-        while status == "processing" and not stop.is_set():
-            time.sleep(poll)
-            pitches = founder.get(f"{url}/api/roadshows/{target.roadshow_id}", timeout=60).json()["pitches"]
-            status = next(p["deck_status"] for p in pitches if p["id"] == target.pitch_id)
-        if status != "processing":
-            durations.append(time.time() - began)
-            statuses[status] = statuses.get(status, 0) + 1
-    out.update(deck_uploads=uploads, deck_renders=statuses, deck_render_s=durations)
+    durations, statuses, uploads, refused = [], {}, 0, []
+    try:
+        while not stop.is_set():
+            began, uploads = time.time(), uploads + 1
+            response = founder.post(f"{url}/api/pitches/{target.pitch_id}/deck", timeout=60,
+                                    files={"file": ("deck.pdf", pdf, "application/pdf")})
+            if response.status_code != 201:  # reported with the run rather than ending the deck's thread
+                refused.append(f"{response.status_code} {response.text[:200]}")
+                time.sleep(poll)
+                continue
+            status = "processing"
+            while status == "processing" and not stop.is_set():
+                time.sleep(poll)
+                pitches = founder.get(f"{url}/api/roadshows/{target.roadshow_id}", timeout=60).json()["pitches"]
+                status = next(p["deck_status"] for p in pitches if p["id"] == target.pitch_id)
+            if status != "processing":
+                durations.append(time.time() - began)
+                statuses[status] = statuses.get(status, 0) + 1
+    finally:
+        out.update(deck_uploads=uploads, deck_renders=statuses, deck_render_s=durations, deck_refused=refused)
 
 
 # One run ------------------------------------------------------------------------------------------
@@ -687,6 +692,8 @@ def main() -> None:
                 print(f"         {r['deck_pages']}-page deck rendering meanwhile: {r.get('deck_uploads')} uploads, "
                       f"finished within the run {r.get('deck_renders')}, "
                       f"{min(times):.1f}–{max(times):.1f} s from upload to ready", flush=True)
+                if r.get("deck_refused"):
+                    print(f"         uploads refused: {r['deck_refused']}", flush=True)
             if args.detail:
                 print("         slowest messages:", r["slowest"], flush=True)
             if args.json:
