@@ -29,7 +29,6 @@ from sqlalchemy import and_, case, delete, insert, select, update
 from app.accounts.models import User
 from app.core import jobs, realtime
 from app.core.errors import AppError, Invalid, InvalidState, PermissionDenied
-from app.core.offload import off_loop
 from app.extensions import db
 from app.roadshows.deck_errors import DECK_ERRORS, deck_error_text  # noqa: F401  (deck_error_text: views)
 from app.roadshows.lookups import get_pitch
@@ -60,13 +59,13 @@ def media_dir() -> Path:
     return Path(current_app.instance_path) / "roadshows"
 
 
-def _pdf_page_count(data: bytes) -> int | None:
-    """The PDF's page count, None if pdfium cannot read it (run off the loop: pdfium parses the whole file)."""
+def _pdf_page_count(data: bytes) -> int:
     import pypdfium2 as pdfium
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError:
-        return None
+        raise Invalid(_l("This file is not a readable PDF."), code="invalid_pdf",
+                      details={"file": [str(_l("This file is not a readable PDF."))]}) from None
     try:
         return len(pdf)
     finally:
@@ -86,10 +85,7 @@ def check_pdf(data: bytes) -> int:
     if not data.lstrip()[:5] == b"%PDF-":
         raise Invalid(_l("Upload the deck as a PDF."), code="not_a_pdf",
                       details={"file": [str(_l("Upload the deck as a PDF."))]})
-    pages = off_loop(_pdf_page_count, data)
-    if pages is None:
-        raise Invalid(_l("This file is not a readable PDF."), code="invalid_pdf",
-                      details={"file": [str(_l("This file is not a readable PDF."))]})
+    pages = _pdf_page_count(data)
     if pages < 1 or pages > MAX_DECK_PAGES:
         raise Invalid(_l("A deck has 1 to 100 pages."), code="too_many_pages",
                       details={"file": [str(_l("A deck has 1 to 100 pages."))]})
@@ -193,8 +189,9 @@ def upload_deck(*, actor: User, pitch_id: int, data: bytes, render_now: bool = F
         raise InvalidState(_l("The deck cannot change while the pitch is on stage."))
     check_pdf(data)
     folder = media_dir() / "decks" / str(pitch.id) / secrets.token_hex(8)
+    folder.mkdir(parents=True, exist_ok=True)
     path = folder / "deck.pdf"
-    off_loop(_write, path, data)
+    path.write_bytes(data)
     superseded = pitch.deck_path if pitch.deck_status == DeckStatus.PROCESSING else None
     pitch.deck_path = str(path)
     pitch.deck_status = DeckStatus.PROCESSING
@@ -253,7 +250,7 @@ def _show_pages(*, pitch_id: int, deck_path: str, pages: list[RenderedPage]) -> 
          "width": p.width, "height": p.height} for p in pages])
     db.session.commit()
     for old in old_folders:
-        off_loop(shutil.rmtree, old, ignore_errors=True)  # a hundred pages: unlinks that would hold the loop
+        shutil.rmtree(old, ignore_errors=True)
     log.info("deck %s of pitch %s rendered: %d pages", deck_path, pitch_id, len(pages))
     pitch = db.session.get(Pitch, pitch_id)
     from app.roadshows import room
@@ -296,12 +293,7 @@ def _page_paths(pitch_id: int) -> list[str]:
 def _discard(pitch_id: int, folder: Path) -> None:
     """Remove an upload's folder unless its pages are the ones shown."""
     if not any(Path(p).parent == folder for p in _page_paths(pitch_id)):
-        off_loop(shutil.rmtree, folder, ignore_errors=True)
-
-
-def _write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def page_image(*, pitch_id: int, number: int) -> DeckPage | None:
