@@ -232,6 +232,9 @@ def test_a_whole_demo_day(browser, site, lang):
         confirm_in_page(org)
         for page in (org, inv):
             expect(page).to_have_url(re.compile(rf"/roadshows/{roadshow_id}/replay$"), timeout=20_000)
+        # The URL changes when the replay's navigation commits; its deck buttons work once its deferred script has
+        # run (before DOMContentLoaded): a click before that does nothing (on a loaded CI run the page stayed at 1).
+        inv.wait_for_load_state("domcontentloaded")
         decks = inv.locator("[data-deck]")
         expect(decks).to_have_count(2)
         for index in range(2):
