@@ -95,25 +95,6 @@ def running(room: int) -> bool:
     return _pid(stage_dir(room)) is not None
 
 
-def producing(room: int) -> bool:
-    """Whether the stage's ffmpeg has written its playlist (its first segment is out)."""
-    return (stage_dir(room) / PLAYLIST).is_file()
-
-
-def _start_window() -> float:
-    """How long a started ffmpeg may go without a playlist before it is taken for stuck: four times its wait for
-    two keyframes (a lost forward or keyframe heals well within that; a slow machine's start does too)."""
-    return 4 * (2 * current_app.config["VIDEO_STAGE_KEYFRAME_SECONDS"] + 1)
-
-
-def _stuck(directory: Path) -> bool:
-    try:
-        started = (directory / "ffmpeg.pid").stat().st_mtime
-    except OSError:
-        return False
-    return not (directory / PLAYLIST).is_file() and time.time() - started > _start_window()
-
-
 def _pid(directory: Path) -> int | None:
     """ffmpeg's pid if the one this directory started still runs (not a zombie, not a reused pid)."""
     try:
@@ -208,16 +189,12 @@ def _wait_bound(ports, timeout: float = 10.0) -> None:
 
 
 def ensure(room: int):
-    """ffmpeg running for this stage (started when it is not, again when it wrote no playlist within its start
-    window); the forward target it listens on."""
+    """ffmpeg running for this stage (started when it is not); the forward target it listens on."""
     from app.video.streaming import Target
 
     host = current_app.config["VIDEO_HLS_RTP_HOST"]
     directory = stage_dir(room)
     with _locked(directory):
-        if _pid(directory) and _stuck(directory):
-            log.warning("the ffmpeg of room %s wrote no playlist within %.0f s: started again", room, _start_window())
-            _kill(directory)
         if _pid(directory):
             audio, video = (int(p) for p in (directory / "ports").read_text().split())
         else:

@@ -206,12 +206,11 @@ def revoke_stage(roadshow_id: int) -> int:
 
 
 def play_hls(roadshow: Roadshow) -> None:
-    """A page asked for the stage's HLS playlist (the caller checked it may watch): mark it wanted and, until its
-    ffmpeg here has written the playlist, start it and the forward of the feed on stage (none while nobody is
-    live), or put back a forward that another process's sync stopped meanwhile."""
+    """A page asked for the stage's HLS playlist (the caller checked it may watch): mark it wanted and, if its
+    ffmpeg is not running here, start it and the forward of the feed on stage (none while nobody is live)."""
     room = room_of(roadshow.id)
     hls.want(room)
-    if (hls.running(room) and hls.producing(room)) or not services.video_enabled():
+    if hls.running(room) or not services.video_enabled():
         return
     try:
         streaming.sync_forwards(room, publishing_feeds(services._instance_for(room), room))

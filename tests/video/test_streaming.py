@@ -285,37 +285,6 @@ def test_the_stages_ffmpeg_runs_only_while_someone_plays_its_hls(app, two, hls_d
         assert not hls.running(room) and not (hls.stage_dir(room) / "index.m3u8").exists()
 
 
-@pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="ffmpeg is not installed")
-def test_a_stages_ffmpeg_that_writes_no_playlist_within_its_start_window_is_started_again(app, two, hls_dir, login,
-                                                                                         show):
-    """An ffmpeg that never got a decodable keyframe (its forward lost, the presenter's encoder stalled) would
-    keep every HLS viewer on 404: the next sync past its start window replaces it, and one that has written its
-    playlist is left alone however old. (No media flows here, as above: no ffmpeg of these ever writes one.)"""
-    import os
-    import time
-
-    room = stage.room_of(show["roadshow"].id)
-    on_stage = [{"id": 4242, "display": "周杰"}]
-    _watch(login, show["viewers"][0], show["roadshow"])
-    with app.app_context():
-        hls.want(room)
-        streaming.sync_forwards(room, on_stage)
-        directory = hls.stage_dir(room)
-        first = hls._pid(directory)
-        streaming.sync_forwards(room, on_stage)
-        assert hls._pid(directory) == first  # within its window: given time
-        started_long_ago = time.time() - hls._start_window() - 1
-        os.utime(directory / "ffmpeg.pid", (started_long_ago, started_long_ago))
-        streaming.sync_forwards(room, on_stage)
-        second = hls._pid(directory)
-        assert second is not None and second != first and _ended(first)
-        (directory / "index.m3u8").write_text("#EXTM3U\n")
-        os.utime(directory / "ffmpeg.pid", (started_long_ago, started_long_ago))
-        streaming.sync_forwards(room, on_stage)
-        assert hls._pid(directory) == second and hls.producing(room)
-        hls.stop(room, clear=True)
-
-
 GREENLETS = """
 from gevent import monkey; monkey.patch_all()
 import sys, gevent
