@@ -123,6 +123,17 @@ def test_a_viewer_arriving_mid_pitch_on_a_mountpoint_gets_a_keyframe(room, netns
         late.context.close()
 
 
+def _hls_report(call_site) -> str:
+    """What each stage's HLS directory held, ffmpeg's log and the server's warnings, for a failing assertion."""
+    warnings = [line for line in call_site.served.server.log().splitlines() if "WARNING" in line or "ERROR" in line]
+    stages = []
+    for stage_dir in sorted(call_site.hls_dir.iterdir()) if call_site.hls_dir.exists() else []:
+        log = stage_dir / "ffmpeg.log"
+        stages.append(f"{stage_dir.name}: {sorted(p.name for p in stage_dir.iterdir())}\n"
+                      f"ffmpeg: {log.read_text(errors='replace')[-3000:] if log.exists() else '(no ffmpeg.log)'}")
+    return "\n".join(stages or ["(no stage directory)"]) + "\nserver: " + "\n".join(warnings[-30:])
+
+
 def test_a_viewer_whose_network_blocks_webrtc_falls_back_to_hls(room, blocked_context, call_site):
     page = blocked_context.new_page()
     page.errors, page.log = [], []
@@ -138,7 +149,10 @@ def test_a_viewer_whose_network_blocks_webrtc_falls_back_to_hls(room, blocked_co
         assert not list(call_site.hls_dir.glob("*/ffmpeg.pid"))
         _enter(page, call_site)
         started = time.monotonic()
-        stats = _wait(page, lambda s: s["path"] == "hls" and s["currentTime"] > 1, timeout=60)
+        try:
+            stats = _wait(page, lambda s: s["path"] == "hls" and s["currentTime"] > 1, timeout=60)
+        except AssertionError as error:  # (it failed so in two full local CI runs, never alone: say what ran)
+            raise AssertionError(f"{error}\n{_hls_report(call_site)}") from None
         page.get_by_text("视频线路：HLS（此网络屏蔽了 WebRTC，会延迟几秒）").wait_for()
         later = _wait(page, lambda s: s["currentTime"] > stats["currentTime"] + 2)  # it keeps playing
         assert later["framesDecoded"] > 0 and later["frameWidth"] == 640
@@ -215,15 +229,6 @@ def _rtp_arrives(port: int, seconds: float = 3.0) -> bool:
             return False
 
 
-def _stage_files(stage_dir, call_site) -> str:
-    """What a stage's directory held, ffmpeg's log and the server's warnings, for a failing assertion to show."""
-    log = stage_dir / "ffmpeg.log"
-    warnings = [line for line in call_site.served.server.log().splitlines() if "WARNING" in line or "ERROR" in line]
-    return (f"{sorted(p.name for p in stage_dir.iterdir())}\n"
-            f"ffmpeg: {log.read_text(errors='replace')[-3000:] if log.exists() else '(no ffmpeg.log)'}\n"
-            "server: " + "\n".join(warnings[-30:]))
-
-
 def test_once_nobody_plays_the_hls_its_ffmpeg_and_forward_stop_and_the_next_viewer_starts_them(room, call_site):
     import os
 
@@ -246,7 +251,7 @@ def test_once_nobody_plays_the_hls_its_ffmpeg_and_forward_stop_and_the_next_view
     started = time.monotonic()
     deadline = started + 90  # (it took over 40 s in a loaded CI run, and 1.4-4.6 s here at load 8-10)
     while (answer := call_site.ns.run(_playlist_as, call_site, call_site.first)).status_code != 200:
-        assert answer.status_code == 404 and time.monotonic() < deadline, _stage_files(stage_dir, call_site)
+        assert answer.status_code == 404 and time.monotonic() < deadline, _hls_report(call_site)
         time.sleep(1)
     print(f"HLS restarted in {time.monotonic() - started:.1f} s")
     assert ".ts" in answer.text and (stage_dir / "ffmpeg.pid").exists()
